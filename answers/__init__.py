@@ -1,0 +1,1 @@
+"""Question -> Answer(kind, text, sources)."""

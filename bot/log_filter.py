@@ -1,0 +1,55 @@
+"""Keep bot tokens out of logs (httpx and aiohttp log request URLs, which contain the token)."""
+from __future__ import annotations
+
+import logging
+import re
+
+# Telegram tokens look like 123456789:AAH...; Zalo Bot tokens share the "<digits>:<secret>" shape.
+_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{16,}")
+MASK = "<TOKEN>"
+# Loggers that print request URLs or errors carrying them.
+NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "aiohttp.access",
+                 "aiohttp.client", "aiohttp.server", "aiohttp.web", "apscheduler", "bot")
+
+
+class TokenMaskFilter(logging.Filter):
+    """Rewrites a record's message (and traceback text) with every token replaced by <TOKEN>."""
+
+    def __init__(self, tokens: list[str] | tuple[str, ...] = ()):
+        super().__init__()
+        self.tokens = tuple(t for t in tokens if t)
+
+    def mask(self, text: str) -> str:
+        for token in self.tokens:
+            text = text.replace(token, MASK)
+        return _TOKEN_SHAPE.sub(MASK, text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:   # a broken format string is not ours to fix; leave the record alone
+            return True
+        masked = self.mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.mask(record.exc_text)
+        return True
+
+
+def install_token_filter(*tokens: str) -> TokenMaskFilter:
+    """Attach one mask filter to the noisy loggers and to every root handler already configured.
+
+    Logger filters only see records created on that logger, handler filters see everything the
+    handler prints; both are needed because run_bot.py may configure handlers before or after.
+    """
+    flt = TokenMaskFilter(tokens)
+    for name in NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, TokenMaskFilter) and f.tokens == flt.tokens for f in logger.filters):
+            logger.addFilter(flt)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(flt)
+    return flt

@@ -1,0 +1,468 @@
+"""Telegram transport: receive questions and commands, call the Assistant, render HTML, send."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlparse
+
+import telegram.ext
+from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions,
+                      Message, MessageEntity, ReplyParameters, Update)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, NetworkError, TelegramError
+from telegram.ext import (AIORateLimiter, ApplicationBuilder, ApplicationHandlerStop,
+                          CallbackQueryHandler, CommandHandler, ContextTypes, Defaults,
+                          MessageHandler, TypeHandler, filters)
+
+from answers.protocol import Assistant
+from corpus.text import nfc
+from bot.log_filter import install_token_filter
+from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
+from bot.render import (HTML, TELEGRAM_LIMIT, help_text, render_answer, render_ingest_report,
+                        render_plans, render_sources, split_message, welcome_text)
+from bot.state import BotState
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+STATE_KEY = "kh57_handlers"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # also the Bot API's getFile limit
+UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
+TYPING_REFRESH_SECONDS = 4.5                 # Telegram shows "typing…" for ~5 s per action
+
+MSG_ERROR = "Xin lỗi, tôi gặp sự cố khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
+MSG_REFUSAL = ("Xin lỗi, trợ lý này chỉ phục vụ các nhóm và cán bộ đã được cho phép. "
+               "Vui lòng liên hệ quản trị viên nếu bạn cần sử dụng.")
+MSG_NOT_ADMIN_FILE = ("Xin lỗi, chỉ quản trị viên mới được gửi tệp kế hoạch. "
+                      "Bạn có thể đặt câu hỏi bằng tin nhắn văn bản.")
+MSG_NOT_ADMIN = "Xin lỗi, chỉ quản trị viên mới dùng được lệnh này."
+MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
+MSG_EXPIRED = "Nguồn của câu trả lời này không còn lưu, bạn hãy hỏi lại."
+MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /help để xem hướng dẫn."
+MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
+MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han &lt;tên đơn vị&gt;, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
+MSG_ALL_PLANS = "Tất cả kế hoạch"
+
+COMMANDS = (
+    ("start", "Giới thiệu trợ lý"),
+    ("help", "Hướng dẫn sử dụng"),
+    ("ke_hoach", "Chọn kế hoạch mặc định"),
+    ("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất"),
+    ("nhac_han", "Đăng ký nhắc hạn cho một đơn vị"),
+    ("huy_nhac_han", "Huỷ nhắc hạn"),
+)
+
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    token: str
+    api_url: str | None = None          # base URL of the Bot API, e.g. "http://127.0.0.1:8081"; None -> Telegram
+    webhook_url: str | None = None
+    port: int = 8443
+    secret: str | None = None
+    allowed_chats: frozenset[int] = frozenset()
+    admin_ids: frozenset[int] = frozenset()
+    state_path: Path = Path("data/bot_state.sqlite3")
+    upload_dir: Path = Path("data/uploads")
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter throttles and waits out 429 RetryAfter; this also retries transient network errors."""
+
+    def __init__(self, network_retries: int = 2, backoff: float = 0.5, **kwargs):
+        super().__init__(**kwargs)
+        self._network_retries = network_retries
+        self._backoff = backoff
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
+        for attempt in range(self._network_retries + 1):
+            try:
+                return await super().process_request(callback, args, kwargs, endpoint, data,
+                                                     rate_limit_args)
+            except BadRequest:          # a subclass of NetworkError, but retrying cannot help
+                raise
+            except NetworkError:
+                if attempt == self._network_retries:
+                    raise
+                log.warning("Network error on %s, retrying (attempt %d)", endpoint, attempt + 1)
+                await asyncio.sleep(self._backoff * 2 ** attempt)
+        return None
+
+
+def safe_filename(name: str) -> str:
+    """A file name that cannot escape the upload folder; Vietnamese letters are kept."""
+    name = Path(nfc(name).replace("\\", "/")).name
+    name = re.sub(r"[^\w.\- ]", "_", name).strip(" .")
+    return name[-120:] if name else ""
+
+
+def _plan_keyboard(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)] for text, data in rows])
+
+
+class TelegramHandlers:
+    """One small async handler per command; all share the assistant, config and state."""
+
+    def __init__(self, assistant: Assistant, cfg: TelegramConfig, state: BotState,
+                 clock: Callable[[], date] = today_in_vietnam):
+        self.assistant = assistant
+        self.cfg = cfg
+        self.state = state
+        self.clock = clock
+
+    def register(self, app: telegram.ext.Application) -> None:
+        app.bot_data[STATE_KEY] = self
+        only_new = filters.UpdateType.MESSAGE
+        if self.cfg.allowed_chats:
+            app.add_handler(TypeHandler(Update, self.gate), group=-1)
+        app.add_handler(CommandHandler("start", self.start, filters=only_new))
+        app.add_handler(CommandHandler("help", self.help, filters=only_new))
+        app.add_handler(CommandHandler("ke_hoach", self.choose_plan, filters=only_new))
+        app.add_handler(CommandHandler("nguon", self.last_sources, filters=only_new))
+        app.add_handler(CommandHandler("nhac_han", self.subscribe, filters=only_new))
+        app.add_handler(CommandHandler("huy_nhac_han", self.unsubscribe, filters=only_new))
+        app.add_handler(CommandHandler("xoa_ke_hoach", self.remove_plan_menu, filters=only_new))
+        app.add_handler(CallbackQueryHandler(self.on_plan_chosen, pattern=r"^plan:"))
+        app.add_handler(CallbackQueryHandler(self.on_sources_button, pattern=r"^src:"))
+        app.add_handler(CallbackQueryHandler(self.on_remove_button, pattern=r"^rm"))
+        app.add_handler(MessageHandler(only_new & filters.Document.ALL, self.on_document))
+        app.add_handler(MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, self.on_text))
+        app.add_handler(MessageHandler(only_new & filters.COMMAND & filters.ChatType.PRIVATE,
+                                       self.unknown_command))
+        app.add_handler(MessageHandler(only_new & filters.ChatType.PRIVATE & ~filters.TEXT,
+                                       self.not_text))
+        app.add_error_handler(self.on_error)
+        if app.job_queue is not None:
+            app.job_queue.run_daily(self.reminder_job, time=REMINDER_TIME, name="nhac_han")
+
+    # -- helpers
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.cfg.admin_ids
+
+    async def send(self, bot: telegram.Bot, chat_id: int, html_text: str,
+                   markup: InlineKeyboardMarkup | None = None, reply_to: int | None = None) -> list[Message]:
+        """Send HTML text split at line boundaries; the keyboard goes on the last part."""
+        parts = split_message(html_text, TELEGRAM_LIMIT)
+        sent = []
+        for i, part in enumerate(parts):
+            sent.append(await bot.send_message(
+                chat_id, part,
+                reply_markup=markup if i == len(parts) - 1 else None,
+                reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
+                                  if reply_to and i == 0 else None)))
+        return sent
+
+    @contextlib.asynccontextmanager
+    async def typing(self, bot: telegram.Bot, chat_id: int) -> AsyncIterator[None]:
+        """Show "typing…" now and keep it alive while the block runs."""
+        with contextlib.suppress(TelegramError):
+            await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+        async def refresh() -> None:
+            while True:
+                await asyncio.sleep(TYPING_REFRESH_SECONDS)
+                with contextlib.suppress(TelegramError):
+                    await bot.send_chat_action(chat_id, ChatAction.TYPING)
+
+        task = asyncio.create_task(refresh())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @staticmethod
+    def _addressed_text(message: Message, bot: telegram.Bot) -> str | None:
+        """In a group: the question if the bot was mentioned or replied to, else None."""
+        text = message.text or ""
+        reply = message.reply_to_message
+        addressed = bool(reply and reply.from_user and reply.from_user.id == bot.id)
+        mention = f"@{bot.username}".lower() if bot.username else None
+        cuts = []
+        for entity, value in message.parse_entities([MessageEntity.MENTION,
+                                                     MessageEntity.TEXT_MENTION]).items():
+            if (entity.type == MessageEntity.MENTION and mention and value.lower() == mention) or (
+                    entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id):
+                addressed = True
+                cuts.append(value)
+        if not addressed:
+            return None
+        for value in cuts:
+            text = text.replace(value, " ")
+        return text
+
+    # -- gate
+    async def gate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat = update.effective_chat
+        if chat is not None and (chat.id in self.cfg.allowed_chats or self._is_admin(update)):
+            return
+        if chat is not None and self.state.first_refusal(PLATFORM, chat.id):
+            await context.bot.send_message(chat.id, MSG_REFUSAL)
+        if update.callback_query:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        raise ApplicationHandlerStop
+
+    # -- commands
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(welcome_text(HTML))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(help_text(HTML, admin=self._is_admin(update)))
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(MSG_UNKNOWN_COMMAND)
+
+    async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.effective_message.reply_text(MSG_TEXT_ONLY)
+
+    async def choose_plan(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        plans = await asyncio.to_thread(self.assistant.plans)
+        current = self.state.chat_plan(PLATFORM, update.effective_chat.id)
+        text = render_plans(plans, current, HTML)
+        if not plans:
+            await update.effective_message.reply_text(text)
+            return
+        rows = [(("✅ " if p.slug == current else "") + p.name,
+                 "plan:" + self.state.short_key(p.slug)) for p in plans]
+        rows.append(((("✅ " if current is None else "") + MSG_ALL_PLANS), "plan:*"))
+        await update.effective_message.reply_text(text + "\n\nChọn kế hoạch mặc định để hỏi:",
+                                                  reply_markup=_plan_keyboard(rows))
+
+    async def on_plan_chosen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        key = query.data.split(":", 1)[1]
+        chat_id = update.effective_chat.id
+        if key == "*":
+            self.state.set_chat_plan(PLATFORM, chat_id, None)
+            await query.answer("Đã chọn tất cả kế hoạch")
+            await query.edit_message_text("Từ nay câu hỏi được tra trên <b>tất cả kế hoạch</b>. "
+                                          "Gõ /ke_hoach để đổi.")
+            return
+        slug = self.state.key_value(key)
+        plans = {p.slug: p for p in await asyncio.to_thread(self.assistant.plans)}
+        if slug not in plans:
+            await query.answer("Kế hoạch này không còn, hãy gõ /ke_hoach để chọn lại.", show_alert=True)
+            return
+        self.state.set_chat_plan(PLATFORM, chat_id, slug)
+        await query.answer("Đã chọn kế hoạch")
+        await query.edit_message_text(
+            f"Đã chọn kế hoạch mặc định: <b>{HTML.esc(plans[slug].name)}</b>.\n"
+            "Câu hỏi không nêu rõ địa phương sẽ được tra trong kế hoạch này. Gõ /ke_hoach để đổi.")
+
+    async def last_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = update.effective_chat.id
+        sources = self.state.last_answer_sources(PLATFORM, chat_id)
+        if not sources:
+            await update.effective_message.reply_text(MSG_NO_LAST)
+            return
+        await self.send(context.bot, chat_id, render_sources(sources, HTML, preview=None))
+
+    async def on_sources_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        sources = self.state.answer_sources(query.data.split(":", 1)[1])
+        if sources is None:
+            await query.answer(MSG_EXPIRED, show_alert=True)
+            return
+        await query.answer()
+        await self.send(context.bot, update.effective_chat.id, render_sources(sources, HTML),
+                        reply_to=query.message.message_id if query.message else None)
+
+    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        typed = nfc(" ".join(context.args or [])).strip()
+        if not typed:
+            await update.effective_message.reply_text(MSG_SUBSCRIBE_USAGE)
+            return
+        unit = await asyncio.to_thread(self.assistant.resolve_unit, typed)
+        if unit is None:
+            await update.effective_message.reply_text(
+                f"Không tìm thấy đơn vị «{HTML.esc(typed)}» trong các kế hoạch. "
+                "Bạn hãy kiểm tra lại tên, ví dụ: Phòng Văn hóa – Xã hội, Trung tâm PVHCC.")
+            return
+        self.state.subscribe(PLATFORM, update.effective_chat.id, unit)
+        await update.effective_message.reply_text(
+            f"Đã đăng ký nhắc hạn cho <b>{HTML.esc(unit)}</b>. Mỗi sáng 7:30 tôi sẽ gửi các nhiệm vụ "
+            "còn 7, 3, 1 ngày đến hạn và các nhiệm vụ quá hạn. Gõ /huy_nhac_han để ngừng.")
+
+    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        units = self.state.unsubscribe(PLATFORM, update.effective_chat.id)
+        if not units:
+            await update.effective_message.reply_text("Cuộc trò chuyện này chưa đăng ký nhắc hạn.")
+            return
+        await update.effective_message.reply_text(
+            "Đã huỷ nhắc hạn cho: " + ", ".join(f"<b>{HTML.esc(u)}</b>" for u in units) + ".")
+
+    # -- questions
+    async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        chat = update.effective_chat
+        text = message.text
+        if chat.type != ChatType.PRIVATE:
+            text = self._addressed_text(message, context.bot)
+            if text is None:
+                return
+        question = nfc(text).strip()
+        if not question:
+            await message.reply_text(help_text(HTML))
+            return
+        plan = self.state.chat_plan(PLATFORM, chat.id)
+        async with self.typing(context.bot, chat.id):
+            # ask() is blocking (retrieval, embeddings): off the loop so other chats keep flowing.
+            answer = await asyncio.to_thread(self.assistant.ask, question, plan)
+        markup = None
+        if answer.sources:
+            key = self.state.save_answer_sources(PLATFORM, chat.id, answer.sources)
+            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Xem nguồn", callback_data=f"src:{key}")]])
+        await self.send(context.bot, chat.id, render_answer(answer, HTML), markup,
+                        reply_to=message.message_id if chat.type != ChatType.PRIVATE else None)
+
+    # -- reminders
+    async def reminder_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.send_reminders(context.bot, self.clock())
+
+    async def send_reminders(self, bot: telegram.Bot, today: date) -> int:
+        """Send today's due-date reminders; today is a parameter so tests can fix the clock."""
+        async def deliver(chat_id: str, text: str) -> None:
+            await self.send(bot, int(chat_id), text)
+        return await send_due_reminders(self.assistant, self.state, PLATFORM, today, HTML, deliver)
+
+    # -- admin: add and remove plans
+    async def on_document(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        private = update.effective_chat.type == ChatType.PRIVATE
+        if not self._is_admin(update):
+            if private:
+                await message.reply_text(MSG_NOT_ADMIN_FILE)
+            return
+        doc = message.document
+        name = safe_filename(doc.file_name or "")
+        if Path(name).suffix.lower() not in UPLOAD_SUFFIXES:
+            await message.reply_text(
+                f"Tệp <b>{HTML.esc(doc.file_name or 'không tên')}</b> không được hỗ trợ. "
+                "Chỉ nhận tệp .txt, .md, .docx hoặc .pdf.")
+            return
+        if doc.file_size and doc.file_size > MAX_UPLOAD_BYTES:
+            await message.reply_text(
+                f"Tệp quá lớn ({doc.file_size / 1024 / 1024:.1f} MB). Giới hạn là 20 MB.")
+            return
+        dest = self.cfg.upload_dir / f"{message.chat_id}-{message.message_id}" / name
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tg_file = await doc.get_file()
+        await tg_file.download_to_drive(dest)
+        if dest.stat().st_size > MAX_UPLOAD_BYTES:
+            dest.unlink()
+            await message.reply_text("Tệp quá lớn. Giới hạn là 20 MB.")
+            return
+        await message.reply_text(f"Đang nạp kế hoạch từ tệp <b>{HTML.esc(name)}</b>, vui lòng đợi…")
+        async with self.typing(context.bot, message.chat_id):
+            report = await asyncio.to_thread(self.assistant.add_plan_file, dest)
+        await self.send(context.bot, message.chat_id, render_ingest_report(report, HTML))
+
+    async def remove_plan_menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(update):
+            await update.effective_message.reply_text(MSG_NOT_ADMIN)
+            return
+        plans = await asyncio.to_thread(self.assistant.plans)
+        if not plans:
+            await update.effective_message.reply_text(render_plans(plans, None, HTML))
+            return
+        rows = [(p.name, "rm:" + self.state.short_key(p.slug)) for p in plans]
+        await update.effective_message.reply_text("Chọn kế hoạch cần xoá:", reply_markup=_plan_keyboard(rows))
+
+    async def on_remove_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if not self._is_admin(update):
+            await query.answer(MSG_NOT_ADMIN, show_alert=True)
+            return
+        action, _, key = query.data.partition(":")
+        if action == "rmno":
+            await query.answer()
+            await query.edit_message_text("Đã huỷ, không xoá kế hoạch nào.")
+            return
+        slug = self.state.key_value(key)
+        plans = {p.slug: p for p in await asyncio.to_thread(self.assistant.plans)}
+        if slug not in plans:
+            await query.answer("Kế hoạch này không còn trong danh sách.", show_alert=True)
+            return
+        name = HTML.esc(plans[slug].name)
+        await query.answer()
+        if action == "rm":
+            await query.edit_message_text(
+                f"Xoá kế hoạch <b>{name}</b>? Thao tác này không hoàn tác được.",
+                reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Xoá", callback_data=f"rmok:{key}"),
+                                                    InlineKeyboardButton("Huỷ", callback_data="rmno")]]))
+            return
+        removed = await asyncio.to_thread(self.assistant.remove_plan, slug)
+        if removed:
+            self.state.forget_plan(slug)
+            await query.edit_message_text(f"Đã xoá kế hoạch <b>{name}</b>.")
+        else:
+            await query.edit_message_text(f"Không xoá được kế hoạch <b>{name}</b>. Vui lòng thử lại.")
+
+    # -- the one error handler
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("Error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update):
+            return
+        if update.callback_query:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        if update.effective_chat:
+            with contextlib.suppress(TelegramError):
+                await context.bot.send_message(update.effective_chat.id, MSG_ERROR)
+
+
+async def _post_init(app: telegram.ext.Application) -> None:
+    with contextlib.suppress(TelegramError):
+        await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+
+def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext.Application:
+    """The whole Telegram bot wired in one place; run it with run_telegram or drive it in tests."""
+    install_token_filter(cfg.token)
+    state = BotState(cfg.state_path)
+
+    async def post_shutdown(_app: telegram.ext.Application) -> None:
+        state.close()
+
+    builder = (ApplicationBuilder()
+               .token(cfg.token)
+               .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TZ,
+                                  link_preview_options=LinkPreviewOptions(is_disabled=True)))
+               .rate_limiter(RetryingRateLimiter(max_retries=3))
+               .concurrent_updates(True)
+               .post_init(_post_init)
+               .post_shutdown(post_shutdown))
+    if cfg.api_url:
+        base = cfg.api_url.rstrip("/")
+        builder = builder.base_url(base + "/bot").base_file_url(base + "/file/bot")
+    app = builder.build()
+    TelegramHandlers(assistant, cfg, state).register(app)
+    return app
+
+
+def handlers_of(app: telegram.ext.Application) -> TelegramHandlers:
+    return app.bot_data[STATE_KEY]
+
+
+def run_telegram(assistant: Assistant, cfg: TelegramConfig) -> None:
+    """Run until interrupted: long polling, or a webhook server when cfg.webhook_url is set."""
+    app = build_application(assistant, cfg)
+    if not cfg.webhook_url:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return
+    # Telegram echoes the secret in every webhook call; without one anybody could post updates.
+    secret = cfg.secret or secrets.token_urlsafe(32)
+    app.run_webhook(listen="0.0.0.0", port=cfg.port,
+                    url_path=urlparse(cfg.webhook_url).path.strip("/"),
+                    webhook_url=cfg.webhook_url, secret_token=secret,
+                    allowed_updates=Update.ALL_TYPES)

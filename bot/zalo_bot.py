@@ -1,0 +1,319 @@
+"""Zalo Bot Platform transport (Telegram-like HTTP API): polling or webhook, plain-text replies."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import aiohttp
+from aiohttp import web
+
+from answers.protocol import Assistant
+from corpus.text import nfc
+from bot.log_filter import install_token_filter
+from bot.reminders import seconds_until_next_run, send_due_reminders, today_in_vietnam
+from bot.render import (PLAIN, ZALO_LIMIT, help_text, render_answer, render_plans, render_sources,
+                        split_message, welcome_text)
+from bot.state import BotState
+
+log = logging.getLogger(__name__)
+
+ZALO_API = "https://bot-api.zaloplatforms.com"
+PLATFORM = "zalo"
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+POLL_TIMEOUT = 30          # seconds the server may hold a getUpdates call
+MAX_RETRIES = 3
+MAX_CONCURRENT_UPDATES = 32
+
+MSG_ERROR = "Xin lỗi, tôi gặp sự cố khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
+MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /help để xem hướng dẫn."
+MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
+MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
+MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han <tên đơn vị>, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
+
+
+@dataclass(frozen=True)
+class ZaloConfig:
+    token: str
+    api_url: str | None = None          # base URL of the Bot API; None -> Zalo's own
+    webhook_url: str | None = None
+    port: int = 8444
+    secret: str | None = None
+    state_path: Path = Path("data/bot_state.sqlite3")
+
+
+class ZaloApiError(Exception):
+    def __init__(self, code: int | None, description: str):
+        super().__init__(f"Zalo API error {code}: {description}")
+        self.code = code
+        self.description = description
+
+
+def _updates_of(result: Any) -> list[dict]:
+    """getUpdates and webhooks deliver one update object (sometimes wrapped, sometimes a list)."""
+    if result is None:
+        return []
+    if isinstance(result, list):
+        return [u for r in result for u in _updates_of(r)]
+    if isinstance(result, dict) and "event_name" not in result and isinstance(result.get("result"), (dict, list)):
+        return _updates_of(result["result"])
+    return [result] if isinstance(result, dict) else []
+
+
+class ZaloBot:
+    """One Zalo bot: API client, update dispatch, commands and reminders."""
+
+    def __init__(self, assistant: Assistant, cfg: ZaloConfig, state: BotState | None = None,
+                 clock: Callable[[], date] = today_in_vietnam):
+        self.assistant = assistant
+        self.cfg = cfg
+        self.state = state or BotState(cfg.state_path)
+        self.clock = clock
+        # Zalo echoes this secret in every webhook call (8-256 characters).
+        self.secret = cfg.secret or secrets.token_urlsafe(24)
+        self.base = f"{(cfg.api_url or ZALO_API).rstrip('/')}/bot{cfg.token}"
+        self.name: str | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task] = set()
+        self._slots = asyncio.Semaphore(MAX_CONCURRENT_UPDATES)
+
+    async def __aenter__(self) -> ZaloBot:
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        me = await self.call("getMe") or {}
+        self.name = me.get("account_name") or me.get("display_name") or me.get("name")
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.drain()
+        if self._session:
+            await self._session.close()
+
+    # -- HTTP
+    async def call(self, method: str, http_timeout: float | None = None, **params: Any) -> Any:
+        """POST a method; waits out 429 retry_after and retries connection errors."""
+        assert self._session is not None, "use 'async with ZaloBot(...)'"
+        url = f"{self.base}/{method}"
+        extra = {"timeout": aiohttp.ClientTimeout(total=http_timeout)} if http_timeout else {}
+        for attempt in range(MAX_RETRIES + 1):
+            try:
+                async with self._session.post(url, json=params, **extra) as resp:
+                    status = resp.status
+                    data = await resp.json(content_type=None)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+                if attempt == MAX_RETRIES:
+                    raise ZaloApiError(None, f"network: {type(exc).__name__}") from None
+                await asyncio.sleep(0.5 * 2 ** attempt)
+                continue
+            if isinstance(data, dict) and data.get("ok"):
+                return data.get("result")
+            data = data if isinstance(data, dict) else {}
+            code = data.get("error_code") or status
+            if code == 429 and attempt < MAX_RETRIES:
+                retry_after = (data.get("parameters") or {}).get("retry_after", 1)
+                log.info("Zalo rate limit on %s, retrying after %s s", method, retry_after)
+                await asyncio.sleep(float(retry_after) + 0.1)
+                continue
+            raise ZaloApiError(code, str(data.get("description", "")))
+        raise ZaloApiError(None, "retries exhausted")
+
+    async def send_text(self, chat_id: str, text: str) -> None:
+        for part in split_message(text, ZALO_LIMIT):
+            await self.call("sendMessage", chat_id=chat_id, text=part)
+
+    async def typing(self, chat_id: str) -> None:
+        with contextlib.suppress(ZaloApiError):
+            await self.call("sendChatAction", chat_id=chat_id, action="typing")
+
+    # -- updates
+    def dispatch(self, update: dict) -> asyncio.Task:
+        """Handle an update in its own task so one slow question never holds up other chats."""
+        task = asyncio.create_task(self._guarded(update))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def drain(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _guarded(self, update: dict) -> None:
+        async with self._slots:
+            try:
+                await self.handle_update(update)
+            except Exception:
+                log.exception("Error while handling a Zalo update")
+                chat_id = ((update.get("message") or {}).get("chat") or {}).get("id")
+                if chat_id:
+                    with contextlib.suppress(Exception):
+                        await self.send_text(chat_id, MSG_ERROR)
+
+    async def handle_update(self, update: dict) -> None:
+        message = update.get("message") or {}
+        chat = message.get("chat") or {}
+        chat_id = chat.get("id")
+        if not chat_id:
+            return
+        group = str(chat.get("chat_type", "PRIVATE")).upper() == "GROUP"
+        text = message.get("text")
+        if update.get("event_name") != "message.text.received" or text is None:
+            if not group:
+                await self.send_text(chat_id, MSG_TEXT_ONLY)
+            return
+        text = nfc(text).strip()
+        if group:
+            mention = f"@{self.name}" if self.name else None
+            if not text.startswith("/") and not (mention and mention.lower() in text.lower()):
+                return
+            if mention:
+                text = text.replace(mention, " ").strip()
+        if text.startswith("/"):
+            command, _, arg = text[1:].partition(" ")
+            await self.command(chat_id, command.split("@")[0].lower(), arg.strip())
+        elif text:
+            await self.answer(chat_id, text)
+        else:
+            await self.send_text(chat_id, help_text(PLAIN))
+
+    async def command(self, chat_id: str, command: str, arg: str) -> None:
+        if command == "start":
+            await self.send_text(chat_id, welcome_text(PLAIN))
+        elif command == "help":
+            await self.send_text(chat_id, help_text(PLAIN))
+        elif command == "ke_hoach":
+            await self.choose_plan(chat_id, arg)
+        elif command == "nguon":
+            sources = self.state.last_answer_sources(PLATFORM, chat_id)
+            await self.send_text(chat_id, render_sources(sources, PLAIN, preview=None) if sources else MSG_NO_LAST)
+        elif command == "nhac_han":
+            await self.subscribe(chat_id, arg)
+        elif command == "huy_nhac_han":
+            units = self.state.unsubscribe(PLATFORM, chat_id)
+            await self.send_text(chat_id, "Đã huỷ nhắc hạn cho: " + ", ".join(units) + "."
+                                 if units else "Cuộc trò chuyện này chưa đăng ký nhắc hạn.")
+        else:
+            await self.send_text(chat_id, MSG_UNKNOWN_COMMAND)
+
+    async def answer(self, chat_id: str, question: str) -> None:
+        plan = self.state.chat_plan(PLATFORM, chat_id)
+        await self.typing(chat_id)
+        answer = await asyncio.to_thread(self.assistant.ask, question, plan)
+        if answer.sources:
+            self.state.save_answer_sources(PLATFORM, chat_id, answer.sources)
+        await self.send_text(chat_id, render_answer(answer, PLAIN))
+
+    async def choose_plan(self, chat_id: str, arg: str) -> None:
+        """Zalo has no inline keyboards: '/ke_hoach' lists numbered plans, '/ke_hoach 2' picks one."""
+        plans = await asyncio.to_thread(self.assistant.plans)
+        current = self.state.chat_plan(PLATFORM, chat_id)
+        if not arg:
+            text = render_plans(plans, current, PLAIN, numbered=True)
+            if plans:
+                text += "\n\nGõ /ke_hoach <số> để chọn kế hoạch mặc định, /ke_hoach 0 để tra tất cả."
+            await self.send_text(chat_id, text)
+            return
+        if not arg.isdigit() or int(arg) > len(plans):
+            await self.send_text(chat_id, f"Số kế hoạch không hợp lệ. Hãy chọn từ 0 đến {len(plans)}.")
+            return
+        if int(arg) == 0:
+            self.state.set_chat_plan(PLATFORM, chat_id, None)
+            await self.send_text(chat_id, "Từ nay câu hỏi được tra trên tất cả kế hoạch.")
+            return
+        plan = plans[int(arg) - 1]
+        self.state.set_chat_plan(PLATFORM, chat_id, plan.slug)
+        await self.send_text(chat_id, f"Đã chọn kế hoạch mặc định: {plan.name}.")
+
+    async def subscribe(self, chat_id: str, typed: str) -> None:
+        if not typed:
+            await self.send_text(chat_id, MSG_SUBSCRIBE_USAGE)
+            return
+        unit = await asyncio.to_thread(self.assistant.resolve_unit, typed)
+        if unit is None:
+            await self.send_text(chat_id, f"Không tìm thấy đơn vị «{typed}» trong các kế hoạch. "
+                                          "Bạn hãy kiểm tra lại tên, ví dụ: Phòng Văn hóa – Xã hội.")
+            return
+        self.state.subscribe(PLATFORM, chat_id, unit)
+        await self.send_text(chat_id, f"Đã đăng ký nhắc hạn cho {unit}. Mỗi sáng 7:30 tôi sẽ gửi các nhiệm vụ "
+                                      "còn 7, 3, 1 ngày đến hạn và các nhiệm vụ quá hạn.")
+
+    async def send_reminders(self, today: date) -> int:
+        """Send today's due-date reminders; today is a parameter so tests can fix the clock."""
+        return await send_due_reminders(self.assistant, self.state, PLATFORM, today, PLAIN, self.send_text)
+
+    async def reminder_loop(self) -> None:
+        while True:
+            await asyncio.sleep(seconds_until_next_run())
+            try:
+                await self.send_reminders(self.clock())
+            except Exception:
+                log.exception("Zalo reminder run failed")
+
+    # -- receiving
+    async def poll(self, stop: asyncio.Event | None = None) -> None:
+        """Long polling until stop is set (Zalo refuses getUpdates while a webhook is set)."""
+        with contextlib.suppress(ZaloApiError):
+            await self.call("deleteWebhook")
+        while stop is None or not stop.is_set():
+            try:
+                result = await self.call("getUpdates", http_timeout=POLL_TIMEOUT + 15,
+                                         timeout=str(POLL_TIMEOUT))
+            except ZaloApiError as exc:
+                if exc.code != 408:          # 408: nothing arrived within the poll timeout
+                    log.warning("getUpdates failed: %s", exc)
+                    await asyncio.sleep(2)
+                continue
+            for update in _updates_of(result):
+                self.dispatch(update)
+
+    def webhook_app(self, path: str = "/") -> web.Application:
+        """aiohttp app receiving webhook calls; wrong or missing secret -> 403, nothing processed."""
+        async def receive(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), self.secret.encode()):
+                return web.json_response({"ok": False, "description": "forbidden"}, status=403)
+            try:
+                payload = await request.json()
+            except ValueError:
+                return web.json_response({"ok": False, "description": "bad json"}, status=400)
+            for update in _updates_of(payload):
+                self.dispatch(update)
+            return web.json_response({"ok": True})
+
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(path or "/", receive)
+        return app
+
+
+async def serve_zalo(assistant: Assistant, cfg: ZaloConfig, stop: asyncio.Event | None = None) -> None:
+    """Run the Zalo bot until stop is set (or forever): webhook server if cfg.webhook_url, else polling."""
+    install_token_filter(cfg.token)
+    async with ZaloBot(assistant, cfg) as bot:
+        reminders = asyncio.create_task(bot.reminder_loop())
+        try:
+            if not cfg.webhook_url:
+                await bot.poll(stop)
+                return
+            runner = web.AppRunner(bot.webhook_app(urlparse(cfg.webhook_url).path or "/"))
+            await runner.setup()
+            await web.TCPSite(runner, "0.0.0.0", cfg.port).start()
+            try:
+                await bot.call("setWebhook", url=cfg.webhook_url, secret_token=bot.secret)
+                await (stop or asyncio.Event()).wait()
+            finally:
+                await runner.cleanup()
+        finally:
+            reminders.cancel()
+            bot.state.close()
+
+
+def run_zalo(assistant: Assistant, cfg: ZaloConfig) -> None:
+    """Blocking entry point for run_bot.py; Ctrl+C stops it."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_zalo(assistant, cfg))

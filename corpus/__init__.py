@@ -1,0 +1,1 @@
+"""Plan files -> typed records (Plan, Section, Passage, Task, Target, Duty)."""

@@ -1,0 +1,20 @@
+"""A plan file read into numbered lines (the unit every parser and citation works on)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class UnreadablePlan(Exception):
+    """A plan file that cannot be read; str(exc) is a one-line Vietnamese reason."""
+
+
+@dataclass(frozen=True)
+class TextDocument:
+    lines: tuple[str, ...]              # NFC text lines; citation line N is lines[N-1]
+    pages: tuple[int, ...] | None = None  # page of each line (same length as lines) for .docx/.pdf
+    kind: str = "text"                  # text | docx | pdf
+
+    def page_of(self, line_no: int) -> int | None:
+        if self.pages is None or not 1 <= line_no <= len(self.pages):
+            return None
+        return self.pages[line_no - 1]

@@ -1,0 +1,202 @@
+"""Read a PDF plan with a text layer into numbered lines shaped like the text plans.
+
+- tables (pdfplumber's find_tables, i.e. ruled grids) -> one line per row, cells joined by "\\t",
+  a cell's wrapped lines joined by spaces, merged/empty grid positions as ""; one empty line after;
+- the rest of each page, outside the table boxes, in top-to-bottom order: visual lines are joined back
+  into paragraphs (a new paragraph starts after a larger vertical gap, a short previous line, a deeper
+  first-line indent, or a line opening with "- ", "1. ", "a) ", "II. "...), each paragraph -> one line
+  followed by one empty line; a sentence cut by a page break is joined to its start;
+- bare page numbers in the top/bottom margin are dropped.
+Each line carries the page its text starts on. Single-column layouts only (what the plans use).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.document import TextDocument, UnreadablePlan
+from corpus.text import nfc
+
+_ITEM_START = re.compile(r"^(?:[-–•+*]\s|(?:\d{1,3}(?:\.\d{1,3})*|[IVXL]{1,5}|[a-zđ])[.)]\s)")
+_PAGE_NUMBER = re.compile(r"^(?:trang\s*)?-?\s*\d{1,4}\s*-?(?:\s*/\s*\d{1,4})?$", re.IGNORECASE)
+_MARGIN = 0.08          # share of the page height where running headers/footers live
+_SENTENCE_END = (".", ":", ";", "!", "?", "…")
+
+
+@dataclass(frozen=True)
+class _Line:
+    """One visual text line outside tables."""
+    text: str
+    x0: float
+    x1: float
+    top: float
+    page: int
+
+
+@dataclass(frozen=True)
+class _Table:
+    rows: tuple[str, ...]
+    top: float
+    page: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Measures of the body text, taken over the whole document."""
+    leading: float      # usual distance between the tops of two lines of one paragraph
+    left: float
+    right: float
+
+    @classmethod
+    def measure(cls, items: list[_Line | _Table]) -> _Layout:
+        lines = [item for item in items if isinstance(item, _Line)]
+        gaps = [
+            b.top - a.top for a, b in zip(items, items[1:])
+            if isinstance(a, _Line) and isinstance(b, _Line) and a.page == b.page and b.top > a.top
+        ]
+        leading = _quantile(gaps, 0.25) if gaps else 0.0
+        return cls(leading=leading, left=_quantile([ln.x0 for ln in lines], 0.1),
+                   right=_quantile([ln.x1 for ln in lines], 0.95))
+
+    @property
+    def width(self) -> float:
+        return max(self.right - self.left, 1.0)
+
+    def is_full(self, line: _Line) -> bool:
+        """The line runs (almost) to the right margin, so its paragraph probably goes on."""
+        return line.x1 >= self.right - max(0.12 * self.width, 30.0)
+
+
+def _quantile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def read_pdf(path: Path) -> TextDocument:
+    """Read a text-layer PDF plan; raise UnreadablePlan (Vietnamese reason) for scans, encrypted or broken files."""
+    path = Path(path)
+    items = _load(path)
+    lines, pages = _compose(items, _Layout.measure(items))
+    return TextDocument(lines=tuple(lines), pages=tuple(pages), kind="pdf")
+
+
+def _load(path: Path) -> list[_Line | _Table]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+    except FileNotFoundError as exc:
+        raise UnreadablePlan(f"{path.name}: không tìm thấy tệp") from exc
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise UnreadablePlan(
+                f"{path.name}: tệp PDF được đặt mật khẩu hoặc mã hóa; hãy gửi bản không mật khẩu"
+            ) from exc
+        raise UnreadablePlan(f"{path.name}: tệp bị hỏng hoặc không phải PDF hợp lệ; hãy xuất lại PDF rồi gửi lại") from exc
+    items: list[_Line | _Table] = []
+    chars = 0
+    with pdf:
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                chars += len(page.chars)
+                items.extend(_page_items(page, number))
+        except Exception as exc:  # pdfminer raises many unrelated types on damaged content streams
+            raise UnreadablePlan(
+                f"{path.name}: nội dung trang PDF bị hỏng, không đọc được; hãy xuất lại PDF rồi gửi lại"
+            ) from exc
+    if chars == 0:
+        raise UnreadablePlan(
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan), không đọc được chữ; "
+            "hãy gửi bản Word, bản PDF xuất trực tiếp từ Word hoặc bản đã nhận dạng chữ (OCR)"
+        )
+    return items
+
+
+def _page_items(page, number: int) -> list[_Line | _Table]:
+    """Tables and the visual lines outside them, top to bottom."""
+    tables = page.find_tables()
+    boxes = [table.bbox for table in tables]
+    items: list[_Line | _Table] = []
+    for table in tables:
+        rows = tuple(
+            "\t".join(" ".join((cell or "").split()) for cell in row)
+            for row in table.extract()
+        )
+        rows = tuple(nfc(row) for row in rows if row.strip())
+        if rows:
+            items.append(_Table(rows=rows, top=table.bbox[1], page=number))
+    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
+    for found in outside.extract_text_lines(return_chars=False):
+        text = " ".join(found["text"].split())
+        if not text or _is_running_page_number(text, found, page.height):
+            continue
+        items.append(_Line(nfc(text), found["x0"], found["x1"], found["top"], number))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def _is_running_page_number(text: str, found: dict, height: float) -> bool:
+    in_margin = found["bottom"] < height * _MARGIN or found["top"] > height * (1 - _MARGIN)
+    return in_margin and bool(_PAGE_NUMBER.match(text))
+
+
+def _compose(items: list[_Line | _Table], layout: _Layout) -> tuple[list[str], list[int]]:
+    lines: list[str] = []
+    pages: list[int] = []
+    paragraph: list[_Line] = []
+
+    def emit(text: str, page: int) -> None:
+        lines.extend((text, ""))
+        pages.extend((page, page))
+
+    def flush() -> None:
+        if paragraph:
+            emit(" ".join(line.text for line in paragraph), paragraph[0].page)
+            paragraph.clear()
+
+    previous: _Line | _Table | None = None
+    for item in items:
+        if isinstance(item, _Table):
+            flush()
+            for row in item.rows:
+                lines.append(row)
+                pages.append(item.page)
+            lines.append("")
+            pages.append(item.page)
+        else:
+            if isinstance(previous, _Line) and paragraph and not _starts_paragraph(
+                    previous, item, layout, first_of_paragraph=len(paragraph) == 1):
+                paragraph.append(item)
+            else:
+                flush()
+                paragraph.append(item)
+        previous = item
+    flush()
+    return lines, pages
+
+
+def _starts_paragraph(prev: _Line, line: _Line, layout: _Layout, first_of_paragraph: bool) -> bool:
+    """Whether `line` opens a new paragraph rather than continuing the one `prev` belongs to."""
+    if _ITEM_START.match(line.text) or not layout.is_full(prev):
+        return True
+    if line.page != prev.page:
+        # A sentence cut by the page break: the next page goes on in lower case.
+        return prev.text.endswith(_SENTENCE_END) or not line.text[:1].islower()
+    gap = line.top - prev.top
+    if gap <= 0 or (layout.leading and gap > layout.leading * 1.2 + 1.0):
+        return True
+    # A first-line indent deeper than the line above; the first line of a paragraph is exempt so
+    # hanging indents (list items whose wrapped lines sit further right) stay together.
+    return not first_of_paragraph and line.x0 > prev.x0 + max(0.02 * layout.width, 8.0)

@@ -1,0 +1,46 @@
+"""Vietnamese text normalization shared by every layer: NFC, tone placement, folding."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Old-style tone placement ("hoà", "thuỷ") -> the placement most text uses ("hòa", "thủy").
+_TONE_FIX = {
+    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}
+# Only at a syllable end: "hoà" -> "hòa" but "hoàn", "Huỳnh" stay as they are.
+_TONE_RE = re.compile(r"(?<![qQ])(?:" + "|".join(map(re.escape, _TONE_FIX)) + r")(?![a-zà-ỹđ])", re.IGNORECASE)
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+
+
+def nfc(text: str) -> str:
+    """NFC plus one tone placement; apply at the edge (file read, user message)."""
+    text = unicodedata.normalize("NFC", text)
+    return _TONE_RE.sub(lambda m: _fix_case(m.group(0)), text)
+
+
+def _fix_case(s: str) -> str:
+    fixed = _TONE_FIX.get(s.lower())
+    if fixed is None:
+        return s
+    return fixed.upper() if s.isupper() else (fixed.capitalize() if s[0].isupper() else fixed)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics (đ -> d): 'Đề án' -> 'de an'."""
+    text = unicodedata.normalize("NFD", text.lower())
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    return text.replace("đ", "d")
+
+
+def squash(text: str) -> str:
+    """Collapse whitespace and normalize dashes for comparisons."""
+    text = _DASHES.sub("-", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def words(text: str) -> list[str]:
+    """Folded word tokens (letters/digits), for lexical comparisons."""
+    return re.findall(r"[0-9a-z]+", fold(text))

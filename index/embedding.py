@@ -1,0 +1,146 @@
+"""Text embedders: the real sentence-transformers model and a tiny hashing embedder for tests."""
+from __future__ import annotations
+
+import json
+import logging
+import zlib
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from corpus.text import fold
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """float32 array (len(texts), dim), L2-normalized rows."""
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """float32 array (dim,), L2-normalized."""
+
+
+def _normalize(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms == 0, 1, norms)
+
+
+class HashEmbedder:
+    """Deterministic bag of hashed folded words and character trigrams; no model, for tests and dry runs."""
+
+    def __init__(self, dim: int = 256, name: str | None = None):
+        self.dim = dim
+        self.name = name or f"hash-ngram-{dim}"
+
+    def _vector(self, text: str) -> np.ndarray:
+        vec = np.zeros(self.dim, dtype=np.float32)
+        folded = " ".join(fold(text).split())
+        feats = folded.split() + [f"#{folded[i:i + 3]}" for i in range(max(0, len(folded) - 2))]
+        for feat in feats:
+            h = zlib.crc32(feat.encode("utf-8"))
+            vec[h % self.dim] += 1.0 if (h >> 31) & 1 else -1.0
+        return vec
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalize(np.stack([self._vector(t) for t in texts]))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return _normalize(self._vector(text))
+
+
+def _local_dim(path: Path) -> int | None:
+    """Output size read from a sentence-transformers folder (last Dense layer, else pooling) without loading it."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+        dim = None
+        for module in modules:
+            cfg_path = path / module.get("path", "") / "config.json"
+            if not module.get("path") or not cfg_path.exists():
+                continue
+            cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+            dim = cfg.get("out_features") or cfg.get("word_embedding_dimension") or dim
+        return int(dim) if dim else None
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model from a local folder (offline) or, with 'hf:NAME', from the hub.
+
+    The model loads on first use, so an unchanged index opens without importing torch. Documents and
+    queries go through encode_document / encode_query, i.e. the model's own prompts.
+    """
+
+    def __init__(self, source: str | Path, *, hub: bool = False, batch_size: int = 16,
+                 truncate_dim: int | None = None, bfloat16: bool = False, progress: bool = True):
+        self.source = str(source)
+        self.hub = hub
+        self.batch_size = batch_size
+        self.truncate_dim = truncate_dim
+        self.bfloat16 = bfloat16
+        self.progress = progress
+        base = self.source.rstrip("/").split("/")[-1]
+        self.name = base + (f"@{truncate_dim}" if truncate_dim else "")
+        self._model = None
+        self._dim = truncate_dim or (None if hub else _local_dim(Path(self.source)))
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._dim = int(self.model.get_sentence_embedding_dimension())
+        return self._dim
+
+    @property
+    def model(self):
+        if self._model is None:
+            kwargs = {}
+            if not self.hub:
+                kwargs["local_files_only"] = True   # a local folder never reaches for the network
+            if self.bfloat16:
+                import torch
+                kwargs["model_kwargs"] = {"torch_dtype": torch.bfloat16}
+            from sentence_transformers import SentenceTransformer
+            log.info("loading embedding model %s", self.source)
+            self._model = SentenceTransformer(self.source, truncate_dim=self.truncate_dim, **kwargs)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self.model.encode_document(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=self.progress)
+        return np.asarray(out, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        out = self.model.encode_query(text, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(out, dtype=np.float32)
+
+
+def load_embedder(spec: str | None, **kwargs) -> Embedder | None:
+    """'none'/None/'' -> None; 'hash' -> HashEmbedder; 'hf:NAME' -> hub model; else a local model folder.
+
+    A local folder that does not exist (or lacks modules.json) gives None with a warning, so the caller
+    falls back to lexical search instead of failing.
+    """
+    if spec is None or spec.strip().lower() in ("", "none", "off"):
+        return None
+    spec = spec.strip()
+    if spec == "hash":
+        return HashEmbedder()
+    if spec.startswith("hf:"):
+        return SentenceTransformerEmbedder(spec[3:], hub=True, **kwargs)
+    path = Path(spec).expanduser()
+    if not (path / "modules.json").is_file():
+        log.warning("Không tìm thấy mô hình nhúng tại %s (embedding model folder missing); "
+                    "run `python -m index.fetch_model %s` to fetch it", path, path)
+        return None
+    return SentenceTransformerEmbedder(path, **kwargs)
