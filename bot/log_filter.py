@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 
 # Telegram tokens look like 123456789:AAH...; Zalo Bot tokens share the "<digits>:<secret>" shape.
 _TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{16,}")
@@ -15,9 +16,9 @@ NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "aiohttp.acces
 class TokenMaskFilter(logging.Filter):
     """Rewrites a record's message (and traceback text) with every token replaced by <TOKEN>."""
 
-    def __init__(self, tokens: list[str] | tuple[str, ...] = ()):
+    def __init__(self, tokens: Iterable[str] = ()):
         super().__init__()
-        self.tokens = tuple(t for t in tokens if t)
+        self.tokens = tuple(t for t in tokens if isinstance(t, str) and t)
 
     def mask(self, text: str) -> str:
         for token in self.tokens:
@@ -39,13 +40,16 @@ class TokenMaskFilter(logging.Filter):
         return True
 
 
-def install_token_filter(*tokens: str) -> TokenMaskFilter:
+def install_token_filter(*tokens: str | Iterable[str]) -> TokenMaskFilter:
     """Attach one mask filter to the noisy loggers and to every root handler already configured.
+
+    Accepts tokens as arguments or as one list: install_token_filter(a, b) or ([a, b]).
 
     Logger filters only see records created on that logger, handler filters see everything the
     handler prints; both are needed because run_bot.py may configure handlers before or after.
     """
-    flt = TokenMaskFilter(tokens)
+    flat = [t for item in tokens for t in ([item] if isinstance(item, str) else item)]
+    flt = TokenMaskFilter(flat)
     for name in NOISY_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, TokenMaskFilter) and f.tokens == flt.tokens for f in logger.filters):

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import telegram.ext
-from telegram import (BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions,
+from telegram import (BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions,
                       Message, MessageEntity, ReplyParameters, Update)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
@@ -22,6 +22,7 @@ from telegram.ext import (AIORateLimiter, ApplicationBuilder, ApplicationHandler
                           MessageHandler, TypeHandler, filters)
 
 from answers.protocol import Assistant
+from answers.types import PlanInfo
 from corpus.text import nfc
 from bot.log_filter import install_token_filter
 from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
@@ -180,6 +181,14 @@ class TelegramHandlers:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    async def _plan_of_button(self, query: CallbackQuery, key: str) -> PlanInfo | None:
+        """The plan a keyboard button stands for, or None (with an alert) if it was removed meanwhile."""
+        slug = self.state.key_value(key)
+        plan = next((p for p in await asyncio.to_thread(self.assistant.plans) if p.slug == slug), None)
+        if plan is None:
+            await query.answer("Kế hoạch này không còn, hãy gõ /ke_hoach để xem lại.", show_alert=True)
+        return plan
+
     @staticmethod
     def _addressed_text(message: Message, bot: telegram.Bot) -> str | None:
         """In a group: the question if the bot was mentioned or replied to, else None."""
@@ -248,15 +257,13 @@ class TelegramHandlers:
             await query.edit_message_text("Từ nay câu hỏi được tra trên <b>tất cả kế hoạch</b>. "
                                           "Gõ /ke_hoach để đổi.")
             return
-        slug = self.state.key_value(key)
-        plans = {p.slug: p for p in await asyncio.to_thread(self.assistant.plans)}
-        if slug not in plans:
-            await query.answer("Kế hoạch này không còn, hãy gõ /ke_hoach để chọn lại.", show_alert=True)
+        plan = await self._plan_of_button(query, key)
+        if plan is None:
             return
-        self.state.set_chat_plan(PLATFORM, chat_id, slug)
+        self.state.set_chat_plan(PLATFORM, chat_id, plan.slug)
         await query.answer("Đã chọn kế hoạch")
         await query.edit_message_text(
-            f"Đã chọn kế hoạch mặc định: <b>{HTML.esc(plans[slug].name)}</b>.\n"
+            f"Đã chọn kế hoạch mặc định: <b>{HTML.esc(plan.name)}</b>.\n"
             "Câu hỏi không nêu rõ địa phương sẽ được tra trong kế hoạch này. Gõ /ke_hoach để đổi.")
 
     async def last_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -388,12 +395,10 @@ class TelegramHandlers:
             await query.answer()
             await query.edit_message_text("Đã huỷ, không xoá kế hoạch nào.")
             return
-        slug = self.state.key_value(key)
-        plans = {p.slug: p for p in await asyncio.to_thread(self.assistant.plans)}
-        if slug not in plans:
-            await query.answer("Kế hoạch này không còn trong danh sách.", show_alert=True)
+        plan = await self._plan_of_button(query, key)
+        if plan is None:
             return
-        name = HTML.esc(plans[slug].name)
+        name = HTML.esc(plan.name)
         await query.answer()
         if action == "rm":
             await query.edit_message_text(
@@ -401,9 +406,9 @@ class TelegramHandlers:
                 reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("Xoá", callback_data=f"rmok:{key}"),
                                                     InlineKeyboardButton("Huỷ", callback_data="rmno")]]))
             return
-        removed = await asyncio.to_thread(self.assistant.remove_plan, slug)
+        removed = await asyncio.to_thread(self.assistant.remove_plan, plan.slug)
         if removed:
-            self.state.forget_plan(slug)
+            self.state.forget_plan(plan.slug)
             await query.edit_message_text(f"Đã xoá kế hoạch <b>{name}</b>.")
         else:
             await query.edit_message_text(f"Không xoá được kế hoạch <b>{name}</b>. Vui lòng thử lại.")

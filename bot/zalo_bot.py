@@ -5,6 +5,7 @@ import asyncio
 import contextlib
 import hmac
 import logging
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -173,7 +174,7 @@ class ZaloBot:
             if not text.startswith("/") and not (mention and mention.lower() in text.lower()):
                 return
             if mention:
-                text = text.replace(mention, " ").strip()
+                text = re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip()
         if text.startswith("/"):
             command, _, arg = text[1:].partition(" ")
             await self.command(chat_id, command.split("@")[0].lower(), arg.strip())
@@ -294,23 +295,30 @@ class ZaloBot:
 async def serve_zalo(assistant: Assistant, cfg: ZaloConfig, stop: asyncio.Event | None = None) -> None:
     """Run the Zalo bot until stop is set (or forever): webhook server if cfg.webhook_url, else polling."""
     install_token_filter(cfg.token)
-    async with ZaloBot(assistant, cfg) as bot:
-        reminders = asyncio.create_task(bot.reminder_loop())
-        try:
-            if not cfg.webhook_url:
-                await bot.poll(stop)
-                return
-            runner = web.AppRunner(bot.webhook_app(urlparse(cfg.webhook_url).path or "/"))
-            await runner.setup()
-            await web.TCPSite(runner, "0.0.0.0", cfg.port).start()
+    state = BotState(cfg.state_path)
+    try:
+        async with ZaloBot(assistant, cfg, state) as bot:   # leaving it waits for updates in flight
+            reminders = asyncio.create_task(bot.reminder_loop())
             try:
-                await bot.call("setWebhook", url=cfg.webhook_url, secret_token=bot.secret)
-                await (stop or asyncio.Event()).wait()
+                if cfg.webhook_url:
+                    await _serve_webhook(bot, cfg, stop or asyncio.Event())
+                else:
+                    await bot.poll(stop)
             finally:
-                await runner.cleanup()
-        finally:
-            reminders.cancel()
-            bot.state.close()
+                reminders.cancel()
+    finally:
+        state.close()
+
+
+async def _serve_webhook(bot: ZaloBot, cfg: ZaloConfig, stop: asyncio.Event) -> None:
+    runner = web.AppRunner(bot.webhook_app(urlparse(cfg.webhook_url).path or "/"))
+    await runner.setup()
+    await web.TCPSite(runner, "0.0.0.0", cfg.port).start()
+    try:
+        await bot.call("setWebhook", url=cfg.webhook_url, secret_token=bot.secret)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
 
 
 def run_zalo(assistant: Assistant, cfg: ZaloConfig) -> None:

@@ -27,6 +27,7 @@ from corpus.text import nfc
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_MATH = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # encrypted .docx and old binary .doc are OLE compound files
 
 
@@ -395,7 +396,7 @@ def _inline(element: etree._Element):
         tag = child.tag
         if not isinstance(tag, str) or tag in _SKIP:
             continue
-        if tag == _w("t"):
+        if tag in (_w("t"), f"{{{_MATH}}}t"):  # plain text, and the text of equations ("≥ 95%")
             yield "text", child.text or ""
         elif tag in (_w("tab"), _w("cr"), _w("ptab")):
             yield "space", " "

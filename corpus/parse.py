@@ -74,7 +74,9 @@ def _paragraphs(items: list[tuple[int, str]]) -> list[_Para]:
         if cur is not None and not starts_list:
             prev = cur.lines[-1][1].rstrip()
             prev_clean = prev.replace("**", "").rstrip()
-            wrapped = not _TERMINAL.search(prev_clean) and not prev.lstrip().startswith("#")
+            # ';' ends a list item only on a short line; a long line ending in ';' is a hard wrap mid-sentence.
+            ends = bool(_TERMINAL.search(prev_clean)) and not (prev_clean.endswith(";") and len(prev_clean) >= 60)
+            wrapped = not ends and not prev.lstrip().startswith("#")
             nxt = line.strip()
             if wrapped and (nxt[:1].islower() or nxt[:1].isdigit() or len(prev_clean) >= 60):
                 cur.lines.append((no, line))

@@ -4,8 +4,8 @@
   a cell's wrapped lines joined by spaces, merged/empty grid positions as ""; one empty line after;
 - the rest of each page, outside the table boxes, in top-to-bottom order: visual lines are joined back
   into paragraphs (a new paragraph starts after a larger vertical gap, a short previous line, a deeper
-  first-line indent, or a line opening with "- ", "1. ", "a) ", "II. "...), each paragraph -> one line
-  followed by one empty line; a sentence cut by a page break is joined to its start;
+  first-line indent, or a line opening with "- ", "1. ", "a) ", "II. "... after a closed sentence), each
+  paragraph -> one line followed by one empty line; a sentence cut by a page break is joined to its start;
 - bare page numbers in the top/bottom margin are dropped.
 Each line carries the page its text starts on. Single-column layouts only (what the plans use).
 """
@@ -57,15 +57,20 @@ class _Layout:
         ]
         leading = _quantile(gaps, 0.25) if gaps else 0.0
         return cls(leading=leading, left=_quantile([ln.x0 for ln in lines], 0.1),
-                   right=_quantile([ln.x1 for ln in lines], 0.95))
+                   right=max((ln.x1 for ln in lines), default=0.0))
 
     @property
     def width(self) -> float:
         return max(self.right - self.left, 1.0)
 
-    def is_full(self, line: _Line) -> bool:
-        """The line runs (almost) to the right margin, so its paragraph probably goes on."""
-        return line.x1 >= self.right - max(0.12 * self.width, 30.0)
+    def wraps_into(self, prev: _Line, line: _Line) -> bool:
+        """`prev` ends where a word processor would have wrapped: it runs (almost) to the right margin,
+        or the first word of `line` would not have fitted after it."""
+        if prev.x1 >= self.right - 0.12 * self.width:
+            return True
+        first_word = line.text.split(" ", 1)[0]
+        char_width = (line.x1 - line.x0) / max(len(line.text), 1)
+        return prev.x1 + char_width * (len(first_word) + 1) >= self.right - 0.02 * self.width
 
 
 def _quantile(values: list[float], q: float) -> float:
@@ -90,8 +95,8 @@ def _load(path: Path) -> list[_Line | _Table]:
 
     try:
         pdf = pdfplumber.open(path)
-    except FileNotFoundError as exc:
-        raise UnreadablePlan(f"{path.name}: không tìm thấy tệp") from exc
+    except OSError as exc:
+        raise UnreadablePlan(f"{path.name}: không mở được tệp ({exc.strerror or exc})") from exc
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
@@ -110,6 +115,12 @@ def _load(path: Path) -> list[_Line | _Table]:
             raise UnreadablePlan(
                 f"{path.name}: nội dung trang PDF bị hỏng, không đọc được; hãy xuất lại PDF rồi gửi lại"
             ) from exc
+    glyph_codes = sum(item.text.count("(cid:") for item in items if isinstance(item, _Line))
+    if glyph_codes and glyph_codes * 5 > sum(len(item.text.split()) for item in items if isinstance(item, _Line)):
+        raise UnreadablePlan(
+            f"{path.name}: phông chữ trong PDF không cho trích xuất chữ (chỉ còn mã glyph); "
+            "hãy gửi bản Word hoặc xuất lại PDF có nhúng phông Unicode"
+        )
     if chars == 0:
         raise UnreadablePlan(
             f"{path.name}: tệp PDF không có lớp văn bản (bản scan), không đọc được chữ; "
@@ -189,14 +200,19 @@ def _compose(items: list[_Line | _Table], layout: _Layout) -> tuple[list[str], l
 
 def _starts_paragraph(prev: _Line, line: _Line, layout: _Layout, first_of_paragraph: bool) -> bool:
     """Whether `line` opens a new paragraph rather than continuing the one `prev` belongs to."""
-    if _ITEM_START.match(line.text) or not layout.is_full(prev):
+    if not layout.wraps_into(prev, line):
         return True
+    # A wrapped line that does not close a sentence goes on, even when the next line happens to open
+    # with "- " or "2. " after wrapping, or sits on the next page.
+    item = bool(_ITEM_START.match(line.text))
+    closed = prev.text.endswith(_SENTENCE_END)
     if line.page != prev.page:
-        # A sentence cut by the page break: the next page goes on in lower case.
-        return prev.text.endswith(_SENTENCE_END) or not line.text[:1].islower()
+        return closed or item
     gap = line.top - prev.top
     if gap <= 0 or (layout.leading and gap > layout.leading * 1.2 + 1.0):
         return True
+    if item:
+        return closed
     # A first-line indent deeper than the line above; the first line of a paragraph is exempt so
     # hanging indents (list items whose wrapped lines sit further right) stay together.
     return not first_of_paragraph and line.x0 > prev.x0 + max(0.02 * layout.width, 8.0)

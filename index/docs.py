@@ -29,8 +29,10 @@ def _field(label: str, value: str) -> str:
 
 
 def docs_from_parsed(parsed: ParsedPlan) -> list[Doc]:
-    """One Doc per record; the text carries the section and the labelled fields a question may name."""
+    """One Doc per record; the text carries the plan name, the section and the labelled fields a question may name."""
     slug = parsed.plan.slug
+    # Questions name the locality ("... ở xã Nha Bích"); every doc carries it so both rankings can use it.
+    where = parsed.plan.name
     rows: list[tuple[str, str, int, int]] = []
     for p in parsed.passages:
         rows.append(("passage", _join(p.section, p.text), p.first_line, p.last_line))
@@ -55,5 +57,5 @@ def docs_from_parsed(parsed: ParsedPlan) -> list[Doc]:
     for kind, text, first, last in rows:
         n = counters[kind]
         counters[kind] += 1
-        docs.append(Doc(f"{kind}:{slug}:{first}-{last}:{n}", text, kind, slug, first, last))
+        docs.append(Doc(f"{kind}:{slug}:{first}-{last}:{n}", _join(where, text), kind, slug, first, last))
     return docs

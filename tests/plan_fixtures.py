@@ -3,8 +3,8 @@
 The content comes from the text plan: prose lines become paragraphs ("- " lines become Word bullet
 list items, "N. " runs become Word numbered lists), runs of tab-separated lines become real tables
 (a group row whose tail is empty is one merged cell), and a blank line between two table blocks (a
-page break in the original) becomes a page break. Markdown bold and LaTeX are rendered as a word
-processor would show them. Fonts: DejaVu Sans (Debian package fonts-dejavu-core), which has the
+page break in the original) becomes a page break. Markdown bold markers are dropped and LaTeX is
+written as the plain text a word processor would show ("≥ 95%"). Fonts: DejaVu Sans (Debian package fonts-dejavu-core), which has the
 Vietnamese glyphs.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 _LATEX = re.compile(r"\$\\geq\s*([0-9.,]+)\s*\\%\$")
 _NUMBERED = re.compile(r"^(\d{1,2})\. (.+)$")
-_TOP_HEADING = re.compile(r"^(?:[IVX]+\. [^a-zà-ỹ]+|PHỤ LỤC [IVX]+)$")
+_TOP_HEADING = re.compile(r"^(?:[IVX]+\. |PHỤ LỤC [IVX]+$)")
 
 
 def word_text(line: str) -> str:
@@ -59,7 +59,7 @@ def plan_blocks(text: str) -> list[Block]:
             continue
         close_table()
         after_table_gap = False
-        heading = bool(_TOP_HEADING.match(line))
+        heading = is_heading(line)
         blocks.append(Block("paragraph", (line,), page_break=heading and seen_heading))
         seen_heading = seen_heading or heading
     close_table()
@@ -67,7 +67,8 @@ def plan_blocks(text: str) -> list[Block]:
 
 
 def is_heading(line: str) -> bool:
-    return bool(_TOP_HEADING.match(line))
+    """A top-level heading: 'II. MỤC TIÊU' (upper case after the Roman number) or 'PHỤ LỤC I'."""
+    return bool(_TOP_HEADING.match(line)) and line == line.upper()
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,7 @@ def build_docx(text: str, path: Path) -> Fixture:
         elif is_heading(line):
             paragraph = document.add_heading(line, level=1)
         else:
-            paragraph = document.add_paragraph()
-            paragraph.add_run(line).bold = line != block.lines[0].replace("**", "")
-        if not number:
-            numbered_run.clear()
+            paragraph = document.add_paragraph(line)
         if block.page_break:
             # Two ways Word marks it: the heading's own "page break before", or a break typed at the
             # end of the paragraph above (used before the appendices).
@@ -179,13 +177,27 @@ def _docx_table(document, rows: tuple[str, ...]) -> None:
 
 # ------------------------------------------------------------------------------------------ .pdf
 
+def _font(file_name: str) -> Path:
+    """DejaVu from Debian's fonts-dejavu-core, else the copy matplotlib ships (if installed)."""
+    candidates = [FONT_DIR / file_name]
+    try:
+        import matplotlib
+        candidates.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / file_name)
+    except ImportError:
+        pass
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"{file_name} not found: install the Debian package fonts-dejavu-core")
+
+
 def _register_fonts() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
     if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("DejaVuSans", str(FONT_DIR / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(TTFont("DejaVuSans", str(_font("DejaVuSans.ttf"))))
+        pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", str(_font("DejaVuSans-Bold.ttf"))))
 
 
 def build_pdf(text: str, path: Path) -> Fixture:
@@ -255,27 +267,16 @@ def build_pdf(text: str, path: Path) -> Fixture:
 
 
 def build_scanned_pdf(path: Path) -> Path:
-    """An image-only PDF: a page 'photographed' as an embedded bitmap and drawn shapes, no text."""
+    """An image-only PDF (what a scanner gives): bitmaps and drawn shapes, no text at all."""
+    from PIL import Image
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
-    import io
-    import zlib
 
-    # A tiny grey PNG made by hand so the fixture needs no imaging library.
-    width, height = 8, 8
-    raw = b"".join(b"\x00" + bytes([128] * width) for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        import struct
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    import struct
-    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    scan = ImageReader(Image.new("L", (60, 80), 200))
     pdf = canvas.Canvas(str(path), pagesize=A4)
     for _ in range(2):
-        pdf.drawImage(ImageReader(io.BytesIO(png)), 50, 50, width=A4[0] - 100, height=A4[1] - 100)
+        pdf.drawImage(scan, 50, 50, width=A4[0] - 100, height=A4[1] - 100)
         pdf.rect(80, 700, 200, 40)
         pdf.showPage()
     pdf.save()

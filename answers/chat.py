@@ -1,0 +1,62 @@
+"""Interactive terminal chat: history, /ke_hoach to set the default plan, /nguon for the last source."""
+from __future__ import annotations
+
+import sys
+
+from answers.types import Answer
+
+HELP = ("Gõ câu hỏi rồi Enter. Lệnh: /ke_hoach [tên] chọn kế hoạch mặc định (để trống: tất cả), "
+        "/nguon xem nguồn đầy đủ của câu trả lời trước, /giup trợ giúp, Ctrl-D để thoát.")
+
+
+def run_chat(assistant, stdin=None, stdout=None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    try:
+        import readline  # noqa: F401  (history and line editing where available)
+    except ImportError:
+        pass
+    plans = assistant.plans()
+    print("Trợ lý Kế hoạch 57. Kế hoạch đã nạp: " + ", ".join(p.name for p in plans), file=stdout)
+    print(HELP, file=stdout)
+    default_plan = None
+    last: Answer | None = None
+    interactive = stdin.isatty()
+    while True:
+        if interactive:
+            try:
+                line = input("\nHỏi> ")
+            except EOFError:
+                print("\nTạm biệt!", file=stdout)
+                return 0
+        else:
+            line = stdin.readline()
+            if not line:
+                return 0
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/giup", "/help", "/start"):
+            print(HELP, file=stdout)
+            continue
+        if line.startswith("/ke_hoach"):
+            arg = line[len("/ke_hoach"):].strip().lower()
+            if not arg:
+                default_plan = None
+                print("Đang hỏi trên tất cả kế hoạch: " + ", ".join(f"{p.name} [{p.slug}]" for p in plans), file=stdout)
+                continue
+            match = [p for p in plans if arg in p.slug or arg in p.locality.lower() or arg in p.name.lower()]
+            if len(match) == 1:
+                default_plan = match[0].slug
+                print(f"Kế hoạch mặc định: {match[0].name}", file=stdout)
+            else:
+                print("Không rõ kế hoạch nào. Có: " + ", ".join(p.locality for p in plans), file=stdout)
+            continue
+        if line == "/nguon":
+            if not last or not last.sources:
+                print("Chưa có nguồn nào để xem.", file=stdout)
+            for s in (last.sources if last else ())[:5]:
+                print(f"— {s.citation()}\n{assistant.composer.cited_lines(s)}", file=stdout)
+            continue
+        last = assistant.ask(line, default_plan)
+        print(last.text, file=stdout)

@@ -1,0 +1,164 @@
+"""Hybrid retrieval: BM25 (FTS5) and dense (FAISS) rankings fused by reciprocal rank, persisted on disk."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Collection, Sequence
+
+import numpy as np
+
+from index.abbreviations import Abbreviations, load_abbreviations
+from index.docs import Doc
+from index.embedding import Embedder
+from index.fusion import reciprocal_rank_fusion
+from index.stores import DenseStore, LexicalStore
+from index.text import DiacriticRestorer, terms
+
+log = logging.getLogger(__name__)
+
+# Bump when analysis or the document text fed to the stores changes: every index rebuilds once.
+ANALYSIS_VERSION = "terms-bigram-v1"
+LEXICAL_FILE = "lexical.sqlite"
+DENSE_FILE = "dense.faiss"
+RRF_K = 60          # bench/retrieval.py: MRR is flat for k in 10..100 on our questions; 60 is the usual value
+QUERY_CACHE = 256
+
+
+@dataclass(frozen=True)
+class Hit:
+    doc: Doc
+    score: float                 # fused RRF score (higher is better)
+    lexical_rank: int | None     # 1-based rank in the lexical list, None if absent
+    dense_rank: int | None       # 1-based rank in the dense list, None if absent or lexical-only
+
+
+def corpus_stamp(docs: Sequence[Doc], abbreviations: Abbreviations) -> str:
+    digest = hashlib.sha256(ANALYSIS_VERSION.encode())
+    digest.update(abbreviations.signature().encode("utf-8"))
+    for d in docs:
+        digest.update(json.dumps([d.id, d.text, d.kind, d.plan, d.first_line, d.last_line],
+                                 ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+class HybridIndex:
+    """Search over a fixed list of Docs; construct with open()."""
+
+    def __init__(self, docs: Sequence[Doc], lexical: LexicalStore, dense: DenseStore | None,
+                 embedder: Embedder | None, abbreviations: Abbreviations, rrf_k: float = RRF_K):
+        self.docs = list(docs)
+        self.lexical = lexical
+        self.dense = dense
+        self.embedder = embedder if dense is not None else None
+        self.abbreviations = abbreviations
+        self.rrf_k = rrf_k
+        self.rebuilt: tuple[str, ...] = ()       # which stores open() had to build ("lexical", "dense")
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._plans = np.array([d.plan for d in self.docs], dtype=object)
+        self._kinds = np.array([d.kind for d in self.docs], dtype=object)
+
+    @classmethod
+    def open(cls, data_dir: Path, docs: Sequence[Doc], embedder: Embedder | None) -> HybridIndex:
+        """Load the stores in data_dir, rebuilding each one whose corpus stamp or model no longer matches
+        (or whose files are missing or unreadable)."""
+        data_dir = Path(data_dir)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        docs = list(docs)
+        abbreviations = load_abbreviations(d.text for d in docs)
+        stamp = corpus_stamp(docs, abbreviations)
+        rebuilt = []
+
+        path = data_dir / LEXICAL_FILE
+        try:
+            lexical = LexicalStore.load(path, stamp, len(docs))
+        except Exception as exc:   # stale, missing or corrupt: all mean "build it again"
+            log.info("building lexical index (%s): %d docs", exc, len(docs))
+            path.unlink(missing_ok=True)
+            rows = [(terms(d.text, abbreviations), d.plan, d.kind) for d in docs]
+            lexical = LexicalStore.build(path, rows, stamp)
+            rebuilt.append("lexical")
+
+        dense = None
+        if embedder is None:
+            log.warning("!!! KHÔNG có mô hình nhúng: chỉ tìm kiếm từ khóa (BM25), câu hỏi diễn đạt khác sẽ kém "
+                        "chính xác. / No embedding model: lexical-only search. Fetch it with "
+                        "`python -m index.fetch_model` and pass its folder. !!!")
+        else:
+            path = data_dir / DENSE_FILE
+            meta = {"stamp": stamp, "model": embedder.name, "dim": int(embedder.dim)}
+            try:
+                dense = DenseStore.load(path, meta)
+            except Exception as exc:
+                log.info("building dense index with %s (%s): %d docs", embedder.name, exc, len(docs))
+                vectors = embedder.embed_documents([abbreviations.expand(d.text) for d in docs])
+                dense = DenseStore.build(path, vectors, meta)
+                rebuilt.append("dense")
+
+        index = cls(docs, lexical, dense, embedder, abbreviations)
+        index.rebuilt = tuple(rebuilt)
+        return index
+
+    @cached_property
+    def restorer(self) -> DiacriticRestorer:
+        return DiacriticRestorer.from_texts(d.text for d in self.docs)
+
+    def dense_query_text(self, query: str) -> str:
+        """What the embedder sees: tone marks restored when typed without, abbreviations spelled out."""
+        return self.abbreviations.expand(self.restorer.restore(query))
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        with self._cache_lock:
+            if query in self._cache:
+                self._cache.move_to_end(query)
+                return self._cache[query]
+        vector = self.embedder.embed_query(self.dense_query_text(query))
+        with self._cache_lock:
+            self._cache[query] = vector
+            if len(self._cache) > QUERY_CACHE:
+                self._cache.popitem(last=False)
+        return vector
+
+    def _mask(self, plans: Collection[str] | None, kinds: Collection[str] | None) -> np.ndarray | None:
+        if plans is None and kinds is None:
+            return None
+        mask = np.ones(len(self.docs), dtype=bool)
+        if plans is not None:
+            mask &= np.isin(self._plans, list(plans))
+        if kinds is not None:
+            mask &= np.isin(self._kinds, list(kinds))
+        return mask
+
+    def lexical_ranking(self, query: str, depth: int, plans: Collection[str] | None = None,
+                        kinds: Collection[str] | None = None) -> list[int]:
+        return self.lexical.search(terms(query, self.abbreviations), depth, plans, kinds)
+
+    def dense_ranking(self, query: str, depth: int, plans: Collection[str] | None = None,
+                      kinds: Collection[str] | None = None) -> list[int]:
+        if self.dense is None or not query.strip():
+            return []
+        return self.dense.search(self._query_vector(query), depth, self._mask(plans, kinds))
+
+    def search(self, query: str, k: int = 10, plans: Collection[str] | None = None,
+               kinds: Collection[str] | None = None) -> list[Hit]:
+        """Best k docs for a question; plan/kind filters apply before truncation."""
+        if k <= 0 or not query or not query.strip():
+            return []
+        plans = [plans] if isinstance(plans, str) else plans     # a lone slug, not its characters
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        depth = max(50, 5 * k)
+        lexical = self.lexical_ranking(query, depth, plans, kinds)
+        dense = self.dense_ranking(query, depth, plans, kinds)
+        lex_rank = {pos: r for r, pos in enumerate(lexical, start=1)}
+        dense_rank = {pos: r for r, pos in enumerate(dense, start=1)}
+        fused = reciprocal_rank_fusion([lexical, dense], k=self.rrf_k)[:k]
+        return [Hit(self.docs[pos], score, lex_rank.get(pos), dense_rank.get(pos)) for pos, score in fused]
+
+    def close(self) -> None:
+        self.lexical.close()

@@ -1,0 +1,95 @@
+"""A FakeAssistant implementing answers.protocol.Assistant for transport tests and the load bench."""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from answers.types import Answer, DueTask, IngestReport, PlanInfo, Source
+from corpus.text import fold
+
+PLANS = [
+    PlanInfo("xa-nha-bich-2026", "Kế hoạch xã Nha Bích", "Nha Bích", "xa-nha-bich-2026.txt"),
+    PlanInfo("phuong-hang-gon-2026", "Kế hoạch phường Hàng Gòn", "Hàng Gòn", "phuong-hang-gon-2026.txt"),
+]
+UNITS = {"phong van hoa - xa hoi": "Phòng Văn hóa – Xã hội", "phong vh-xh": "Phòng Văn hóa – Xã hội",
+         "trung tam pvhcc": "Trung tâm Phục vụ hành chính công"}
+
+
+def source_for(question: str, plan: PlanInfo = PLANS[0], lines: tuple[int, int] = (257, 259)) -> Source:
+    return Source(plan=plan.name, locality=plan.locality, file=plan.file, section="Phụ lục II",
+                  lines=lines, snippet=f"Dòng trích dẫn cho: {question}\nDòng thứ hai của nguồn.")
+
+
+@dataclass
+class FakeAssistant:
+    """Answers echo the question (so every chat can check it got its own reply) with one source."""
+    delay: float = 0.0
+    long_answer: int | None = None          # answer length in characters, to test splitting
+    fail_on: str | None = None              # a question that raises, to test the error handler
+    tasks: list[DueTask] = field(default_factory=list)
+    plans_list: list[PlanInfo] = field(default_factory=lambda: list(PLANS))
+    asked: list[tuple[str, str | None]] = field(default_factory=list)
+    added: list[tuple[Path, bytes]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    threads: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ask(self, question: str, default_plan: str | None = None) -> Answer:
+        with self._lock:
+            self.asked.append((question, default_plan))
+            self.threads.add(threading.current_thread().name)
+        if self.delay:
+            time.sleep(self.delay)
+        if self.fail_on and self.fail_on in question:
+            raise RuntimeError("assistant exploded")
+        if self.long_answer:
+            line = "Nhiệm vụ chuyển đổi số số {:04d} do Phòng Văn hóa – Xã hội chủ trì, hạn Quý I/2026."
+            lines, n = [], 0
+            while sum(len(x) + 1 for x in lines) < self.long_answer:
+                lines.append(line.format(n))
+                n += 1
+            text = "\n".join(lines)
+        else:
+            plan = f" [{default_plan}]" if default_plan else ""
+            text = f"Trả lời{plan}: {question}"
+        return Answer(question=question, kind="owner", text=text, sources=(source_for(question),))
+
+    def plans(self) -> list[PlanInfo]:
+        return list(self.plans_list)
+
+    def resolve_unit(self, text: str) -> str | None:
+        return UNITS.get(fold(text).replace("–", "-").strip())
+
+    def due_tasks(self, unit: str, today: date, within_days: int = 7) -> list[DueTask]:
+        horizon = today + timedelta(days=within_days)
+        return [t for t in self.tasks
+                if t.unit == unit and date.fromisoformat(t.due) <= horizon]
+
+    def add_plan_file(self, path: Path) -> IngestReport:
+        content = Path(path).read_bytes()
+        self.added.append((Path(path), content))
+        text = content.decode("utf-8", errors="replace")
+        if not text.strip():
+            return IngestReport(plan=None, file=Path(path).name, ok=False, message="Tệp rỗng.")
+        lines = text.splitlines()
+        slug = Path(path).stem
+        self.plans_list.append(PlanInfo(slug, f"Kế hoạch {slug}", slug, Path(path).name))
+        return IngestReport(
+            plan=f"Kế hoạch {slug}", file=Path(path).name, ok=True,
+            tasks=sum(1 for x in lines if x.startswith("- ")),
+            targets=sum(1 for x in lines if "chỉ tiêu" in x.lower()),
+            duties=0, passages=sum(1 for x in text.split("\n\n") if x.strip()))
+
+    def remove_plan(self, slug: str) -> bool:
+        before = len(self.plans_list)
+        self.plans_list = [p for p in self.plans_list if p.slug != slug]
+        self.removed.append(slug)
+        return len(self.plans_list) < before
+
+
+def due_task(unit: str, task: str, due: date, plan: PlanInfo = PLANS[0]) -> DueTask:
+    return DueTask(plan=plan.name, unit=unit, task=task, deadline_text=f"Trước ngày {due:%d/%m/%Y}",
+                   due=due.isoformat(), source=source_for(task, plan, (300, 301)))

@@ -1,0 +1,181 @@
+"""The Zalo transport driven through a fake Zalo Bot API on 127.0.0.1."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from datetime import date, timedelta
+
+import aiohttp
+from aiohttp import web
+
+from bot.zalo_bot import SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
+from tests.fake_telegram_api import free_port, run_async
+from tests.fake_zalo_api import FakeZaloAPI
+from tests.fakes_assistant import FakeAssistant, due_task
+
+CITATION = "Kế hoạch xã Nha Bích, Phụ lục II, dòng 257–259"
+
+
+@contextlib.asynccontextmanager
+async def polling(assistant, tmp_path, api: FakeZaloAPI | None = None):
+    """serve_zalo in polling mode against the fake; stopped (and drained) on exit."""
+    own = api is None
+    api = api or FakeZaloAPI()
+    if own:
+        await api.start()
+    stop = asyncio.Event()
+    cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "zalo.sqlite3")
+    task = asyncio.create_task(serve_zalo(assistant, cfg, stop))
+    try:
+        await api.wait_for(lambda: api.calls_of("deleteWebhook"))
+        yield api
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 5)
+        if own:
+            await api.stop()
+
+
+def test_start_question_sources_and_default_plan(tmp_path):
+    async def scenario():
+        assistant = FakeAssistant()
+        async with polling(assistant, tmp_path) as api:
+            api.push(api.text_update("c1", "/start"))
+            [welcome] = await api.wait_for(lambda: api.texts("c1"))
+            assert "Trợ lý Kế hoạch 57" in welcome and "<b>" not in welcome
+
+            api.push(api.text_update("c1", "Ai chủ trì nhiệm vụ số hoá?"))
+            await api.wait_for(lambda: len(api.texts("c1")) == 2)
+            answer = api.texts("c1")[-1]
+            # the question is normalized at the edge (NFC, one tone placement: hoá -> hóa)
+            assert "Trả lời: Ai chủ trì nhiệm vụ số hóa?" in answer
+            assert "Nguồn: " + CITATION in answer
+            typing = api.calls_of("sendChatAction", "c1")
+            assert typing and typing[0].params["action"] == "typing"
+
+            api.push(api.text_update("c1", "/nguon"))
+            await api.wait_for(lambda: len(api.texts("c1")) == 3)
+            assert "Dòng thứ hai của nguồn." in api.texts("c1")[-1]
+
+            api.push(api.text_update("c1", "/ke_hoach"))
+            await api.wait_for(lambda: len(api.texts("c1")) == 4)
+            assert "2. Kế hoạch phường Hàng Gòn" in api.texts("c1")[-1]
+            api.push(api.text_update("c1", "/ke_hoach 2"))
+            await api.wait_for(lambda: len(api.texts("c1")) == 5)
+            api.push(api.text_update("c1", "Chỉ tiêu là gì?"))
+            await api.wait_for(lambda: len(api.texts("c1")) == 6)
+            assert assistant.asked[-1] == ("Chỉ tiêu là gì?", "phuong-hang-gon-2026")
+    run_async(scenario())
+
+
+def test_long_answer_split_and_429_retried(tmp_path):
+    async def scenario():
+        async with polling(FakeAssistant(long_answer=6000), tmp_path) as api:
+            api.fail_next("sendMessage", retry_after=1)
+            api.push(api.text_update("c2", "Liệt kê nhiệm vụ"))
+            await api.wait_for(lambda: len(api.texts("c2")) >= 4, timeout=8)
+            await asyncio.sleep(0.3)
+            parts = api.texts("c2")
+            assert len(parts) == 4 and all(len(p) <= 2000 for p in parts)
+            assert parts[-1].rstrip().endswith(CITATION)
+            [rejected] = [c for c in api.calls if c.method == "sendMessage:429"]
+            assert api.calls_of("sendMessage", "c2")[0].at - rejected.at >= 1.0
+    run_async(scenario())
+
+
+def test_groups_other_events_errors_and_concurrency(tmp_path):
+    async def scenario():
+        assistant = FakeAssistant(delay=0.5, fail_on="nổ")
+        async with polling(assistant, tmp_path) as api:
+            api.push(api.text_update("g1", "Chuyện phiếm", chat_type="GROUP"))
+            api.push(api.text_update("g1", "@kh57bot Ai chủ trì?", chat_type="GROUP"))
+            api.push(api.text_update("c3", "", event="message.sticker.received"))
+            api.push(api.text_update("c4", "câu hỏi làm nổ"))
+            started = time.monotonic()
+            chats = ("c5", "c6", "c7", "c8")
+            for chat in chats:
+                api.push(api.text_update(chat, f"Câu hỏi của {chat}"))
+            await api.wait_for(lambda: all(api.texts(c) for c in chats), timeout=8)
+            assert time.monotonic() - started < 1.5        # 4 x 0.5 s in a row would be 2.0 s
+            await api.wait_for(lambda: api.texts("g1") and api.texts("c3") and api.texts("c4"))
+            [group_reply] = api.texts("g1")
+            assert "Trả lời: Ai chủ trì?" in group_reply
+            assert "văn bản" in api.texts("c3")[0]
+            assert api.texts("c4")[0].startswith("Xin lỗi")
+            assert "Chuyện phiếm" not in [q for q, _ in assistant.asked]
+    run_async(scenario())
+
+
+def test_webhook_secret_is_checked(tmp_path):
+    async def scenario():
+        assistant = FakeAssistant()
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, secret="zalo-secret-123",
+                             state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(assistant, cfg) as bot:
+                runner = web.AppRunner(bot.webhook_app("/zalo"))
+                await runner.setup()
+                port = free_port()
+                await web.TCPSite(runner, "127.0.0.1", port).start()
+                url = f"http://127.0.0.1:{port}/zalo"
+                update = api.text_update("c8", "Câu hỏi qua webhook")
+                async with aiohttp.ClientSession() as http:
+                    for headers in ({SECRET_HEADER: "wrong"}, {}):
+                        async with http.post(url, json=update, headers=headers) as resp:
+                            assert resp.status == 403
+                    await asyncio.sleep(0.2)
+                    assert assistant.asked == [] and not api.texts("c8")
+                    # Zalo wraps webhook updates as {"ok": true, "result": {...}}
+                    async with http.post(url, json={"ok": True, "result": update},
+                                         headers={SECRET_HEADER: "zalo-secret-123"}) as resp:
+                        assert resp.status == 200
+                [text] = await api.wait_for(lambda: api.texts("c8"))
+                assert "Câu hỏi qua webhook" in text
+                await runner.cleanup()
+    run_async(scenario())
+
+
+def test_serve_in_webhook_mode_registers_the_secret(tmp_path):
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            port = free_port()
+            cfg = ZaloConfig(token=api.token, api_url=api.url, webhook_url=f"https://bot.example/zalo",
+                             port=port, state_path=tmp_path / "z.sqlite3")
+            stop = asyncio.Event()
+            task = asyncio.create_task(serve_zalo(FakeAssistant(), cfg, stop))
+            await api.wait_for(lambda: api.webhook)
+            secret = api.webhook["secret_token"]
+            assert api.webhook["url"] == "https://bot.example/zalo" and len(secret) >= 8
+            async with aiohttp.ClientSession() as http:
+                async with http.post(f"http://127.0.0.1:{port}/zalo", json={}) as resp:
+                    assert resp.status == 403
+            stop.set()
+            await asyncio.wait_for(task, 5)
+    run_async(scenario())
+
+
+def test_reminders_with_fixed_clock_are_sent_once(tmp_path):
+    today = date(2026, 5, 4)
+    unit = "Trung tâm Phục vụ hành chính công"
+    assistant = FakeAssistant(tasks=[
+        due_task(unit, "Rà soát thủ tục trực tuyến", today + timedelta(days=7)),
+        due_task(unit, "Việc còn xa", today + timedelta(days=30)),
+    ])
+
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(assistant, cfg) as bot:
+                await bot.handle_update(api.text_update("c9", "/nhac_han ai đó"))
+                assert "Không tìm thấy đơn vị" in api.texts("c9")[-1]
+                await bot.handle_update(api.text_update("c9", "/nhac_han Trung tâm PVHCC"))
+                assert unit in api.texts("c9")[-1]
+                assert await bot.send_reminders(today) == 1
+                reminder = api.texts("c9")[-1]
+                assert "Rà soát thủ tục trực tuyến" in reminder and "còn 7 ngày" in reminder
+                assert "Việc còn xa" not in reminder
+                assert await bot.send_reminders(today) == 0
+                assert await bot.send_reminders(today + timedelta(days=4)) == 1   # 3 days left now
+                assert "còn 3 ngày" in api.texts("c9")[-1]
+    run_async(scenario())
