@@ -26,6 +26,8 @@ _NUM_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?\s*(\d{1,2})\.\s+(\S.*)$")
 _SUBNUM_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?\s*(\d{1,2}\.\d{1,2})\.?\s+(\S.*)$")
 _LETTER_HEAD = re.compile(r"^(?:#+\s*)?(?:\*\*)?\s*([a-zđ])\)\s+(\S.*)$")
 _APPENDIX = re.compile(r"^(?:#+\s*)?(?:\*{2,3})?\s*(?:PHỤ LỤC\b|Nơi nhận\s*:?)", re.IGNORECASE)
+# The signature block ends the body: "CHỦ TỊCH", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", "BÍ THƯ".
+_SIGNATURE = re.compile(r"^(?:KT\.?\s*|TM\.?\s*|Q\.?\s*)?(?:CHỦ TỊCH|BÍ THƯ|TRƯỞNG BAN|GIÁM ĐỐC)\b[A-ZĐÀ-Ỹ .\s]*$")
 _LIST_START = re.compile(r"^\s*(?:[-+•*–]\s|\(\d+\)|\d{1,2}(?:\.\d{1,2})*[.)]\s|[a-zđ]\)\s|[IVX]{1,4}\s*[.\-–]\s)")
 _TERMINAL = re.compile(r"[.;:!?…]\s*(?:\*\*)?\s*$|[.;:!?]\W*$")
 
@@ -90,7 +92,7 @@ def _heading(para: _Para) -> tuple[int, str] | None:
     """(level, title) when a paragraph is a heading, else None."""
     text = _strip_md(para.text)
     raw = para.lines[0][1].strip()
-    if _APPENDIX.match(raw):
+    if _APPENDIX.match(raw) or _SIGNATURE.match(text):
         return 1, text
     is_md = raw.startswith("#")
     short = len(text) <= 200 and not re.search(r"[.;]\s*$", text)

@@ -20,7 +20,7 @@ _ROLE_RULES = (
     ("deadline", ("thoi han", "thoi gian hoan thanh", "tien do")),
     ("code", ("stt", "so tt", "tt")),
     ("uom", ("don vi tinh", "dvt")),
-    ("value", ("ket qua", "gia tri", "chi tieu nam", "muc phan dau")),
+    ("value", ("ket qua", "gia tri", "muc phan dau", "chi so dat")),
     ("text", ("noi dung", "chi tieu", "ten chi tieu")),
 )
 _ROMAN = re.compile(r"^[IVX]{1,4}\.?$")

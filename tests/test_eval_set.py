@@ -293,6 +293,8 @@ def test_cold_start_times_the_first_json_line():
     assert why == "" and 0.2 <= seconds < 10
     seconds, why = cold_start("Ai ký kế hoạch?", "{python} -c \"print('no answer')\" {file}")
     assert seconds is None and why.startswith("no JSON answer")
+    seconds, why = cold_start("Ai ký kế hoạch?", "{python} -c \"import time; time.sleep(30)\" {file}", timeout=0.5)
+    assert seconds is None and why == "no answer within 0s"
 
 
 # ---- the real answerer on the whole set ----
