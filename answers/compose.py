@@ -134,6 +134,10 @@ class Composer:
                     s += f"; đơn vị phối hợp: {_join_units(o.cooperating)}"
                 if want_deadline or want_coop:
                     s += f"; thời hạn: {o.deadline.text or 'không ghi'}"
+                if "kpi" in q.folded or "do luong" in q.folded:
+                    s += f"; KPI: {o.kpi or 'không ghi'}"
+                if "san pham" in q.folded:
+                    s += f"; sản phẩm: {o.product or 'không ghi'}"
                 return s + "."
             if kind == "deadline":
                 return (f"Thời hạn: {o.deadline.text or 'kế hoạch không ghi'} — {label} "
@@ -221,6 +225,34 @@ class Composer:
             return None
         return Answer(q.raw, "duties", "\n\n".join(parts), tuple(sources))
 
+    def listing_empty(self, q: Question, label: str) -> Answer:
+        return Answer(q.raw, "list", f"Không có nhiệm vụ nào {label} trong các kế hoạch đã nạp ({self.plan_names()}).")
+
+    def signer(self, q: Question, plans: list["PlanData"]) -> Answer | None:
+        parts, sources = [], []
+        for pd in plans:
+            plan = pd.parsed.plan
+            if not plan.signer:
+                continue
+            line_no = next((i for i, l in enumerate(pd.lines, 1) if plan.signer in l.replace("*", "")), 0)
+            title = ""
+            for back in range(line_no - 2, max(0, line_no - 14), -1):
+                t = pd.lines[back].replace("*", "").strip()
+                if t and t.isupper():
+                    title = " ".join(x.replace("*", "").strip() for x in pd.lines[max(0, back - 3):back + 1]
+                                     if x.strip() and x.replace("*", "").strip().isupper())
+                    break
+            src = Source(plan=plan.name, locality=plan.locality, file=plan.file, section="Phần ký ban hành",
+                         lines=(line_no, line_no), snippet=f"{title} {plan.signer}".strip(),
+                         page=None)
+            sources.append(src)
+            role = f" ({title.title()})" if title else ""
+            parts.append(f"{plan.name}: người ký là {plan.signer}{role}; cơ quan ban hành: {plan.issuer}.\n"
+                         f"Nguồn: {src.citation()}")
+        if not parts:
+            return None
+        return Answer(q.raw, "passage", "\n\n".join(parts), tuple(sources))
+
     def listing(self, q: Question, items: list["Record"], label: str) -> Answer | None:
         if not items:
             return None
@@ -231,9 +263,11 @@ class Composer:
         for slug, recs in sorted(by_plan.items()):
             plan = self.plans[slug].parsed.plan
             n_tasks = sum(1 for r in recs if r.kind == "task")
-            n_targets = len(recs) - n_tasks
+            n_targets = sum(1 for r in recs if r.kind == "target")
+            n_items = len(recs) - n_tasks - n_targets
             what = " và ".join(x for x in (f"{n_tasks} nhiệm vụ" if n_tasks else "",
-                                             f"{n_targets} chỉ tiêu" if n_targets else "") if x)
+                                             f"{n_targets} chỉ tiêu" if n_targets else "",
+                                             f"{n_items} nội dung" if n_items else "") if x)
             lines = [f"{plan.name}: {what} {label}:"]
             group = None
             for r in recs[:MAX_LIST_ITEMS]:
@@ -243,7 +277,9 @@ class Composer:
                     group = g
                 src = self.source(slug, r)
                 sources.append(src)
-                if r.kind == "task":
+                if r.kind == "passage":
+                    lines.append(f"- {_short(r.obj.text, 260)} (dòng {src.lines[0]})")
+                elif r.kind == "task":
                     lines.append(f"- {r.obj.code} {_short(r.obj.subtask or r.obj.task, 230)} — chủ trì: "
                                  f"{_join_units(r.obj.lead)}; hạn: {r.obj.deadline.text or 'không ghi'} (dòng {src.lines[0]})")
                 else:

@@ -7,7 +7,7 @@ import re
 import shutil
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -32,9 +32,14 @@ _CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
+roi oi minh toi em anh ban nhe ak
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
-_MIN_COVERAGE = 0.45
+_MIN_COVERAGE = 0.4
+_DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d", re.IGNORECASE)
+_SIGNER = re.compile(r"\b(ai|nguoi nao|do ai|nguoi) (da )?ky\b|\bky (ban hanh|ke hoach)\b|nguoi ky|\bky ten\b")
+_UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
+_QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 
 
 @dataclass
@@ -68,7 +73,21 @@ def _match_text(r: Record) -> str:
         return f"{o.text} {o.value_text}"
     if r.kind == "duty":
         return f"{o.unit} {o.text}"
-    return o.text
+    # a heading often says what the items under it are ("2.3. Cơ chế cảnh báo: ... cảnh báo đỏ đối với:")
+    return f"{o.section.split(' > ')[-1]} {o.text}"
+
+
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str]]:
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        everyday, formal = line.split("\t", 1)
+        pairs.append((fold(everyday.strip()), formal.strip()))
+    return pairs
 
 
 class AssistantService:
@@ -79,6 +98,7 @@ class AssistantService:
         self.data_dir = Path(data_dir)
         self.embedder = embedder
         self._lock = threading.RLock()
+        self.synonyms = load_synonyms()
         self.last_ingest: IngestResult | None = None
         self.reload()
 
@@ -105,8 +125,9 @@ class AssistantService:
                 for d in p.duties:
                     registry.add(d.unit)
                 self.plans[p.plan.slug] = PlanData(p, lines, registry)
-                plan_docs = docs_from_parsed(p)
-                plan_records = ([Record("passage", p.plan.slug, x) for x in p.passages]
+                prose = tuple(x for x in p.passages if x.origin == "prose")
+                plan_docs = docs_from_parsed(replace(p, passages=prose))
+                plan_records = ([Record("passage", p.plan.slug, x) for x in prose]
                                 + [Record("task", p.plan.slug, x) for x in p.tasks]
                                 + [Record("target", p.plan.slug, x) for x in p.targets]
                                 + [Record("duty", p.plan.slug, x) for x in p.duties])
@@ -122,6 +143,7 @@ class AssistantService:
                 r.terms = frozenset(terms(_match_text(r), self.abbreviations))
                 df.update(r.terms)
             n = max(1, len(records))
+            self._vocabulary = set(df)
             self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
             self._default_idf = math.log(1 + n)
             self.composer = Composer(self.plans)
@@ -205,33 +227,39 @@ class AssistantService:
             return Answer(raw, "none", c.unknown_place(unknown))
         scope = named or ([default_plan] if default_plan in self.plans else list(self.plans))
         prefer = self._preferred_levels(q) if not named else set()
-        qterms = self._query_terms(q, scope)
-        if not qterms and not (q.intents & {"duties", "list"}):
-            return Answer(raw, "none", c.help_text())
-        intents = q.intents
-        units = self._find_units(q, scope)
-
-        if "list" in intents:
-            ans = self._answer_list(q, scope, units, qterms)
+        if _SIGNER.search(q.folded):
+            ans = c.signer(q, [self.plans[s] for s in scope] if (named or len(scope) == 1) else
+                           [pd for pd in self.plans.values() if not prefer or pd.parsed.plan.level in prefer])
             if ans:
                 return ans
-        if "duties" in intents and units and not (intents & {"deadline", "target"}):
+        qterms = self._query_terms(q, scope)
+        intents = q.intents
+        units = self._find_units(q, scope)
+        if not qterms and not units:
+            return Answer(raw, "none", c.help_text())
+
+        unit_duties = ("duties" in intents and units and not (intents & {"deadline", "target", "owner"})
+                       and not re.search(r"chu tri|phu trach|\bquy\b|chi tieu", q.folded))
+        if "list" in intents and not unit_duties:
+            ans = self._answer_list(q, scope, units, qterms, prefer)
+            if ans:
+                return ans
+        if unit_duties:
             ans = c.duties(q, units, self._duties_of(units), self._tasks_led_by(units))
             if ans:
                 return ans
-        kinds: list[str]
         if intents & {"owner", "coop", "deadline"}:
-            kinds = ["task", "target", "duty"]
+            kinds = ["task", "target", "duty", "passage"]
         elif "target" in intents:
-            kinds = ["target"]
+            kinds = ["target", "passage"]
         else:
             kinds = ["task", "target", "duty", "passage"]
-        best = self._best(q, qterms, scope, kinds, prefer)
+        best = self._best(q, qterms, scope, kinds, prefer, units)
         if not best or best[0][0] < _MIN_COVERAGE:
-            passage = self._best(q, qterms, scope, ["passage", "duty"], prefer)
-            if passage and passage[0][0] >= _MIN_COVERAGE and (not best or passage[0][0] > best[0][0]):
-                best = passage
-        if not best or best[0][0] < _MIN_COVERAGE:
+            if "duties" in intents and units:
+                ans = c.duties(q, units, self._duties_of(units), self._tasks_led_by(units))
+                if ans:
+                    return ans
             return Answer(raw, "none", c.not_found())
         chosen = self._per_plan(best, named)
         return c.fact(q, chosen)
@@ -245,9 +273,20 @@ class AssistantService:
                 named.append(slug)
         unknown = None
         if not named:
-            m = re.search(r"\b(?:tỉnh|xã|phường|huyện|thành phố|TP\.?)\s+((?:[A-ZĐÀ-Ỹ][\wà-ỹđ]*\s?){1,3})", q.text)
-            if m:
-                unknown = m.group(0).strip()
+            for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
+                                 q.text):
+                name_words = []
+                for w in m.group(2).split():
+                    if not w[0].isupper():
+                        break
+                    name_words.append(w)
+                if name_words:
+                    unknown = f"{m.group(1).lower()} {' '.join(name_words)}"
+                    break
+        if not named and not unknown and fold(q.text) == q.text.lower():
+            m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", q.folded)
+            if m and f"{m.group(2)}_{m.group(3)}" not in self._vocabulary:
+                unknown = f"{m.group(1)} {m.group(2)} {m.group(3)}"
         return named, unknown
 
     def _preferred_levels(self, q: Question) -> set[str]:
@@ -261,14 +300,31 @@ class AssistantService:
             levels.add("phường")
         return levels if len(levels) == 1 else set()
 
+    def _expand(self, q: Question) -> tuple[str, set[str]]:
+        """Question text plus the plan wording of everyday phrases, and the folded words those phrases replace."""
+        added, replaced = [], set()
+        padded = f" {' '.join(words(q.text))} "
+        # longest phrases first; a matched phrase is consumed so "tiền" does not fire inside "tiền mặt"
+        for everyday, formal in sorted(self.synonyms, key=lambda p: -len(p[0])):
+            if f" {everyday} " in padded:
+                padded = padded.replace(f" {everyday} ", " | ")
+                if fold(formal) != everyday:
+                    added.append(formal)
+                    replaced.update(everyday.split())
+        return (q.text + (" " + " ; ".join(added) if added else "")), replaced
+
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
             drop.update(words(self.plans[slug].parsed.plan.locality))
+        text, replaced = self._expand(q)
+        drop |= replaced
         out = []
-        for t in terms(q.text, self.abbreviations):
+        for t in terms(text, self.abbreviations):
             parts = t.split("_")
             if all(p in drop for p in parts):
+                continue
+            if len(parts) == 2 and (parts[0] in replaced or parts[1] in replaced):
                 continue
             out.append(t)
         return out
@@ -282,21 +338,40 @@ class AssistantService:
         return hit / total if total else 0.0
 
     def _best(self, q: Question, qterms: list[str], scope: list[str], kinds: list[str],
-              prefer: set[str]) -> list[tuple[float, Record]]:
-        hits = self.index.search(q.text, k=40, plans=scope, kinds=kinds)
+              prefer: set[str], units=()) -> list[tuple[float, Record]]:
+        hits = self.index.search(self._expand(q)[0], k=40, plans=scope, kinds=kinds)
+        structured = bool(q.intents & {"owner", "coop", "deadline", "target"})
+        prior = {"passage": -0.12 if structured else 0.0, "duty": 0.05 if "duties" in q.intents else 0.0,
+                 "target": 0.08 if "target" in q.intents else 0.0,
+                 "task": 0.05 if q.intents & {"owner", "deadline"} else 0.0}
+        unit_names = {(slug, name) for slug, name, _ in units}
+        qset = set(qterms)
         scored = []
         for rank, h in enumerate(hits):
             r = self.records.get(h.doc.id)
             if r is None:
                 continue
+            matched = qset & r.terms
+            # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice
+            if len(matched) < min(2, len(qset)):
+                continue
             cov = self._coverage(qterms, r.terms)
             score = cov + 0.05 / (1 + rank)
-            if h.dense_rank is not None and h.dense_rank <= 3:
-                score += 0.05
+            if h.dense_rank is not None:
+                score += 0.12 / (1 + h.dense_rank)
             if prefer and self.plans[r.plan].parsed.plan.level in prefer:
                 score += 0.15
             if q.year and r.kind == "target" and r.obj.year == q.year:
                 score += 0.1
+            score += prior.get(r.kind, 0.0)
+            if unit_names:
+                reg = self.plans[r.plan].units
+                if r.kind == "duty" and (r.plan, reg.canonical(r.obj.unit)) in unit_names:
+                    score += 0.1
+                elif r.kind in ("task", "target") and any((r.plan, reg.canonical(u)) in unit_names for u in r.obj.lead):
+                    score += 0.05
+            if "deadline" in q.intents and r.kind in ("passage", "duty") and _DATE_WORDS.search(r.obj.text):
+                score += 0.08
             scored.append((score, r))
         scored.sort(key=lambda x: (-x[0], x[1].plan, x[1].first_line))
         return scored
@@ -316,34 +391,47 @@ class AssistantService:
 
     def _find_units(self, q: Question, scope: list[str]) -> list[tuple[str, str, float]]:
         """(plan slug, canonical unit, score) of units the question names, best first."""
-        qwords = set(words(q.text))
-        qacr = {w.lower() for w in re.findall(r"\b[A-ZĐ][A-ZĐ&\-]{1,}\b", q.text)}
+        place_words = set()
+        for slug in self.plans:
+            place_words.update(words(self.plans[slug].parsed.plan.locality))
+        text = self._expand(q)[0]
+        for slug in self.plans:
+            loc = self.plans[slug].parsed.plan.locality
+            text = re.sub(rf"(?i)\b(?:(?:xã|phường|tỉnh|xa|phuong|tinh)\s+)?{re.escape(loc)}\b", " ", text)
+            text = re.sub(rf"(?i)\b(?:(?:xa|phuong|tinh)\s+)?{re.escape(fold(loc))}\b", " ", text)
+        tokens = re.findall(r"[\wÀ-ỹĐđ&\-\.]+", text)
+        qwords = set(words(text)) - _QUESTION_WORDS
+        place_words = set()
+        # candidate phrases: a unit head word followed by up to six words
+        phrases = []
+        for i, tok in enumerate(tokens):
+            if _UNIT_HEAD_WORD.match(tok) or re.fullmatch(r"[A-ZĐ][A-ZĐ&\-\.]{1,}", tok):
+                for j in range(i + 1, min(len(tokens), i + 8) + 1):
+                    phrases.append(" ".join(tokens[i:j]).strip(" .,;:?"))
+        folded_q = " " + " ".join(words(text)) + " "
         found = []
         for slug in scope:
-            reg = self.plans[slug].units
-            for group in reg.groups:
+            for group in self.plans[slug].units.groups:
                 best = 0.0
                 for alias in group.aliases:
-                    aw = [w for w in words(alias) if w not in _GENERIC_UNIT_WORDS]
-                    if not aw:
+                    aw = words(alias)
+                    if aw and f" {' '.join(aw)} " in folded_q:
+                        best = max(best, 1.0 + 0.01 * len(aw))
                         continue
-                    frac = sum(1 for w in aw if w in qwords) / len(aw)
-                    head = words(alias)[0] if words(alias) else ""
-                    if head in ("phong", "so", "ban", "trung", "cong", "tram", "van", "to") and head not in qwords:
-                        frac *= 0.6
-                    best = max(best, frac)
-                    m = re.search(r"(Phòng|Sở|Trung tâm|Văn phòng|VP\.?|Ban|Công an|Trạm)\s+[\wÀ-ỹĐđ&\-\.]+(?:\s+[\wÀ-ỹĐđ&\-]+){0,5}",
-                                  q.text)
-                    if m and same_unit(m.group(0), alias):
+                    if any(same_unit(ph, alias) for ph in phrases):
                         best = max(best, 1.0)
-                    if qacr and any(a.replace("-", "") in fold(alias).replace("-", "").replace(" ", "") for a in qacr):
-                        best = max(best, 0.8)
+                        continue
+                    distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS and w not in place_words]
+                    if len(distinct) >= 2:
+                        hit = sum(1 for w in distinct if w in qwords)
+                        if hit >= 2:
+                            best = max(best, 0.5 * hit / len(distinct) + 0.2)
                 if best >= 0.5:
                     found.append((slug, group.canonical, best))
         found.sort(key=lambda x: -x[2])
         if found:
             top = found[0][2]
-            found = [f for f in found if f[2] >= top - 1e-9]
+            found = [f for f in found if f[2] >= top - 0.02]
         return found
 
     def _duties_of(self, units: list[tuple[str, str, float]]) -> list[Record]:
@@ -367,32 +455,43 @@ class AssistantService:
                     out.append(Record("target", slug, t))
         return out
 
-    def _answer_list(self, q: Question, scope: list[str], units, qterms) -> Answer | None:
+    def _answer_list(self, q: Question, scope: list[str], units, qterms, prefer) -> Answer | None:
         c = self.composer
         f = q.folded
-        wants_targets = bool(re.search(r"chi tieu", f)) and not re.search(r"nhiem vu|viec", f)
-        quarter = re.search(r"quy\s*([ivx]+|[1-4])\s*(?:/|nam)?\s*(20\d\d)?", f)
-        items: list[Record] = []
-        if units and re.search(r"chu tri|phu trach|lo|theo doi|do .* (chu tri|phu trach)", f):
+        wants_targets = bool(re.search(r"chi tieu", f)) and not re.search(r"nhiem vu|\bviec\b", f)
+        quarter = re.search(r"quy\s*([ivx]+|[1-4])\b\s*(?:/|nam)?\s*(20\d\d)?", f)
+        if units:
             items = [r for r in self._tasks_led_by(units) if (r.kind == "target") == wants_targets]
-            if not items:
-                items = self._tasks_led_by(units)
-            return c.listing(q, items, f"do {units[0][1]} chủ trì")
+            label = f"do {units[0][1]} chủ trì"
+        else:
+            items = [r for r in self.all_records if r.plan in scope
+                     and r.kind == ("target" if wants_targets else "task")]
+            label = ""
         if quarter:
             from corpus.values import parse_deadline
             dl = parse_deadline(f"Quý {quarter.group(1).upper()}/{quarter.group(2) or '2026'}")
-            for slug in scope:
-                for t in self.plans[slug].parsed.tasks:
-                    if t.deadline and t.deadline.end and t.deadline.start == dl.start and t.deadline.end == dl.end:
-                        items.append(Record("task", slug, t))
-            return c.listing(q, items, f"có thời hạn {dl.text}")
-        if wants_targets and qterms:
-            pool = [r for r in self.all_records if r.kind == "target" and r.plan in scope]
-            topic = [t for t in qterms]
-            scored = [(self._coverage(topic, r.terms), r) for r in pool]
-            items = [r for s, r in scored if s >= 0.5]
+            items = [r for r in items if r.kind == "task" and r.obj.deadline and r.obj.deadline.start == dl.start
+                     and r.obj.deadline.end == dl.end]
+            label = f"{label} có thời hạn {dl.text}".strip()
+            return c.listing(q, items, label) if items else c.listing_empty(q, label)
+        if units:
+            topic = [t for t in qterms if not any(t in words(u) for _, u, _ in units)]
             if items:
-                return c.listing(q, items, "liên quan")
+                return c.listing(q, items, label)
+        if wants_targets and qterms:
+            scored = [(self._coverage(qterms, r.terms), r) for r in items]
+            picked = [r for sc, r in scored if sc >= 0.5]
+            if picked:
+                return c.listing(q, picked, "liên quan")
+        # prose lists: the items of the section that best matches the question
+        best = self._best(q, qterms, scope, ["passage"], prefer)
+        if best and best[0][0] >= _MIN_COVERAGE:
+            top = best[0][1]
+            section = top.obj.section
+            items = [r for r in self.all_records if r.kind == "passage" and r.plan == top.plan
+                     and r.obj.section == section]
+            if 1 < len(items) <= 30:
+                return c.listing(q, items, f"trong mục “{section.split(' > ')[-1]}”")
         return None
 
 

@@ -25,7 +25,7 @@ from corpus.parse import parse_plan_file  # noqa: E402
 from index.docs import Doc, docs_from_parsed  # noqa: E402
 from index.embedding import load_embedder  # noqa: E402
 from index.fusion import reciprocal_rank_fusion  # noqa: E402
-from index.hybrid import HybridIndex  # noqa: E402
+from index.hybrid import HybridIndex, corpus_stamp  # noqa: E402
 
 PLANS_DIR = ROOT / "corpus" / "plans"
 QUESTIONS = Path(__file__).with_name("retrieval_questions.jsonl")
@@ -63,18 +63,24 @@ def rss_mib() -> tuple[float, float]:
     return current, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def reopen_seconds(data_dir: Path, model: str | None) -> float:
-    """Parse the plans and open the unchanged index in a fresh process, as the bot does at start-up."""
+def reopen_seconds(data_dir: Path, model: str | None, stamp: str) -> float | None:
+    """Parse the plans and open the unchanged index in a fresh process, as the bot does at start-up.
+
+    None when the plans or parser changed since this run built the index (nothing to time then).
+    """
     code = ("import sys,time; t=time.perf_counter(); sys.path.insert(0, %r)\n"
             "from bench.retrieval import load_docs; from index.embedding import load_embedder\n"
-            "from index.hybrid import HybridIndex\n"
-            "ix = HybridIndex.open(%r, load_docs(), load_embedder(%r))\n"
+            "from index.hybrid import HybridIndex, corpus_stamp; from index.abbreviations import load_abbreviations\n"
+            "docs = load_docs()\n"
+            "if corpus_stamp(docs, load_abbreviations(d.text for d in docs)) != %r: print('changed'); sys.exit()\n"
+            "ix = HybridIndex.open(%r, docs, load_embedder(%r))\n"
             "assert not ix.rebuilt, ix.rebuilt\n"
-            "print(time.perf_counter()-t)") % (str(ROOT), str(data_dir), model)
+            "print(time.perf_counter()-t)") % (str(ROOT), stamp, str(data_dir), model)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     if out.returncode != 0:
         raise SystemExit(out.stderr)
-    return float(out.stdout.strip().splitlines()[-1])
+    last = out.stdout.strip().splitlines()[-1]
+    return None if last == "changed" else float(last)
 
 
 def table(title: str, rows: dict[str, dict[str, float]], counts: dict[str, int] | None = None) -> None:
@@ -109,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     index = HybridIndex.open(data_dir, docs, embedder)
     build_s = time.perf_counter() - t0
-    reopen_s = reopen_seconds(data_dir, args.model if embedder else None)
+    reopen_s = reopen_seconds(data_dir, args.model if embedder else None,
+                              corpus_stamp(docs, index.abbreviations))
 
     rankings: dict[str, list[list[int]]] = {"lexical": [], "dense": []}
     if args.segmentation:
@@ -119,9 +126,13 @@ def main(argv: list[str] | None = None) -> int:
         seg_dir = Path(tempfile.mkdtemp(prefix="bench-seg-"))
         seg = LexicalStore.build(seg_dir / "seg.sqlite",
                                  [(segmented_terms(d.text, index.abbreviations), d.plan, d.kind) for d in docs], "seg")
+    # "+plan": the plan filter the answer layer applies when a question names its locality.
+    filtered: dict[str, list[list[int]]] = {"lexical": [], "dense": []}
     for q in questions:
         rankings["lexical"].append(index.lexical_ranking(q["q"], DEPTH))
         rankings["dense"].append(index.dense_ranking(q["q"], DEPTH))
+        filtered["lexical"].append(index.lexical_ranking(q["q"], DEPTH, plans=[q["plan"]]))
+        filtered["dense"].append(index.dense_ranking(q["q"], DEPTH, plans=[q["plan"]]))
         if args.segmentation:
             rankings["lexical-underthesea"].append(seg.search(segmented_terms(q["q"], index.abbreviations), DEPTH))
 
@@ -134,11 +145,18 @@ def main(argv: list[str] | None = None) -> int:
     methods = {name: ranks_of(lists) for name, lists in rankings.items() if embedder or name != "dense"}
     if embedder:
         methods["hybrid (RRF k=60)"] = ranks_of(fused[60])
+    methods["lexical +plan"] = ranks_of(filtered["lexical"])
+    if embedder:
+        methods["dense +plan"] = ranks_of(filtered["dense"])
+        methods["hybrid +plan"] = ranks_of([[pos for pos, _ in reciprocal_rank_fusion([lex, den], k=60)]
+                                            for lex, den in zip(filtered["lexical"], filtered["dense"])])
 
     print(f"{len(questions)} questions, {len(docs)} docs from {len({d.plan for d in docs})} plans, "
           f"model: {embedder.name if embedder else 'none (lexical only)'}")
     table("By method (all questions)", {m: metrics(r) for m, r in methods.items()})
     for m, r in methods.items():
+        if "+plan" in m:
+            continue
         by_group = {g: [x for x, q in zip(r, questions) if q["group"] == g] for g in GROUPS}
         table(f"{m} by group", {g: metrics(v) for g, v in by_group.items()}, {g: len(v) for g, v in by_group.items()})
     if embedder:
@@ -154,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     lat.sort()
     cur, peak = rss_mib()
     print(f"\nparse 5 plans: {parse_s:.2f} s | cold build (parse excluded): {build_s:.1f} s | "
-          f"unchanged reopen in a fresh process (parse included): {reopen_s:.2f} s")
+          "unchanged reopen in a fresh process (parse included): "
+          + (f"{reopen_s:.2f} s" if reopen_s is not None else "not measured (plans/parser changed during the run)"))
     print(f"hybrid search latency: p50 {statistics.median(lat):.1f} ms, p95 {lat[int(0.95 * (len(lat) - 1))]:.1f} ms "
           f"| RSS {cur:.0f} MiB (peak {peak:.0f} MiB)")
 

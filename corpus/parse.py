@@ -249,7 +249,8 @@ def target_sentence(t: Target) -> str:
 _CLAUSE_SPLIT = re.compile(r"(?<=[;.])\s+(?=[A-ZĐÀ-Ỹa-zđ(+\-])")
 _DUTY_VERBS = re.compile(
     r"\s+(?:chủ trì|phối hợp|tham mưu|có trách nhiệm|thực hiện|triển khai|căn cứ|theo dõi|là cơ quan|trực tiếp|"
-    r"chịu trách nhiệm|xây dựng|tổ chức|đẩy mạnh|tập trung|rà soát|bảo đảm)\b|:", re.IGNORECASE)
+    r"chịu trách nhiệm|xây dựng|tổ chức|đẩy mạnh|tập trung|rà soát|bảo đảm|thường xuyên|giao ban|định kỳ|cần|phải|"
+    r"được giao|sẽ)\b|:", re.IGNORECASE)
 
 
 def _leading_units(text: str) -> tuple[str, ...]:
@@ -355,11 +356,23 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
                     best, best_span = s.path, span
         return best
 
-    # passages (prose)
-    for para, path, _ in para_section:
+    # passages (prose); a paragraph ending in ':' also forms one passage with the short items under it
+    for k, (para, path, _) in enumerate(para_section):
         for text, first, last in _chunks(para):
             passages.append(Passage(text=text, section=path or "Phần mở đầu", first_line=first, last_line=last,
                                     page=doc.page_of(first)))
+        intro = _strip_md(para.text)
+        if intro.endswith(":") and len(intro) < 300:
+            items = []
+            for nxt, npath, _ in para_section[k + 1:k + 12]:
+                t = _strip_md(nxt.text)
+                if npath != path or not re.match(r"^[-+•]\s", t) or len(t) > 300:
+                    break
+                items.append((t, nxt.last))
+            if items:
+                text = intro + " " + " ".join(t for t, _ in items)
+                passages.append(Passage(text=text, section=path or "Phần mở đầu", first_line=para.first,
+                                        last_line=items[-1][1], page=doc.page_of(para.first)))
 
     # duties in "Tổ chức thực hiện"
     for para, path, stk in para_section:

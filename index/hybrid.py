@@ -17,7 +17,7 @@ from index.abbreviations import Abbreviations, load_abbreviations
 from index.docs import Doc
 from index.embedding import Embedder
 from index.fusion import reciprocal_rank_fusion
-from index.stores import DenseStore, LexicalStore
+from index.stores import DenseStore, LexicalStore, VectorCache
 from index.text import DiacriticRestorer, terms
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 ANALYSIS_VERSION = "terms-bigram-v1"
 LEXICAL_FILE = "lexical.sqlite"
 DENSE_FILE = "dense.faiss"
+VECTORS_FILE = "vectors.sqlite"
 RRF_K = 60          # bench/retrieval.py: MRR is flat for k in 10..100 on our questions; 60 is the usual value
 QUERY_CACHE = 256
 
@@ -97,7 +98,8 @@ class HybridIndex:
                 dense = DenseStore.load(path, meta)
             except Exception as exc:
                 log.info("building dense index with %s (%s): %d docs", embedder.name, exc, len(docs))
-                vectors = embedder.embed_documents([abbreviations.expand(d.text) for d in docs])
+                cache = VectorCache(data_dir / VECTORS_FILE, embedder.name, int(embedder.dim))
+                vectors = cache.embed([abbreviations.expand(d.text) for d in docs], embedder.embed_documents)
                 dense = DenseStore.build(path, vectors, meta)
                 rebuilt.append("dense")
 

@@ -1,12 +1,13 @@
 """On-disk stores: BM25 over SQLite FTS5 (lexical) and a FAISS inner-product index (dense)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -131,3 +132,44 @@ class DenseStore:
         _, ids = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), depth)
         out = [int(i) for i in ids[0] if i >= 0 and (allowed is None or allowed[i])]
         return out[:limit]
+
+
+class VectorCache:
+    """Document vectors kept by (model, sha256 of text), so a changed corpus only embeds the changed docs.
+
+    Entries not used by the latest build are dropped once they outnumber the used ones twice over.
+    """
+
+    def __init__(self, path: Path, model: str, dim: int):
+        self.path, self.model, self.dim = path, model, dim
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path)
+        conn.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, vec BLOB, PRIMARY KEY (model, key))")
+        return conn
+
+    def embed(self, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts]
+        try:
+            conn = self._connect()
+            rows = conn.execute("SELECT key, vec FROM vectors WHERE model = ?", (self.model,)).fetchall()
+        except sqlite3.DatabaseError:           # corrupt cache: start a new one
+            self.path.unlink(missing_ok=True)
+            conn, rows = self._connect(), []
+        known = {k: np.frombuffer(v, dtype=np.float32) for k, v in rows}
+        known = {k: v for k, v in known.items() if v.shape == (self.dim,)}
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
+        if missing:
+            by_key = dict(zip(keys, texts))
+            fresh = np.asarray(embed([by_key[k] for k in missing]), dtype=np.float32)
+            known.update(zip(missing, fresh))
+            with conn:
+                conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?)",
+                                 [(self.model, k, known[k].tobytes()) for k in missing])
+        used = set(keys)
+        if len(known) > 3 * len(used):
+            with conn:
+                conn.executemany("DELETE FROM vectors WHERE model = ? AND key = ?",
+                                 [(self.model, k) for k in known if k not in used])
+        conn.close()
+        return np.stack([known[k] for k in keys]) if keys else np.zeros((0, self.dim), dtype=np.float32)

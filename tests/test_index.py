@@ -251,3 +251,20 @@ def test_load_embedder_specs(tmp_path, caplog):
     st = load_embedder(str(model))
     assert st is not None and st.name == "tiny-model" and st.dim == 4 and st._model is None   # no torch yet
 
+
+
+def test_corpus_change_embeds_only_changed_docs(tmp_path, docs):
+    embedded = []
+
+    class Counting(HashEmbedder):
+        def embed_documents(self, texts):
+            embedded.append(len(texts))
+            return super().embed_documents(texts)
+    _open(tmp_path, docs, Counting()).close()
+    changed = docs[:-1] + [Doc("passage:new:1-1:0", "Một đoạn mới về chữ ký số", "passage", "new", 1, 1)]
+    ix = _open(tmp_path, changed, Counting())
+    assert embedded == [len(docs), 1] and ix.rebuilt == ("lexical", "dense")
+    assert ix.search("chữ ký số", k=1)[0].doc.plan == "new"
+    (tmp_path / "vectors.sqlite").write_bytes(b"garbage" * 100)      # a corrupt cache is just rebuilt
+    _open(tmp_path, docs, Counting()).close()
+    assert embedded[-1] == len(docs)
