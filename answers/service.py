@@ -32,7 +32,7 @@ _CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
-roi oi minh toi em anh ban nhe ak
+roi oi minh toi em anh ban nhe ak de tu lay nhu vao ra len bi kpi
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _MIN_COVERAGE = 0.4
@@ -313,14 +313,23 @@ class AssistantService:
                     replaced.update(everyday.split())
         return (q.text + (" " + " ; ".join(added) if added else "")), replaced
 
+    def _spell_out(self, text: str) -> str:
+        """Abbreviations replaced by their expansion (the record side keeps both), for coverage."""
+        pattern = getattr(self.abbreviations, "_pattern", None)
+        lookup = getattr(self.abbreviations, "_lookup", {})
+        if pattern is None:
+            return text
+        return pattern.sub(lambda m: lookup.get(m.group(0)) or lookup.get(fold(m.group(0))) or m.group(0), text)
+
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
             drop.update(words(self.plans[slug].parsed.plan.locality))
         text, replaced = self._expand(q)
+        text = self._spell_out(re.sub(r"\bKPI\b", " ", text))
         drop |= replaced
         out = []
-        for t in terms(text, self.abbreviations):
+        for t in terms(text):
             parts = t.split("_")
             if all(p in drop for p in parts):
                 continue
@@ -346,14 +355,16 @@ class AssistantService:
                  "task": 0.05 if q.intents & {"owner", "deadline"} else 0.0}
         unit_names = {(slug, name) for slug, name, _ in units}
         qset = set(qterms)
+        qbigrams = any("_" in t for t in qset)
         scored = []
         for rank, h in enumerate(hits):
             r = self.records.get(h.doc.id)
             if r is None:
                 continue
             matched = qset & r.terms
-            # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice
-            if len(matched) < min(2, len(qset)):
+            # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice,
+            # and with a two-syllable word when it has one ("chuyện cười" is not "chuyển ... đầu cuối")
+            if len(matched) < min(2, len(qset)) or (qbigrams and not any("_" in t for t in matched)):
                 continue
             cov = self._coverage(qterms, r.terms)
             score = cov + 0.05 / (1 + rank)

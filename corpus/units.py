@@ -116,9 +116,19 @@ def _edit_distance_le1(a: str, b: str) -> bool:
     return diff + (len(b) - j) + (len(a) - i) <= 1
 
 
+_LEVEL_SUFFIX = re.compile(r"\s+(xa|phuong|tinh)$")
+
+
 def same_unit(a: str, b: str) -> bool:
-    """True when two spellings name the same unit (abbreviation, punctuation, one-letter typo)."""
-    if plain_key(a) == plain_key(b):
+    """True when two spellings name the same unit (abbreviation, punctuation, one-letter typo).
+
+    Within one plan "Trạm y tế" and "Trạm y tế xã" are one unit; "Công an xã" and "Công an tỉnh" are not.
+    """
+    ka, kb = plain_key(a), plain_key(b)
+    if ka == kb:
+        return True
+    sa_, sb_ = _LEVEL_SUFFIX.search(ka), _LEVEL_SUFFIX.search(kb)
+    if bool(sa_) != bool(sb_) and _LEVEL_SUFFIX.sub("", ka) == _LEVEL_SUFFIX.sub("", kb):
         return True
     if not (_has_acronym(a) or _has_acronym(b)):
         return False
