@@ -63,7 +63,7 @@ def _assistant(args):
         for r in assistant.last_ingest.reports:
             if not r.ok:
                 print(f"Bỏ qua {r.message}", file=sys.stderr)
-    if not assistant.plans:
+    if not assistant.plan_data:
         raise SystemExit("Lỗi: không nạp được kế hoạch nào từ thư mục kế hoạch.")
     return assistant
 

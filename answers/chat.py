@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from answers.types import Answer
+from corpus.text import fold
 
 HELP = ("Gõ câu hỏi rồi Enter. Lệnh: /ke_hoach [tên] chọn kế hoạch mặc định (để trống: tất cả), "
         "/nguon xem nguồn đầy đủ của câu trả lời trước, /giup trợ giúp, Ctrl-D để thoát.")
@@ -40,12 +41,12 @@ def run_chat(assistant, stdin=None, stdout=None) -> int:
             print(HELP, file=stdout)
             continue
         if line.startswith("/ke_hoach"):
-            arg = line[len("/ke_hoach"):].strip().lower()
+            arg = fold(line[len("/ke_hoach"):].strip())
             if not arg:
                 default_plan = None
                 print("Đang hỏi trên tất cả kế hoạch: " + ", ".join(f"{p.name} [{p.slug}]" for p in plans), file=stdout)
                 continue
-            match = [p for p in plans if arg in p.slug or arg in p.locality.lower() or arg in p.name.lower()]
+            match = [p for p in plans if arg in p.slug or arg in fold(p.locality) or arg in fold(p.name)]
             if len(match) == 1:
                 default_plan = match[0].slug
                 print(f"Kế hoạch mặc định: {match[0].name}", file=stdout)

@@ -108,7 +108,7 @@ class AssistantService:
             result = ingest(self.plans_dir, self.data_dir, force=force)
             self.last_ingest = result
             parsed = load_plans(result.store_path)
-            self.plans: dict[str, PlanData] = {}
+            self.plan_data: dict[str, PlanData] = {}
             docs, records = [], []
             for p in parsed:
                 try:
@@ -124,7 +124,7 @@ class AssistantService:
                         registry.add(u)
                 for d in p.duties:
                     registry.add(d.unit)
-                self.plans[p.plan.slug] = PlanData(p, lines, registry)
+                self.plan_data[p.plan.slug] = PlanData(p, lines, registry)
                 prose = tuple(x for x in p.passages if x.origin == "prose")
                 plan_docs = docs_from_parsed(replace(p, passages=prose))
                 plan_records = ([Record("passage", p.plan.slug, x) for x in prose]
@@ -146,25 +146,27 @@ class AssistantService:
             self._vocabulary = set(df)
             self._idf = {t: math.log(1 + n / c) for t, c in df.items()}
             self._default_idf = math.log(1 + n)
-            self.composer = Composer(self.plans)
+            self.composer = Composer(self.plan_data)
             return result
 
     # ------------------------------------------------------------------ protocol
     def plans_info(self) -> list[PlanInfo]:
         return [PlanInfo(s, d.parsed.plan.name, d.parsed.plan.locality, d.parsed.plan.file)
-                for s, d in sorted(self.plans.items())]
+                for s, d in sorted(self.plan_data.items())]
 
     def plans(self) -> list[PlanInfo]:   # Assistant protocol
         return self.plans_info()
 
     def resolve_unit(self, text: str) -> str | None:
-        found = self._find_units(read_question(text), list(self.plans))
+        q = read_question(text)
+        named, _ = self._named_plans(q)
+        found = self._find_units(q, named or list(self.plan_data))
         return found[0][1] if found else None
 
     def due_tasks(self, unit: str, today: date, within_days: int = 7) -> list[DueTask]:
         out: list[DueTask] = []
         horizon = today + timedelta(days=within_days)
-        for slug, pd in self.plans.items():
+        for slug, pd in self.plan_data.items():
             for t in pd.parsed.tasks:
                 if not t.deadline or not t.deadline.end:
                     continue
@@ -199,7 +201,7 @@ class AssistantService:
 
     def remove_plan(self, slug: str) -> bool:
         with self._lock:
-            pd = self.plans.get(slug)
+            pd = self.plan_data.get(slug)
             if pd is None:
                 return False
             (self.plans_dir / pd.parsed.plan.file).unlink(missing_ok=True)
@@ -225,11 +227,11 @@ class AssistantService:
         named, unknown = self._named_plans(q)
         if unknown and not named:
             return Answer(raw, "none", c.unknown_place(unknown))
-        scope = named or ([default_plan] if default_plan in self.plans else list(self.plans))
+        scope = named or ([default_plan] if default_plan in self.plan_data else list(self.plan_data))
         prefer = self._preferred_levels(q) if not named else set()
         if _SIGNER.search(q.folded):
-            ans = c.signer(q, [self.plans[s] for s in scope] if (named or len(scope) == 1) else
-                           [pd for pd in self.plans.values() if not prefer or pd.parsed.plan.level in prefer])
+            ans = c.signer(q, [self.plan_data[s] for s in scope] if (named or len(scope) == 1) else
+                           [pd for pd in self.plan_data.values() if not prefer or pd.parsed.plan.level in prefer])
             if ans:
                 return ans
         qterms = self._query_terms(q, scope)
@@ -267,7 +269,7 @@ class AssistantService:
     # ------------------------------------------------------------------ helpers
     def _named_plans(self, q: Question) -> tuple[list[str], str | None]:
         named = []
-        for slug, pd in self.plans.items():
+        for slug, pd in self.plan_data.items():
             loc = fold(pd.parsed.plan.locality)
             if re.search(rf"\b{re.escape(loc)}\b", q.folded):
                 named.append(slug)
@@ -324,7 +326,7 @@ class AssistantService:
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
-            drop.update(words(self.plans[slug].parsed.plan.locality))
+            drop.update(words(self.plan_data[slug].parsed.plan.locality))
         text, replaced = self._expand(q)
         text = self._spell_out(re.sub(r"\bKPI\b", " ", text))
         drop |= replaced
@@ -370,13 +372,13 @@ class AssistantService:
             score = cov + 0.05 / (1 + rank)
             if h.dense_rank is not None:
                 score += 0.12 / (1 + h.dense_rank)
-            if prefer and self.plans[r.plan].parsed.plan.level in prefer:
+            if prefer and self.plan_data[r.plan].parsed.plan.level in prefer:
                 score += 0.15
             if q.year and r.kind == "target" and r.obj.year == q.year:
                 score += 0.1
             score += prior.get(r.kind, 0.0)
             if unit_names:
-                reg = self.plans[r.plan].units
+                reg = self.plan_data[r.plan].units
                 if r.kind == "duty" and (r.plan, reg.canonical(r.obj.unit)) in unit_names:
                     score += 0.1
                 elif r.kind in ("task", "target") and any((r.plan, reg.canonical(u)) in unit_names for u in r.obj.lead):
@@ -403,13 +405,13 @@ class AssistantService:
     def _find_units(self, q: Question, scope: list[str]) -> list[tuple[str, str, float]]:
         """(plan slug, canonical unit, score) of units the question names, best first."""
         place_words = set()
-        for slug in self.plans:
-            place_words.update(words(self.plans[slug].parsed.plan.locality))
+        for slug in self.plan_data:
+            place_words.update(words(self.plan_data[slug].parsed.plan.locality))
         text = self._expand(q)[0]
-        for slug in self.plans:
-            loc = self.plans[slug].parsed.plan.locality
-            text = re.sub(rf"(?i)\b(?:(?:xã|phường|tỉnh|xa|phuong|tinh)\s+)?{re.escape(loc)}\b", " ", text)
-            text = re.sub(rf"(?i)\b(?:(?:xa|phuong|tinh)\s+)?{re.escape(fold(loc))}\b", " ", text)
+        for slug in self.plan_data:
+            loc = self.plan_data[slug].parsed.plan.locality
+            text = re.sub(rf"(?i)\b{re.escape(loc)}\b", " ", text)
+            text = re.sub(rf"(?i)\b{re.escape(fold(loc))}\b", " ", text)
         tokens = re.findall(r"[\wÀ-ỹĐđ&\-\.]+", text)
         qwords = set(words(text)) - _QUESTION_WORDS
         place_words = set()
@@ -422,7 +424,7 @@ class AssistantService:
         folded_q = " " + " ".join(words(text)) + " "
         found = []
         for slug in scope:
-            for group in self.plans[slug].units.groups:
+            for group in self.plan_data[slug].units.groups:
                 best = 0.0
                 for alias in group.aliases:
                     aw = words(alias)
@@ -448,8 +450,8 @@ class AssistantService:
     def _duties_of(self, units: list[tuple[str, str, float]]) -> list[Record]:
         out = []
         for slug, unit, _ in units:
-            reg = self.plans[slug].units
-            for d in self.plans[slug].parsed.duties:
+            reg = self.plan_data[slug].units
+            for d in self.plan_data[slug].parsed.duties:
                 if reg.canonical(d.unit) == unit:
                     out.append(Record("duty", slug, d))
         return out
@@ -457,11 +459,11 @@ class AssistantService:
     def _tasks_led_by(self, units: list[tuple[str, str, float]]) -> list[Record]:
         out = []
         for slug, unit, _ in units:
-            reg = self.plans[slug].units
-            for t in self.plans[slug].parsed.tasks:
+            reg = self.plan_data[slug].units
+            for t in self.plan_data[slug].parsed.tasks:
                 if any(reg.canonical(u) == unit for u in t.lead):
                     out.append(Record("task", slug, t))
-            for t in self.plans[slug].parsed.targets:
+            for t in self.plan_data[slug].parsed.targets:
                 if any(reg.canonical(u) == unit for u in t.lead):
                     out.append(Record("target", slug, t))
         return out

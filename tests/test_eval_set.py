@@ -299,8 +299,6 @@ def test_cold_start_times_the_first_json_line():
 
 # ---- the real answerer on the whole set ----
 
-@pytest.mark.skipif(importlib.util.find_spec("answers.service") is None,
-                    reason="answers.service (build_assistant) is not written yet")
 def test_accuracy_on_eval_set(tmp_path):
     from answers.service import build_assistant
 
