@@ -175,7 +175,7 @@ def cmd_zalo(args) -> int:
 
 def cmd_fetch_model(args) -> int:
     from index.fetch_model import main as fetch_main
-    return fetch_main(["--dest", str(args.dest)])
+    return fetch_main([str(args.dest)])
 
 
 def main(argv: list[str] | None = None) -> int:
