@@ -171,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
     cur, peak = rss_mib()
-    print(f"\nparse 5 plans: {parse_s:.2f} s | cold build (parse excluded): {build_s:.1f} s | "
+    print(f"\nparse 5 plans: {parse_s:.2f} s | index open (parse excluded): {build_s:.1f} s, "
+          f"rebuilt: {', '.join(index.rebuilt) or 'nothing'} | "
           "unchanged reopen in a fresh process (parse included): "
           + (f"{reopen_s:.2f} s" if reopen_s is not None else "not measured (plans/parser changed during the run)"))
     print(f"hybrid search latency: p50 {statistics.median(lat):.1f} ms, p95 {lat[int(0.95 * (len(lat) - 1))]:.1f} ms "
