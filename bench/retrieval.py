@@ -123,8 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         rankings["lexical-underthesea"] = []
         from index.stores import LexicalStore
         from index.text import segmented_terms
-        seg_dir = Path(tempfile.mkdtemp(prefix="bench-seg-"))
-        seg = LexicalStore.build(seg_dir / "seg.sqlite",
+        seg = LexicalStore.build(Path(tmp.name) / "segmented.sqlite",
                                  [(segmented_terms(d.text, index.abbreviations), d.plan, d.kind) for d in docs], "seg")
     # "+plan": the plan filter the answer layer applies when a question names its locality.
     filtered: dict[str, list[list[int]]] = {"lexical": [], "dense": []}
