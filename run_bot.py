@@ -21,6 +21,12 @@ DEFAULT_MODEL = ROOT / "models" / "embeddinggemma-300m"
 log = logging.getLogger("k57")
 
 
+# Models load from local folders only: no request ever goes to the Hugging Face hub.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
 def _configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
