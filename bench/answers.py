@@ -231,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="command for the cold start; {python} and {file} are filled in")
     ap.add_argument("--cold-timeout", type=float, default=900.0, help="seconds to wait for the first answer")
     ap.add_argument("--json", action="store_true", help="also print the summary as one JSON line")
+    ap.add_argument("--model", default=None,
+                    help="embedding model folder (default: none = lexical only); use with --data-dir to reuse vectors")
     args = ap.parse_args(argv)
 
     from answers.service import build_assistant  # the layer under test; imported late on purpose
@@ -239,7 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
         data_dir = args.data_dir or Path(tmp)
         t0 = time.perf_counter()
-        assistant = build_assistant(args.plans_dir, data_dir, embedder=None)
+        embedder = None
+        if args.model:
+            from index.embedding import load_embedder
+            embedder = load_embedder(args.model)
+        assistant = build_assistant(args.plans_dir, data_dir, embedder=embedder)
         build_s = time.perf_counter() - t0
         results = ask_all(assistant, cases, passes=args.passes)
     summary = summarize(results)
