@@ -81,15 +81,19 @@ class SentenceTransformerEmbedder:
     """
 
     def __init__(self, source: str | Path, *, hub: bool = False, batch_size: int = 16,
-                 truncate_dim: int | None = None, bfloat16: bool = False, progress: bool = True):
+                 truncate_dim: int | None = None, bfloat16: bool = False, progress: bool = True,
+                 max_seq_length: int | None = 256):
         self.source = str(source)
+        # Records are short; capping tokens keeps attention cost (quadratic in length) low on 2 cores.
+        self.max_seq_length = max_seq_length
         self.hub = hub
         self.batch_size = batch_size
         self.truncate_dim = truncate_dim
         self.bfloat16 = bfloat16
         self.progress = progress
         base = self.source.rstrip("/").split("/")[-1]
-        self.name = base + (f"@{truncate_dim}" if truncate_dim else "")
+        self.name = base + (f"@{truncate_dim}" if truncate_dim else "") + (
+            f"#len{max_seq_length}" if max_seq_length else "")
         self._model = None
         self._dim = truncate_dim or (None if hub else _local_dim(Path(self.source)))
 
@@ -111,6 +115,8 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer
             log.info("loading embedding model %s", self.source)
             self._model = SentenceTransformer(self.source, truncate_dim=self.truncate_dim, **kwargs)
+            if self.max_seq_length:
+                self._model.max_seq_length = min(self.max_seq_length, self._model.max_seq_length or 10**6)
         return self._model
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
