@@ -64,7 +64,10 @@ def _assistant(args):
         data.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise SystemExit(f"Lỗi: không tạo được thư mục dữ liệu '{data}' ({exc.strerror}).")
-    assistant = build_assistant(plans, data, _embedder(args))
+    embedder = _embedder(args)
+    # Vectors are shared by every data folder (keyed by model and text): a new plan only embeds its own records.
+    cache = Path(os.environ.get("K57_VECTOR_CACHE") or (ROOT / "models" / "vector-cache.sqlite"))
+    assistant = build_assistant(plans, data, embedder, vector_cache=cache if embedder is not None else None)
     if assistant.last_ingest and assistant.last_ingest.changed:
         for r in assistant.last_ingest.reports:
             if not r.ok:

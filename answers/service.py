@@ -93,10 +93,11 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str]]:
 class AssistantService:
     """Implements answers.protocol.Assistant."""
 
-    def __init__(self, plans_dir: Path, data_dir: Path, embedder=None):
+    def __init__(self, plans_dir: Path, data_dir: Path, embedder=None, vector_cache: Path | None = None):
         self.plans_dir = Path(plans_dir)
         self.data_dir = Path(data_dir)
         self.embedder = embedder
+        self.vector_cache = vector_cache
         self._lock = threading.RLock()
         self.synonyms = load_synonyms()
         self.last_ingest: IngestResult | None = None
@@ -134,7 +135,7 @@ class AssistantService:
                 assert len(plan_docs) == len(plan_records)
                 docs.extend(plan_docs)
                 records.extend(plan_records)
-            self.index = HybridIndex.open(self.data_dir / "index", docs, self.embedder)
+            self.index = HybridIndex.open(self.data_dir / "index", docs, self.embedder, self.vector_cache)
             self.abbreviations = self.index.abbreviations
             self.records = {d.id: r for d, r in zip(docs, records)}
             self.all_records = records
@@ -508,5 +509,5 @@ class AssistantService:
         return None
 
 
-def build_assistant(plans_dir: Path, data_dir: Path, embedder=None) -> AssistantService:
-    return AssistantService(Path(plans_dir), Path(data_dir), embedder)
+def build_assistant(plans_dir: Path, data_dir: Path, embedder=None, vector_cache: Path | None = None) -> AssistantService:
+    return AssistantService(Path(plans_dir), Path(data_dir), embedder, vector_cache)

@@ -66,9 +66,12 @@ class HybridIndex:
         self._kinds = np.array([d.kind for d in self.docs], dtype=object)
 
     @classmethod
-    def open(cls, data_dir: Path, docs: Sequence[Doc], embedder: Embedder | None) -> HybridIndex:
+    def open(cls, data_dir: Path, docs: Sequence[Doc], embedder: Embedder | None,
+             vector_cache: Path | None = None) -> HybridIndex:
         """Load the stores in data_dir, rebuilding each one whose corpus stamp or model no longer matches
-        (or whose files are missing or unreadable)."""
+        (or whose files are missing or unreadable). vector_cache (default data_dir/vectors.sqlite) may be
+        shared between data folders: vectors are keyed by model and text, so a new folder only embeds
+        records no folder has embedded before."""
         data_dir = Path(data_dir)
         data_dir.mkdir(parents=True, exist_ok=True)
         docs = list(docs)
@@ -98,7 +101,8 @@ class HybridIndex:
                 dense = DenseStore.load(path, meta)
             except Exception as exc:
                 log.info("building dense index with %s (%s): %d docs", embedder.name, exc, len(docs))
-                cache = VectorCache(data_dir / VECTORS_FILE, embedder.name, int(embedder.dim))
+                cache = VectorCache(Path(vector_cache) if vector_cache else data_dir / VECTORS_FILE,
+                                    embedder.name, int(embedder.dim))
                 vectors = cache.embed([abbreviations.expand(d.text) for d in docs], embedder.embed_documents)
                 dense = DenseStore.build(path, vectors, meta)
                 rebuilt.append("dense")
