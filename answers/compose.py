@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from corpus.parse import target_sentence, task_sentence
-from corpus.text import fold, squash, words
+from corpus.text import squash, words
 
 from answers.question import Question
 from answers.types import Answer, Source

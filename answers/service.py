@@ -13,10 +13,10 @@ from pathlib import Path
 
 from corpus.document import UnreadablePlan
 from corpus.reader import SUPPORTED_SUFFIXES, read_document
-from corpus.records import Duty, ParsedPlan, Passage, Target, Task
-from corpus.store import FileReport, IngestResult, ingest, load_plans
+from corpus.records import ParsedPlan
+from corpus.store import IngestResult, ingest, load_plans
 from corpus.text import fold, words
-from corpus.units import UnitRegistry, same_unit
+from corpus.units import UnitRegistry, registry_for, same_unit
 from index.docs import docs_from_parsed
 from index.hybrid import HybridIndex
 from index.text import terms
@@ -116,15 +116,7 @@ class AssistantService:
                     lines = read_document(self.plans_dir / p.plan.file).lines
                 except (UnreadablePlan, OSError):
                     lines = ()
-                registry = UnitRegistry()
-                for t in p.tasks:
-                    for u in t.lead + t.cooperating:
-                        registry.add(u)
-                for t in p.targets:
-                    for u in t.lead:
-                        registry.add(u)
-                for d in p.duties:
-                    registry.add(d.unit)
+                registry = registry_for(p)
                 self.plan_data[p.plan.slug] = PlanData(p, lines, registry)
                 prose = tuple(x for x in p.passages if x.origin == "prose")
                 plan_docs = docs_from_parsed(replace(p, passages=prose))
@@ -488,10 +480,8 @@ class AssistantService:
                      and r.obj.deadline.end == dl.end]
             label = f"{label} có thời hạn {dl.text}".strip()
             return c.listing(q, items, label) if items else c.listing_empty(q, label)
-        if units:
-            topic = [t for t in qterms if not any(t in words(u) for _, u, _ in units)]
-            if items:
-                return c.listing(q, items, label)
+        if units and items:
+            return c.listing(q, items, label)
         if wants_targets and qterms:
             scored = [(self._coverage(qterms, r.terms), r) for r in items]
             picked = [r for sc, r in scored if sc >= 0.5]

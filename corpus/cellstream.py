@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass
 
 from corpus.tables import TableRow
-from corpus.text import fold, squash
+from corpus.text import LineRun, fold, squash
 
 _HEADER_START = re.compile(r"^\s*\(1\)\s*Mã\s+Nhiệm", re.IGNORECASE)
 _GROUP = re.compile(r"^([IVX]{1,4})\.\s+\S")
@@ -34,22 +33,10 @@ def is_cellstream_header(line: str) -> bool:
     return bool(_HEADER_START.match(line)) and "\t" not in line
 
 
-@dataclass
-class _Block:
-    lines: list[tuple[int, str]]
-    after_break: bool = False
-
-    @property
-    def text(self) -> str:
-        return squash(" ".join(t for _, t in self.lines))
-
-    @property
-    def first(self) -> int:
-        return self.lines[0][0]
-
-    @property
-    def last(self) -> int:
-        return self.lines[-1][0]
+class _Block(LineRun):
+    def __init__(self, lines: list[tuple[int, str]], after_break: bool = False):
+        super().__init__(lines)
+        self.after_break = after_break
 
     @property
     def width(self) -> int:

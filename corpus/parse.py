@@ -7,7 +7,6 @@ rows, <b> tags); markdown pipe tables split across pages with orphan continuatio
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpus.cellstream import is_cellstream_header, parse_cellstream
@@ -15,7 +14,7 @@ from corpus.document import TextDocument, UnreadablePlan
 from corpus.reader import file_sha256, read_document
 from corpus.records import Duty, ParsedPlan, Passage, Plan, Section, Target, Task
 from corpus.tables import TableRow, parse_table
-from corpus.text import fold, squash
+from corpus.text import LineRun, fold, squash
 from corpus.units import _HEAD_RE, split_units
 from corpus.values import clean_cell, parse_deadline, parse_value, value_in_prose
 
@@ -44,21 +43,7 @@ def _is_table_line(line: str) -> bool:
     return line.count("\t") >= 2 or (s.startswith("|") and s.count("|") >= 3)
 
 
-@dataclass
-class _Para:
-    lines: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return squash(" ".join(t.strip() for _, t in self.lines))
-
-    @property
-    def first(self) -> int:
-        return self.lines[0][0]
-
-    @property
-    def last(self) -> int:
-        return self.lines[-1][0]
+_Para = LineRun
 
 
 def _paragraphs(items: list[tuple[int, str]]) -> list[_Para]:

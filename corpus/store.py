@@ -19,7 +19,7 @@ from corpus.parse import parse_plan_file
 from corpus.reader import SUPPORTED_SUFFIXES, file_sha256
 from corpus.records import Deadline, Duty, ParsedPlan, Passage, Plan, Section, Target, Task
 from corpus.text import fold
-from corpus.units import UnitRegistry, unit_level
+from corpus.units import registry_for, unit_level
 
 log = logging.getLogger(__name__)
 
@@ -170,15 +170,7 @@ def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport],
     for p in parsed:
         slug = p.plan.slug
         db["plans"].insert({k: v for k, v in asdict(p.plan).items()})
-        registry = UnitRegistry()
-        for t in p.tasks:
-            for u in t.lead + t.cooperating:
-                registry.add(u)
-        for t in p.targets:
-            for u in t.lead:
-                registry.add(u)
-        for d in p.duties:
-            registry.add(d.unit)
+        registry = registry_for(p)
         ids: dict[str, int] = {}
         for group in registry.groups:
             unit_id += 1

@@ -44,3 +44,22 @@ def squash(text: str) -> str:
 def words(text: str) -> list[str]:
     """Folded word tokens (letters/digits), for lexical comparisons."""
     return re.findall(r"[0-9a-z]+", fold(text))
+
+
+class LineRun:
+    """Consecutive (line number, text) pairs read as one piece: a paragraph or a table cell."""
+
+    def __init__(self, lines: list[tuple[int, str]] | None = None):
+        self.lines: list[tuple[int, str]] = lines if lines is not None else []
+
+    @property
+    def text(self) -> str:
+        return squash(" ".join(t.strip() for _, t in self.lines))
+
+    @property
+    def first(self) -> int:
+        return self.lines[0][0]
+
+    @property
+    def last(self) -> int:
+        return self.lines[-1][0]

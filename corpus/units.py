@@ -177,3 +177,17 @@ def unit_level(name: str) -> str:
         if re.search(rf"\b{level}\b", f):
             return {"tinh": "tỉnh", "xa": "xã", "phuong": "phường"}[level]
     return ""
+
+
+def registry_for(parsed) -> UnitRegistry:
+    """Every unit a parsed plan names (leads, partners, duty holders), grouped into one registry."""
+    registry = UnitRegistry()
+    for t in parsed.tasks:
+        for u in t.lead + t.cooperating:
+            registry.add(u)
+    for t in parsed.targets:
+        for u in t.lead:
+            registry.add(u)
+    for d in parsed.duties:
+        registry.add(d.unit)
+    return registry

@@ -149,7 +149,7 @@ def test_webhook_rejects_wrong_or_missing_secret(tmp_path):
             port = free_port()
             async with app:
                 await app.updater.start_webhook(listen="127.0.0.1", port=port, url_path="tg",
-                                                webhook_url=f"https://bot.example/tg", secret_token="s3cret-ok")
+                                                webhook_url="https://bot.example/tg", secret_token="s3cret-ok")
                 await app.start()
                 assert api.webhook == {"url": "https://bot.example/tg", "secret_token": "s3cret-ok"}
                 update = {"update_id": 1, "message": {

@@ -140,7 +140,7 @@ def test_serve_in_webhook_mode_registers_the_secret(tmp_path):
     async def scenario():
         async with FakeZaloAPI() as api:
             port = free_port()
-            cfg = ZaloConfig(token=api.token, api_url=api.url, webhook_url=f"https://bot.example/zalo",
+            cfg = ZaloConfig(token=api.token, api_url=api.url, webhook_url="https://bot.example/zalo",
                              port=port, state_path=tmp_path / "z.sqlite3")
             stop = asyncio.Event()
             task = asyncio.create_task(serve_zalo(FakeAssistant(), cfg, stop))

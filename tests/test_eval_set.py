@@ -1,7 +1,6 @@
 """Our answer-evaluation set (tests/eval/questions.jsonl): its integrity, and the answerer's accuracy on it."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
