@@ -193,7 +193,9 @@ def _task_from_row(row: TableRow, group: str, section: str) -> Task | None:
     m = re.match(r"^(\d{1,2}(?:\.\d{1,2})*)\.?\s+", task)
     num = m.group(1) if m else ""
     gcode = _roman_code(group)
-    code = row.get("code") or ".".join(p for p in (gcode, num) if p)
+    code = row.get("code").rstrip(".")
+    if not code or re.fullmatch(r"\d{1,3}", code):
+        code = ".".join(p for p in (gcode, code or num) if p)
     return Task(group=group, code=code, task=task, subtask=sub, product=clean_cell(row.get("product")),
                 kpi=clean_cell(row.get("kpi")), lead=split_units(clean_cell(row.get("lead"))),
                 cooperating=split_units(clean_cell(row.get("coop"))),
@@ -240,7 +242,7 @@ _DUTY_VERBS = re.compile(
 
 def _leading_units(text: str) -> tuple[str, ...]:
     """Units a numbered paragraph starts with: 'Phòng Kinh tế tham mưu ...' -> ('Phòng Kinh tế',)."""
-    body = re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)
+    body = re.sub(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[-+•]|[a-zđ]\))\s+", "", text)
     body = re.sub(r"^(?:Giao|Đề nghị|Yêu cầu)\s+", "", body)
     if not _HEAD_RE.match(body):
         return ()

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from corpus.text import fold, squash
 
 _ROLE_RULES = (
-    ("subtask", ("tieu nhiem vu",)),
-    ("task", ("ma nhiem vu", "nhiem vu tong quat", "ten nhiem vu", "noi dung nhiem vu")),
+    ("subtask", ("tieu nhiem vu", "nhiem vu cu the", "hoat dong cu the")),
+    ("task", ("ma nhiem vu", "nhiem vu tong quat", "ten nhiem vu", "noi dung nhiem vu", "nhiem vu", "noi dung cong viec")),
     ("product", ("san pham",)),
     ("kpi", ("kpi", "do luong")),
     ("lead", ("chu tri",)),
@@ -64,6 +64,11 @@ def header_roles(cells: list[str]) -> list[str | None]:
     for cell in cells:
         f = fold(_clean(cell))
         role = None
+        # a column named by its year alone ("Năm 2026", "Mục tiêu 2026") holds the values
+        if "value" not in used and re.fullmatch(r"(?:nam|muc tieu|ke hoach|chi tieu)(?: nam)?\s*20\d\d", f):
+            used.add("value")
+            roles.append("value")
+            continue
         for name, keys in _ROLE_RULES:
             if name in used:
                 continue
@@ -120,7 +125,7 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
         if fold(" ".join(cleaned)) == header_key:
             continue  # header repeated after a page break
         cells_by_role = {role: (cleaned[i] if i < len(cleaned) else "") for i, role in enumerate(roles) if role}
-        first_role = "code" if kind == "targets" and "code" in cells_by_role else "task"
+        first_role = "code" if "code" in cells_by_role else "task"
         first = cells_by_role.get(first_role, cleaned[0])
         others = [v for r, v in cells_by_role.items() if r != first_role and v]
         if kind == "targets":
@@ -133,6 +138,14 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
                 rows.append(current)
                 continue
         else:
+            if first_role == "code" and _ROMAN.match(first):
+                group = f"{first.rstrip('.')}. {cells_by_role.get('task', '')}".strip()
+                current = None
+                continue
+            if first_role == "code" and _NUMBER.match(first):
+                current = TableRow(dict(cells_by_role), group, line_no, line_no)
+                rows.append(current)
+                continue
             if _ROMAN_TITLE.match(first) and len(others) == 0:
                 group = first
                 current = None

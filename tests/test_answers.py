@@ -194,3 +194,18 @@ def test_cli_errors(tmp_path):
     assert r.returncode == 2 and "hãy nhập câu hỏi" in r.stderr
     r = run("ask", "--plans", str(tmp_path / "nope"), "câu hỏi")
     assert r.returncode != 0 and "không thấy thư mục kế hoạch" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_new_plans_dropped_into_the_folder_are_answerable(tmp_path):
+    import shutil
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    for f in ("xa-nha-bich-2026.txt",):
+        shutil.copy(PLANS / f, plans)
+    for f in ("phuong-an-hoa-2026.txt", "xa-tan-lap-2026.md"):
+        shutil.copy(ROOT / "tests" / "fixtures" / f, plans)
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Ai chủ trì gắn biển địa chỉ số ở phường An Hòa và hạn khi nào?")
+    assert "Công an phường" in ans.text and "Quý III/2026" in ans.text and localities(ans) == {"An Hòa"}
+    ans = a.ask("tan lap: ai chu tri lap dat wifi mien phi tai nha van hoa thon")
+    assert "Phòng VH-XH" in ans.text and localities(ans) == {"Tân Lập"}

@@ -168,3 +168,16 @@ def test_unseen_commune_with_tab_and_pipe_tables():
     assert wifi.lead == ("Phòng VH-XH",) and wifi.deadline.end == "2026-09-30"
     assert civil.subtask.endswith("giấy") and civil.deadline.end == "2026-09-30"   # orphan row after a split
     assert [d.unit for d in p.duties] == ["Phòng Văn hóa - Xã hội", "Công an xã"]
+
+
+def test_unseen_ward_with_stt_task_table_and_unit_bullets():
+    p = parse_plan_file(FIXTURES / "phuong-an-hoa-2026.txt")
+    assert (p.plan.locality, p.plan.level, p.plan.signer) == ("An Hòa", "phường", "Trần Thị Bình")
+    assert [(t.code, t.lead, t.deadline.end) for t in p.tasks] == [
+        ("I.1", ("Công an phường",), "2026-09-30"),
+        ("I.2", ("Phòng Kinh tế, Hạ tầng và Đô thị",), "2026-09-30"),
+        ("II.1", ("Văn phòng HĐND và UBND phường",), "2026-12-31")]
+    assert [(t.value_text, t.lead) for t in p.targets] == [
+        ("100%", ("Công an phường",)), ("≥ 10", ("Phòng Văn hóa - Xã hội",))]
+    vhxh = [d for d in p.duties if d.unit == "Phòng Văn hóa - Xã hội"]
+    assert vhxh and vhxh[0].deadline.text == "trước ngày 22 hằng tháng"
