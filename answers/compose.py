@@ -30,7 +30,7 @@ class Found:
 
 def _short(text: str, limit: int = 170) -> str:
     text = squash(text)
-    text = re.sub(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+", "", text)
+    text = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[-+•])\s+", "", text)
     if len(text) <= limit:
         return text.rstrip(" .;,")
     cut = text[:limit].rsplit(" ", 1)[0]
