@@ -150,7 +150,10 @@ class Composer:
                 if o.lead:
                     return f"{_join_units(o.lead)} chủ trì theo dõi chỉ tiêu “{_short(o.text)}” (kết quả phấn đấu: {value}{year})."
                 return f"Kế hoạch không ghi đơn vị chủ trì cho chỉ tiêu “{_short(o.text)}” ({value}{year})."
-            s = f"Chỉ tiêu “{_short(o.text)}”: {value}{year}"
+            if kind == "deadline" and o.year:
+                s = f"Thời hạn: đến cuối năm {o.year} — chỉ tiêu “{_short(o.text)}” đạt {value}"
+            else:
+                s = f"Chỉ tiêu “{_short(o.text)}”: {value}{year}"
             if o.lead:
                 s += f"; đơn vị chủ trì: {_join_units(o.lead)}"
             return s + "."
@@ -177,9 +180,23 @@ class Composer:
         return _short(best, 450)
 
     # ------------------------------------------------------------------ duties and lists
-    def duties(self, q: Question, units, duties: list["Record"], led: list["Record"]) -> Answer | None:
-        if not duties and not led:
+    def overview(self, q: Question, plans: list["PlanData"]) -> Answer:
+        parts = []
+        for pd in plans:
+            p = pd.parsed
+            parts.append(f"{p.plan.name}: {len(p.tasks)} nhiệm vụ (phụ lục/bảng), {len(p.targets)} chỉ tiêu, "
+                         f"{len(p.duties)} đoạn giao trách nhiệm cho {len(pd.units.groups)} đơn vị. "
+                         f"Tệp: {p.plan.file}.")
+        return Answer(q.raw, "list", "\n".join(parts) + "\nHỏi tiếp, ví dụ: “Các chỉ tiêu về dịch vụ công” hoặc "
+                      "“Các nhiệm vụ Phòng Kinh tế chủ trì”.")
+
+    def duties(self, q: Question, units, duties: list["Record"], led: list["Record"],
+               mentions: list["Record"] = ()) -> Answer | None:
+        if not duties and not led and not mentions:
             return None
+        mention_by_plan: dict[str, list["Record"]] = {}
+        for r in mentions:
+            mention_by_plan.setdefault(r.plan, []).append(r)
         parts, sources = [], []
         by_plan: dict[str, list["Record"]] = {}
         for r in duties:
@@ -191,26 +208,28 @@ class Composer:
             plan = self.plans[slug].parsed.plan
             items = by_plan.get(slug, [])
             lead_items = led_by_plan.get(slug, [])
-            if not items and not lead_items:
+            other = mention_by_plan.get(slug, []) if len(items) < 3 else []
+            if not items and not lead_items and not other:
                 continue
             lines = [f"{plan.name} — {unit}:"]
-            seen = set()
-            for k, r in enumerate(items, 1):
+            plan_sources: list[Source] = []
+            seen: set[str] = set()
+            for r in items:
                 t = _short(r.obj.text, 300)
                 if t in seen:
                     continue
                 seen.add(t)
                 src = self.source(slug, r)
-                sources.append(src)
+                plan_sources.append(src)
                 lines.append(f"{len(seen)}. {t} (dòng {src.lines[0]})")
             if lead_items:
                 tasks = [r for r in lead_items if r.kind == "task"]
                 targets = [r for r in lead_items if r.kind == "target"]
                 shown = tasks[:8] + targets[:8]
-                lines.append(f"Chủ trì {len(tasks)} nhiệm vụ và {len(targets)} chỉ tiêu trong phụ lục/bảng:")
+                lines.append(f"Chủ trì {len(tasks)} nhiệm vụ và {len(targets)} chỉ tiêu trong bảng/phụ lục:")
                 for r in shown:
                     src = self.source(slug, r)
-                    sources.append(src)
+                    plan_sources.append(src)
                     if r.kind == "task":
                         lines.append(f"- Nhiệm vụ {r.obj.code}: {_short(r.obj.subtask or r.obj.task, 120)} "
                                      f"(hạn: {r.obj.deadline.text or 'không ghi'})")
@@ -219,7 +238,20 @@ class Composer:
                 rest = len(tasks) + len(targets) - len(shown)
                 if rest > 0:
                     lines.append(f"… và {rest} mục khác.")
-            lines.append("Nguồn: " + "; ".join(s.citation() for s in sources[-3:]))
+            other_lines = []
+            for r in other:
+                t = _short(r.obj.text, 300)
+                if t in seen or len(other_lines) >= 4:
+                    continue
+                seen.add(t)
+                src = self.source(slug, r)
+                plan_sources.append(src)
+                other_lines.append(f"- {t} (dòng {src.lines[0]})")
+            if other_lines:
+                lines.append(f"Các nội dung khác của kế hoạch nhắc đến {unit}:")
+                lines.extend(other_lines)
+            lines.append("Nguồn: " + "; ".join(s.citation() for s in plan_sources[:3]))
+            sources.extend(plan_sources)
             parts.append("\n".join(lines))
         if not parts:
             return None

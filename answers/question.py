@@ -26,7 +26,8 @@ _INTENT_CUES: dict[str, tuple[str, ...]] = {
                r"co nhiem vu", r"nhung viec gi", r"viec gi"),
     "list": (r"cac nhiem vu", r"nhung nhiem vu", r"nhiem vu nao", r"viec nao", r"liet ke", r"cac chi tieu",
              r"nhung chi tieu", r"danh sach", r"bao nhieu nhiem vu", r"bao nhieu chi tieu", r"tat ca",
-             r"cac viec", r"nhung viec nao", r"chi tieu nao"),
+             r"cac viec", r"nhung viec nao", r"chi tieu nao", r"(chu tri|phu trach|lo) (nhung|cac) (viec|nhiem vu|gi)",
+             r"(chu tri|phu trach) nhung gi"),
 }
 _OFFTOPIC = (r"thoi tiet", r"bong da", r"\bgia vang\b", r"xo so", r"\bphim\b", r"\bnau an\b", r"\bmon an\b",
              r"ty gia", r"chung khoan", r"\bbai hat\b", r"\bca si\b", r"du bao", r"tinh yeu")

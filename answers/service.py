@@ -230,7 +230,13 @@ class AssistantService:
         qterms = self._query_terms(q, scope)
         intents = q.intents
         units = self._find_units(q, scope)
+        scope0 = scope
+        if units and not named and units[0][2] >= 1.0:
+            # a unit named in full belongs to certain plans: "Công an tỉnh" is the province's
+            scope = sorted({slug for slug, _, _ in units})
         if not qterms and not units:
+            if re.search(r"bao nhieu (chi tieu|nhiem vu)|co (nhung )?gi\b|gom nhung", q.folded) and (named or default_plan):
+                return c.overview(q, [self.plan_data[s] for s in scope])
             return Answer(raw, "none", c.help_text())
 
         unit_duties = ("duties" in intents and units and not (intents & {"deadline", "target", "owner"})
@@ -240,7 +246,8 @@ class AssistantService:
             if ans:
                 return ans
         if unit_duties:
-            ans = c.duties(q, units, self._duties_of(units), self._tasks_led_by(units))
+            all_units, mentions = self._mentions(units, scope0)
+            ans = c.duties(q, all_units, self._duties_of(units), self._tasks_led_by(units), mentions)
             if ans:
                 return ans
         if intents & {"owner", "coop", "deadline"}:
@@ -252,7 +259,8 @@ class AssistantService:
         best = self._best(q, qterms, scope, kinds, prefer, units)
         if not best or best[0][0] < _MIN_COVERAGE:
             if "duties" in intents and units:
-                ans = c.duties(q, units, self._duties_of(units), self._tasks_led_by(units))
+                all_units, mentions = self._mentions(units, scope0)
+                ans = c.duties(q, all_units, self._duties_of(units), self._tasks_led_by(units), mentions)
                 if ans:
                     return ans
             return Answer(raw, "none", c.not_found())
@@ -448,6 +456,29 @@ class AssistantService:
                 if reg.canonical(d.unit) == unit:
                     out.append(Record("duty", slug, d))
         return out
+
+    def _mentions(self, units: list[tuple[str, str, float]], scope: list[str]) -> tuple[list, list[Record]]:
+        """Prose and duties of other units that name the unit ("Chỉ đạo các Tổ công nghệ số cộng đồng ..."),
+        in every plan of the scope; plans that only mention the unit are added to the unit list."""
+        names = set()
+        for slug, unit, _ in units:
+            reg = self.plan_data[slug].units
+            names |= {" ".join(words(a)) for g in reg.groups if g.canonical == unit for a in g.aliases}
+        names = {n for n in names if len(n.split()) >= 2}
+        own = {(slug, unit) for slug, unit, _ in units}
+        out, extra = [], []
+        for r in self.all_records:
+            if r.plan not in scope or r.kind not in ("passage", "duty"):
+                continue
+            reg = self.plan_data[r.plan].units
+            if r.kind == "duty" and (r.plan, reg.canonical(r.obj.unit)) in own:
+                continue
+            text = " " + " ".join(words(r.obj.text)) + " "
+            if any(f" {n} " in text for n in names):
+                out.append(r)
+                if not any(slug == r.plan for slug, _, _ in units + extra):
+                    extra.append((r.plan, units[0][1], 0.5))
+        return units + extra, out
 
     def _tasks_led_by(self, units: list[tuple[str, str, float]]) -> list[Record]:
         out = []

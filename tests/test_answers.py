@@ -209,3 +209,19 @@ def test_new_plans_dropped_into_the_folder_are_answerable(tmp_path):
     assert "Công an phường" in ans.text and "Quý III/2026" in ans.text and localities(ans) == {"An Hòa"}
     ans = a.ask("tan lap: ai chu tri lap dat wifi mien phi tai nha van hoa thon")
     assert "Phòng VH-XH" in ans.text and localities(ans) == {"Tân Lập"}
+
+
+def test_unit_named_in_full_selects_its_plan(assistant):
+    ans = assistant.ask("Công an tỉnh chủ trì những việc gì?")
+    assert ans.kind == "list" and localities(ans) == {"Đồng Nai"} and "5 nhiệm vụ" in ans.text
+
+
+def test_duties_include_plans_that_only_mention_the_unit(assistant):
+    ans = assistant.ask("Tổ công nghệ số cộng đồng phải làm gì?")
+    assert ans.kind == "duties" and {"Nha Bích", "Xuân Phú", "Phước An"} <= localities(ans)
+    assert "Chỉ đạo các Tổ công nghệ số cộng đồng" in ans.text
+
+
+def test_plan_overview_counts(assistant):
+    ans = assistant.ask("Nha Bích có bao nhiêu chỉ tiêu?")
+    assert "32 chỉ tiêu" in ans.text and "15 nhiệm vụ" in ans.text
