@@ -32,7 +32,7 @@ _CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
-roi oi minh toi em anh ban nhe ak de tu lay nhu vao ra len bi kpi
+roi oi minh toi em anh ban nhe ak de tu lay nhu vao ra len bi kpi muon mong them ben
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _MIN_COVERAGE = 0.4
@@ -303,18 +303,25 @@ class AssistantService:
             levels.add("phường")
         return levels if len(levels) == 1 else set()
 
-    def _expand(self, q: Question) -> tuple[str, set[str]]:
-        """Question text plus the plan wording of everyday phrases, and the folded words those phrases replace."""
-        added, replaced = [], set()
-        padded = f" {' '.join(words(q.text))} "
+    def _rewrite(self, q: Question) -> tuple[str, str]:
+        """(question plus the plan wording of its everyday phrases, question with those phrases replaced).
+
+        The first feeds the search, the second the coverage measure: an everyday word that has been
+        translated no longer counts against a record that uses the plan's word.
+        """
+        folded = f" {' '.join(words(q.text))} "
+        added = []
         # longest phrases first; a matched phrase is consumed so "tiền" does not fire inside "tiền mặt"
         for everyday, formal in sorted(self.synonyms, key=lambda p: -len(p[0])):
-            if f" {everyday} " in padded:
-                padded = padded.replace(f" {everyday} ", " | ")
+            if f" {everyday} " in folded:
+                folded = folded.replace(f" {everyday} ", f" | {' '.join(words(formal))} | ")
                 if fold(formal) != everyday:
                     added.append(formal)
-                    replaced.update(everyday.split())
-        return (q.text + (" " + " ; ".join(added) if added else "")), replaced
+        expanded = q.text + (" " + " ; ".join(added) if added else "")
+        return expanded, (folded if added else q.text)
+
+    def _expand(self, q: Question) -> tuple[str, set[str]]:
+        return self._rewrite(q)[0], set()
 
     def _spell_out(self, text: str) -> str:
         """Abbreviations replaced by their expansion (the record side keeps both), for coverage."""
@@ -328,17 +335,14 @@ class AssistantService:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
             drop.update(words(self.plan_data[slug].parsed.plan.locality))
-        text, replaced = self._expand(q)
-        text = self._spell_out(re.sub(r"\bKPI\b", " ", text))
-        drop |= replaced
+        text = self._spell_out(re.sub(r"\bKPI\b", " ", q.text))
+        rewritten = self._rewrite(replace(q, text=text))[1]
         out = []
-        for t in terms(text):
-            parts = t.split("_")
-            if all(p in drop for p in parts):
-                continue
-            if len(parts) == 2 and (parts[0] in replaced or parts[1] in replaced):
-                continue
-            out.append(t)
+        for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge
+            for t in terms(chunk):
+                if all(p in drop for p in t.split("_")):
+                    continue
+                out.append(t)
         return out
 
     def _coverage(self, qterms: list[str], rterms: frozenset[str]) -> float:
@@ -438,8 +442,8 @@ class AssistantService:
                     distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS and w not in place_words]
                     if len(distinct) >= 2:
                         hit = sum(1 for w in distinct if w in qwords)
-                        if hit >= 2:
-                            best = max(best, 0.5 * hit / len(distinct) + 0.2)
+                        if hit >= 2 and hit / len(distinct) >= 0.5:
+                            best = max(best, 0.3 + 0.5 * hit / len(distinct))
                 if best >= 0.5:
                     found.append((slug, group.canonical, best))
         found.sort(key=lambda x: -x[2])
