@@ -15,7 +15,7 @@ from corpus.document import UnreadablePlan
 from corpus.reader import SUPPORTED_SUFFIXES, read_document
 from corpus.records import ParsedPlan
 from corpus.store import IngestResult, ingest, load_plans
-from corpus.text import fold, words
+from corpus.text import fold, nfc, words
 from corpus.units import UnitRegistry, registry_for, same_unit
 from index.docs import docs_from_parsed
 from index.hybrid import HybridIndex
@@ -80,14 +80,22 @@ def _match_text(r: Record) -> str:
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
 
 
-def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str]]:
+def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
     pairs = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue
         everyday, formal = line.split("\t", 1)
-        pairs.append((fold(everyday.strip()), formal.strip()))
+        everyday = everyday.strip()
+        pairs.append((" ".join(_syllables(everyday, True)), fold(everyday), formal.strip()))
     return pairs
+
+
+def _syllables(text: str, keep_tones: bool) -> list[str]:
+    """Lower-case syllables, with tone marks kept or folded away."""
+    if not keep_tones:
+        return words(text)
+    return re.findall(r"[0-9a-zà-ỹđ]+", nfc(text).lower())
 
 
 class AssistantService:
@@ -309,13 +317,18 @@ class AssistantService:
         The first feeds the search, the second the coverage measure: an everyday word that has been
         translated no longer counts against a record that uses the plan's word.
         """
-        folded = f" {' '.join(words(q.text))} "
+        accented = fold(q.text) != q.text.lower()
+        # with tone marks, match them ("tiền" is not "tiến"); without, only phrases of two or more syllables
+        folded = f" {' '.join(_syllables(q.text, accented))} "
         added = []
         # longest phrases first; a matched phrase is consumed so "tiền" does not fire inside "tiền mặt"
-        for everyday, formal in sorted(self.synonyms, key=lambda p: -len(p[0])):
-            if f" {everyday} " in folded:
-                folded = folded.replace(f" {everyday} ", f" | {' '.join(words(formal))} | ")
-                if fold(formal) != everyday:
+        for everyday, everyday_folded, formal in sorted(self.synonyms, key=lambda p: -len(p[1])):
+            key = everyday if accented else everyday_folded
+            if not accented and len(key.split()) < 2:
+                continue
+            if f" {key} " in folded:
+                folded = folded.replace(f" {key} ", f" | {' '.join(words(formal))} | ")
+                if everyday_folded != fold(formal):
                     added.append(formal)
         expanded = q.text + (" " + " ; ".join(added) if added else "")
         return expanded, (folded if added else q.text)
@@ -335,7 +348,7 @@ class AssistantService:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
             drop.update(words(self.plan_data[slug].parsed.plan.locality))
-        text = self._spell_out(re.sub(r"\bKPI\b", " ", q.text))
+        text = self._spell_out(re.sub(r"(?i)\bKPI\b", " ", q.text))
         rewritten = self._rewrite(replace(q, text=text))[1]
         out = []
         for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge
