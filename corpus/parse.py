@@ -100,6 +100,15 @@ def _heading(para: _Para) -> tuple[int, str] | None:
 
 # ---------------------------------------------------------------- metadata
 
+def _first_group(lines: list[str], pattern: str) -> str | None:
+    """Group 1 of the first line matching pattern, whitespace collapsed."""
+    for line in lines:
+        m = re.match(pattern, line)
+        if m:
+            return squash(m.group(1))
+    return None
+
+
 def _plan_meta(lines: tuple[str, ...], file_name: str, sha256: str, kind: str) -> Plan:
     head = [_strip_md(l) for l in lines[:80]]
     joined = " ".join(h for h in head if h)
@@ -126,26 +135,11 @@ def _plan_meta(lines: tuple[str, ...], file_name: str, sha256: str, kind: str) -
     level = m.group(1).lower()
     locality = re.sub(r"\s+(Năm|NĂM|năm)$", "", squash(m.group(2))).strip()
     locality = " ".join(w.capitalize() if w.isupper() else w for w in locality.split())
-    issuer = ""
-    for h in head:
-        mm = re.match(r"^((?:UBND|Ủy ban|ỦY BAN|Ban|BAN|Đảng ủy|Hội đồng|Sở)\b.{0,70}?)\s+ban hành\s+[Kk]ế hoạch", h)
-        if mm:
-            issuer = squash(mm.group(1))
-            break
+    issuer = _first_group(head, r"^((?:UBND|Ủy ban|ỦY BAN|Ban|BAN|Đảng ủy|Hội đồng|Sở)\b.{0,70}?)\s+ban hành\s+[Kk]ế hoạch")
     if not issuer or fold(issuer) in ("ubnd xa", "ubnd phuong", "ubnd tinh"):
         issuer = f"UBND {level} {locality}"
-    number = None
-    for h in head:
-        mm = re.match(r"^Số\s*:\s*(\S.*)$", h)
-        if mm:
-            number = squash(mm.group(1))
-            break
-    date = None
-    for h in head:
-        mm = re.match(r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ ]{1,30},\s*(ngày.*\d{4})$", h)
-        if mm:
-            date = squash(mm.group(1))
-            break
+    number = _first_group(head, r"^Số\s*:\s*(\S.*)$")
+    date = _first_group(head, r"^[A-ZĐÀ-Ỹ][\wÀ-ỹ ]{1,30},\s*(ngày.*\d{4})$")
     signer = None
     titles = re.compile(r"(CHỦ TỊCH|BÍ THƯ|TRƯỞNG BAN|GIÁM ĐỐC)")
     for i, line in enumerate(lines):
