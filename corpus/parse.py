@@ -109,6 +109,37 @@ def _first_group(lines: list[str], pattern: str) -> str | None:
     return None
 
 
+_LEVELS = r"(xã|phường|tỉnh|thị trấn|thành phố|huyện|đặc khu|XÃ|PHƯỜNG|TỈNH|THỊ TRẤN|THÀNH PHỐ|HUYỆN|ĐẶC KHU)"
+_NAME_STOP = {"CỘNG", "Độc", "ĐỘC", "Số", "SỐ", "KẾ", "Năm", "NĂM"}
+
+
+def _name_words(text: str) -> str:
+    """Leading capitalized words of a place name: 'Phú Lý đến năm 2026' -> 'Phú Lý'."""
+    out = []
+    for w in re.findall(r"[\wÀ-ỹĐđ]+", text)[:5]:
+        if not w[0].isupper() or w in _NAME_STOP or w.isdigit():
+            break
+        out.append(w)
+    name = " ".join(out)
+    return " ".join(w.capitalize() if w.isupper() else w for w in name.split())
+
+
+def _locality(title: str, joined: str, head: list[str]) -> tuple[str, str] | None:
+    """(level, locality) from the title ('trên địa bàn xã Nha Bích'), else the issuing body's name."""
+    patterns = [(rf"trên địa bàn\s+{_LEVELS}\s+(.{{0,60}})", title or joined),
+                (rf"trên địa bàn\s+{_LEVELS}\s+(.{{0,60}})", joined)]
+    patterns += [(rf"^(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN)\s+{_LEVELS}\s+(.{{0,60}})", h) for h in head]
+    patterns += [(rf"^{_LEVELS}\s+(.{{0,60}})$", h) for i, h in enumerate(head)
+                 if i and re.fullmatch(r"(?:ỦY BAN NHÂN DÂN|UBND)", head[i - 1].strip())]
+    for pattern, text in patterns:
+        m = re.search(pattern, text)
+        if m:
+            name = _name_words(m.group(2))
+            if name:
+                return m.group(1).lower(), name
+    return None
+
+
 def _plan_meta(lines: tuple[str, ...], file_name: str, sha256: str, kind: str) -> Plan:
     head = [_strip_md(l) for l in lines[:80]]
     joined = " ".join(h for h in head if h)
@@ -126,15 +157,10 @@ def _plan_meta(lines: tuple[str, ...], file_name: str, sha256: str, kind: str) -
                     break
             title = squash(" ".join(parts))
             break
-    m = re.search(r"trên địa bàn\s+(xã|phường|tỉnh|thành phố|huyện)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ]*\s*){1,4})",
-                  title or joined)
-    if not m:
-        m = re.search(r"(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN)\s+(xã|phường|tỉnh|XÃ|PHƯỜNG|TỈNH)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđĐ]*\s*){1,4})", joined)
-    if not m:
+    found = _locality(title, joined, head)
+    if not found:
         raise UnreadablePlan(f"{file_name}: không nhận ra kế hoạch (thiếu tên địa phương trong tiêu đề)")
-    level = m.group(1).lower()
-    locality = re.sub(r"\s+(Năm|NĂM|năm)$", "", squash(m.group(2))).strip()
-    locality = " ".join(w.capitalize() if w.isupper() else w for w in locality.split())
+    level, locality = found
     issuer = _first_group(head, r"^((?:UBND|Ủy ban|ỦY BAN|Ban|BAN|Đảng ủy|Hội đồng|Sở)\b.{0,70}?)\s+ban hành\s+[Kk]ế hoạch")
     if not issuer or fold(issuer) in ("ubnd xa", "ubnd phuong", "ubnd tinh"):
         issuer = f"UBND {level} {locality}"
