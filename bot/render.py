@@ -83,7 +83,8 @@ def render_answer(answer: Answer, style: Style) -> str:
     """The reply to a question: the answer text, then up to INLINE_CITATIONS citations."""
     parts = [style.esc(answer.text.strip())]
     cites = _unique_citations(answer.sources)
-    if cites:
+    # the answer service already ends each fact with its "Nguồn: ..." line; do not repeat it
+    if cites and "Nguồn:" not in answer.text:
         shown = cites[:INLINE_CITATIONS]
         more = len(cites) - len(shown)
         label = "📄 Nguồn: " if style.html else "Nguồn: "

@@ -100,3 +100,10 @@ def test_state_round_trips_sources_and_short_keys(tmp_path):
     assert len(("plan:" + short).encode()) <= 64 and state.key_value(short) == long_slug
     assert state.mark_reminder("zalo", "c", "t", "d3", "2026-01-01")
     assert not state.mark_reminder("zalo", "c", "t", "d3", "2026-01-02")
+
+
+def test_citation_already_in_the_answer_is_not_repeated():
+    src = source_for("q", PLANS[0], (131, 131))
+    ans = Answer("q", "owner", f"Công an xã chủ trì.\nNguồn: {src.citation()}", (src,))
+    for style in (HTML, PLAIN):
+        assert render_answer(ans, style).count("Nguồn:") == 1
