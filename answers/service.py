@@ -336,19 +336,11 @@ class AssistantService:
     def _expand(self, q: Question) -> tuple[str, set[str]]:
         return self._rewrite(q)[0], set()
 
-    def _spell_out(self, text: str) -> str:
-        """Abbreviations replaced by their expansion (the record side keeps both), for coverage."""
-        pattern = getattr(self.abbreviations, "_pattern", None)
-        lookup = getattr(self.abbreviations, "_lookup", {})
-        if pattern is None:
-            return text
-        return pattern.sub(lambda m: lookup.get(m.group(0)) or lookup.get(fold(m.group(0))) or m.group(0), text)
-
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
         for slug in scope:
             drop.update(words(self.plan_data[slug].parsed.plan.locality))
-        text = self._spell_out(re.sub(r"(?i)\bKPI\b", " ", q.text))
+        text = self.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", q.text))
         rewritten = self._rewrite(replace(q, text=text))[1]
         out = []
         for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge

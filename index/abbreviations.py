@@ -104,6 +104,13 @@ class Abbreviations:
             return f"{word} ({expansion})" if expansion else word
         return self._pattern.sub(repl, text)
 
+    def spell_out(self, text: str) -> str:
+        """'Sở KH&CN' -> 'Sở khoa học và công nghệ': abbreviations replaced, not annotated."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(
+            lambda m: self._lookup.get(m.group(0)) or self._lookup.get(fold(m.group(0))) or m.group(0), text)
+
     def signature(self) -> str:
         return "\n".join(f"{a}\t{e}" for a, e in sorted(self.table.items()))
 
