@@ -278,7 +278,7 @@ class Composer:
                          lines=(line_no, line_no), snippet=f"{title} {plan.signer}".strip(),
                          page=None)
             sources.append(src)
-            role = f" ({title.title()})" if title else ""
+            role = f" ({title})" if title else ""
             parts.append(f"{plan.name}: người ký là {plan.signer}{role}; cơ quan ban hành: {plan.issuer}.\n"
                          f"Nguồn: {src.citation()}")
         if not parts:
