@@ -89,6 +89,10 @@ class Composer:
                 f"({self.plan_names()}). Tôi chỉ trả lời về nhiệm vụ, đơn vị chủ trì, thời hạn, chỉ tiêu và trách "
                 f"nhiệm nêu trong các kế hoạch đó. Ví dụ: “{EXAMPLES[0]}”")
 
+    def unknown_unit(self, unit: str) -> str:
+        return (f"Không có trong kế hoạch: không kế hoạch nào đã nạp ({self.plan_names()}) giao việc cho "
+                f"“{unit}”. Hãy kiểm tra tên đơn vị, ví dụ “Phòng Văn hóa – Xã hội”, “Công an xã”.")
+
     def unknown_place(self, place: str) -> str:
         return (f"Không có trong kế hoạch: chưa có kế hoạch của {place} trong hệ thống. Các kế hoạch đã nạp: "
                 f"{self.plan_names()}.")

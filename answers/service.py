@@ -39,6 +39,9 @@ _MIN_COVERAGE = 0.4
 _DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d", re.IGNORECASE)
 _SIGNER = re.compile(r"\b(ai|nguoi nao|do ai|nguoi) (da )?ky\b|\bky (ban hanh|ke hoach)\b|nguoi ky|\bky ten\b")
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
+_UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
+_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục)"
+                          r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 
 
@@ -247,6 +250,9 @@ class AssistantService:
                 return c.overview(q, [self.plan_data[s] for s in scope])
             return Answer(raw, "none", c.help_text())
 
+        if not units and (intents & {"duties", "list"}) and (m := _UNIT_PHRASE.search(q.text)):
+            if re.search(r"chu tri|phu trach|lam gi|nhiem vu gi|trach nhiem", q.folded):
+                return Answer(raw, "none", c.unknown_unit(m.group(0)))
         unit_duties = ("duties" in intents and units and not (intents & {"deadline", "target", "owner"})
                        and not re.search(r"chu tri|phu trach|\bquy\b|chi tieu", q.folded))
         if "list" in intents and not unit_duties:
@@ -345,17 +351,27 @@ class AssistantService:
         out = []
         for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge
             for t in terms(chunk):
-                if all(p in drop for p in t.split("_")):
+                parts = t.split("_")
+                # years are matched by the year bonus, not as words every 2026 record shares
+                if all(p in drop or re.fullmatch(r"20\d\d", p) for p in parts):
                     continue
                 out.append(t)
         return out
 
     def _coverage(self, qterms: list[str], rterms: frozenset[str]) -> float:
+        """IDF-weighted share of the question's terms a record contains. A syllable no plan uses at all
+        ("nghèo", "thuế") weighs double: it is what the question is about, and no record has it."""
         qs = set(qterms)
         if not qs:
             return 0.0
-        total = sum(self._idf.get(t, self._default_idf) for t in qs)
-        hit = sum(self._idf.get(t, self._default_idf) for t in qs if t in rterms)
+        total = hit = 0.0
+        for t in qs:
+            w = self._idf.get(t)
+            if w is None:
+                w = self._default_idf * (1.0 if "_" in t else 2.0)
+            total += w
+            if t in rterms:
+                hit += w
         return hit / total if total else 0.0
 
     def _best(self, q: Question, qterms: list[str], scope: list[str], kinds: list[str],
@@ -445,6 +461,9 @@ class AssistantService:
                         best = max(best, 1.0)
                         continue
                     distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS and w not in place_words]
+                    # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
+                    if aw[0] in _UNIT_KIND_WORDS and aw[0] not in qwords:
+                        continue
                     if len(distinct) >= 2:
                         hit = sum(1 for w in distinct if w in qwords)
                         if hit >= 2 and hit / len(distinct) >= 0.5:

@@ -20,6 +20,7 @@ nhe nhi oi u ha sao nay kia ay roi
 """.split())
 
 _SEGMENT_JOIN = "_"
+_PHRASE_BREAK = re.compile(r"[,;:!?…]|\.(?=\s|$)|[()\[\]{}\"“”‘’\n|]")
 
 
 def terms(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
@@ -30,11 +31,15 @@ def terms(text: str, abbreviations: Abbreviations | None = None) -> list[str]:
     """
     if abbreviations is not None:
         text = abbreviations.expand(text)
-    sylls = words(text)
-    out = [s for s in sylls if s not in STOP_WORDS]
-    out += [f"{a}{_SEGMENT_JOIN}{b}" for a, b in zip(sylls, sylls[1:])
-            if a not in STOP_WORDS and b not in STOP_WORDS]
-    return out
+    out: list[str] = []
+    bigrams: list[str] = []
+    # no bigram across punctuation: "đánh giá, lựa chọn" holds no "giá lựa"
+    for phrase in _PHRASE_BREAK.split(text):
+        sylls = words(phrase)
+        out += [s for s in sylls if s not in STOP_WORDS]
+        bigrams += [f"{a}{_SEGMENT_JOIN}{b}" for a, b in zip(sylls, sylls[1:])
+                    if a not in STOP_WORDS and b not in STOP_WORDS]
+    return out + bigrams
 
 
 @lru_cache(maxsize=1)

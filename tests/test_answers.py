@@ -225,3 +225,13 @@ def test_duties_include_plans_that_only_mention_the_unit(assistant):
 def test_plan_overview_counts(assistant):
     ans = assistant.ask("Nha Bích có bao nhiêu chỉ tiêu?")
     assert "32 chỉ tiêu" in ans.text and "15 nhiệm vụ" in ans.text
+
+
+@pytest.mark.parametrize("question", [
+    "Giá lúa hôm nay bao nhiêu?",                       # "đánh giá, lựa chọn" must not make "giá lúa"
+    "Sở Y tế chủ trì những nhiệm vụ nào?",              # a unit no plan names is not "Trạm Y tế"
+    "Phòng Tài nguyên và Môi trường xã Nha Bích có nhiệm vụ gì?",
+    "Hạn nộp thuế thu nhập cá nhân là khi nào?",
+])
+def test_near_miss_questions_are_none(assistant, question):
+    assert assistant.ask(question).kind == "none"
