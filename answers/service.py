@@ -32,7 +32,7 @@ _CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
-roi oi minh toi em anh ban nhe ak de tu lay nhu vao ra len bi kpi muon mong them ben
+roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _MIN_COVERAGE = 0.4
@@ -344,9 +344,10 @@ class AssistantService:
 
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
-        for slug in scope:
-            drop.update(words(self.plan_data[slug].parsed.plan.locality))
         text = self.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", q.text))
+        for slug in scope:   # the place name is a filter, not a topic ("Phước An" is not "đề án")
+            loc = self.plan_data[slug].parsed.plan.locality
+            text = re.sub(rf"(?i)\b(?:{re.escape(loc)}|{re.escape(fold(loc))})\b", " | ", text)
         rewritten = self._rewrite(replace(q, text=text))[1]
         out = []
         for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge
@@ -549,11 +550,19 @@ class AssistantService:
         # prose lists: the items of the section that best matches the question
         best = self._best(q, qterms, scope, ["passage"], prefer)
         if best and best[0][0] >= _MIN_COVERAGE:
-            top = best[0][1]
-            section = top.obj.section
-            items = [r for r in self.all_records if r.kind == "passage" and r.plan == top.plan
-                     and r.obj.section == section]
-            if 1 < len(items) <= 30:
+            # judge each candidate section by everything in it: a list question names the section's topic
+            candidates = []
+            for _, top in best[:10]:
+                key = (top.plan, top.obj.section)
+                if any(k == key for k, _ in candidates):
+                    continue
+                items = [r for r in self.all_records if r.kind == "passage" and r.plan == top.plan
+                         and r.obj.section == top.obj.section]
+                if 1 < len(items) <= 30:
+                    union = frozenset().union(*(r.terms for r in items))
+                    candidates.append((key, (self._coverage(qterms, union), items)))
+            if candidates:
+                (plan, section), (_, items) = max(candidates, key=lambda c: c[1][0])
                 return c.listing(q, items, f"trong mục “{section.split(' > ')[-1]}”")
         return None
 
