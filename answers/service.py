@@ -138,7 +138,15 @@ class AssistantService:
                 assert len(plan_docs) == len(plan_records)
                 docs.extend(plan_docs)
                 records.extend(plan_records)
-            self.index = HybridIndex.open(self.data_dir / "index", docs, self.embedder, self.vector_cache)
+            try:
+                self.index = HybridIndex.open(self.data_dir / "index", docs, self.embedder, self.vector_cache)
+            except Exception as exc:   # a broken model must not take the assistant down: keywords still work
+                if self.embedder is None:
+                    raise
+                log.error("embedding model unusable (%s: %s); continuing with keyword search",
+                          type(exc).__name__, exc)
+                self.embedder = None
+                self.index = HybridIndex.open(self.data_dir / "index", docs, None)
             self.abbreviations = self.index.abbreviations
             self.records = {d.id: r for d, r in zip(docs, records)}
             self.all_records = records

@@ -26,7 +26,8 @@ _ROLE_RULES = (
 _ROMAN = re.compile(r"^[IVX]{1,4}\.?$")
 _ROMAN_TITLE = re.compile(r"^[IVX]{1,4}[.\-–]\s+\S")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,2})*\.?$")
-_NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+\S")
+# "1. Xây dựng", "1.1. Xây dựng", "1.1 Xây dựng" start a row; "12 CSDL ..." continuing a cell does not
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+\S|^\d{1,2}(?:\.\d{1,2})+\s+[A-ZĐÀ-Ỹ]")
 
 
 @dataclass

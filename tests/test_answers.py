@@ -235,3 +235,17 @@ def test_plan_overview_counts(assistant):
 ])
 def test_near_miss_questions_are_none(assistant, question):
     assert assistant.ask(question).kind == "none"
+
+
+def test_a_broken_model_falls_back_to_keywords(tmp_path):
+    class Broken:
+        name, dim = "broken", 8
+
+        def embed_documents(self, texts):
+            raise RuntimeError("weights missing")
+
+        def embed_query(self, text):
+            raise RuntimeError("weights missing")
+
+    a = build_assistant(PLANS, tmp_path, embedder=Broken())
+    assert a.index.dense is None and "Công an xã" in a.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?").text
