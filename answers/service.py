@@ -347,15 +347,17 @@ class AssistantService:
         expanded = q.text + (" " + " ; ".join(added) if added else "")
         return expanded, (folded if added else q.text)
 
-    def _expand(self, q: Question) -> tuple[str, set[str]]:
-        return self._rewrite(q)[0], set()
+    def _strip_places(self, text: str, slugs, mark: str = " ") -> str:
+        """The plans' place names cut out of a question: a filter, not a topic ("Phước An" is not "đề án")."""
+        for slug in slugs:
+            loc = self.plan_data[slug].parsed.plan.locality
+            text = re.sub(rf"(?i)\b(?:{re.escape(loc)}|{re.escape(fold(loc))})\b", mark, text)
+        return text
 
     def _query_terms(self, q: Question, scope: list[str]) -> list[str]:
         drop = set(_CUE_SYLLABLES)
         text = self.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", q.text))
-        for slug in scope:   # the place name is a filter, not a topic ("Phước An" is not "đề án")
-            loc = self.plan_data[slug].parsed.plan.locality
-            text = re.sub(rf"(?i)\b(?:{re.escape(loc)}|{re.escape(fold(loc))})\b", " | ", text)
+        text = self._strip_places(text, scope, " | ")
         rewritten = self._rewrite(replace(q, text=text))[1]
         out = []
         for chunk in rewritten.split("|"):       # no bigram across a replaced phrase's edge
@@ -385,7 +387,7 @@ class AssistantService:
 
     def _best(self, q: Question, qterms: list[str], scope: list[str], kinds: list[str],
               prefer: set[str], units=()) -> list[tuple[float, Record]]:
-        hits = self.index.search(self._expand(q)[0], k=40, plans=scope, kinds=kinds)
+        hits = self.index.search(self._rewrite(q)[0], k=40, plans=scope, kinds=kinds)
         structured = bool(q.intents & {"owner", "coop", "deadline", "target"})
         prior = {"passage": -0.12 if structured else 0.0, "duty": 0.05 if "duties" in q.intents else 0.0,
                  "target": 0.08 if "target" in q.intents else 0.0,
@@ -439,17 +441,9 @@ class AssistantService:
 
     def _find_units(self, q: Question, scope: list[str]) -> list[tuple[str, str, float]]:
         """(plan slug, canonical unit, score) of units the question names, best first."""
-        place_words = set()
-        for slug in self.plan_data:
-            place_words.update(words(self.plan_data[slug].parsed.plan.locality))
-        text = self._expand(q)[0]
-        for slug in self.plan_data:
-            loc = self.plan_data[slug].parsed.plan.locality
-            text = re.sub(rf"(?i)\b{re.escape(loc)}\b", " ", text)
-            text = re.sub(rf"(?i)\b{re.escape(fold(loc))}\b", " ", text)
+        text = self._strip_places(self._rewrite(q)[0], self.plan_data)
         tokens = re.findall(r"[\wÀ-ỹĐđ&\-\.]+", text)
         qwords = set(words(text)) - _QUESTION_WORDS
-        place_words = set()
         # candidate phrases: a unit head word followed by up to six words
         phrases = []
         for i, tok in enumerate(tokens):
@@ -469,7 +463,7 @@ class AssistantService:
                     if any(same_unit(ph, alias) for ph in phrases):
                         best = max(best, 1.0)
                         continue
-                    distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS and w not in place_words]
+                    distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS]
                     # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
                     if aw[0] in _UNIT_KIND_WORDS and aw[0] not in qwords:
                         continue
