@@ -133,9 +133,12 @@ class Composer:
             if o.subtask and o.task and o.subtask != o.task and not o.subtask.startswith(_short(o.task, 40)[:30]):
                 label += f" (thuộc “{_short(o.task, 120)}”)"
             if kind == "owner":
-                s = f"{_join_units(o.lead)} chủ trì {label}"
-                if o.cooperating:
-                    s += f"; đơn vị phối hợp: {_join_units(o.cooperating)}"
+                if want_coop and not re.search(r"chu tri|phu trach", q.folded):
+                    s = f"Đơn vị phối hợp: {_join_units(o.cooperating)} — {label} (chủ trì: {_join_units(o.lead)})"
+                else:
+                    s = f"{_join_units(o.lead)} chủ trì {label}"
+                    if o.cooperating:
+                        s += f"; đơn vị phối hợp: {_join_units(o.cooperating)}"
                 if want_deadline or want_coop:
                     s += f"; thời hạn: {o.deadline.text or 'không ghi'}"
                 if "kpi" in q.folded or "do luong" in q.folded:

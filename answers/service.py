@@ -39,6 +39,9 @@ _MIN_COVERAGE = 0.4
 _DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d", re.IGNORECASE)
 _SIGNER = re.compile(r"\b(ai|nguoi nao|do ai|nguoi) (da )?ky\b|\bky (ban hanh|ke hoach)\b|nguoi ky|\bky ten\b")
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
+_DEADLINE_KIND_CUES = ((r"theo huong dan|quy dinh cua|theo chi dao|phan ky", "guidance"),
+                       (r"thuong xuyen", "continuous"), (r"hang nam|hang thang|dinh ky", "recurring"))
+_DEADLINE_KIND_NAMES = {"guidance": "theo hướng dẫn/quy định", "continuous": "thường xuyên", "recurring": "định kỳ"}
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
 _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục)"
                           r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
@@ -391,7 +394,8 @@ class AssistantService:
         structured = bool(q.intents & {"owner", "coop", "deadline", "target"})
         prior = {"passage": -0.12 if structured else 0.0, "duty": 0.05 if "duties" in q.intents else 0.0,
                  "target": 0.08 if "target" in q.intents else 0.0,
-                 "task": 0.05 if q.intents & {"owner", "deadline"} else 0.0}
+                 # only table rows name cooperating units
+                 "task": 0.2 if "coop" in q.intents else (0.05 if q.intents & {"owner", "deadline"} else 0.0)}
         unit_names = {(slug, name) for slug, name, _ in units}
         qset = set(qterms)
         qbigrams = any("_" in t for t in qset)
@@ -541,6 +545,11 @@ class AssistantService:
             items = [r for r in items if r.kind == "task" and r.obj.deadline and r.obj.deadline.start == dl.start
                      and r.obj.deadline.end == dl.end]
             label = f"{label} có thời hạn {dl.text}".strip()
+            return c.listing(q, items, label) if items else c.listing_empty(q, label)
+        kind = next((k for cue, k in _DEADLINE_KIND_CUES if re.search(cue, f)), None)
+        if kind and (kind != "recurring" or re.search(r"\bhan\b|thoi han|hoan thanh", f)):
+            items = [r for r in items if r.kind == "task" and r.obj.deadline and r.obj.deadline.kind == kind]
+            label = f"{label} có thời hạn “{_DEADLINE_KIND_NAMES[kind]}”".strip()
             return c.listing(q, items, label) if items else c.listing_empty(q, label)
         if units and items:
             return c.listing(q, items, label)

@@ -249,3 +249,13 @@ def test_a_broken_model_falls_back_to_keywords(tmp_path):
 
     a = build_assistant(PLANS, tmp_path, embedder=Broken())
     assert a.index.dense is None and "Công an xã" in a.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?").text
+
+
+def test_cooperating_units_come_first_when_asked(assistant):
+    ans = assistant.ask("Đơn vị nào phối hợp vận hành Trung tâm Phục vụ hành chính công xã Nha Bích?")
+    assert ans.text.startswith("Kế hoạch xã Nha Bích: Đơn vị phối hợp: Cơ quan, đơn vị") and "II.2" in ans.text
+
+
+def test_list_by_deadline_kind(assistant):
+    ans = assistant.ask("Nhiệm vụ nào của Nha Bích có thời hạn theo hướng dẫn của tỉnh?")
+    assert ans.kind == "list" and "3 nhiệm vụ" in ans.text and "IV.1" in ans.text and "I.3" in ans.text
