@@ -34,10 +34,6 @@ def is_cellstream_header(line: str) -> bool:
 
 
 class _Block(LineRun):
-    def __init__(self, lines: list[tuple[int, str]], after_break: bool = False):
-        super().__init__(lines)
-        self.after_break = after_break
-
     @property
     def width(self) -> int:
         return max(len(t.rstrip()) for _, t in self.lines)
@@ -50,13 +46,12 @@ def _blocks(lines: tuple[str, ...], a: int, b: int) -> list[_Block | str]:
     i = a
     in_header = False
     header_text = ""
-    pending_break = False
     while i <= b:
         line = lines[i]
         no = i + 1
         if _HEADER_START.match(line):
             if cur:
-                out.append(_Block(cur, pending_break))
+                out.append(_Block(cur))
                 cur = []
             in_header, header_text = True, ""
             i += 1
@@ -66,22 +61,20 @@ def _blocks(lines: tuple[str, ...], a: int, b: int) -> list[_Block | str]:
             if "(Rõ Thời gian)" in header_text or fold(header_text).endswith("ro thoi gian)"):
                 in_header = False
                 out.append("PB")
-                pending_break = True
             i += 1
             continue
         if not line.strip() or _PAGE_NUMBER.match(line):
             if cur:
-                out.append(_Block(cur, pending_break))
+                out.append(_Block(cur))
                 cur = []
             if _PAGE_NUMBER.match(line) and line.strip():
                 out.append("PB")
-                pending_break = True
             i += 1
             continue
         cur.append((no, line))
         i += 1
     if cur:
-        out.append(_Block(cur, pending_break))
+        out.append(_Block(cur))
     return out
 
 
@@ -168,14 +161,13 @@ def parse_cellstream(lines: tuple[str, ...], a: int, b: int) -> tuple[list[Table
     i = 0
     widths: dict[str, list[int]] = {}
     last_row: TableRow | None = None
-    last_blocks: dict[str, _Block] = {}
 
     def note_width(role: str, block: _Block) -> None:
         widths.setdefault(role, []).append(block.width)
 
     def read_row(sub: _Block | None, start: int) -> int:
         """Read columns 2-7 starting at items[start] (sub is the sub-task block if already taken)."""
-        nonlocal last_row, last_blocks
+        nonlocal last_row
         j = start
         if sub is None:
             if j < len(items) and isinstance(items[j], _Block) and not _is_row_start(items[j]):
@@ -198,26 +190,23 @@ def parse_cellstream(lines: tuple[str, ...], a: int, b: int) -> tuple[list[Table
                 found_deadline = True
             j += 1
         cells, last = _assign_tail(tail)
-        task_text = general.text if general else ""
         sub_text = sub.text if sub else ""
-        cells["task"] = task_text
         cells["subtask"] = sub_text
+        cells["task"] = general.text if general else sub_text
         m = _SUBTASK.match(sub_text)
-        code = general_code if not m else f"{general_code.rsplit('.', 1)[0]}.{m.group(1)}" if general_code else m.group(1)
-        first = (general.first if general and not m else (sub.first if sub else (general.first if general else 0)))
-        if general and not m:
-            first = general.first
+        if not m:
+            cells["code"] = general_code
+        else:
+            cells["code"] = f"{general_code.rsplit('.', 1)[0]}.{m.group(1)}" if general_code else m.group(1)
+        # a numbered sub-task row starts at its own cell; otherwise at the general task's
+        first = sub.first if (m or general is None) and sub else (general.first if general else 0)
         row = TableRow(cells, group, first, max(last, sub.last if sub else 0, general.last if general else 0))
-        row.extra["code"] = code
         rows.append(row)
         last_row = row
-        last_blocks = {}
         if general:
             note_width("task", general)
-            last_blocks["task"] = general
         if sub:
             note_width("subtask", sub)
-            last_blocks["subtask"] = sub
         return j
 
     while i < len(items):
@@ -256,17 +245,10 @@ def parse_cellstream(lines: tuple[str, ...], a: int, b: int) -> tuple[list[Table
         if general is not None and last_row is not None:
             # an unnumbered further sub-row of the same general task
             i = read_row(None, i)
-            rows[-1].extra["code"] = f"{general_code}-{sum(1 for r in rows if r.cells.get('task') == general.text)}"
+            rows[-1].cells["code"] = f"{general_code}-{sum(1 for r in rows if r.cells.get('task') == general.text)}"
             continue
         warnings.append(f"dòng {it.first}: ô bảng không gắn được với nhiệm vụ nào, bỏ qua")
         i += 1
-    for r in rows:
-        code = r.extra.get("code", "")
-        task = r.cells.get("task", "")
-        # Task.code is derived from the task cell by the caller; keep the computed one by prefixing it.
-        r.cells["code"] = code
-        if not task:
-            r.cells["task"] = r.cells.get("subtask", "")
     return rows, warnings
 
 

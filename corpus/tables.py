@@ -6,7 +6,7 @@ a new item) and group rows ("I  Về phát triển hạ tầng (02)").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from corpus.text import fold, squash
 
@@ -36,7 +36,6 @@ class TableRow:
     group: str
     first_line: int
     last_line: int
-    extra: dict = field(default_factory=dict)
 
     def get(self, role: str) -> str:
         return self.cells.get(role, "")
