@@ -197,6 +197,19 @@ class Composer:
         return Answer(q.raw, "list", "\n".join(parts) + "\nHỏi tiếp, ví dụ: “Các chỉ tiêu về dịch vụ công” hoặc "
                       "“Các nhiệm vụ Phòng Kinh tế chủ trì”.")
 
+    def _quote_new(self, slug: str, records, seen: set[str], sources: list[Source], limit: int | None = None):
+        """'text (dòng N)' for records whose text was not quoted yet; records their sources."""
+        out = []
+        for r in records:
+            t = _short(r.obj.text, 300)
+            if t in seen or (limit is not None and len(out) >= limit):
+                continue
+            seen.add(t)
+            src = self.source(slug, r)
+            sources.append(src)
+            out.append(f"{t} (dòng {src.lines[0]})")
+        return out
+
     def duties(self, q: Question, units, duties: list["Record"], led: list["Record"],
                mentions: list["Record"] = ()) -> Answer | None:
         if not duties and not led and not mentions:
@@ -221,14 +234,7 @@ class Composer:
             lines = [f"{plan.name} — {unit}:"]
             plan_sources: list[Source] = []
             seen: set[str] = set()
-            for r in items:
-                t = _short(r.obj.text, 300)
-                if t in seen:
-                    continue
-                seen.add(t)
-                src = self.source(slug, r)
-                plan_sources.append(src)
-                lines.append(f"{len(seen)}. {t} (dòng {src.lines[0]})")
+            lines += [f"{k}. {t}" for k, t in enumerate(self._quote_new(slug, items, seen, plan_sources), 1)]
             if lead_items:
                 tasks = [r for r in lead_items if r.kind == "task"]
                 targets = [r for r in lead_items if r.kind == "target"]
@@ -245,15 +251,7 @@ class Composer:
                 rest = len(tasks) + len(targets) - len(shown)
                 if rest > 0:
                     lines.append(f"… và {rest} mục khác.")
-            other_lines = []
-            for r in other:
-                t = _short(r.obj.text, 300)
-                if t in seen or len(other_lines) >= 4:
-                    continue
-                seen.add(t)
-                src = self.source(slug, r)
-                plan_sources.append(src)
-                other_lines.append(f"- {t} (dòng {src.lines[0]})")
+            other_lines = [f"- {t}" for t in self._quote_new(slug, other, seen, plan_sources, limit=4)]
             if other_lines:
                 lines.append(f"Các nội dung khác của kế hoạch nhắc đến {unit}:")
                 lines.extend(other_lines)

@@ -165,12 +165,9 @@ class AssistantService:
             return result
 
     # ------------------------------------------------------------------ protocol
-    def plans_info(self) -> list[PlanInfo]:
+    def plans(self) -> list[PlanInfo]:
         return [PlanInfo(s, d.parsed.plan.name, d.parsed.plan.locality, d.parsed.plan.file)
                 for s, d in sorted(self.plan_data.items())]
-
-    def plans(self) -> list[PlanInfo]:   # Assistant protocol
-        return self.plans_info()
 
     def resolve_unit(self, text: str) -> str | None:
         q = read_question(text)
