@@ -7,6 +7,7 @@ rows, <b> tags); markdown pipe tables split across pages with orphan continuatio
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from corpus.cellstream import is_cellstream_header, parse_cellstream
@@ -443,10 +444,9 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
     tasks: list[Task] = []
     for kind, a, b in table_regions:
         section = section_path_at(a + 1) or section_path_at(max(1, a))
-        # the nearest appendix/section heading above the table names it
         above = [s for s in sections if s.first_line <= a + 1]
-        if above:
-            section = max(above, key=lambda s: (s.first_line, -len(s.path))).path if not section else section
+        if not section and above:   # else the nearest heading above the table names it
+            section = max(above, key=lambda s: (s.first_line, -len(s.path))).path
         if kind == "cells":
             rows, warn = parse_cellstream(lines, a, b)
             warnings.extend(warn)
@@ -484,10 +484,7 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
 
 def _with_page(rec, doc: TextDocument):
     page = doc.page_of(rec.first_line)
-    if page is None:
-        return rec
-    from dataclasses import replace
-    return replace(rec, page=page)
+    return rec if page is None else replace(rec, page=page)
 
 
 def _duty_deadline(text: str):
