@@ -72,9 +72,20 @@ def _assistant(args):
         for r in assistant.last_ingest.reports:
             if not r.ok:
                 print(f"Bỏ qua {r.message}", file=sys.stderr)
-    if not assistant.plan_data:
+    if not assistant.plans():
         raise SystemExit("Lỗi: không nạp được kế hoạch nào từ thư mục kế hoạch.")
     return assistant
+
+
+def _today(args):
+    """--today YYYY-MM-DD fixes the date deadlines are counted from; default: the real date (None)."""
+    from datetime import date
+    if not getattr(args, "today", None):
+        return None
+    try:
+        return date.fromisoformat(args.today)
+    except ValueError:
+        raise SystemExit(f"Lỗi: --today phải có dạng YYYY-MM-DD (ví dụ 2026-07-01), không phải '{args.today}'.")
 
 
 def cmd_ask(args) -> int:
@@ -93,10 +104,11 @@ def cmd_ask(args) -> int:
     if not any(q.strip() for q in questions):
         print("Lỗi: câu hỏi trống.", file=sys.stderr)
         return 2
+    today = _today(args)
     assistant = _assistant(args)
     for q in questions:
         t0 = time.perf_counter()
-        ans = assistant.ask(q)
+        ans = assistant.ask(q, today=today)
         ms = (time.perf_counter() - t0) * 1000
         if args.json:
             print(json.dumps(ans.to_json(ms), ensure_ascii=False), flush=True)
@@ -124,8 +136,9 @@ def cmd_index(args) -> int:
     if not result.changed:
         print("Kế hoạch không đổi: giữ nguyên kho dữ liệu.")
     assistant = _assistant(args)   # builds or refreshes the search index
-    print(f"Chỉ mục: {len(assistant.records)} mục, "
-          f"{'có' if assistant.index.dense is not None else 'KHÔNG có'} mô hình nhúng "
+    info = assistant.index_info()
+    print(f"Chỉ mục: {info.records} mục, "
+          f"{'có' if info.dense else 'KHÔNG có'} mô hình nhúng "
           f"({time.perf_counter() - t0:.1f} s).")
     return 0 if result.ok_count else 1
 
@@ -149,8 +162,9 @@ def cmd_plans(args) -> int:
 
 
 def cmd_chat(args) -> int:
-    from answers.chat import run_chat
-    return run_chat(_assistant(args))
+    from bot.chat import run_chat
+    today = _today(args)
+    return run_chat(_assistant(args), today=today)
 
 
 def cmd_telegram(args) -> int:
@@ -197,8 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
         p.add_argument("--no-model", action="store_true", help="không dùng mô hình nhúng (chỉ từ khóa)")
 
+    def today(p):
+        p.add_argument("--today", help="ngày tính hạn (YYYY-MM-DD), mặc định: hôm nay")
+
     p = sub.add_parser("ask", help="hỏi một câu (hoặc --file: mỗi dòng một câu)")
     common(p)
+    today(p)
     p.add_argument("--json", action="store_true")
     p.add_argument("--file")
     p.add_argument("question", nargs="*")
@@ -213,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_plans)
     p = sub.add_parser("chat", help="trò chuyện trong cửa sổ lệnh")
     common(p)
+    today(p)
     p.set_defaults(fn=cmd_chat)
     for name, fn, port in (("telegram", cmd_telegram, 8443), ("zalo", cmd_zalo, 8444)):
         p = sub.add_parser(name, help=f"chạy bot {name}")

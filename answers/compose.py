@@ -1,18 +1,18 @@
-"""Short Vietnamese answers from found records: the fact first, then what it refers to, then the source."""
+"""Short Vietnamese answers from found records: the fact first, then what it refers to, then the source.
+
+Formatting only: what to say was decided by the handlers.
+"""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date
 
 from corpus.parse import target_sentence, task_sentence
 from corpus.text import squash, words
 
-from answers.question import Question
+from answers.query import Query
+from answers.records import Found, PlanData, Record
 from answers.types import Answer, Source
-
-if TYPE_CHECKING:
-    from answers.service import PlanData, Record
 
 MAX_LIST_ITEMS = 15
 EXAMPLES = (
@@ -20,38 +20,37 @@ EXAMPLES = (
     "Hạn số hóa hồ sơ thủ tục hành chính là khi nào?",
     "Chỉ tiêu tỷ lệ người dân có chữ ký số của phường Hàng Gòn là bao nhiêu?",
 )
+ERROR_TEXT = ("Xin lỗi, đã có lỗi khi xử lý câu hỏi này. Lỗi đã được ghi lại để khắc phục; "
+              "bạn có thể hỏi lại theo cách khác.")
 
 
-@dataclass(frozen=True)
-class Found:
-    score: float
-    record: "Record"
-
-
-def _short(text: str, limit: int = 170) -> str:
+def short(text: str, limit: int = 170) -> str:
     text = squash(text)
-    text = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[-+•])\s+", "", text)
+    text = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[-+•]|[a-zđ]\))\s+", "", text)
     if len(text) <= limit:
         return text.rstrip(" .;,")
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(" .;,") + "…"
 
 
-def _join_units(units: tuple[str, ...] | list[str]) -> str:
+def join_units(units) -> str:
     return "; ".join(units) if units else "(kế hoạch không ghi)"
+
+
+def vn_date(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
 
 
 class Composer:
-    def __init__(self, plans: dict[str, "PlanData"]):
+    def __init__(self, plans: dict[str, PlanData]):
         self.plans = plans
 
     # ------------------------------------------------------------------ sources
-    def source(self, slug: str, r: "Record") -> Source:
-        pd = self.plans[slug]
-        plan = pd.parsed.plan
+    def source(self, r: Record, lines: tuple[int, int] | None = None) -> Source:
+        plan = self.plans[r.plan].parsed.plan
         o = r.obj
         section = getattr(o, "section", "") or "Phần mở đầu"
         if r.kind == "task":
@@ -62,16 +61,14 @@ class Composer:
             snippet = f"{o.unit}: {o.text}"
         else:
             snippet = o.text
-        return Source(plan=plan.name, locality=plan.locality, file=plan.file, section=_short(section, 140),
-                      lines=(o.first_line, o.last_line), snippet=_short(snippet, 400), page=getattr(o, "page", None))
+        return Source(plan=plan.name, locality=plan.locality, file=plan.file, section=short(section, 140),
+                      lines=lines or (o.first_line, o.last_line), snippet=short(snippet, 400),
+                      page=getattr(o, "page", None))
 
-    def cited_lines(self, src: Source) -> str:
-        """The plan's own lines a source points at (for 'Xem nguồn')."""
-        for pd in self.plans.values():
-            if pd.parsed.plan.file == src.file and pd.lines:
-                a, b = src.lines
-                return "\n".join(pd.lines[a - 1:b]).strip()
-        return src.snippet
+    def line_source(self, slug: str, section: str, first: int, last: int, snippet: str) -> Source:
+        plan = self.plans[slug].parsed.plan
+        return Source(plan=plan.name, locality=plan.locality, file=plan.file, section=section,
+                      lines=(first, last), snippet=short(snippet, 400))
 
     # ------------------------------------------------------------------ fixed replies
     def plan_names(self) -> str:
@@ -89,211 +86,150 @@ class Composer:
                 f"({self.plan_names()}). Tôi chỉ trả lời về nhiệm vụ, đơn vị chủ trì, thời hạn, chỉ tiêu và trách "
                 f"nhiệm nêu trong các kế hoạch đó. Ví dụ: “{EXAMPLES[0]}”")
 
-    def unknown_unit(self, unit: str) -> str:
-        return (f"Không có trong kế hoạch: không kế hoạch nào đã nạp ({self.plan_names()}) giao việc cho "
-                f"“{unit}”. Hãy kiểm tra tên đơn vị, ví dụ “Phòng Văn hóa – Xã hội”, “Công an xã”.")
+    def not_stated(self, q: Query, what: str, nearest: list[Record]) -> Answer:
+        """Kind none, saying what the plans do say nearby."""
+        text = f"Không có trong kế hoạch: các kế hoạch đã nạp không nêu {what}."
+        sources = []
+        if nearest:
+            r = nearest[0]
+            src = self.source(r)
+            sources.append(src)
+            text += f"\nGần nhất: {self.plans[r.plan].parsed.plan.name} — {short(self._record_line(r), 260)} ({src.citation()})."
+        return Answer(q.raw, "none", text, tuple(sources))
 
-    def unknown_place(self, place: str) -> str:
-        return (f"Không có trong kế hoạch: chưa có kế hoạch của {place} trong hệ thống. Các kế hoạch đã nạp: "
-                f"{self.plan_names()}.")
+    def unknown_unit(self, q: Query, unit: str) -> Answer:
+        return Answer(q.raw, "none",
+                      f"Không có trong kế hoạch: không kế hoạch nào đã nạp ({self.plan_names()}) giao việc cho "
+                      f"“{unit}”. Hãy kiểm tra tên đơn vị, ví dụ “Phòng Văn hóa – Xã hội”, “Công an xã”.")
 
-    # ------------------------------------------------------------------ facts
-    def _kind(self, q: Question, r: "Record") -> str:
-        if q.intents & {"owner", "coop"}:
+    def unknown_place(self, q: Query) -> Answer:
+        return Answer(q.raw, "none", f"Không có trong kế hoạch: chưa có kế hoạch của {q.unknown_place} trong hệ "
+                                     f"thống. Các kế hoạch đã nạp: {self.plan_names()}.")
+
+    # ------------------------------------------------------------------ single facts
+    @staticmethod
+    def fact_kind(q: Query, r: Record) -> str:
+        if q.wants("owner", "coop") and not q.wants("kpi", "product"):
             return "owner"
-        if "deadline" in q.intents:
+        if q.wants("deadline"):
             return "deadline"
-        if "target" in q.intents or r.kind == "target":
+        if q.wants("value", "kpi") or r.kind == "target":
             return "target"
         return "passage"
 
-    def fact(self, q: Question, found: list[Found]) -> Answer:
-        kind = self._kind(q, found[0].record)
+    def fact(self, q: Query, found: list[Found], notes: dict | None = None, tail: str = "") -> Answer:
+        """One record per plan; notes maps a record's id() to extra text (e.g. a due status)."""
+        kind = self.fact_kind(q, found[0].record)
         parts, sources = [], []
         multi = len(found) > 1
         for f in found:
             r = f.record
-            text = self._fact_text(q, kind, r)
-            src = self.source(r.plan, r)
+            text = self.fact_text(q, kind, r)
+            extra = (notes or {}).get(id(r))
+            if extra:
+                text = f"{text} {extra}"
+            src = self.source(r)
             sources.append(src)
-            prefix = f"{src.plan}: " if multi else ""
+            prefix = f"{src.plan}: " if multi else f"{self.plans[r.plan].parsed.plan.name}: "
             parts.append(f"{prefix}{text}\nNguồn: {src.citation()}")
-        head = "Các kế hoạch trả lời khác nhau:\n" if multi and len({p.split(':')[0] for p in parts}) > 1 else ""
-        if len(found) == 1:
-            plan = self.plans[found[0].record.plan].parsed.plan
-            parts[0] = f"{plan.name}: {parts[0]}"
-        return Answer(q.raw, kind, head + "\n\n".join(parts), tuple(sources))
+        head = "Các kế hoạch trả lời khác nhau:\n" if multi else ""
+        return Answer(q.raw, kind, head + "\n\n".join(parts) + tail, tuple(sources))
 
-    def _fact_text(self, q: Question, kind: str, r: "Record") -> str:
+    def task_label(self, o) -> str:
+        label = f"nhiệm vụ {o.code} “{short(o.subtask or o.task)}”" if o.code else f"nhiệm vụ “{short(o.subtask or o.task)}”"
+        if o.subtask and o.task and o.subtask != o.task and not o.subtask.startswith(short(o.task, 40)[:30]):
+            label += f" (thuộc “{short(o.task, 120)}”)"
+        return label
+
+    def fact_text(self, q: Query, kind: str, r: Record) -> str:
         o = r.obj
-        want_deadline = "deadline" in q.intents
-        want_coop = "coop" in q.intents
         if r.kind == "task":
-            label = f"nhiệm vụ {o.code} “{_short(o.subtask or o.task)}”" if o.code else f"nhiệm vụ “{_short(o.subtask or o.task)}”"
-            if o.subtask and o.task and o.subtask != o.task and not o.subtask.startswith(_short(o.task, 40)[:30]):
-                label += f" (thuộc “{_short(o.task, 120)}”)"
+            label = self.task_label(o)
+            if q.wants("kpi", "product"):
+                bits = []
+                if q.wants("kpi") or not q.wants("product"):
+                    bits.append(f"KPI/kết quả cần đạt: {o.kpi or 'kế hoạch không ghi'}")
+                if q.wants("product") or not o.kpi:
+                    bits.append(f"sản phẩm: {o.product or 'kế hoạch không ghi'}")
+                s = f"{label} — " + "; ".join(bits) + f"; chủ trì: {join_units(o.lead)}"
+                return s + (f"; thời hạn: {o.deadline.text}" if o.deadline.text else "") + "."
             if kind == "owner":
-                if want_coop and not re.search(r"chu tri|phu trach", q.folded):
-                    s = f"Đơn vị phối hợp: {_join_units(o.cooperating)} — {label} (chủ trì: {_join_units(o.lead)})"
+                if q.role == "coop":
+                    s = f"Đơn vị phối hợp: {join_units(o.cooperating)} — {label} (chủ trì: {join_units(o.lead)})"
                 else:
-                    s = f"{_join_units(o.lead)} chủ trì {label}"
+                    s = f"{join_units(o.lead)} chủ trì {label}"
                     if o.cooperating:
-                        s += f"; đơn vị phối hợp: {_join_units(o.cooperating)}"
-                if want_deadline or want_coop:
+                        s += f"; đơn vị phối hợp: {join_units(o.cooperating)}"
+                if q.wants("deadline") or q.role:
                     s += f"; thời hạn: {o.deadline.text or 'không ghi'}"
-                if "kpi" in q.folded or "do luong" in q.folded:
-                    s += f"; KPI: {o.kpi or 'không ghi'}"
-                if "san pham" in q.folded:
-                    s += f"; sản phẩm: {o.product or 'không ghi'}"
                 return s + "."
             if kind == "deadline":
                 return (f"Thời hạn: {o.deadline.text or 'kế hoạch không ghi'} — {label} "
-                        f"(chủ trì: {_join_units(o.lead)}).")
+                        f"(chủ trì: {join_units(o.lead)}).")
             return task_sentence(o)
         if r.kind == "target":
             value = o.value_text or "(không ghi)"
             year = f" (đến cuối năm {o.year})" if o.year else ""
             if kind == "owner":
                 if o.lead:
-                    return f"{_join_units(o.lead)} chủ trì theo dõi chỉ tiêu “{_short(o.text)}” (kết quả phấn đấu: {value}{year})."
-                return f"Kế hoạch không ghi đơn vị chủ trì cho chỉ tiêu “{_short(o.text)}” ({value}{year})."
+                    return (f"{join_units(o.lead)} chủ trì theo dõi chỉ tiêu “{short(o.text)}” "
+                            f"(kết quả phấn đấu: {value}{year}).")
+                return f"Kế hoạch không ghi đơn vị chủ trì cho chỉ tiêu “{short(o.text)}” ({value}{year})."
             if kind == "deadline" and o.year:
-                s = f"Thời hạn: đến cuối năm {o.year} — chỉ tiêu “{_short(o.text)}” đạt {value}"
+                s = f"Thời hạn: đến cuối năm {o.year} — chỉ tiêu “{short(o.text)}” đạt {value}"
             else:
-                s = f"Chỉ tiêu “{_short(o.text)}”: {value}{year}"
+                s = f"Chỉ tiêu “{short(o.text)}”: {value}{year}"
             if o.lead:
-                s += f"; đơn vị chủ trì: {_join_units(o.lead)}"
+                s += f"; đơn vị chủ trì: {join_units(o.lead)}"
             return s + "."
         if r.kind == "duty":
-            text = o.text
             if kind == "deadline":
-                sent = self._best_sentence(o.text, q, prefer=r"trước ngày|hằng tháng|định kỳ|hoàn thành")
-                return f"{o.unit}: {sent}"
-            return f"{o.unit}: {_short(text, 400)}"
-        sent = self._best_sentence(o.text, q)
-        return sent
+                return f"{o.unit}: {self.best_sentence(o.text, q, prefer=r'trước ngày|hằng tháng|định kỳ|hoàn thành')}"
+            return f"{o.unit}: {short(o.text, 400)}"
+        return self.best_sentence(o.text, q)
 
-    def _best_sentence(self, text: str, q: Question, prefer: str | None = None) -> str:
+    def best_sentence(self, text: str, q: Query, prefer: str | None = None) -> str:
         sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()] or [text]
-        qw = {w for w in words(q.text) if len(w) > 1}
+        qw = {t for t in q.topic if "_" not in t}
         best, best_score = sentences[0], -1.0
         for s in sentences:
-            sw = set(words(s))
-            score = len(qw & sw) / (1 + len(qw))
+            score = len(qw & set(words(s))) / (1 + len(qw))
             if prefer and re.search(prefer, s, re.IGNORECASE):
                 score += 0.5
             if score > best_score:
                 best, best_score = s, score
-        return _short(best, 450)
+        return short(best, 450)
 
-    # ------------------------------------------------------------------ duties and lists
-    def overview(self, q: Question, plans: list["PlanData"]) -> Answer:
-        parts = []
-        for pd in plans:
-            p = pd.parsed
-            parts.append(f"{p.plan.name}: {len(p.tasks)} nhiệm vụ (phụ lục/bảng), {len(p.targets)} chỉ tiêu, "
-                         f"{len(p.duties)} đoạn giao trách nhiệm cho {len(pd.units.groups)} đơn vị. "
-                         f"Tệp: {p.plan.file}.")
-        return Answer(q.raw, "list", "\n".join(parts) + "\nHỏi tiếp, ví dụ: “Các chỉ tiêu về dịch vụ công” hoặc "
-                      "“Các nhiệm vụ Phòng Kinh tế chủ trì”.")
+    def _record_line(self, r: Record) -> str:
+        o = r.obj
+        if r.kind == "task":
+            return f"{self.task_label(o)}, chủ trì: {join_units(o.lead)}, hạn: {o.deadline.text or 'không ghi'}"
+        if r.kind == "target":
+            return f"chỉ tiêu “{short(o.text, 150)}”: {o.value_text}"
+        if r.kind == "duty":
+            return f"{o.unit}: {o.text}"
+        return o.text
 
-    def _quote_new(self, slug: str, records, seen: set[str], sources: list[Source], limit: int | None = None):
-        """'text (dòng N)' for records whose text was not quoted yet; records their sources."""
-        out = []
-        for r in records:
-            t = _short(r.obj.text, 300)
-            if t in seen or (limit is not None and len(out) >= limit):
-                continue
-            seen.add(t)
-            src = self.source(slug, r)
-            sources.append(src)
-            out.append(f"{t} (dòng {src.lines[0]})")
-        return out
+    # ------------------------------------------------------------------ whole lists
+    def whole_list(self, q: Query, lead: Record, items: list[Record]) -> Answer:
+        """A lead-in ending in ':' and all its items, citing the whole span."""
+        plan = self.plans[lead.plan].parsed.plan
+        lines = [f"{plan.name}: {short(lead.obj.text, 400)}"]
+        for it in items[:MAX_LIST_ITEMS]:
+            lines.append(f"- {short(it.obj.text, 300)} (dòng {it.first_line})")
+        if len(items) > MAX_LIST_ITEMS:
+            lines.append(f"… và {len(items) - MAX_LIST_ITEMS} mục khác (dòng {items[MAX_LIST_ITEMS].first_line}–"
+                         f"{items[-1].last_line}).")
+        last = items[-1].last_line if items else lead.last_line
+        src = self.source(lead, (lead.first_line, last))
+        lines.append(f"Nguồn: {src.citation()}")
+        return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]))
 
-    def duties(self, q: Question, units, duties: list["Record"], led: list["Record"],
-               mentions: list["Record"] = ()) -> Answer | None:
-        if not duties and not led and not mentions:
-            return None
-        mention_by_plan: dict[str, list["Record"]] = {}
-        for r in mentions:
-            mention_by_plan.setdefault(r.plan, []).append(r)
-        parts, sources = [], []
-        by_plan: dict[str, list["Record"]] = {}
-        for r in duties:
-            by_plan.setdefault(r.plan, []).append(r)
-        led_by_plan: dict[str, list["Record"]] = {}
-        for r in led:
-            led_by_plan.setdefault(r.plan, []).append(r)
-        for slug, unit, _ in units:
-            plan = self.plans[slug].parsed.plan
-            items = by_plan.get(slug, [])
-            lead_items = led_by_plan.get(slug, [])
-            other = mention_by_plan.get(slug, []) if len(items) < 3 else []
-            if not items and not lead_items and not other:
-                continue
-            lines = [f"{plan.name} — {unit}:"]
-            plan_sources: list[Source] = []
-            seen: set[str] = set()
-            lines += [f"{k}. {t}" for k, t in enumerate(self._quote_new(slug, items, seen, plan_sources), 1)]
-            if lead_items:
-                tasks = [r for r in lead_items if r.kind == "task"]
-                targets = [r for r in lead_items if r.kind == "target"]
-                shown = tasks[:8] + targets[:8]
-                lines.append(f"Chủ trì {len(tasks)} nhiệm vụ và {len(targets)} chỉ tiêu trong bảng/phụ lục:")
-                for r in shown:
-                    src = self.source(slug, r)
-                    plan_sources.append(src)
-                    if r.kind == "task":
-                        lines.append(f"- Nhiệm vụ {r.obj.code}: {_short(r.obj.subtask or r.obj.task, 120)} "
-                                     f"(hạn: {r.obj.deadline.text or 'không ghi'})")
-                    else:
-                        lines.append(f"- Chỉ tiêu “{_short(r.obj.text, 110)}”: {r.obj.value_text}")
-                rest = len(tasks) + len(targets) - len(shown)
-                if rest > 0:
-                    lines.append(f"… và {rest} mục khác.")
-            other_lines = [f"- {t}" for t in self._quote_new(slug, other, seen, plan_sources, limit=4)]
-            if other_lines:
-                lines.append(f"Các nội dung khác của kế hoạch nhắc đến {unit}:")
-                lines.extend(other_lines)
-            lines.append("Nguồn: " + "; ".join(s.citation() for s in plan_sources[:3]))
-            sources.extend(plan_sources)
-            parts.append("\n".join(lines))
-        if not parts:
-            return None
-        return Answer(q.raw, "duties", "\n\n".join(parts), tuple(sources))
-
-    def listing_empty(self, q: Question, label: str) -> Answer:
-        return Answer(q.raw, "list", f"Không có nhiệm vụ nào {label} trong các kế hoạch đã nạp ({self.plan_names()}).")
-
-    def signer(self, q: Question, plans: list["PlanData"]) -> Answer | None:
-        parts, sources = [], []
-        for pd in plans:
-            plan = pd.parsed.plan
-            if not plan.signer:
-                continue
-            line_no = next((i for i, l in enumerate(pd.lines, 1) if plan.signer in l.replace("*", "")), 0)
-            title = ""
-            for back in range(line_no - 2, max(0, line_no - 14), -1):
-                t = pd.lines[back].replace("*", "").strip()
-                if t and t.isupper():
-                    title = " ".join(x.replace("*", "").strip() for x in pd.lines[max(0, back - 3):back + 1]
-                                     if x.strip() and x.replace("*", "").strip().isupper())
-                    break
-            src = Source(plan=plan.name, locality=plan.locality, file=plan.file, section="Phần ký ban hành",
-                         lines=(line_no, line_no), snippet=f"{title} {plan.signer}".strip(),
-                         page=None)
-            sources.append(src)
-            role = f" ({title})" if title else ""
-            parts.append(f"{plan.name}: người ký là {plan.signer}{role}; cơ quan ban hành: {plan.issuer}.\n"
-                         f"Nguồn: {src.citation()}")
-        if not parts:
-            return None
-        return Answer(q.raw, "passage", "\n\n".join(parts), tuple(sources))
-
-    def listing(self, q: Question, items: list["Record"], label: str) -> Answer | None:
+    def listing(self, q: Query, items: list[Record], label: str, notes: dict | None = None,
+                head: str = "") -> Answer | None:
         if not items:
             return None
-        by_plan: dict[str, list["Record"]] = {}
+        by_plan: dict[str, list[Record]] = {}
         for r in items:
             by_plan.setdefault(r.plan, []).append(r)
         parts, sources = [], []
@@ -305,24 +241,131 @@ class Composer:
             what = " và ".join(x for x in (f"{n_tasks} nhiệm vụ" if n_tasks else "",
                                              f"{n_targets} chỉ tiêu" if n_targets else "",
                                              f"{n_items} nội dung" if n_items else "") if x)
-            lines = [f"{plan.name}: {what} {label}:"]
+            lines = [f"{plan.name}: {what} {label}:".replace("  ", " ")]
             group = None
             for r in recs[:MAX_LIST_ITEMS]:
                 g = getattr(r.obj, "group", "")
                 if g and g != group:
-                    lines.append(f"[{_short(g, 90)}]")
+                    lines.append(f"[{short(g, 90)}]")
                     group = g
-                src = self.source(slug, r)
+                src = self.source(r)
                 sources.append(src)
-                if r.kind == "passage":
-                    lines.append(f"- {_short(r.obj.text, 260)} (dòng {src.lines[0]})")
-                elif r.kind == "task":
-                    lines.append(f"- {r.obj.code} {_short(r.obj.subtask or r.obj.task, 230)} — chủ trì: "
-                                 f"{_join_units(r.obj.lead)}; hạn: {r.obj.deadline.text or 'không ghi'} (dòng {src.lines[0]})")
+                extra = (notes or {}).get(id(r), "")
+                extra = f" — {extra}" if extra else ""
+                if r.kind == "task":
+                    lines.append(f"- {r.obj.code} {short(r.obj.subtask or r.obj.task, 230)} — chủ trì: "
+                                 f"{join_units(r.obj.lead)}; hạn: {r.obj.deadline.text or 'không ghi'}{extra} "
+                                 f"(dòng {src.lines[0]})")
+                elif r.kind == "target":
+                    lines.append(f"- {short(r.obj.text, 200)}: {r.obj.value_text}{extra} (dòng {src.lines[0]})")
+                elif r.kind == "duty":
+                    lines.append(f"- {r.obj.unit}: {short(r.obj.text, 240)}{extra} (dòng {src.lines[0]})")
                 else:
-                    lines.append(f"- {_short(r.obj.text, 200)}: {r.obj.value_text} (dòng {src.lines[0]})")
+                    lines.append(f"- {short(r.obj.text, 260)}{extra} (dòng {src.lines[0]})")
             if len(recs) > MAX_LIST_ITEMS:
-                lines.append(f"… và {len(recs) - MAX_LIST_ITEMS} mục khác (hỏi cụ thể hơn để thu hẹp).")
-            lines.append(f"Nguồn: {plan.name}, {_short(recs[0].obj.section, 80)}")
+                rest = recs[MAX_LIST_ITEMS:]
+                lines.append(f"… và {len(rest)} mục khác (dòng {rest[0].first_line}–{rest[-1].last_line}; "
+                             f"hỏi cụ thể hơn để thu hẹp).")
+            lines.append(f"Nguồn: {plan.name}, {short(recs[0].section, 80)}")
             parts.append("\n".join(lines))
+        return Answer(q.raw, "list", head + "\n\n".join(parts), tuple(sources))
+
+    def listing_empty(self, q: Query, label: str, what: str = "nhiệm vụ", plans: list[str] | None = None) -> Answer:
+        names = ", ".join(self.plans[s].parsed.plan.name for s in plans) if plans else self.plan_names()
+        return Answer(q.raw, "list", f"Không có {what} nào {label} trong {names}.")
+
+    # ------------------------------------------------------------------ duties
+    def _quote_new(self, records, seen: set[str], sources: list[Source], limit: int | None = None):
+        out = []
+        for r in records:
+            t = short(r.obj.text, 300)
+            if t in seen or (limit is not None and len(out) >= limit):
+                continue
+            seen.add(t)
+            src = self.source(r)
+            sources.append(src)
+            out.append(f"{t} (dòng {src.lines[0]})")
+        return out
+
+    def duties(self, q: Query, units, duties: list[Record], led: list[Record],
+               mentions: list[Record] = ()) -> Answer | None:
+        if not duties and not led and not mentions:
+            return None
+        group = lambda recs: {p: [r for r in recs if r.plan == p] for p in {r.plan for r in recs}}
+        by_plan, led_by_plan, mention_by_plan = group(duties), group(led), group(mentions)
+        parts, sources = [], []
+        for u in units:
+            plan = self.plans[u.plan].parsed.plan
+            items = by_plan.get(u.plan, [])
+            lead_items = led_by_plan.get(u.plan, [])
+            other = mention_by_plan.get(u.plan, []) if len(items) < 3 else []
+            if not items and not lead_items and not other:
+                continue
+            lines = [f"{plan.name} — {u.name}:"]
+            plan_sources: list[Source] = []
+            seen: set[str] = set()
+            lines += [f"{k}. {t}" for k, t in enumerate(self._quote_new(items, seen, plan_sources), 1)]
+            if lead_items:
+                tasks = [r for r in lead_items if r.kind == "task"]
+                targets = [r for r in lead_items if r.kind == "target"]
+                shown = tasks[:8] + targets[:8]
+                lines.append(f"Chủ trì {len(tasks)} nhiệm vụ và {len(targets)} chỉ tiêu trong bảng/phụ lục:")
+                for r in shown:
+                    plan_sources.append(self.source(r))
+                    if r.kind == "task":
+                        lines.append(f"- Nhiệm vụ {r.obj.code}: {short(r.obj.subtask or r.obj.task, 120)} "
+                                     f"(hạn: {r.obj.deadline.text or 'không ghi'})")
+                    else:
+                        lines.append(f"- Chỉ tiêu “{short(r.obj.text, 110)}”: {r.obj.value_text}")
+                rest = len(tasks) + len(targets) - len(shown)
+                if rest > 0:
+                    lines.append(f"… và {rest} mục khác.")
+            other_lines = [f"- {t}" for t in self._quote_new(other, seen, plan_sources, limit=4)]
+            if other_lines:
+                lines.append(f"Các nội dung khác của kế hoạch nhắc đến {u.name}:")
+                lines.extend(other_lines)
+            lines.append("Nguồn: " + "; ".join(s.citation() for s in plan_sources[:3]))
+            sources.extend(plan_sources)
+            parts.append("\n".join(lines))
+        if not parts:
+            return None
+        return Answer(q.raw, "duties", "\n\n".join(parts), tuple(sources))
+
+    # ------------------------------------------------------------------ counts, metadata, overview
+    def counts(self, q: Query, rows: list[tuple[str, str, list[Record], str | None, Source | None]]) -> Answer:
+        """rows: (plan slug, what is counted, the records, declared number or None, declared source)."""
+        parts, sources = [], []
+        for slug, label, recs, declared, declared_src in rows:
+            plan = self.plans[slug].parsed.plan
+            noun = "chỉ tiêu" if recs and recs[0].kind == "target" else "nhiệm vụ"
+            s = f"{plan.name}: có {len(recs)} {noun} {label}".rstrip() + "."
+            if recs:
+                first, last = recs[0], recs[-1]
+                src = self.source(first, (first.first_line, last.last_line))
+                sources.append(src)
+                s += f" Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), 60)}".strip()
+                                           for r in recs[:10])
+                if len(recs) > 10:
+                    s += f"; … và {len(recs) - 10} mục khác"
+                s += f".\nNguồn: {src.citation()}"
+            if declared and declared_src is not None:
+                sources.append(declared_src)
+                if int(declared) != len(recs):
+                    s += (f"\nLưu ý: kế hoạch ghi “{declared}” ({declared_src.citation()}) nhưng bảng liệt kê "
+                          f"{len(recs)} {noun}.")
+            parts.append(s)
         return Answer(q.raw, "list", "\n\n".join(parts), tuple(sources))
+
+    @staticmethod
+    def _item_text(r: Record) -> str:
+        o = r.obj
+        return (o.subtask or o.task) if r.kind == "task" else o.text
+
+    def lines_answer(self, q: Query, kind: str, blocks: list[tuple[str, list[Source]]]) -> Answer:
+        """Pre-worded blocks (metadata, overview), each with its sources cited."""
+        parts, sources = [], []
+        for text, srcs in blocks:
+            cite = "; ".join(s.citation() for s in srcs[:3])
+            parts.append(text + (f"\nNguồn: {cite}" if cite else ""))
+            sources.extend(srcs)
+        return Answer(q.raw, kind, "\n\n".join(parts), tuple(sources))

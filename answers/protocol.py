@@ -5,12 +5,13 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
-from answers.types import Answer, DueTask, IngestReport, PlanInfo
+from answers.types import Answer, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
 
 class Assistant(Protocol):
-    def ask(self, question: str, default_plan: str | None = None) -> Answer:
-        """Answer one question; default_plan is a plan slug chosen by the chat."""
+    def ask(self, question: str, default_plan: str | None = None, today: date | None = None) -> Answer:
+        """Answer one question; default_plan is a plan slug chosen by the chat; today is the date "quá hạn /
+        sắp đến hạn" are counted from (default: the real date). Kind "error" when answering failed."""
 
     def plans(self) -> list[PlanInfo]:
         """Plans currently loaded."""
@@ -26,3 +27,9 @@ class Assistant(Protocol):
 
     def remove_plan(self, slug: str) -> bool:
         """Remove a plan (file, records, index entries)."""
+
+    def cited_lines(self, src: Source) -> str:
+        """The plan's own lines a source points at (for "Xem nguồn" / /nguon)."""
+
+    def index_info(self) -> IndexInfo:
+        """How many plans and records are loaded, and whether the embedding model is in use."""

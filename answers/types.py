@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-KINDS = ("owner", "deadline", "target", "duties", "list", "passage", "none")
+KINDS = ("owner", "deadline", "target", "duties", "list", "passage", "none", "error")
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,10 @@ class IngestReport:
     duties: int = 0
     passages: int = 0
     message: str = ""
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    plans: int
+    records: int
+    dense: bool        # the embedding model is in use (else keyword search only)

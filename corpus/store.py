@@ -16,7 +16,7 @@ import sqlite_utils
 
 from corpus.document import UnreadablePlan
 from corpus.parse import parse_plan_file
-from corpus.reader import SUPPORTED_SUFFIXES, file_sha256
+from corpus.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from corpus.records import Deadline, Duty, ParsedPlan, Passage, Plan, Section, Target, Task
 from corpus.text import fold
 from corpus.units import registry_for, unit_level
@@ -97,6 +97,7 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False) -> IngestResult
         return IngestResult(False, tuple(_reports_from_store(store_path)), store_path)
     reports: list[FileReport] = []
     parsed: list[ParsedPlan] = []
+    lines: dict[str, tuple[str, ...]] = {}
     seen_slugs: set[str] = set()
     for path in files:
         try:
@@ -113,13 +114,17 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False) -> IngestResult
             continue
         seen_slugs.add(p.plan.slug)
         parsed.append(p)
+        try:   # citations show the plan's own lines: kept in the store, so answers never re-read files
+            lines[p.plan.slug] = tuple(read_document(path).lines)
+        except (UnreadablePlan, OSError):
+            lines[p.plan.slug] = ()
         reports.append(FileReport(path.name, True, p.plan.slug, p.plan.locality, len(p.tasks), len(p.targets),
                                   len(p.duties), len(p.passages),
                                   "; ".join(p.warnings[:3])))
     tmp = store_path.with_name(STORE_NAME + ".building")
     if tmp.exists():
         tmp.unlink()
-    write_store(tmp, parsed, reports, fp)
+    write_store(tmp, parsed, reports, fp, lines)
     os.replace(tmp, store_path)   # atomic: readers see the old or the new store, never half of one
     return IngestResult(True, tuple(reports), store_path)
 
@@ -129,7 +134,8 @@ def _reports_from_store(store_path: Path) -> list[FileReport]:
     return [FileReport(**{k: r[k] for k in FileReport.__dataclass_fields__}) for r in db["ingest_log"].rows]
 
 
-def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport], fingerprint: str) -> None:
+def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport], fingerprint: str,
+                lines: dict[str, tuple[str, ...]] | None = None) -> None:
     db = sqlite_utils.Database(path)
     db.execute("pragma foreign_keys = on")
     db["meta"].insert_all([{"key": "fingerprint", "value": fingerprint},
@@ -208,6 +214,10 @@ def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport],
                                  "text": d.text, "section": d.section, "first_line": d.first_line,
                                  "last_line": d.last_line, **_deadline_cols(d.deadline), "page": d.page,
                                  "text_folded": fold(d.text)})
+    db["plan_lines"].create({"plan": str, "line": int, "text": str}, pk=("plan", "line"),
+                            foreign_keys=[("plan", "plans", "slug")])
+    for slug, plan_lines in (lines or {}).items():
+        db["plan_lines"].insert_all([{"plan": slug, "line": i, "text": t} for i, t in enumerate(plan_lines, 1)])
     db["passages"].enable_fts(["text_folded"], tokenize="unicode61 remove_diacritics 2", create_triggers=False)
     for table in ("passages", "tasks", "targets", "duties", "sections"):
         db[table].create_index(["plan"], if_not_exists=True)
@@ -253,6 +263,17 @@ def load_plans(store_path: Path) -> list[ParsedPlan]:
         out.append(ParsedPlan(plan, sections, passages, tasks, targets, duties))
     db.close()
     return out
+
+
+def load_lines(store_path: Path) -> dict[str, tuple[str, ...]]:
+    """The plans' own lines (1-based order) by plan slug, for citations."""
+    db = sqlite_utils.Database(store_path)
+    out: dict[str, list[str]] = {}
+    if "plan_lines" in db.table_names():
+        for plan, text in db.execute("select plan, text from plan_lines order by plan, line"):
+            out.setdefault(plan, []).append(text)
+    db.close()
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def load_units(store_path: Path) -> list[tuple[str, str, list[str]]]:

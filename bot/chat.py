@@ -10,7 +10,7 @@ HELP = ("Gõ câu hỏi rồi Enter. Lệnh: /ke_hoach [tên] chọn kế hoạc
         "/nguon xem nguồn đầy đủ của câu trả lời trước, /giup trợ giúp, Ctrl-D để thoát.")
 
 
-def run_chat(assistant, stdin=None, stdout=None) -> int:
+def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     try:
@@ -57,7 +57,7 @@ def run_chat(assistant, stdin=None, stdout=None) -> int:
             if not last or not last.sources:
                 print("Chưa có nguồn nào để xem.", file=stdout)
             for s in (last.sources if last else ())[:5]:
-                print(f"— {s.citation()}\n{assistant.composer.cited_lines(s)}", file=stdout)
+                print(f"— {s.citation()}\n{assistant.cited_lines(s)}", file=stdout)
             continue
-        last = assistant.ask(line, default_plan)
+        last = assistant.ask(line, default_plan, today=today)
         print(last.text, file=stdout)

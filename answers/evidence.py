@@ -1,0 +1,89 @@
+"""Does the chosen evidence hold what was asked? A number for "bao nhiêu", a date for "khi nào", a unit for
+"ai", and for facts plans rarely state (phone numbers, money, headcounts, office hours, meeting dates) the
+fact itself. If not, the answer is "không có trong kế hoạch" (kind none), however close the topic."""
+from __future__ import annotations
+
+import re
+
+from answers.library import Snapshot
+from answers.query import Query
+from answers.records import Record, match_text
+
+_NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
+_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
+                   r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)", re.IGNORECASE)
+_UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
+                   r"Mặt trận|Trường|Chi nhánh|Bưu điện)\b")
+# What a record must show to answer a question about facts implementation plans do not usually state.
+_FOREIGN_PROOF = {
+    "contact": re.compile(r"\d{3,4}[ .]?\d{3}[ .]?\d{3,4}|@|https?://|www\.|\.gov\.vn", re.IGNORECASE),
+    "money": re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)?\s*đồng|\bVNĐ\b|\bVND\b", re.IGNORECASE),
+    "headcount": re.compile(r"\b\d+\s+(?:cán bộ|công chức|viên chức|người|nhân viên|thành viên|biên chế)",
+                            re.IGNORECASE),
+    "hours": re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b", re.IGNORECASE),
+    "calendar": re.compile(r"\bngày\s+\d{1,2}(?:/\d{1,2}|\s+tháng)", re.IGNORECASE),
+    "penalty": re.compile(r"kỷ luật|xử phạt|xử lý (vi phạm|trách nhiệm)", re.IGNORECASE),
+}
+# Never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
+_NEVER = frozenset({"achieved", "opinion", "person"})
+UNSEEN_LIMIT = 0.34
+
+
+def record_text(r: Record) -> str:
+    o = r.obj
+    if r.kind == "task":
+        return f"{o.task} {o.subtask} {o.product} {o.kpi} {' '.join(o.lead)} {' '.join(o.cooperating)} {o.deadline.text}"
+    if r.kind == "target":
+        return f"{o.text} {o.value_text} {' '.join(o.lead)}"
+    return match_text(r)
+
+
+def holds_kind(q: Query, r: Record) -> bool:
+    """The record holds the kind of thing asked (number / date / unit)."""
+    o = r.obj
+    if "number" in q.expects and not q.wants("owner", "coop", "list", "count"):
+        if r.kind == "target":
+            if not o.value_text:
+                return False
+        elif not _NUMBER.search(o.kpi if r.kind == "task" else record_text(r)):
+            if not (r.kind == "task" and q.wants("kpi", "product") and (o.kpi or o.product)):
+                return False
+    if "date" in q.expects and not q.wants("owner", "coop", "value", "list", "count"):
+        if r.kind == "task" and not o.deadline.text:
+            return False
+        if r.kind == "target" and not o.year:
+            return False
+        if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(o.text)):
+            return False
+    if "unit" in q.expects and q.wants("owner") and not q.wants("value", "deadline"):
+        if r.kind in ("task", "target") and not o.lead:
+            return False
+        if r.kind == "passage" and not _UNIT.search(o.text):
+            return False
+    return True
+
+
+def holds_foreign(q: Query, r: Record) -> bool:
+    """For facts plans rarely state, the record must show the fact itself."""
+    if q.foreign & _NEVER:
+        return False
+    text = record_text(r)
+    return all(_FOREIGN_PROOF[f].search(text) for f in q.foreign if f in _FOREIGN_PROOF)
+
+
+def unseen_share(snap: Snapshot, q: Query) -> float:
+    """Weight of the question's topic syllables that no plan uses at all ("hộ nghèo", "thuế")."""
+    singles = [t for t in set(q.topic) if "_" not in t and len(t) > 1 and not t.isdigit()]
+    if not singles:
+        return 0.0
+    unseen = [t for t in singles if t not in snap.idf]
+    return len(unseen) / len(singles)
+
+
+def check(snap: Snapshot, q: Query, r: Record) -> bool:
+    """All checks for one record as the answer to q."""
+    if q.foreign and not holds_foreign(q, r):
+        return False
+    if unseen_share(snap, q) > UNSEEN_LIMIT:
+        return False
+    return holds_kind(q, r)

@@ -1,0 +1,61 @@
+"""One fact: who leads, who cooperates, by when, how much, which KPI or product — checked against the evidence."""
+from __future__ import annotations
+
+from answers import evidence, rank
+from answers.handlers import Ctx
+from answers.handlers.lists import list_around
+from answers.records import Found
+
+_WHAT = {"contact": "thông tin liên hệ (điện thoại, email, địa chỉ, trang web)", "money": "số tiền, kinh phí cụ thể",
+         "headcount": "số người, số cán bộ được bố trí", "hours": "giờ làm việc, giờ tiếp dân",
+         "achieved": "kết quả đã đạt được trên thực tế (kế hoạch chỉ nêu mục tiêu và nhiệm vụ)",
+         "calendar": "ngày tổ chức sự kiện này", "penalty": "hình thức xử lý, kỷ luật",
+         "opinion": "ý kiến, đánh giá", "person": "họ tên người đang giữ chức vụ này"}
+
+
+def kinds_for(ctx: Ctx) -> list[str]:
+    q = ctx.q
+    if q.wants("owner", "coop", "deadline", "kpi", "product"):
+        return ["task", "target", "duty", "passage"]
+    if q.wants("value"):
+        return ["target", "task", "passage"]
+    return ["task", "target", "duty", "passage"]
+
+
+def what_missing(ctx: Ctx) -> str:
+    q = ctx.q
+    for f in ("contact", "money", "headcount", "hours", "person", "calendar", "achieved", "penalty", "opinion"):
+        if f in q.foreign:
+            return _WHAT[f]
+    if "number" in q.expects:
+        return "con số được hỏi"
+    if "date" in q.expects:
+        return "thời điểm được hỏi"
+    return "nội dung được hỏi"
+
+
+def handle(ctx: Ctx):
+    q, snap = ctx.q, ctx.snap
+    ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
+    if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
+        return None
+    ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(snap, q, r)]
+    if not ok or ok[0][0] < ranked[0][0] * 0.75:
+        return ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]])
+    chosen = rank.per_plan(ok, q.plans)
+    top = chosen[0].record
+    if len(chosen) == 1 and top.kind == "passage":
+        around = list_around(ctx, top)
+        if around and (top is around[0] or q.wants("list")):
+            return ctx.compose.whole_list(q, *around)
+    return ctx.compose.fact(q, chosen)
+
+
+def nearest_none(ctx: Ctx):
+    """A question about something plans never state: say so, with the nearest thing they do say."""
+    ranked = rank.best(ctx.snap, ctx.q, ctx.scope, kinds_for(ctx))
+    near = [r for s, r in ranked[:1] if s >= rank.MIN_COVERAGE]
+    return ctx.compose.not_stated(ctx.q, what_missing(ctx), near)
+
+
+__all__ = ["handle", "nearest_none", "Found"]

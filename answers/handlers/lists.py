@@ -1,0 +1,159 @@
+"""Lists: a lead-in ending in ':' with all its items; a unit's tasks by role; tasks by deadline kind; a section."""
+from __future__ import annotations
+
+import re
+
+from answers import rank
+from answers.handlers import Ctx
+from answers.records import Record
+
+_MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
+_DEADLINE_KINDS = (("theo hướng dẫn/quy định", "guidance"), ("thường xuyên", "continuous"), ("định kỳ", "recurring"))
+
+
+def marker_kind(text: str) -> str | None:
+    m = _MARKER.match(text)
+    if not m:
+        return None
+    tok = m.group(1)
+    if tok in "-•*–":
+        return "-"
+    if tok == "+":
+        return "+"
+    if tok.endswith(")") and tok[0].isalpha():
+        return "a)"
+    return "1."
+
+
+def list_around(ctx: Ctx, r: Record) -> tuple[Record, list[Record]] | None:
+    """(lead-in, items) when r is a lead-in ending in ':' or one of the items that follow one."""
+    if r.kind != "passage":
+        return None
+    section = [x for x in ctx.snap.of_kind("passage", {r.plan}) if x.section == r.section]
+    section.sort(key=lambda x: x.first_line)
+    try:
+        i = section.index(r)
+    except ValueError:
+        return None
+    lead_i = None
+    if r.obj.text.rstrip().endswith(":"):
+        lead_i = i
+    elif marker_kind(r.obj.text):
+        mk = marker_kind(r.obj.text)
+        j = i - 1
+        while j >= 0 and marker_kind(section[j].obj.text) == mk and not section[j].obj.text.rstrip().endswith(":"):
+            j -= 1
+        if j >= 0 and section[j].obj.text.rstrip().endswith(":"):
+            lead_i = j
+    if lead_i is None:
+        return None
+    lead = section[lead_i]
+    items: list[Record] = []
+    mk = None
+    for x in section[lead_i + 1:]:
+        if x.first_line <= lead.last_line:
+            continue
+        k = marker_kind(x.obj.text)
+        if mk is None:
+            if k is None:
+                break
+            mk = k
+        if k != mk:
+            break
+        items.append(x)
+        if x.obj.text.rstrip().endswith(":"):
+            break
+    return (lead, items) if len(items) >= 2 else None
+
+
+def unit_tasks(ctx: Ctx):
+    """The tasks/targets a named unit leads or cooperates on (by the question's role)."""
+    q, snap = ctx.q, ctx.snap
+    units = ctx.units
+    if not units or not (q.wants("list") or q.role == "coop" and q.wants("coop")):
+        return None
+    role = q.role or "lead"
+    kinds = ("target",) if q.about == "target" else ("task",) if role != "lead" or q.about == "task" else ("task", "target")
+    out = []
+    for u in units:
+        for kind in kinds:
+            for r in snap.of_kind(kind, {u.plan}):
+                if role == "both" and (snap.holds_unit(r, u, "lead") or snap.holds_unit(r, u, "coop")):
+                    out.append(r)
+                elif role != "both" and snap.holds_unit(r, u, role):
+                    out.append(r)
+    if q.topic and len(out) > 3:
+        # "Phòng Kinh tế chủ trì những việc gì về dữ liệu?" keeps the rows about the topic when there are some
+        unit_words = {w for u in units for w in u.name.lower().split()}
+        topic = [t for t in q.topic if t.split("_")[0] not in unit_words]
+        picked = [r for r in out if topic and snap.coverage(topic, r.terms) >= 0.5]
+        out = picked or out
+    label = {"lead": "do {u} chủ trì", "coop": "{u} phối hợp thực hiện",
+             "both": "{u} chủ trì hoặc phối hợp"}[role].format(u=units[0].name)
+    if not out:
+        return ctx.compose.listing_empty(q, label, "chỉ tiêu" if q.about == "target" else "nhiệm vụ",
+                                         sorted({u.plan for u in units}))
+    notes = {}
+    if role == "both":
+        for r in out:
+            u = next(x for x in units if x.plan == r.plan)
+            notes[id(r)] = "chủ trì" if snap.holds_unit(r, u, "lead") else "phối hợp"
+    return ctx.compose.listing(q, out, label, notes)
+
+
+def by_deadline_kind(ctx: Ctx):
+    """Tasks whose deadline is "thường xuyên", "theo hướng dẫn …" or periodic."""
+    q = ctx.q
+    if not q.wants("list", "deadline"):
+        return None
+    kind = q.deadline_kind
+    if not kind or (kind == "recurring" and not q.wants("deadline")):
+        return None
+    items = [r for r in ctx.snap.of_kind("task", set(ctx.scope)) if r.obj.deadline.kind == kind]
+    if ctx.units:
+        items = [r for r in items if any(ctx.snap.holds_unit(r, u) for u in ctx.units)]
+    name = dict((k, n) for n, k in _DEADLINE_KINDS)[kind]
+    label = f"có thời hạn “{name}”"
+    return ctx.compose.listing(q, items, label) if items else ctx.compose.listing_empty(q, label)
+
+
+def prose_list(ctx: Ctx):
+    """The items of the section (or lead-in list) that best matches a list question."""
+    q, snap = ctx.q, ctx.snap
+    ranked = rank.best(snap, q, ctx.scope, ["passage"])
+    if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
+        return None
+    for _, top in ranked[:3]:
+        around = list_around(ctx, top)
+        if around and snap.coverage(q.topic, frozenset().union(around[0].terms, *(i.terms for i in around[1]))) >= 0.5:
+            return ctx.compose.whole_list(q, *around)
+    candidates = []
+    for _, top in ranked[:10]:
+        key = (top.plan, top.section)
+        if any(k == key for k, _ in candidates):
+            continue
+        items = [r for r in snap.of_kind("passage", {top.plan}) if r.section == top.section]
+        if 1 < len(items) <= 30:
+            union = frozenset().union(*(r.terms for r in items))
+            candidates.append((key, (snap.coverage(q.topic, union), items)))
+    if not candidates:
+        return None
+    (plan, section), (_, items) = max(candidates, key=lambda c: c[1][0])
+    return ctx.compose.listing(q, items, f"trong mục “{section.split(' > ')[-1]}”")
+
+
+def targets_about(ctx: Ctx):
+    q = ctx.q
+    if q.about != "target" or not q.topic:
+        return None
+    items = ctx.snap.of_kind("target", set(ctx.scope))
+    picked = [r for r in items if ctx.snap.coverage(q.topic, r.terms) >= 0.5]
+    return ctx.compose.listing(q, picked, "liên quan") if picked else None
+
+
+def handle(ctx: Ctx):
+    for step in (unit_tasks, by_deadline_kind, targets_about, prose_list):
+        ans = step(ctx)
+        if ans is not None:
+            return ans
+    return None

@@ -1,0 +1,158 @@
+"""About the plan itself: number, date, issuing body, signer and title, legal bases, period, parts, groups;
+and the overview ("kế hoạch có những gì")."""
+from __future__ import annotations
+
+import re
+
+from corpus.text import fold
+
+from answers.compose import short
+from answers.handlers import Ctx
+from answers.records import PlanData
+from answers.types import Source
+
+
+def _find_line(pd: PlanData, pattern: str, limit: int | None = None) -> int:
+    rx = re.compile(pattern)
+    for i, line in enumerate(pd.lines[:limit] if limit else pd.lines, 1):
+        if rx.search(fold(line.replace("*", ""))):
+            return i
+    return 0
+
+
+def _src(ctx: Ctx, slug: str, section: str, first: int, last: int | None = None, snippet: str = "") -> Source:
+    pd = ctx.snap.plans[slug]
+    text = snippet or " ".join(pd.lines[first - 1:(last or first)]).replace("*", "").strip()
+    return ctx.compose.line_source(slug, section, first, last or first, text)
+
+
+def signer_title(pd: PlanData) -> tuple[str, int]:
+    plan = pd.parsed.plan
+    if not plan.signer:
+        return "", 0
+    line_no = next((i for i, l in enumerate(pd.lines, 1) if plan.signer in l.replace("*", "")), 0)
+    for back in range(line_no - 2, max(0, line_no - 14), -1):
+        t = pd.lines[back].replace("*", "").strip()
+        if t and t.isupper():
+            return " ".join(x.replace("*", "").strip() for x in pd.lines[max(0, back - 3):back + 1]
+                            if x.strip() and x.replace("*", "").strip().isupper()), line_no
+    return "", line_no
+
+
+def _parts(pd: PlanData) -> list[tuple[str, int]]:
+    seen, out = set(), []
+    for s in pd.parsed.sections:
+        top = s.path.split(" > ")[0].strip()
+        if top in seen or not re.match(r"^[IVX]+[.\-]", top):
+            continue
+        seen.add(top)
+        out.append((top, s.first_line))
+    return out
+
+
+def _groups(pd: PlanData, kind: str) -> list[tuple[str, int, int]]:
+    recs = pd.parsed.tasks if kind == "task" else pd.parsed.targets
+    out: dict[str, list] = {}
+    for r in recs:
+        out.setdefault(r.group, []).append(r)
+    return [(g, len(v), v[0].first_line) for g, v in out.items() if g]
+
+
+def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
+    pd = ctx.snap.plans[slug]
+    plan = pd.parsed.plan
+    lines, sources = [f"{plan.name}:"], []
+    if "number" in fields or "date" in fields:
+        n = _find_line(pd, r"^so\s*:", 40)
+        d = _find_line(pd, r"ngay\s+\S*\s*thang", 40)
+        if "number" in fields:
+            num = plan.number or "(không ghi)"
+            blank = " — số chưa được điền trong bản này" if plan.number and re.match(r"^\s*/", plan.number) else ""
+            lines.append(f"- Số hiệu: {num}{blank}.")
+            if n:
+                sources.append(_src(ctx, slug, "Phần mở đầu", n))
+        if "date" in fields:
+            when = plan.date or "(không ghi)"
+            blank = " — ngày, tháng chưa được điền trong bản này" if plan.date and re.search(r"ngày\s+tháng", plan.date) else ""
+            lines.append(f"- Ngày ban hành: {when}{blank}.")
+            if d:
+                sources.append(_src(ctx, slug, "Phần mở đầu", d))
+    if "issuer" in fields:
+        lines.append(f"- Cơ quan ban hành: {plan.issuer}.")
+        sources.append(_src(ctx, slug, "Phần mở đầu", 1, 3, plan.issuer))
+    if fields & {"signer", "title"}:
+        title, at = signer_title(pd)
+        if plan.signer:
+            lines.append(f"- Người ký: {plan.signer}" + (f", chức vụ: {title}" if title else "") + ".")
+            if at:
+                sources.append(_src(ctx, slug, "Phần ký ban hành", max(1, at - 4), at, f"{title} {plan.signer}"))
+    if "basis" in fields:
+        bases = [r for r in ctx.snap.of_kind("passage", {slug}) if fold(r.obj.text).startswith("can cu")]
+        lines.append(f"- Căn cứ ({len(bases)} văn bản):")
+        for r in bases:
+            lines.append(f"  • {short(r.obj.text[7:].strip(), 260)} (dòng {r.first_line})")
+            sources.append(ctx.compose.source(r))
+    if "period" in fields:
+        lines.append(f"- Phạm vi, thời gian: {short(plan.title, 300)}.")
+        t = _find_line(pd, r"^(trien khai|thuc hien)", 40)
+        if t:
+            sources.append(_src(ctx, slug, "Phần mở đầu", t))
+    if "parts" in fields:
+        parts = _parts(pd)
+        lines.append(f"- Bố cục gồm {len(parts)} phần lớn: " + "; ".join(p for p, _ in parts) + ".")
+        sources += [_src(ctx, slug, p, ln) for p, ln in parts[:1]]
+    if "groups" in fields:
+        kind = "target" if ctx.q.about == "target" or not pd.parsed.tasks else "task"
+        groups = _groups(pd, kind)
+        noun = "chỉ tiêu" if kind == "target" else "nhiệm vụ"
+        lines.append(f"- Các nhóm {noun} ({len(groups)} nhóm):")
+        lines += [f"  • {g} — {n} {noun} (dòng {ln})" for g, n, ln in groups]
+        if groups:
+            sources.append(_src(ctx, slug, "Phụ lục", groups[0][2], groups[-1][2], groups[0][0]))
+    return "\n".join(lines), sources
+
+
+def handle(ctx: Ctx):
+    q = ctx.q
+    fields = set(q.meta)
+    if not fields:
+        return None
+    if fields == {"title"}:
+        fields.add("signer")
+    plans = ctx.scope if (q.plans or len(ctx.scope) == 1) else [
+        s for s in ctx.scope if not q.levels or ctx.snap.plans[s].parsed.plan.level in q.levels]
+    blocks = [plan_facts(ctx, s, fields) for s in plans]
+    return ctx.compose.lines_answer(q, "passage" if not fields & {"basis", "parts", "groups"} else "list", blocks)
+
+
+def person(ctx: Ctx):
+    """'Chủ tịch UBND xã X là ai?': the plans name a person only as their signer."""
+    q = ctx.q
+    blocks = []
+    for s in ctx.scope if q.plans else []:
+        pd = ctx.snap.plans[s]
+        title, _ = signer_title(pd)
+        post = q.post
+        if title and post and post in fold(title) and not (post == "chu tich" and "pho chu tich" in fold(title)):
+            blocks.append(plan_facts(ctx, s, {"signer"}))
+    return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
+
+
+def overview(ctx: Ctx):
+    q = ctx.q
+    blocks = []
+    plans = list(q.plans) or ([ctx.scope[0]] if len(ctx.scope) == 1 else [])
+    if not plans:
+        return None
+    for s in plans:
+        pd = ctx.snap.plans[s]
+        p = pd.parsed
+        text, sources = plan_facts(ctx, s, {"parts", "groups"})
+        head = (f"{p.plan.name} có {len(p.tasks)} nhiệm vụ trong bảng/phụ lục, {len(p.targets)} chỉ tiêu, "
+                f"{len(p.duties)} đoạn giao trách nhiệm cho {len(pd.units.groups)} đơn vị.")
+        if not p.tasks and p.targets:
+            tasks_part = [x for x in _parts(pd) if "nhiem vu" in fold(x[0])]
+            if tasks_part:
+                head += f" Các nhiệm vụ trọng tâm nêu ở mục “{tasks_part[0][0]}” (từ dòng {tasks_part[0][1]})."
+        blocks.append((head + "\n" + text.split("\n", 1)[1], sources))
+    return ctx.compose.lines_answer(q, "list", blocks)

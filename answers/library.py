@@ -1,0 +1,186 @@
+"""The loaded plans: records, the plans' own lines for citations, unit registries, the search index.
+
+`PlanLibrary` ingests the plans folder and builds a `Snapshot`; a reload builds a new snapshot and swaps it in,
+so questions being answered keep reading the old one and never wait for each other.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import shutil
+import threading
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from corpus.document import UnreadablePlan
+from corpus.reader import SUPPORTED_SUFFIXES
+from corpus.store import IngestResult, ingest, load_lines, load_plans
+from corpus.units import registry_for, same_unit
+from index.docs import docs_from_parsed
+from index.hybrid import HybridIndex
+from index.text import terms
+
+from answers.query import Lexicon, PlaceRef, QueryReader, UnitRef
+from answers.records import PlanData, Record, match_text
+from answers.types import IngestReport, PlanInfo
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    """Everything one answer reads; never changed after it is built."""
+    plans: dict[str, PlanData]
+    records: dict[str, Record]          # index doc id -> record
+    all_records: list[Record]
+    index: HybridIndex
+    idf: dict[str, float]
+    default_idf: float
+    reader: QueryReader
+
+    # ------------------------------------------------------------------ look-ups
+    def of_kind(self, kind: str, plans=None) -> list[Record]:
+        return [r for r in self.all_records if r.kind == kind and (plans is None or r.plan in plans)]
+
+    def coverage(self, topic, rterms: frozenset[str]) -> float:
+        """IDF-weighted share of the question's terms a record contains. A syllable no plan uses at all
+        ("nghèo", "thuế") weighs double: it is what the question is about, and no record has it."""
+        qs = set(topic)
+        total = hit = 0.0
+        for t in qs:
+            w = self.idf.get(t)
+            if w is None:
+                w = self.default_idf * (1.0 if "_" in t else 2.0)
+            total += w
+            if t in rterms:
+                hit += w
+        return hit / total if total else 0.0
+
+    def unit_of(self, plan: str, name: str) -> str:
+        return self.plans[plan].units.canonical(name)
+
+    def holds_unit(self, r: Record, unit: UnitRef, role: str = "lead") -> bool:
+        """Does record r name the unit in the given role (lead | coop | any)?"""
+        if r.plan != unit.plan:
+            return False
+        reg = self.plans[r.plan].units
+        names: tuple = ()
+        if r.kind == "task":
+            names = {"lead": r.obj.lead, "coop": r.obj.cooperating}.get(role, r.obj.lead + r.obj.cooperating)
+        elif r.kind == "target":
+            names = r.obj.lead if role != "coop" else ()
+        elif r.kind == "duty":
+            names = (r.obj.unit,) if role != "coop" else ()
+        return any(reg.canonical(u) == unit.name for u in names)
+
+    def cited_lines(self, file: str, first: int, last: int) -> str | None:
+        for pd in self.plans.values():
+            if pd.parsed.plan.file == file and pd.lines:
+                return "\n".join(pd.lines[first - 1:last]).strip()
+        return None
+
+
+class PlanLibrary:
+    def __init__(self, plans_dir: Path, data_dir: Path, embedder=None, vector_cache: Path | None = None):
+        self.plans_dir = Path(plans_dir)
+        self.data_dir = Path(data_dir)
+        self.embedder = embedder
+        self.vector_cache = vector_cache
+        self._write_lock = threading.Lock()     # one writer; readers use whichever snapshot is current
+        self.last_ingest: IngestResult | None = None
+        self.snapshot: Snapshot
+        self.reload()
+
+    def reload(self, force: bool = False) -> IngestResult:
+        with self._write_lock:
+            result = ingest(self.plans_dir, self.data_dir, force=force)
+            self.last_ingest = result
+            self.snapshot = self._build(result)
+            return result
+
+    def _build(self, result: IngestResult) -> Snapshot:
+        parsed = load_plans(result.store_path)
+        lines = load_lines(result.store_path)
+        plans: dict[str, PlanData] = {}
+        docs, records = [], []
+        for p in parsed:
+            plans[p.plan.slug] = PlanData(p, lines.get(p.plan.slug, ()), registry_for(p))
+            prose = tuple(x for x in p.passages if x.origin == "prose")
+            plan_docs = docs_from_parsed(replace(p, passages=prose))
+            plan_records = ([Record("passage", p.plan.slug, x) for x in prose]
+                            + [Record("task", p.plan.slug, x) for x in p.tasks]
+                            + [Record("target", p.plan.slug, x) for x in p.targets]
+                            + [Record("duty", p.plan.slug, x) for x in p.duties])
+            assert len(plan_docs) == len(plan_records)
+            docs.extend(plan_docs)
+            records.extend(plan_records)
+        index = self._open_index(docs)
+        df: Counter[str] = Counter()
+        for r in records:
+            r.terms = frozenset(terms(match_text(r), index.abbreviations))
+            df.update(r.terms)
+        n = max(1, len(records))
+        lexicon = Lexicon(
+            places=[PlaceRef(s, pd.parsed.plan.locality, pd.parsed.plan.level) for s, pd in sorted(plans.items())],
+            units={s: pd.units.groups for s, pd in plans.items()},
+            vocabulary=frozenset(df), abbreviations=index.abbreviations)
+        return Snapshot(plans=plans, records={d.id: r for d, r in zip(docs, records)}, all_records=records,
+                        index=index, idf={t: math.log(1 + n / c) for t, c in df.items()},
+                        default_idf=math.log(1 + n), reader=QueryReader(lexicon))
+
+    def _open_index(self, docs) -> HybridIndex:
+        try:
+            return HybridIndex.open(self.data_dir / "index", docs, self.embedder, self.vector_cache)
+        except Exception as exc:   # a broken model must not take the assistant down: keywords still work
+            if self.embedder is None:
+                raise
+            log.error("embedding model unusable (%s: %s); continuing with keyword search", type(exc).__name__, exc)
+            self.embedder = None
+            return HybridIndex.open(self.data_dir / "index", docs, None)
+
+    # ------------------------------------------------------------------ plans
+    def plans(self) -> list[PlanInfo]:
+        return [PlanInfo(s, d.parsed.plan.name, d.parsed.plan.locality, d.parsed.plan.file)
+                for s, d in sorted(self.snapshot.plans.items())]
+
+    def add_plan_file(self, path: Path) -> IngestReport:
+        path = Path(path)
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.suffix:
+            return IngestReport(None, path.name, False, message=f"{path.name}: loại tệp không hỗ trợ")
+        from corpus.parse import parse_plan_file
+        try:
+            parsed = parse_plan_file(path)
+        except UnreadablePlan as exc:
+            return IngestReport(None, path.name, False, message=str(exc))
+        target = self.plans_dir / path.name
+        if target.resolve() != path.resolve():
+            shutil.copyfile(path, target)
+        self.reload()
+        rep = next((r for r in self.last_ingest.reports if r.file == path.name), None)
+        if rep is None or not rep.ok:
+            return IngestReport(None, path.name, False, message=rep.message if rep else "không nạp được")
+        return IngestReport(parsed.plan.slug, path.name, True, rep.tasks, rep.targets, rep.duties, rep.passages,
+                            rep.message)
+
+    def remove_plan(self, slug: str) -> bool:
+        pd = self.snapshot.plans.get(slug)
+        if pd is None:
+            return False
+        (self.plans_dir / pd.parsed.plan.file).unlink(missing_ok=True)
+        self.reload()
+        return True
+
+    def tasks_due(self, unit: str, today: date, horizon: date) -> list[tuple[str, object]]:
+        """(plan slug, task) of tasks led by unit with a concrete due date on or before horizon."""
+        out = []
+        for slug, pd in self.snapshot.plans.items():
+            for t in pd.parsed.tasks:
+                if not t.deadline or not t.deadline.end:
+                    continue
+                if not any(same_unit(unit, u) or pd.units.canonical(u) == unit for u in t.lead):
+                    continue
+                if date.fromisoformat(t.deadline.end) <= horizon:
+                    out.append((slug, t))
+        return out

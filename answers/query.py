@@ -1,0 +1,303 @@
+"""Read a question once: text -> Query (what is asked, about which plans, units, time, topic).
+
+The only module that looks at the question's wording; everything downstream reads the Query.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from corpus.text import fold, nfc, squash, words
+from corpus.units import same_unit
+from index.text import terms
+
+from answers.when import TimeWindow, read_window
+
+MAX_QUESTION_CHARS = 600
+CUES_FILE = Path(__file__).parent / "data" / "cues.tsv"
+SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
+
+# Syllables that carry the question's form, not its topic; dropped from the topic terms.
+_CUE_SYLLABLES = frozenset("""
+ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
+nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
+may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
+roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
+tinh lieu ke liet du day
+""".split())
+_GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
+_UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
+_UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
+_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục)"
+                          r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
+_QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
+_GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
+_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
+
+
+def load_cues(path: Path = CUES_FILE) -> dict[str, list[re.Pattern]]:
+    """Cue patterns per label (data file: label<TAB>regex on folded text)."""
+    out: dict[str, list[re.Pattern]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        label, pattern = line.split("\t", 1)
+        out.setdefault(label.strip(), []).append(re.compile(pattern.strip()))
+    return out
+
+
+def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
+    """(everyday with tones, everyday folded, plan wording), longest first."""
+    pairs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        everyday, formal = line.split("\t", 1)
+        everyday = everyday.strip()
+        pairs.append((" ".join(_syllables(everyday, True)), fold(everyday), formal.strip()))
+    return sorted(pairs, key=lambda p: -len(p[1]))
+
+
+def _syllables(text: str, keep_tones: bool) -> list[str]:
+    if not keep_tones:
+        return words(text)
+    return re.findall(r"[0-9a-zà-ỹđ]+", nfc(text).lower())
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    plan: str
+    name: str          # canonical name in that plan
+    score: float       # >= 1.0: named in full
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    slug: str
+    locality: str
+    level: str
+
+
+@dataclass
+class Lexicon:
+    """What the reader needs to know about the loaded plans: places, units, vocabulary, wording pairs."""
+    places: list[PlaceRef]
+    units: dict[str, list]                 # slug -> [UnitGroup(canonical, aliases)]
+    vocabulary: frozenset[str]
+    abbreviations: object                  # index.abbreviations.Abbreviations
+    synonyms: list[tuple[str, str, str]] = field(default_factory=load_synonyms)
+    cues: dict[str, list[re.Pattern]] = field(default_factory=load_cues)
+
+
+@dataclass(frozen=True)
+class Query:
+    raw: str
+    text: str                      # cleaned, NFC
+    asks: frozenset[str]           # owner coop deadline value count list duties product kpi metadata overview
+    role: str | None               # lead | coop | both | None
+    about: str | None              # "task" | "target" | None: what the question counts or lists
+    meta: frozenset[str]           # number date issuer signer title basis period parts groups
+    plans: tuple[str, ...]         # plan slugs the question names
+    unknown_place: str | None
+    levels: frozenset[str]         # "tỉnh" / "xã" / "phường" when the question says which level
+    units: tuple[UnitRef, ...]
+    unknown_unit: str | None       # a unit-like phrase that matches no unit of any plan
+    year: int | None
+    window: TimeWindow | None
+    remaining: bool                # "còn bao lâu"
+    today: date
+    topic: tuple[str, ...]         # folded terms of what it is about (cue words, places dropped)
+    search: str                    # text for the hybrid index (plus the plan wording of everyday phrases)
+    expects: frozenset[str]        # what the evidence must hold: number, date, unit, person
+    foreign: frozenset[str]        # facts plans never state: contact, money, headcount, hours, achieved, ...
+    group_ref: str | None          # "iv" in "nhóm IV", or None
+    post: str | None               # a post asked about ("chu tich"), folded
+    deadline_kind: str | None      # guidance | continuous | recurring: "việc nào làm thường xuyên"
+    greeting: bool = False
+    offtopic: bool = False
+    empty: bool = False
+
+    def wants(self, *names: str) -> bool:
+        return any(n in self.asks for n in names)
+
+
+def clean_question(raw: str) -> str:
+    """NFC, HTML/markdown stripped, whitespace collapsed, length capped."""
+    text = nfc(raw or "")
+    text = html.unescape(text)
+    text = re.sub(r"<[^>]{0,200}>", " ", text)
+    text = re.sub(r"[`*_#>\[\]{}|~]+", " ", text)
+    text = re.sub(r"[\u200b-\u200f\ufeff]", "", text)
+    text = squash(text)
+    if len(text) > MAX_QUESTION_CHARS:
+        text = text[:MAX_QUESTION_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+class QueryReader:
+    def __init__(self, lexicon: Lexicon):
+        self.lx = lexicon
+
+    def _has(self, label: str, f: str) -> bool:
+        return any(p.search(f) for p in self.lx.cues.get(label, ()))
+
+    def read(self, raw: str, today: date) -> Query:
+        text = clean_question(raw)
+        f = fold(text)
+        empty = not re.search(r"\w", text)
+        greeting = bool(_GREETING.match(f.strip()))
+        offtopic = self._has("offtopic", f)
+        m = re.search(r"\b(20[2-5]\d)\b", f)
+        year = int(m.group(1)) if m else None
+        plans, unknown_place = self._places(text, f)
+        levels = self._levels(text, f) if not plans else frozenset()
+        expanded, replaced = self._rewrite(text)
+        units = self._units(expanded, plans or [p.slug for p in self.lx.places])
+        unknown_unit = None
+        if not units and (m := _UNIT_PHRASE.search(text)):
+            unknown_unit = m.group(0)
+        asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
+                                    "kpi", "metadata", "overview") if self._has(label, f)}
+        if "list" in asks and self._has("list_deadline", f):
+            asks.add("deadline")
+        window, remaining = read_window(f, today, year)
+        if remaining:
+            asks.add("deadline")
+        role = None
+        if "coop" in asks or self._has("coop_role", f):
+            role = "both" if self._has("lead_role", f) else "coop"
+            asks.add("coop")
+        elif self._has("lead_role", f):
+            role = "lead"
+        about = None
+        if re.search(r"chi tieu|muc tieu", f) and not re.search(r"nhiem vu|\bviec\b|dau viec", f):
+            about = "target"
+        elif re.search(r"nhiem vu|\bviec\b|dau viec", f):
+            about = "task"
+        meta = frozenset(label[5:] for label in self.lx.cues if label.startswith("meta_") and self._has(label, f))
+        if meta:
+            asks.add("metadata")
+        g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(_ROMAN) + r"|\d{1,2})\b", f)
+        group_ref = g.group(1) if g else None
+        expects = {label[7:] for label in self.lx.cues if label.startswith("expect_") and self._has(label, f)}
+        foreign = {label[8:] for label in self.lx.cues if label.startswith("foreign_") and self._has(label, f)}
+        deadline_kind = next((k[7:] for k in ("dlkind_guidance", "dlkind_continuous", "dlkind_recurring")
+                              if self._has(k, f)), None)
+        post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",
+                                 "giam doc", "truong cong an", "truong tram") if w in f), None)
+        topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
+        return Query(raw=raw, text=text, asks=frozenset(asks), role=role, about=about, meta=meta,
+                     plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
+                     unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
+                     topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
+                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty)
+
+    # ------------------------------------------------------------------ places
+    def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
+        named = [p.slug for p in self.lx.places if re.search(rf"\b{re.escape(fold(p.locality))}\b", f)]
+        if named:
+            return named, None
+        for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
+                             text):
+            name_words = []
+            for w in m.group(2).split():
+                if not w[0].isupper():
+                    break
+                name_words.append(w)
+            if name_words:
+                return [], f"{m.group(1).lower()} {' '.join(name_words)}"
+        if fold(text) == text.lower():
+            m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", f)
+            if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary:
+                return [], f"{m.group(1)} {m.group(2)} {m.group(3)}"
+        return [], None
+
+    @staticmethod
+    def _levels(text: str, f: str) -> frozenset[str]:
+        t = text.lower()
+        levels = set()
+        if re.search(r"\btỉnh\b", t) or re.search(r"\b(cua|toan|cap|ca) tinh\b|^tinh\b", f):
+            levels.add("tỉnh")
+        if re.search(r"\bxã\b", t) or re.search(r"\b(cua|cap|cac) xa\b", f):
+            levels.add("xã")
+        if re.search(r"\bphường\b", t):
+            levels.add("phường")
+        return frozenset(levels) if len(levels) == 1 else frozenset()
+
+    def _strip_places(self, text: str, mark: str = " ") -> str:
+        """Place names cut out: a filter, not a topic ("Phước An" is not "đề án")."""
+        for p in self.lx.places:
+            text = re.sub(rf"(?i)\b(?:{re.escape(p.locality)}|{re.escape(fold(p.locality))})\b", mark, text)
+        return text
+
+    # ------------------------------------------------------------------ wording
+    def _rewrite(self, text: str) -> tuple[str, str]:
+        """(question plus the plan wording of its everyday phrases, question with those phrases replaced)."""
+        accented = fold(text) != text.lower()
+        folded = f" {' '.join(_syllables(text, accented))} "
+        added = []
+        for everyday, everyday_folded, formal in self.lx.synonyms:
+            key = everyday if accented else everyday_folded
+            if not accented and len(key.split()) < 2:
+                continue
+            if f" {key} " in folded:
+                folded = folded.replace(f" {key} ", f" | {' '.join(words(formal))} | ")
+                if everyday_folded != fold(formal):
+                    added.append(formal)
+        expanded = text + (" " + " ; ".join(added) if added else "")
+        return expanded, (folded if added else text)
+
+    def _topic(self, replaced: str, scope: list[str]) -> list[str]:
+        text = self.lx.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", replaced))
+        text = self._strip_places(text, " | ")
+        out = []
+        for chunk in text.split("|"):       # no bigram across a replaced phrase's edge
+            for t in terms(chunk):
+                parts = t.split("_")
+                # years are matched by the year bonus, not as words every 2026 record shares
+                if all(p in _CUE_SYLLABLES or re.fullmatch(r"20\d\d", p) for p in parts):
+                    continue
+                out.append(t)
+        return out
+
+    # ------------------------------------------------------------------ units
+    def _units(self, expanded: str, scope: list[str]) -> list[UnitRef]:
+        text = self._strip_places(expanded)
+        tokens = re.findall(r"[\wÀ-ỹĐđ&\-\.]+", text)
+        qwords = set(words(text)) - _QUESTION_WORDS
+        phrases = []
+        for i, tok in enumerate(tokens):
+            if _UNIT_HEAD_WORD.match(tok) or re.fullmatch(r"[A-ZĐ][A-ZĐ&\-\.]{1,}", tok):
+                for j in range(i + 1, min(len(tokens), i + 8) + 1):
+                    phrases.append(" ".join(tokens[i:j]).strip(" .,;:?"))
+        folded_q = " " + " ".join(words(text)) + " "
+        found = []
+        for slug in scope:
+            for group in self.lx.units.get(slug, ()):
+                best = 0.0
+                for alias in group.aliases:
+                    aw = words(alias)
+                    if aw and f" {' '.join(aw)} " in folded_q:
+                        best = max(best, 1.0 + 0.01 * len(aw))
+                        continue
+                    if any(same_unit(ph, alias) for ph in phrases):
+                        best = max(best, 1.0)
+                        continue
+                    distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS]
+                    # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
+                    if aw and aw[0] in _UNIT_KIND_WORDS and aw[0] not in qwords:
+                        continue
+                    if len(distinct) >= 2:
+                        hit = sum(1 for w in distinct if w in qwords)
+                        if hit >= 2 and hit / len(distinct) >= 0.5:
+                            best = max(best, 0.3 + 0.5 * hit / len(distinct))
+                if best >= 0.5:
+                    found.append(UnitRef(slug, group.canonical, best))
+        found.sort(key=lambda u: -u.score)
+        if found:
+            top = found[0].score
+            found = [u for u in found if u.score >= top - 0.02]
+        return found

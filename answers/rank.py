@@ -1,0 +1,88 @@
+"""Rank records for a Query: hybrid-index hits re-scored by IDF coverage of the question's topic terms."""
+from __future__ import annotations
+
+import re
+
+from answers.library import Snapshot
+from answers.query import Query
+from answers.records import Found, Record
+
+MIN_COVERAGE = 0.4
+_DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d",
+                         re.IGNORECASE)
+
+
+def scope_of(snap: Snapshot, q: Query, default_plan: str | None = None) -> list[str]:
+    """The plans a question is about: the ones it names, else the chat's default, else the plans of a unit
+    named in full ("Công an tỉnh" is the province's), else all."""
+    if q.plans:
+        return list(q.plans)
+    if default_plan in snap.plans:
+        return [default_plan]
+    full = sorted({u.plan for u in q.units if u.score >= 1.0})
+    return full or sorted(snap.plans)
+
+
+def units_in(q: Query, scope: list[str]):
+    return [u for u in q.units if u.plan in scope]
+
+
+def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: int = 40) -> list[tuple[float, Record]]:
+    hits = snap.index.search(q.search, k=depth, plans=scope, kinds=kinds)
+    structured = q.wants("owner", "coop", "deadline", "value", "kpi", "product")
+    prior = {"passage": -0.12 if structured else 0.0, "duty": 0.05 if "duties" in q.asks else 0.0,
+             "target": 0.08 if "value" in q.asks else 0.0,
+             # only table rows name cooperating units
+             "task": 0.2 if q.role in ("coop", "both") else (
+                 0.05 if q.wants("owner", "deadline", "kpi", "product") else 0.0)}
+    units = units_in(q, scope)
+    unit_names = {(u.plan, u.name) for u in units}
+    qset = set(q.topic)
+    qbigrams = any("_" in t for t in qset)
+    prefer = q.levels
+    scored = []
+    for rank, h in enumerate(hits):
+        r = snap.records.get(h.doc.id)
+        if r is None:
+            continue
+        matched = qset & r.terms
+        # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice,
+        # and with a two-syllable word when it has one ("chuyện cười" is not "chuyển ... đầu cuối")
+        if len(matched) < min(2, len(qset)) or (qbigrams and not any("_" in t for t in matched)):
+            continue
+        score = snap.coverage(q.topic, r.terms) + 0.05 / (1 + rank)
+        if h.dense_rank is not None:
+            score += 0.12 / (1 + h.dense_rank)
+        if prefer and snap.plans[r.plan].parsed.plan.level in prefer:
+            score += 0.15
+        if q.year and r.kind == "target" and r.obj.year == q.year:
+            score += 0.1
+        score += prior.get(r.kind, 0.0)
+        if unit_names:
+            reg = snap.plans[r.plan].units
+            if r.kind == "duty" and (r.plan, reg.canonical(r.obj.unit)) in unit_names:
+                score += 0.1
+            elif r.kind in ("task", "target") and any((r.plan, reg.canonical(u)) in unit_names for u in r.obj.lead):
+                score += 0.05
+            elif r.kind == "task" and q.role in ("coop", "both") and any(
+                    (r.plan, reg.canonical(u)) in unit_names for u in r.obj.cooperating):
+                score += 0.05
+        if "deadline" in q.asks and r.kind in ("passage", "duty") and _DATE_WORDS.search(r.obj.text):
+            score += 0.08
+        scored.append((score, r))
+    scored.sort(key=lambda x: (-x[0], x[1].plan, x[1].first_line))
+    return scored
+
+
+def per_plan(ranked: list[tuple[float, Record]], named: tuple[str, ...]) -> list[Found]:
+    """The best record, plus the best of each other plan that answers almost as well."""
+    top_score, top = ranked[0]
+    chosen = [Found(top_score, top)]
+    seen = {top.plan}
+    for score, r in ranked[1:]:
+        if r.plan in seen or r.kind != top.kind:
+            continue
+        if score >= top_score * 0.9 and score >= MIN_COVERAGE:
+            chosen.append(Found(score, r))
+            seen.add(r.plan)
+    return chosen

@@ -1,0 +1,59 @@
+"""Record types shared by the library, the handlers and the composer (kept apart so nothing imports in a circle)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpus.records import ParsedPlan
+from corpus.units import UnitRegistry
+
+
+@dataclass
+class PlanData:
+    parsed: ParsedPlan
+    lines: tuple[str, ...]
+    units: UnitRegistry
+
+    @property
+    def slug(self) -> str:
+        return self.parsed.plan.slug
+
+
+@dataclass
+class Record:
+    """One answerable piece of a plan: a prose passage, a task row, a target row or a unit's duty."""
+    kind: str            # passage | task | target | duty
+    plan: str
+    obj: object
+    terms: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def first_line(self) -> int:
+        return self.obj.first_line
+
+    @property
+    def last_line(self) -> int:
+        return self.obj.last_line
+
+    @property
+    def section(self) -> str:
+        return getattr(self.obj, "section", "") or ""
+
+
+def match_text(r: Record) -> str:
+    """The text a record is matched on."""
+    o = r.obj
+    if r.kind == "task":
+        return f"{o.task} {o.subtask} {o.product} {o.kpi}"
+    if r.kind == "target":
+        return f"{o.text} {o.value_text}"
+    if r.kind == "duty":
+        return f"{o.unit} {o.text}"
+    # a heading often says what the items under it are ("2.3. Cơ chế cảnh báo: ... cảnh báo đỏ đối với:")
+    return f"{o.section.split(' > ')[-1]} {o.text}"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A record chosen as evidence, with its match score."""
+    score: float
+    record: Record
