@@ -33,7 +33,8 @@ if __package__ in (None, ""):
     # shadow the `answers` package; make the project root the first import location instead.
     sys.path[0] = str(ROOT)
 
-DEFAULT_SET = ROOT / "tests" / "eval" / "questions.jsonl"
+EVAL_DIR = ROOT / "tests" / "eval"
+DEFAULT_SET = EVAL_DIR / "questions.jsonl"
 DEFAULT_PLANS = ROOT / "corpus" / "plans"
 DEFAULT_COLD_CMD = "{python} run_bot.py ask --json --file {file}"
 
@@ -77,6 +78,15 @@ def load_cases(path: Path = DEFAULT_SET) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def all_sets() -> list[Path]:
+    """Every single-question set in tests/eval (conversations are scored by their own runner)."""
+    return sorted(p for p in EVAL_DIR.glob("*.jsonl") if p.name != "conversations.jsonl")
+
+
+def load_all(paths: list[Path]) -> list[dict]:
+    return [c for p in paths for c in load_cases(p) if "question" in c]
+
+
 @dataclass(frozen=True)
 class Result:
     case_id: str
@@ -87,6 +97,7 @@ class Result:
     why: str
     answer: str
     ms: float
+    got_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,9 @@ class Summary:
     by_kind: dict[str, tuple[int, int]]      # kind -> (correct, total)
     by_tag: dict[str, tuple[int, int]]
     latency: dict[str, tuple[float, float]]  # kind -> (p50 ms, p95 ms); "all" too
+    abstain_precision: float = 1.0           # of the answers "none", the share that should be none
+    abstain_recall: float = 1.0              # of the questions no plan answers, the share answered none
+    errors: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -110,27 +124,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
+def _ask(assistant, case: dict):
+    from datetime import date
+    today = date.fromisoformat(case["today"]) if case.get("today") else None
+    return assistant.ask(case["question"], today=today) if today else assistant.ask(case["question"])
+
+
 def ask_all(assistant, cases: list[dict], passes: int = 2) -> list[Result]:
     """Ask every case `passes` times; score and time the last pass (earlier ones warm caches)."""
     results: list[Result] = []
     for _ in range(max(1, passes) - 1):
         for case in cases:
             try:
-                assistant.ask(case["question"])
+                _ask(assistant, case)
             except Exception:  # reported by the scored pass below
                 pass
     for case in cases:
         t0 = time.perf_counter()
         try:
-            answer = assistant.ask(case["question"])
+            answer = _ask(assistant, case)
             ms = (time.perf_counter() - t0) * 1000
             ok, why = check(case, answer.to_json())
             text = answer.text
+            if answer.kind == "error":
+                ok, why = False, "kind error"
         except Exception as exc:  # one broken answer must not hide the other results
             ms = (time.perf_counter() - t0) * 1000
             ok, why, text = False, f"error {type(exc).__name__}: {exc}", ""
         results.append(Result(case["id"], case["question"], case["kind"], tuple(case.get("tags", ())),
-                              ok, why, text, ms))
+                              ok, why, text, ms, answer.kind if text else "error"))
     return results
 
 
@@ -144,7 +166,12 @@ def summarize(results: list[Result]) -> Summary:
             by_tag.setdefault(tag, []).append(r.ok)
         ms_by_kind.setdefault(r.kind, []).append(r.ms)
     ms_by_kind["all"] = [r.ms for r in results]
+    said_none = [r for r in results if r.got_kind == "none"]
+    should_none = [r for r in results if r.kind == "none"]
     return Summary(
+        abstain_precision=sum(r.kind == "none" for r in said_none) / len(said_none) if said_none else 1.0,
+        abstain_recall=sum(r.got_kind == "none" for r in should_none) / len(should_none) if should_none else 1.0,
+        errors=sum(r.got_kind == "error" for r in results),
         correct=sum(r.ok for r in results), total=len(results),
         by_kind={k: (sum(v), len(v)) for k, v in sorted(by_kind.items())},
         by_tag={k: (sum(v), len(v)) for k, v in sorted(by_tag.items())},
@@ -203,7 +230,8 @@ def _ratio(pair: tuple[int, int]) -> str:
 
 
 def format_report(summary: Summary, results: list[Result], show_fail: bool) -> str:
-    out = [f"accuracy {_ratio((summary.correct, summary.total))}"]
+    out = [f"accuracy {_ratio((summary.correct, summary.total))}  abstention precision "
+           f"{summary.abstain_precision:.3f} recall {summary.abstain_recall:.3f}  errors {summary.errors}"]
     out.append("per kind: " + "  ".join(f"{k}={ok}/{n}" for k, (ok, n) in summary.by_kind.items()))
     out.append("per tag:  " + "  ".join(f"{k}={ok}/{n}" for k, (ok, n) in summary.by_tag.items()))
     out.append("latency (warm pass, ms):")
@@ -220,7 +248,7 @@ def format_report(summary: Summary, results: list[Result], show_fail: bool) -> s
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--set", type=Path, default=DEFAULT_SET, help="evaluation JSONL")
+    ap.add_argument("--set", type=Path, action="append", help="evaluation JSONL (repeatable; default: all of tests/eval)")
     ap.add_argument("--plans-dir", type=Path, default=DEFAULT_PLANS)
     ap.add_argument("--data-dir", type=Path, default=None, help="default: a fresh temporary dir")
     ap.add_argument("--passes", type=int, default=2, help="ask each question N times, time the last")
@@ -237,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from answers.service import build_assistant  # the layer under test; imported late on purpose
 
-    cases = load_cases(args.set)
+    sets = args.set or all_sets()
+    cases = load_all(sets)
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
         data_dir = args.data_dir or Path(tmp)
         t0 = time.perf_counter()
@@ -249,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         build_s = time.perf_counter() - t0
         results = ask_all(assistant, cases, passes=args.passes)
     summary = summarize(results)
-    print(f"set {args.set} ({len(cases)} questions), build_assistant {build_s:.1f}s")
+    print(f"sets {', '.join(p.name for p in sets)} ({len(cases)} questions), build_assistant {build_s:.1f}s")
     print(format_report(summary, results, args.show_fail))
     cold_s = None
     if not args.no_cold:
@@ -259,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
               else f"cold start: skipped ({why})")
     if args.json:
         print(json.dumps({"accuracy": round(summary.accuracy, 4), "correct": summary.correct,
+                          "abstain_precision": round(summary.abstain_precision, 4),
+                          "abstain_recall": round(summary.abstain_recall, 4),
                           "total": summary.total, "by_kind": summary.by_kind, "by_tag": summary.by_tag,
                           "latency_ms": summary.latency, "build_s": round(build_s, 2),
                           "cold_start_s": cold_s}, ensure_ascii=False))

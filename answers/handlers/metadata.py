@@ -138,9 +138,14 @@ def person(ctx: Ctx):
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
 
 
+_GENERIC_TOPIC = frozenset("ke_hoach nam trong tam cu_the noi_dung chinh tong_quan tom_tat phai_lam".split())
+
+
 def overview(ctx: Ctx):
     q = ctx.q
     blocks = []
+    if [t for t in q.topic if "_" not in t and t not in _GENERIC_TOPIC and not t.isdigit()]:
+        return None     # about something in particular: a list or a fact, not the whole plan
     plans = list(q.plans) or ([ctx.scope[0]] if len(ctx.scope) == 1 else [])
     if not plans:
         return None
