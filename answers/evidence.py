@@ -13,7 +13,7 @@ from answers.records import Record, match_text
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
-                   r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)", re.IGNORECASE)
+                   r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
                    r"Mặt trận|Trường|Chi nhánh|Bưu điện)\b")
 # What a record must show to answer a question about facts implementation plans do not usually state.

@@ -26,7 +26,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day
+tinh lieu ke liet du day lau nua khong chua biet xin hoi giup vui long
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
@@ -164,8 +164,9 @@ class QueryReader:
         if "list" in asks and self._has("list_deadline", f):
             asks.add("deadline")
         window, remaining = read_window(f, today, year)
-        if remaining:
+        if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value
             asks.add("deadline")
+            asks.discard("value")
         role = None
         if "coop" in asks or self._has("coop_role", f):
             role = "both" if self._has("lead_role", f) else "coop"
@@ -180,10 +181,14 @@ class QueryReader:
         meta = frozenset(label[5:] for label in self.lx.cues if label.startswith("meta_") and self._has(label, f))
         if meta:
             asks.add("metadata")
-        g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(_ROMAN) + r"|\d{1,2})\b", f)
+        g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(_ROMAN) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
         group_ref = g.group(1) if g else None
         expects = {label[7:] for label in self.lx.cues if label.startswith("expect_") and self._has(label, f)}
         foreign = {label[8:] for label in self.lx.cues if label.startswith("foreign_") and self._has(label, f)}
+        if window is not None or remaining:
+            # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
+            foreign.discard("achieved")
+            expects.discard("number")
         deadline_kind = next((k[7:] for k in ("dlkind_guidance", "dlkind_continuous", "dlkind_recurring")
                               if self._has(k, f)), None)
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",

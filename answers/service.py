@@ -22,6 +22,10 @@ def route(ctx: Ctx) -> Answer:
         return Answer(q.raw, "none", c.not_found())
     if q.unknown_place and not q.plans:
         return c.unknown_place(q)
+    if q.meta:
+        ans = metadata.handle(ctx)
+        if ans is not None:
+            return ans
     if "person" in q.foreign:
         return metadata.person(ctx) or fact.nearest_none(ctx)
     if q.foreign:
@@ -29,8 +33,6 @@ def route(ctx: Ctx) -> Answer:
     unit_duties = (q.wants("duties") and ctx.units and not q.wants("deadline", "value", "owner", "count")
                    and q.role is None and q.about != "target" and q.window is None)
     steps = []
-    if q.meta:
-        steps.append(metadata.handle)
     if q.wants("count"):
         steps.append(count.handle)
     if q.window is not None or q.remaining:

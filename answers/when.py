@@ -20,7 +20,12 @@ class TimeWindow:
     start: date | None
     end: date | None
     label: str                  # Vietnamese, for the answer: "quý III/2026", "trước tháng 9/2026"
-    status: str | None = None   # "overdue" | "pending" (not overdue yet) | None
+    status: str | None = None   # "overdue" | "pending" (not overdue yet) | "ask" (is it due?) | None
+
+    @property
+    def filters(self) -> bool:
+        """Does it narrow a list (a range or a status), or only ask about one item's status?"""
+        return self.status in ("overdue", "pending") or self.start is not None or self.end is not None
 
     def holds(self, due_end: date, today: date) -> bool:
         if self.status == "overdue" and not due_end < today:
@@ -51,12 +56,18 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     """(window, asks_remaining) from folded question text."""
     y = year or today.year
     status = None
-    if re.search(r"qua han|tre han|cham tien do|het han|da qua han|bi tre|da tre|tre tien do|lo han", f):
+    remaining = bool(re.search(r"con (bao lau|bao nhieu (thoi gian|ngay|thang|tuan)|may (ngay|thang|tuan))"
+                               r"|bao lau nua|may ngay nua", f))
+    if re.search(r"(qua|tre|het|lo|cham) (thoi )?han|cham tien do|bi (tre|cham)|da tre|tre tien do"
+                 r"|da qua chua|qua chua", f) and not remaining:
         status = "overdue"
-    elif re.search(r"chua (toi|den) han|con han|chua qua han|chua het han|sap (den|toi|het) han|gan (den|toi) han"
-                   r"|sap phai|con trong han|chua den luc", f):
+    elif re.search(r"chua (toi|den) (han|luc)|con han|chua qua han|chua het han|sap (den|toi|het) han"
+                   r"|gan (den|toi) han|sap phai|con trong han", f):
         status = "pending"
-    remaining = bool(re.search(r"con (bao lau|bao nhieu (thoi gian|ngay|thang)|may (ngay|thang))", f))
+    elif re.search(r"\bda (toi|den) (han |moc |luc )?chua\b|co (bi )?qua han khong|tinh den (hom nay|nay)|hom nay"
+                   r"|(lan|ky|dot|hom) (toi|ke tiep|gan nhat|sap toi|tiep theo)|(ke tiep|tiep theo|gan nhat|sap toi)"
+                   r"|\btoi day\b|tu nay|ke tu (hom nay|nay)", f):
+        status = "ask"
     label_parts = []
     start = end = None
     m = re.search(r"quy\s*([ivx]+|[1-4])\b(?:\s*(?:/|nam)\s*(20\d\d))?", f)
@@ -104,6 +115,10 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     if status == "pending" and start is None and re.search(r"sap (den|toi|het) han|gan (den|toi) han|sap phai", f):
         start, end = today, today + timedelta(days=UPCOMING_DAYS)
         label_parts.append(f"trong {UPCOMING_DAYS} ngày tới")
+    if status == "ask" and not label_parts:
+        return TimeWindow(None, None, "", "ask"), remaining
+    if status == "ask":
+        status = None
     if not label_parts and status is None:
         return None, remaining
     label = " ".join(label_parts)
@@ -111,6 +126,8 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
         label = ("đã quá hạn " + label).strip()
     elif status == "pending" and "ngày tới" not in label:
         label = ("chưa đến hạn " + label).strip()
+    if status == "pending" and start is None and end is None:
+        start = today
     return TimeWindow(start, end, label, status), remaining
 
 

@@ -1,28 +1,7 @@
 """How many: targets or tasks of a plan, of a named group, or of a unit; a declared number that differs is shown."""
 from __future__ import annotations
 
-import re
-
-from corpus.text import fold
-from index.text import terms
-
-from answers.handlers import Ctx
-from answers.records import Record
-
-_DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
-_GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the".split())
-
-
-def _group_number(group: str) -> str | None:
-    m = re.match(r"^\s*([IVX]+|\d+(?:\.\d+)*)[.\-)]", group)
-    return m.group(1).lower() if m else None
-
-
-def _groups(recs: list[Record]) -> dict[str, list[Record]]:
-    out: dict[str, list[Record]] = {}
-    for r in recs:
-        out.setdefault(r.obj.group or "", []).append(r)
-    return out
+from answers.handlers import Ctx, groups
 
 
 def handle(ctx: Ctx):
@@ -44,28 +23,19 @@ def handle(ctx: Ctx):
             recs = [r for r in recs if any(snap.holds_unit(r, u, role) for u in units)]
             label = f"do {units[0].name} {'phối hợp' if role == 'coop' else 'chủ trì'}"
         else:
-            topic = [t for t in q.topic if not set(t.split("_")) <= _GENERIC]
-            groups = _groups(recs)
-            pick = None
-            if q.group_ref:
-                pick = next((g for g in groups if _group_number(g) == q.group_ref), None)
-            if pick is None and topic:
-                scored = [(snap.coverage(topic, frozenset(terms(re.sub(r"^[\dIVX.\s\-)]+", "", g)))), g)
-                          for g in groups if g]
-                scored.sort(key=lambda x: -x[0])
-                if scored and scored[0][0] >= 0.5:
-                    pick = scored[0][1]
-                elif len(ctx.scope) == 1 or scored and scored[0][0] > 0:
-                    continue
-            if pick is not None:
-                recs = groups[pick]
-                label = f"trong nhóm “{_DECLARED.sub('', pick).rstrip(' :')}”"
-                m = _DECLARED.search(pick)
+            group, recs = groups.pick(ctx, recs)
+            if not recs:
+                continue
+            if group is None and groups.specific_topic(ctx):
+                label = "liên quan"
+            if group is not None:
+                label = f"trong nhóm “{groups.group_name(group)}”"
+                m = groups.DECLARED.search(group)
                 if m:
                     declared = m.group(1)
                     first = recs[0]
                     declared_src = ctx.compose.line_source(slug, first.section, first.first_line,
-                                                           first.first_line, pick)
+                                                           first.first_line, group)
         rows.append((slug, label, recs, declared, declared_src))
     if not rows:
         return None

@@ -6,9 +6,10 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
-from answers.handlers import Ctx
+from answers.handlers import Ctx, groups
 from answers.records import Found, Record
 from answers.when import next_monthly
+from corpus.values import parse_deadline
 
 _NO_DATE = {"continuous": "thường xuyên", "guidance": "theo hướng dẫn/quy định", "recurring": "định kỳ",
             "unspecified": "không ghi mốc cụ thể"}
@@ -20,31 +21,52 @@ def due_date(r: Record) -> date | None:
     if r.kind == "target":
         return date(o.year, 12, 31) if o.year else None
     d = getattr(o, "deadline", None)
-    if d is None or not d.end or d.kind in ("continuous", "recurring"):
-        return None
-    if d.kind == "guidance" and not re.search(r"20\d\d", d.text):
-        return None
+    if d is None and r.kind in ("duty", "passage"):
+        d = parse_deadline(o.text)     # "hoàn thành trước ngày 31/3/2026" written in prose
+        if d.kind != "date":
+            return None
+    if d is None or not d.end or d.kind not in ("date", "month", "quarter", "year"):
+        return None     # "thường xuyên", "theo hướng dẫn", "phân kỳ …": no fixed date, never overdue
     return date.fromisoformat(d.end)
+
+
+def next_written_date(text: str, today: date) -> date | None:
+    """The next of the days a recurring duty names: 'trước ngày 25 hằng tháng', 'trước ngày 25/5 và 10/11'."""
+    m = _MONTHLY.search(text)
+    if m:
+        return next_monthly(int(m.group(1)), today)
+    if not re.search(r"hằng năm|hàng năm|định kỳ|6 tháng|sáu tháng|hằng quý|mỗi năm", text, re.IGNORECASE):
+        return None
+    days = []
+    for d, mo in re.findall(r"\b(\d{1,2})/(\d{1,2})\b(?!/\d)", text):
+        for y in (today.year, today.year + 1):
+            try:
+                days.append(date(y, int(mo), int(d)))
+            except ValueError:
+                pass
+    upcoming = sorted(x for x in days if x >= today)
+    return upcoming[0] if upcoming else None
 
 
 def status(r: Record, today: date) -> str:
     """'đã quá hạn …' / 'chưa đến hạn, còn N ngày …' / why it has no due date."""
-    end = due_date(r)
     text = r.obj.text if r.kind in ("duty", "passage") else ""
-    m = _MONTHLY.search(text)
-    if m:
-        nxt = next_monthly(int(m.group(1)), today)
-        return f"kỳ tới: {vn_date(nxt)} (ngày {int(m.group(1))} hằng tháng; tính từ {vn_date(today)})"
+    nxt = next_written_date(text, today) if text else None
+    if nxt:
+        return f"kỳ tới: {vn_date(nxt)} (còn {(nxt - today).days} ngày, tính từ {vn_date(today)})"
+    end = due_date(r)
     if end is None:
         d = getattr(r.obj, "deadline", None)
         kind = d.kind if d else "unspecified"
-        return f"không có hạn cụ thể (“{_NO_DATE.get(kind, 'không ghi')}”) nên không tính là quá hạn"
+        written = f"“{d.text}”" if d and d.text else f"“{_NO_DATE.get(kind, 'không ghi')}”"
+        return f"không có thời hạn cụ thể ({written}) nên không tính là quá hạn"
+    when = f"hạn cuối năm {end.year}" if r.kind == "target" else f"hạn cuối {vn_date(end)}"
     days = (end - today).days
     if days < 0:
-        return f"đã quá hạn {-days} ngày (hạn cuối {vn_date(end)}; tính đến {vn_date(today)})"
+        return f"đã quá hạn {-days} ngày ({when}; tính đến {vn_date(today)})"
     months = round(days / 30.4)
     about = f", khoảng {months} tháng" if months >= 1 else ""
-    return f"chưa đến hạn, còn {days} ngày{about} (hạn cuối {vn_date(end)}; tính từ {vn_date(today)})"
+    return f"chưa đến hạn, còn {days} ngày{about} ({when}; tính từ {vn_date(today)})"
 
 
 def _candidates(ctx: Ctx) -> list[Record]:
@@ -57,26 +79,43 @@ def _candidates(ctx: Ctx) -> list[Record]:
         out = [r for r in out if any(snap.holds_unit(r, u, role) for u in units)]
         if not out:
             out = [r for r in snap.of_kind("duty", set(ctx.scope)) if any(snap.holds_unit(r, u) for u in units)]
+    group, grouped = groups.pick(ctx, out) if (q.group_ref or groups.specific_topic(ctx)) else (None, out)
+    if group is not None:
+        return grouped
+    topic = groups.specific_topic(ctx)
+    if topic and not units:
+        about = [r for r in out if ctx.snap.coverage(topic, r.terms) >= 0.4]
+        return about
     return out
+
+
+def one_item(ctx: Ctx):
+    """'Is task X overdue?', 'how long is left for X?', 'when is the next report?': the best record + status."""
+    q = ctx.q
+    if q.wants("list") or len([t for t in q.topic if "_" not in t]) < 2:
+        return None
+    ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
+    ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
+    if not ok or (ctx.units and not evidence.names_unit(ctx.snap, q, ok[0][1])):
+        return None
+    chosen = rank.per_plan(ok, q.plans)[:3]
+    notes = {id(f.record): f"— {status(f.record, q.today)}." for f in chosen}
+    return ctx.compose.fact(q, chosen, notes)
 
 
 def handle(ctx: Ctx):
     q = ctx.q
     if q.window is None and not q.remaining:
         return None
-    list_mode = bool(ctx.units) or q.wants("list") or len([t for t in q.topic if "_" not in t]) < 2
-    if not list_mode:
-        ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
-        ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
-        if ok:
-            chosen = rank.per_plan(ok, q.plans)[:3]
-            notes = {id(f.record): f"— {status(f.record, q.today)}." for f in chosen}
-            return ctx.compose.fact(q, chosen, notes)
+    window = q.window if q.window is not None and q.window.filters else None
+    if window is None or not (ctx.units or q.wants("list")):
+        ans = one_item(ctx)
+        if ans is not None:
+            return ans
     items = _candidates(ctx)
     if not items:
         return None
-    window = q.window
-    label = window.label if window else "còn thời hạn"
+    label = window.label if window else "kèm tình trạng hạn"
     picked = [r for r in items if window is None or ((end := due_date(r)) is not None and window.holds(end, q.today))]
     notes = {id(r): status(r, q.today) for r in items}
     when = f" (tính đến ngày {vn_date(q.today)})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from answers import rank
-from answers.handlers import Ctx
+from answers.handlers import Ctx, groups
 from answers.records import Record
 
 _MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
@@ -151,8 +151,25 @@ def targets_about(ctx: Ctx):
     return ctx.compose.listing(q, picked, "liên quan") if picked else None
 
 
+def group_items(ctx: Ctx):
+    """All rows of a table group the question names ("nhóm IV", "các chỉ tiêu phát triển nguồn lực")."""
+    q = ctx.q
+    kinds = ["target"] if q.about == "target" else ["task"] if q.about == "task" else ["task", "target"]
+    found = []
+    for slug in ctx.scope:
+        for kind in kinds:
+            group, recs = groups.pick(ctx, ctx.snap.of_kind(kind, {slug}))
+            if group is not None and recs:
+                found.append((group, recs))
+                break
+    if not found or len(found) > 2:
+        return None
+    items = [r for _, recs in found for r in recs]
+    return ctx.compose.listing(q, items, f"trong nhóm “{groups.group_name(found[0][0])}”")
+
+
 def handle(ctx: Ctx):
-    for step in (unit_tasks, by_deadline_kind, targets_about, prose_list):
+    for step in (unit_tasks, by_deadline_kind, group_items, targets_about, prose_list):
         ans = step(ctx)
         if ans is not None:
             return ans

@@ -1,0 +1,47 @@
+"""The table group a question names: by its numeral ("nhóm IV") or by its words ("nhóm phát triển nguồn lực")."""
+from __future__ import annotations
+
+import re
+
+from index.text import terms
+
+from answers.handlers import Ctx
+from answers.records import Record
+
+DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
+_GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong cong "
+                     "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
+                     "vong hien tai".split())
+
+
+def group_number(group: str) -> str | None:
+    m = re.match(r"^\s*([IVX]+|\d+(?:\.\d+)*)[.\-)]", group)
+    return m.group(1).lower() if m else None
+
+
+def group_name(group: str) -> str:
+    return DECLARED.sub("", group).rstrip(" :")
+
+
+def specific_topic(ctx: Ctx) -> list[str]:
+    return [t for t in ctx.q.topic if not all(p in _GENERIC or p.isdigit() for p in t.split("_"))]
+
+
+def pick(ctx: Ctx, recs: list[Record]) -> tuple[str | None, list[Record]]:
+    """(group name or None, records): the named group, else the records about the topic, else all."""
+    groups: dict[str, list[Record]] = {}
+    for r in recs:
+        groups.setdefault(getattr(r.obj, "group", "") or "", []).append(r)
+    if ctx.q.group_ref:
+        g = next((g for g in groups if group_number(g) == ctx.q.group_ref), None)
+        if g is not None:
+            return g, groups[g]
+    topic = specific_topic(ctx)
+    if not topic:
+        return None, recs
+    scored = sorted(((ctx.snap.coverage(topic, frozenset(terms(re.sub(r"^[\dIVX.\s\-)]+", "", g)))), g)
+                     for g in groups if g), key=lambda x: -x[0])
+    if scored and scored[0][0] >= 0.5:
+        return scored[0][1], groups[scored[0][1]]
+    about = [r for r in recs if ctx.snap.coverage(topic, r.terms) >= 0.5]
+    return None, about
