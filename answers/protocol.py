@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from answers.export import ExportResult
 from answers.types import Answer, DueTask, IngestReport, PlanInfo
 
 
@@ -26,3 +27,6 @@ class Assistant(Protocol):
 
     def remove_plan(self, slug: str) -> bool:
         """Remove a plan (file, records, index entries)."""
+
+    def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
+        """The unit's tasks, targets and duties (in plan, a slug or name, or in every plan), for a file."""

@@ -191,6 +191,11 @@ class AssistantService:
                                        due.isoformat(), src))
         return sorted(out, key=lambda d: d.due)
 
+    def export_rows(self, unit: str, plan: str | None = None):
+        from answers.export import export_rows   # kept inside: this method is the service's whole export part
+        with self._lock:
+            return export_rows([pd.parsed for pd in self.plan_data.values()], unit, plan)
+
     def add_plan_file(self, path: Path) -> IngestReport:
         path = Path(path)
         if path.suffix.lower() not in SUPPORTED_SUFFIXES or not path.suffix:

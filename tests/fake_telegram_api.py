@@ -236,7 +236,9 @@ class FakeTelegramAPI(FakeBotServer):
         elif request.can_read_body:
             form = await request.post()
             for key, value in form.items():
-                value = value if isinstance(value, str) else value.file.read().decode()
+                if not isinstance(value, str):     # an uploaded file (sendDocument)
+                    params[key] = {"filename": value.filename, "content": value.file.read()}
+                    continue
                 params[key] = json.loads(value) if key in _JSON_FIELDS else value
         return params
 
@@ -284,6 +286,26 @@ class FakeTelegramAPI(FakeBotServer):
 
     async def _m_sendMessage(self, p: dict) -> web.Response:
         return self._ok(self._bot_message(int(p["chat_id"]), p["text"], p.get("reply_markup")))
+
+    async def _m_sendDocument(self, p: dict) -> web.Response:
+        document = p.get("document")
+        if not p.get("chat_id") or not isinstance(document, dict) or not document["content"]:
+            return self._error(400, "Bad Request: there is no document in the request")
+        if len(p.get("caption", "")) > 1024:
+            return self._error(400, "Bad Request: message caption is too long")
+        msg = self._bot_message(int(p["chat_id"]), "")
+        del msg["text"]
+        n = next(self._ids)
+        msg["document"] = {"file_id": f"DOC{n}", "file_unique_id": f"D{n}", "file_name": document["filename"],
+                           "file_size": len(document["content"])}
+        if p.get("caption"):
+            msg["caption"] = p["caption"]
+        return self._ok(msg)
+
+    def documents(self, chat_id: int | str) -> list[tuple[str, bytes, str]]:
+        """(file name, content, caption) of every document sent to chat_id."""
+        return [(c.params["document"]["filename"], c.params["document"]["content"], c.params.get("caption", ""))
+                for c in self.calls_of("sendDocument", chat_id)]
 
     async def _m_editMessageText(self, p: dict) -> web.Response:
         msg = self.messages.get(int(p.get("message_id", 0)))

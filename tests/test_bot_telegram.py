@@ -62,9 +62,9 @@ def test_start_then_question_with_citation_and_typing(tmp_path):
             assert "Trả lời: Ai chủ trì nhiệm vụ chuyển đổi số?" in reply.params["text"]
             assert CITATION in reply.params["text"]
             assert reply.params["parse_mode"] == "HTML"
-            [button] = reply_markup_buttons(reply)
-            assert button["text"] == "Xem nguồn"
-            assert len(button["callback_data"].encode()) <= 64
+            buttons = reply_markup_buttons(reply)
+            assert [b["text"] for b in buttons] == ["Xem nguồn", "👍", "👎"]
+            assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
             typing = api.calls_of("sendChatAction", 11)
             assert typing and typing[0].params["action"] == "typing" and typing[0].at <= reply.at
             assert assistant.asked == [("Ai chủ trì nhiệm vụ chuyển đổi số?", None)]

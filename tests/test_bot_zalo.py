@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import aiohttp
 from aiohttp import web
 
-from bot.zalo_bot import SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
+from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
 from tests.fake_telegram_api import free_port, run_async
 from tests.fake_zalo_api import FakeZaloAPI
 from tests.fakes_assistant import FakeAssistant, due_task
@@ -78,7 +78,7 @@ def test_long_answer_split_and_429_retried(tmp_path):
             await asyncio.sleep(0.3)
             parts = api.texts("c2")
             assert len(parts) == 4 and all(len(p) <= 2000 for p in parts)
-            assert parts[-1].rstrip().endswith(CITATION)
+            assert parts[-1].rstrip().endswith(CITATION + "\n\n" + MSG_VOTE_HINT)
             [rejected] = [c for c in api.calls if c.method == "sendMessage:429"]
             assert api.calls_of("sendMessage", "c2")[0].at - rejected.at >= 1.0
     run_async(scenario())
