@@ -86,6 +86,16 @@ def _date(iso: str | None) -> date | None:
         return None
 
 
+def _task_content(task: str, subtask: str) -> str:
+    """'general task: subtask', or just one of them when one repeats the other."""
+    a, b = " ".join(words(task)), " ".join(words(subtask))
+    if not b or b in a:
+        return task
+    if not a or a in b:
+        return subtask
+    return f"{task}: {subtask}"
+
+
 def export_rows(plans: list[ParsedPlan], unit: str, plan: str | None = None) -> ExportResult:
     """Every task the unit leads or cooperates on, every target it monitors, every duty it holds."""
     unit = squash(unit)
@@ -113,11 +123,8 @@ def export_rows(plans: list[ParsedPlan], unit: str, plan: str | None = None) -> 
             role = (ROLE_LEAD if any(map(matches, t.lead)) else
                     ROLE_COOPERATING if any(map(matches, t.cooperating)) else None)
             if role:
-                content = t.subtask if t.subtask and t.subtask != t.task else t.task
-                if t.task and content != t.task:
-                    content = f"{t.task}: {content}"
-                product = " — ".join(x for x in (t.product, t.kpi) if x)
-                rows.append(row("task", t, role, content, t.deadline, product, t.code))
+                rows.append(row("task", t, role, _task_content(t.task, t.subtask),
+                                t.deadline, " — ".join(x for x in (t.product, t.kpi) if x), t.code))
         for t in parsed.targets:
             if any(map(matches, t.lead)):
                 # a target is for a year ("đến cuối năm 2026"): its deadline is that year's last day
