@@ -121,6 +121,18 @@ def _plan_keyboard(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)] for text, data in rows])
 
 
+def _replied_question(message: Message) -> int | None:
+    """The logged question behind the answer a message replies to (read from that answer's 👍 button)."""
+    reply = message.reply_to_message
+    markup = reply.reply_markup if reply else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data
+            if isinstance(data, str) and data.startswith("fb:") and data.rsplit(":", 1)[-1].isdigit():
+                return int(data.rsplit(":", 1)[-1])
+    return None
+
+
 class TelegramHandlers:
     """One small async handler per command; all share the assistant, config and state."""
 
@@ -341,8 +353,8 @@ class TelegramHandlers:
             await message.reply_text(help_text(HTML))
             return
         vote = vote_of(question)
-        if vote is not None:            # a bare 👍 / 👎 rates the chat's last answer
-            qid = self.questions.last_question(PLATFORM, chat.id)
+        if vote is not None:            # a bare 👍 / 👎 rates the answer replied to, else the chat's last one
+            qid = _replied_question(message) or self.questions.last_question(PLATFORM, chat.id)
             recorded = qid is not None and self.questions.vote(PLATFORM, chat.id, qid, vote)
             await message.reply_text(MSG_THANKS if recorded else MSG_NO_VOTE_TARGET)
             return

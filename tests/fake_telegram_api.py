@@ -172,7 +172,8 @@ class FakeTelegramAPI(FakeBotServer):
 
     def user_message(self, chat_id: int, text: str | None = None, user_id: int | None = None,
                      chat_type: str | None = None, reply_to_bot: bool = False,
-                     document: dict | None = None, caption: str | None = None) -> dict:
+                     document: dict | None = None, caption: str | None = None,
+                     reply_to: int | None = None) -> dict:
         """A message from a user, with bot_command and @mention entities filled in like Telegram does."""
         chat_type = chat_type or ("private" if chat_id > 0 else "group")
         chat = {"id": chat_id, "type": chat_type}
@@ -201,7 +202,9 @@ class FakeTelegramAPI(FakeBotServer):
             msg["document"] = document
             if caption:
                 msg["caption"] = caption
-        if reply_to_bot:
+        if reply_to is not None:               # a reply to one of the bot's messages, keyboard included
+            msg["reply_to_message"] = self.messages[reply_to]
+        elif reply_to_bot:
             msg["reply_to_message"] = {"message_id": next(self._ids), "date": int(time.time()),
                                        "chat": chat, "from": self.bot_user, "text": "…"}
         self.add_update({"message": msg})
