@@ -24,6 +24,7 @@ MSG_DATA_DELETED = ("Đã xoá {count} câu hỏi của cuộc trò chuyện nà
                     "(/huy_nhac_han để huỷ nhắc hạn).")
 MSG_EXPORT_USAGE = ("Cách dùng: /xuat <tên đơn vị> [xlsx|csv|ics], ví dụ: /xuat Phòng Văn hóa – Xã hội "
                     "hoặc /xuat Trung tâm PVHCC ics (lịch hạn để nhập vào Google Calendar, Outlook).")
+MSG_DEFAULT_PLAN_SCOPE = " (Đang tra trong kế hoạch mặc định của cuộc trò chuyện; gõ /ke_hoach để đổi.)"
 EXPORT_ROWS_IN_TEXT = 40
 EXAMPLE_QUESTIONS = (
     "Ai chủ trì nhiệm vụ chuyển đổi số ở xã Nha Bích?",

@@ -30,7 +30,7 @@ from corpus.text import nfc
 from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, report_text, vote_of
 from bot.log_filter import install_token_filter
 from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
-from bot.render import (HTML, MSG_DATA_DELETED, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, TELEGRAM_LIMIT,
+from bot.render import (HTML, MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, TELEGRAM_LIMIT,
                         export_caption, help_text, parse_export_args, render_answer, render_ingest_report,
                         render_plans, render_sources, split_message, welcome_text)
 from bot.state import BotState
@@ -419,7 +419,7 @@ class TelegramHandlers:
         async with self.typing(context.bot, message.chat_id):
             result = await asyncio.to_thread(self.assistant.export_rows, unit, plan)
             if not result.ok:
-                await message.reply_text(HTML.esc(result.message))
+                await message.reply_text(HTML.esc(result.message) + (MSG_DEFAULT_PLAN_SCOPE if plan else ""))
                 return
             content = await asyncio.to_thread(render, result, fmt, datetime.now(TZ))
         plan_name = next((p.name for p in await asyncio.to_thread(self.assistant.plans) if p.slug == plan), None)

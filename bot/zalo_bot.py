@@ -23,7 +23,7 @@ from corpus.text import nfc
 from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
 from bot.reminders import seconds_until_next_run, send_due_reminders, today_in_vietnam
-from bot.render import (MSG_DATA_DELETED, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN, ZALO_LIMIT,
+from bot.render import (MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN, ZALO_LIMIT,
                         help_text, parse_export_args, render_answer, render_export_summary, render_plans,
                         render_sources, split_message, welcome_text)
 from bot.state import BotState
@@ -244,9 +244,10 @@ class ZaloBot:
             await self.send_text(chat_id, MSG_EXPORT_USAGE)
             return
         await self.typing(chat_id)
-        result = await asyncio.to_thread(self.assistant.export_rows, unit, self.state.chat_plan(PLATFORM, chat_id))
-        await self.send_text(chat_id, render_export_summary(result, PLAIN, MSG_EXPORT_NOTE)
-                             if result.ok else result.message)
+        plan = self.state.chat_plan(PLATFORM, chat_id)
+        result = await asyncio.to_thread(self.assistant.export_rows, unit, plan)
+        await self.send_text(chat_id, render_export_summary(result, PLAIN, MSG_EXPORT_NOTE) if result.ok
+                             else result.message + (MSG_DEFAULT_PLAN_SCOPE if plan else ""))
 
     async def choose_plan(self, chat_id: str, arg: str) -> None:
         """Zalo has no inline keyboards: '/ke_hoach' lists numbered plans, '/ke_hoach 2' picks one."""

@@ -14,6 +14,8 @@ import openpyxl
 
 import run_bot
 from answers.export import HEADERS
+from answers.types import Answer
+from bot.feedback import LOG_NAME, QuestionLog
 
 from bot.telegram_bot import TelegramConfig, build_application, handlers_of
 from tests.fake_telegram_api import FakeTelegramAPI, free_port, run_async
@@ -461,4 +463,19 @@ def test_in_a_group_a_thumb_replying_to_an_answer_rates_that_answer(tmp_path):
             await api.wait_for(lambda: len(api.texts(-300)) == 3)
             rows = handlers_of(app).questions.rows()
             assert [(r["question"], r["feedback"]) for r in rows] == [("Câu thứ nhất", -1), ("Câu thứ hai", None)]
+    run_async(scenario())
+
+
+def test_question_log_is_pruned_at_start_and_nightly(tmp_path):
+    log = QuestionLog(tmp_path / LOG_NAME)
+    log.record("telegram", 90, Answer("Câu cũ", "none", "…"), 1, now=time.time() - 40 * 86400)
+    log.record("telegram", 90, Answer("Câu mới", "none", "…"), 1, now=time.time() - 10 * 86400)
+    log.close()
+
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path, log_days=30) as (api, app):
+            assert [r["question"] for r in handlers_of(app).questions.rows()] == ["Câu mới"]
+            [job] = app.job_queue.get_jobs_by_name("xoa_nhat_ky_cu")
+            at = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+            assert (at.hour, at.minute) == (3, 0)
     run_async(scenario())
