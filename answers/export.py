@@ -5,6 +5,7 @@ import csv
 import difflib
 import hashlib
 import io
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -103,8 +104,8 @@ def export_rows(plans: list[ParsedPlan], unit: str, plan: str | None = None) -> 
         return ExportResult(unit, message="Hãy nêu tên đơn vị, ví dụ: Phòng Văn hóa – Xã hội.")
     scope = _pick_plans(plans, plan)
     if not scope:
-        names = ", ".join(f"{p.plan.name} ({p.plan.slug})" for p in plans)
-        return ExportResult(unit, message=f"Không có kế hoạch «{plan}». Các kế hoạch đang có: {names}.")
+        known = ", ".join(f"{p.plan.name} ({p.plan.slug})" for p in plans)
+        return ExportResult(unit, message=f"Không có kế hoạch «{plan}». Các kế hoạch đang có: {known}.")
     rows: list[ExportRow] = []
     names: list[str] = []
     for parsed in scope:
@@ -138,8 +139,8 @@ def export_rows(plans: list[ParsedPlan], unit: str, plan: str | None = None) -> 
             if matches(d.unit):
                 rows.append(row("duty", d, ROLE_DUTY, d.text, d.deadline, ""))
     if rows:
-        shown = max(set(names), key=names.count) if names else unit
-        return ExportResult(shown, tuple(rows))
+        # the spelling most plans use (ties: the first plan's)
+        return ExportResult(Counter(names).most_common(1)[0][0] if names else unit, tuple(rows))
     if names:
         where = scope[0].plan.name if len(scope) == 1 else "các kế hoạch"
         return ExportResult(names[0], message=f"{names[0]} không có nhiệm vụ, chỉ tiêu hay trách nhiệm nào "
