@@ -359,8 +359,8 @@ class TelegramHandlers:
             await message.reply_text(MSG_THANKS if recorded else MSG_NO_VOTE_TARGET)
             return
         plan = self.state.chat_plan(PLATFORM, chat.id)
-        started = time.perf_counter()
         async with self.typing(context.bot, chat.id):
+            started = time.perf_counter()
             # ask() is blocking (retrieval, embeddings): off the loop so other chats keep flowing.
             answer = await asyncio.to_thread(self.assistant.ask, question, plan)
         latency_ms = (time.perf_counter() - started) * 1000
