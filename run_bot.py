@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trợ lý Kế hoạch 57 — command line: ask, chat, index, plans, telegram, zalo, fetch-model.
+"""Trợ lý Kế hoạch 57 — command line: ask, chat, index, plans, report, export, telegram, zalo, fetch-model.
 
 The only place that reads environment variables, configures logging and wires the parts together.
 """
@@ -161,6 +161,74 @@ def cmd_plans(args) -> int:
     return 0
 
 
+def _log_settings() -> dict:
+    """Question-log settings from the environment: K57_LOG_SALT, K57_LOG_DAYS (default 90)."""
+    from bot.feedback import DEFAULT_RETENTION_DAYS
+    raw = os.environ.get("K57_LOG_DAYS", "").strip()
+    if raw and not (raw.isdigit() and int(raw) > 0):
+        raise SystemExit(f"Lỗi: K57_LOG_DAYS phải là số ngày dương, không phải '{raw}'.")
+    return {"log_salt": os.environ.get("K57_LOG_SALT") or None,
+            "log_days": int(raw) if raw else DEFAULT_RETENTION_DAYS}
+
+
+def cmd_report(args) -> int:
+    from datetime import date
+    from bot.feedback import LOG_NAME, QuestionLog, report_csv, report_text
+    since = None
+    if args.since:
+        try:
+            since = date.fromisoformat(args.since)
+        except ValueError:
+            print(f"Lỗi: ngày '{args.since}' không hợp lệ, hãy viết dạng YYYY-MM-DD, ví dụ 2026-01-31.",
+                  file=sys.stderr)
+            return 2
+    path = Path(args.data) / LOG_NAME
+    if not path.exists():
+        print(f"Chưa có nhật ký câu hỏi ở '{path}' (bot chưa nhận câu hỏi nào).", file=sys.stderr)
+        return 1
+    settings = _log_settings()
+    questions = QuestionLog(path, settings["log_salt"], settings["log_days"])
+    try:
+        questions.prune()
+        items = questions.report(since, limit=args.limit)
+    finally:
+        questions.close()
+    if args.csv:
+        try:
+            Path(args.csv).write_bytes(report_csv(items))
+        except OSError as exc:
+            print(f"Lỗi: không ghi được tệp '{args.csv}' ({exc.strerror}).", file=sys.stderr)
+            return 2
+        print(f"Đã ghi {len(items)} nhóm câu hỏi vào {args.csv}.")
+    else:
+        print(report_text(items, since))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from answers.export import export_rows, file_name, render
+    from corpus.store import ingest, load_plans
+    plans_dir = Path(args.plans)
+    if not plans_dir.is_dir():
+        print(f"Lỗi: không thấy thư mục kế hoạch '{plans_dir}'.", file=sys.stderr)
+        return 2
+    # the store is rebuilt only if a plan file changed; no search index or model is needed here
+    result = export_rows(load_plans(ingest(plans_dir, Path(args.data)).store_path), args.unit, args.plan)
+    if not result.ok:
+        print("Lỗi: " + result.message, file=sys.stderr)
+        return 1
+    out = Path(args.out or file_name(result, args.format))
+    try:
+        out.write_bytes(render(result, args.format))
+    except OSError as exc:
+        print(f"Lỗi: không ghi được tệp '{out}' ({exc.strerror}).", file=sys.stderr)
+        return 2
+    dated = sum(1 for r in result.rows if r.deadline_end)
+    print(f"Đã ghi {out}: {result.unit} — {len(result.rows)} dòng"
+          + (f", {dated} sự kiện lịch" if args.format == "ics" else "") + ".")
+    return 0
+
+
 def cmd_chat(args) -> int:
     from bot.chat import run_chat
     today = _today(args)
@@ -178,7 +246,8 @@ def cmd_telegram(args) -> int:
                          webhook_url=args.webhook, port=args.port,
                          secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                          allowed_chats=ids("TELEGRAM_ALLOWED_CHATS"), admin_ids=ids("TELEGRAM_ADMIN_IDS"),
-                         state_path=Path(args.data) / "bot_state.sqlite3", upload_dir=Path(args.data) / "uploads")
+                         state_path=Path(args.data) / "bot_state.sqlite3", upload_dir=Path(args.data) / "uploads",
+                         **_log_settings())
     run_telegram(_assistant(args), cfg)
     return 0
 
@@ -191,7 +260,7 @@ def cmd_zalo(args) -> int:
     from bot.zalo_bot import ZaloConfig, run_zalo
     cfg = ZaloConfig(token=token, api_url=os.environ.get("ZALO_API_URL") or None, webhook_url=args.webhook,
                      port=args.port, secret=os.environ.get("ZALO_WEBHOOK_SECRET") or None,
-                     state_path=Path(args.data) / "bot_state.sqlite3")
+                     state_path=Path(args.data) / "bot_state.sqlite3", **_log_settings())
     run_zalo(_assistant(args), cfg)
     return 0
 
@@ -229,6 +298,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default=str(DEFAULT_DATA))
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_plans)
+    p = sub.add_parser("report", help="câu hỏi chưa trả lời được hoặc bị chê, gộp theo chữ không dấu")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
+    p.add_argument("--since", help="chỉ tính từ ngày này (YYYY-MM-DD)")
+    p.add_argument("--csv", help="ghi ra tệp CSV thay vì in ra màn hình")
+    p.add_argument("--limit", type=int, default=None, help="số nhóm câu hỏi tối đa")
+    p.set_defaults(fn=cmd_report)
+    p = sub.add_parser("export", help="xuất nhiệm vụ, chỉ tiêu, trách nhiệm của một đơn vị (xlsx, csv, ics)")
+    p.add_argument("--unit", required=True, help="tên đơn vị, ví dụ \"Phòng Văn hóa – Xã hội\"")
+    p.add_argument("--plan", help="chỉ trong kế hoạch này (mã hoặc tên địa phương)")
+    p.add_argument("--format", choices=("xlsx", "csv", "ics"), default="xlsx")
+    p.add_argument("--out", help="tệp ghi ra (mặc định: nhiem-vu-<đơn vị>.<định dạng>)")
+    p.add_argument("--plans", default=str(DEFAULT_PLANS), help="thư mục kế hoạch")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
+    p.set_defaults(fn=cmd_export)
     p = sub.add_parser("chat", help="trò chuyện trong cửa sổ lệnh")
     common(p)
     today(p)

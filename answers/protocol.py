@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from answers.export import ExportResult
 from answers.types import Answer, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
 
@@ -33,3 +34,6 @@ class Assistant(Protocol):
 
     def index_info(self) -> IndexInfo:
         """How many plans and records are loaded, and whether the embedding model is in use."""
+
+    def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
+        """The unit's tasks, targets and duties (in plan, a slug or name, or in every plan), for a file."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from answers import rank
 from answers.compose import ERROR_TEXT, Composer
+from answers.export import ExportResult, export_rows
 from answers.handlers import Ctx, count, due, duties, fact, lists, metadata
 from answers.library import PlanLibrary
 from answers.types import Answer, DueTask, IndexInfo, IngestReport, PlanInfo, Source
@@ -91,6 +92,9 @@ class AssistantService:
             out.append(DueTask(snap.plans[slug].parsed.plan.name, unit, t.subtask or t.task, t.deadline.text,
                                t.deadline.end, compose.source(rec)))
         return sorted(out, key=lambda d: d.due)
+
+    def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
+        return export_rows([pd.parsed for pd in self.library.snapshot.plans.values()], unit, plan)
 
     def add_plan_file(self, path: Path) -> IngestReport:
         return self.library.add_plan_file(path)

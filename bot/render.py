@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from answers.export import FORMATS, KIND_NAMES, ExportResult
 from answers.types import Answer, DueTask, IngestReport, PlanInfo, Source
 
 TELEGRAM_LIMIT = 4096
@@ -16,6 +17,15 @@ INLINE_CITATIONS = 3
 SNIPPET_PREVIEW = 700
 
 BOT_NAME = "Trợ lý Kế hoạch 57"
+MSG_THANKS = "Cảm ơn bạn đã đánh giá! Góp ý giúp trợ lý trả lời tốt hơn."
+MSG_NO_VOTE_TARGET = "Chưa có câu trả lời nào gần đây để đánh giá. Hãy đặt một câu hỏi trước."
+MSG_DATA_DELETED = ("Đã xoá {count} câu hỏi của cuộc trò chuyện này khỏi nhật ký, cùng nguồn trích dẫn "
+                    "của các câu trả lời. Cài đặt kế hoạch mặc định và nhắc hạn vẫn giữ "
+                    "(/huy_nhac_han để huỷ nhắc hạn).")
+MSG_EXPORT_USAGE = ("Cách dùng: /xuat <tên đơn vị> [xlsx|csv|ics], ví dụ: /xuat Phòng Văn hóa – Xã hội "
+                    "hoặc /xuat Trung tâm PVHCC ics (lịch hạn để nhập vào Google Calendar, Outlook).")
+MSG_DEFAULT_PLAN_SCOPE = " (Đang tra trong kế hoạch mặc định của cuộc trò chuyện; gõ /ke_hoach để đổi.)"
+EXPORT_ROWS_IN_TEXT = 40
 EXAMPLE_QUESTIONS = (
     "Ai chủ trì nhiệm vụ chuyển đổi số ở xã Nha Bích?",
     "Chỉ tiêu tỷ lệ hồ sơ trực tuyến của phường Hàng Gòn năm 2026 là bao nhiêu?",
@@ -58,7 +68,8 @@ def welcome_text(style: Style, commands: bool = True) -> str:
     return "\n".join(lines)
 
 
-def help_text(style: Style, admin: bool = False) -> str:
+def help_text(style: Style, admin: bool = False, files: bool = True) -> str:
+    """files: the transport can send documents (Telegram) or only text (Zalo)."""
     lines = [
         style.bold("Cách dùng"),
         "Gửi câu hỏi bằng tiếng Việt, ví dụ: " + style.esc(EXAMPLE_QUESTIONS[0]),
@@ -67,7 +78,15 @@ def help_text(style: Style, admin: bool = False) -> str:
         "/nguon — xem đầy đủ nguồn của câu trả lời gần nhất",
         "/nhac_han " + style.esc("<đơn vị>") + " — nhận nhắc hạn nhiệm vụ của đơn vị lúc 7:30 mỗi sáng",
         "/huy_nhac_han — ngừng nhận nhắc hạn",
+        "/xuat " + style.esc("<đơn vị>") + (" — nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị ra tệp Excel "
+                                            "(thêm csv hoặc ics để lấy tệp CSV hoặc lịch hạn)" if files else
+                                            " — danh sách nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị"),
+        "👍 / 👎 — đánh giá câu trả lời vừa nhận",
+        "/xoa_du_lieu — xoá nhật ký câu hỏi của cuộc trò chuyện này",
         "/help — hướng dẫn này",
+        "",
+        style.italic("Câu hỏi được lưu ẩn danh (không tên, không số điện thoại) để cải thiện trợ lý, "
+                     "tự xoá sau một thời hạn."),
     ]
     if admin:
         lines += [
@@ -75,6 +94,7 @@ def help_text(style: Style, admin: bool = False) -> str:
             style.bold("Quản trị"),
             "Gửi tệp .txt, .md, .docx hoặc .pdf (tối đa 20 MB) để thêm kế hoạch mới.",
             "/xoa_ke_hoach — xoá một kế hoạch",
+            "/bao_cao [YYYY-MM-DD] — câu hỏi chưa trả lời được hoặc bị chê, nhiều nhất trước",
         ]
     return "\n".join(lines)
 
@@ -143,6 +163,45 @@ def render_ingest_report(report: IngestReport, style: Style) -> str:
     ]
     if report.message:
         lines.append(style.esc(report.message))
+    return "\n".join(lines)
+
+
+def parse_export_args(text: str) -> tuple[str, str]:
+    """'/xuat Phòng VH-XH ics' -> ('Phòng VH-XH', 'ics'); the format defaults to xlsx."""
+    parts = text.split()
+    if parts and parts[-1].lower().lstrip(".") in FORMATS:
+        return " ".join(parts[:-1]), parts[-1].lower().lstrip(".")
+    return " ".join(parts), "xlsx"
+
+
+def _export_counts(result: ExportResult) -> str:
+    counts = {kind: sum(1 for r in result.rows if r.kind == kind) for kind in KIND_NAMES}
+    return ", ".join(f"{n} {KIND_NAMES[k].lower()}" for k, n in counts.items() if n)
+
+
+def export_caption(result: ExportResult, fmt: str, plan_name: str | None, style: Style) -> str:
+    """The line sent with an exported file."""
+    where = f"trong {plan_name} (đổi bằng /ke_hoach)" if plan_name else "trong tất cả kế hoạch"
+    dated = sum(1 for r in result.rows if r.deadline_end)
+    extra = f"; {dated} hạn có ngày cụ thể thành sự kiện lịch" if fmt == "ics" else ""
+    return (f"{style.bold(result.unit)} — {_export_counts(result)} {style.esc(where)}{extra}. "
+            "Mỗi dòng ghi kế hoạch, mã, vai trò, thời hạn và số dòng nguồn.")
+
+
+def render_export_summary(result: ExportResult, style: Style, note: str = "") -> str:
+    """An export as text, for a transport that cannot send files."""
+    lines = [f"{style.bold(result.unit)} — {_export_counts(result)}:"]
+    for r in result.rows[:EXPORT_ROWS_IN_TEXT]:
+        head = f"[{r.code}] " if r.code else ""
+        due = f" — hạn: {r.deadline_text}" if r.deadline_text else ""
+        lines.append("")
+        lines.append(f"• {style.esc(head + r.content)}")
+        lines.append(f"  {KIND_NAMES[r.kind]}, {r.role}{style.esc(due)}")
+        lines.append("  Nguồn: " + style.italic(f"{r.plan}, {r.where}"))
+    if len(result.rows) > EXPORT_ROWS_IN_TEXT:
+        lines += ["", f"(và {len(result.rows) - EXPORT_ROWS_IN_TEXT} mục khác)"]
+    if note:
+        lines += ["", style.esc(note)]
     return "\n".join(lines)
 
 

@@ -132,6 +132,12 @@ class BotState:
                           (platform, str(chat_id)))
         return self.answer_sources(rows[0][0]) if rows else None
 
+    def forget_answers(self, platform: str, chat_id: int | str) -> None:
+        """/xoa_du_lieu: the sources kept behind this chat's answers."""
+        with self._lock:
+            self._db.execute("DELETE FROM answers WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
+            self._db.execute("DELETE FROM last_answer WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
+
     # -- short keys for inline-keyboard callback data (Telegram allows 64 bytes)
     def short_key(self, value: str) -> str:
         key = hashlib.sha1(value.encode("utf-8")).hexdigest()[:16]

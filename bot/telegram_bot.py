@@ -7,8 +7,10 @@ import logging
 import re
 import secrets
 from collections.abc import AsyncIterator, Callable
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from datetime import time as day_time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -21,12 +23,15 @@ from telegram.ext import (AIORateLimiter, ApplicationBuilder, ApplicationHandler
                           CallbackQueryHandler, CommandHandler, ContextTypes, Defaults,
                           MessageHandler, TypeHandler, filters)
 
+from answers.export import file_name, render
 from answers.protocol import Assistant
 from answers.types import PlanInfo
 from corpus.text import nfc
+from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, report_text, vote_of
 from bot.log_filter import install_token_filter
 from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
-from bot.render import (HTML, TELEGRAM_LIMIT, help_text, render_answer, render_ingest_report,
+from bot.render import (HTML, MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, TELEGRAM_LIMIT,
+                        export_caption, help_text, parse_export_args, render_answer, render_ingest_report,
                         render_plans, render_sources, split_message, welcome_text)
 from bot.state import BotState
 
@@ -37,6 +42,8 @@ STATE_KEY = "kh57_handlers"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # also the Bot API's getFile limit
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 TYPING_REFRESH_SECONDS = 4.5                 # Telegram shows "typing…" for ~5 s per action
+PRUNE_TIME = day_time(3, 0, tzinfo=TZ)       # old question-log rows go at night
+REPORT_LINES = 30
 
 MSG_ERROR = "Xin lỗi, tôi gặp sự cố khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
 MSG_REFUSAL = ("Xin lỗi, trợ lý này chỉ phục vụ các nhóm và cán bộ đã được cho phép. "
@@ -50,6 +57,7 @@ MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /h
 MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
 MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han &lt;tên đơn vị&gt;, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
 MSG_ALL_PLANS = "Tất cả kế hoạch"
+MSG_EXPIRED_VOTE = "Câu trả lời này không còn trong nhật ký (đã xoá hoặc quá hạn lưu)."
 
 COMMANDS = (
     ("start", "Giới thiệu trợ lý"),
@@ -58,6 +66,8 @@ COMMANDS = (
     ("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất"),
     ("nhac_han", "Đăng ký nhắc hạn cho một đơn vị"),
     ("huy_nhac_han", "Huỷ nhắc hạn"),
+    ("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel"),
+    ("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này"),
 )
 
 
@@ -72,6 +82,9 @@ class TelegramConfig:
     admin_ids: frozenset[int] = frozenset()
     state_path: Path = Path("data/bot_state.sqlite3")
     upload_dir: Path = Path("data/uploads")
+    log_path: Path | None = None        # question log; None -> questions.sqlite3 next to state_path
+    log_salt: str | None = None         # salt of the chat hashes; None -> generated once, kept in the log
+    log_days: int = DEFAULT_RETENTION_DAYS
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -108,14 +121,27 @@ def _plan_keyboard(rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(text, callback_data=data)] for text, data in rows])
 
 
+def _replied_question(message: Message) -> int | None:
+    """The logged question behind the answer a message replies to (read from that answer's 👍 button)."""
+    reply = message.reply_to_message
+    markup = reply.reply_markup if reply else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            data = button.callback_data
+            if isinstance(data, str) and data.startswith("fb:") and data.rsplit(":", 1)[-1].isdigit():
+                return int(data.rsplit(":", 1)[-1])
+    return None
+
+
 class TelegramHandlers:
     """One small async handler per command; all share the assistant, config and state."""
 
-    def __init__(self, assistant: Assistant, cfg: TelegramConfig, state: BotState,
+    def __init__(self, assistant: Assistant, cfg: TelegramConfig, state: BotState, questions: QuestionLog,
                  clock: Callable[[], date] = today_in_vietnam):
         self.assistant = assistant
         self.cfg = cfg
         self.state = state
+        self.questions = questions
         self.clock = clock
 
     def register(self, app: telegram.ext.Application) -> None:
@@ -130,9 +156,13 @@ class TelegramHandlers:
         app.add_handler(CommandHandler("nhac_han", self.subscribe, filters=only_new))
         app.add_handler(CommandHandler("huy_nhac_han", self.unsubscribe, filters=only_new))
         app.add_handler(CommandHandler("xoa_ke_hoach", self.remove_plan_menu, filters=only_new))
+        app.add_handler(CommandHandler("xuat", self.export, filters=only_new))
+        app.add_handler(CommandHandler("xoa_du_lieu", self.delete_data, filters=only_new))
+        app.add_handler(CommandHandler("bao_cao", self.report, filters=only_new))
         app.add_handler(CallbackQueryHandler(self.on_plan_chosen, pattern=r"^plan:"))
         app.add_handler(CallbackQueryHandler(self.on_sources_button, pattern=r"^src:"))
         app.add_handler(CallbackQueryHandler(self.on_remove_button, pattern=r"^rm"))
+        app.add_handler(CallbackQueryHandler(self.on_vote_button, pattern=r"^fb:"))
         app.add_handler(MessageHandler(only_new & filters.Document.ALL, self.on_document))
         app.add_handler(MessageHandler(only_new & filters.TEXT & ~filters.COMMAND, self.on_text))
         app.add_handler(MessageHandler(only_new & filters.COMMAND & filters.ChatType.PRIVATE,
@@ -142,6 +172,7 @@ class TelegramHandlers:
         app.add_error_handler(self.on_error)
         if app.job_queue is not None:
             app.job_queue.run_daily(self.reminder_job, time=REMINDER_TIME, name="nhac_han")
+            app.job_queue.run_daily(self.prune_job, time=PRUNE_TIME, name="xoa_nhat_ky_cu")
 
     # -- helpers
     def _is_admin(self, update: Update) -> bool:
@@ -321,16 +352,79 @@ class TelegramHandlers:
         if not question:
             await message.reply_text(help_text(HTML))
             return
+        vote = vote_of(question)
+        if vote is not None:            # a bare 👍 / 👎 rates the answer replied to, else the chat's last one
+            qid = _replied_question(message) or self.questions.last_question(PLATFORM, chat.id)
+            recorded = qid is not None and self.questions.vote(PLATFORM, chat.id, qid, vote)
+            await message.reply_text(MSG_THANKS if recorded else MSG_NO_VOTE_TARGET)
+            return
         plan = self.state.chat_plan(PLATFORM, chat.id)
         async with self.typing(context.bot, chat.id):
+            started = time.perf_counter()
             # ask() is blocking (retrieval, embeddings): off the loop so other chats keep flowing.
             answer = await asyncio.to_thread(self.assistant.ask, question, plan)
-        markup = None
+        latency_ms = (time.perf_counter() - started) * 1000
+        qid = self.questions.record(PLATFORM, chat.id, answer, latency_ms)
+        buttons = [InlineKeyboardButton("👍", callback_data=f"fb:+:{qid}"),
+                   InlineKeyboardButton("👎", callback_data=f"fb:-:{qid}")]
         if answer.sources:
             key = self.state.save_answer_sources(PLATFORM, chat.id, answer.sources)
-            markup = InlineKeyboardMarkup([[InlineKeyboardButton("Xem nguồn", callback_data=f"src:{key}")]])
-        await self.send(context.bot, chat.id, render_answer(answer, HTML), markup,
+            buttons.insert(0, InlineKeyboardButton("Xem nguồn", callback_data=f"src:{key}"))
+        await self.send(context.bot, chat.id, render_answer(answer, HTML), InlineKeyboardMarkup([buttons]),
                         reply_to=message.message_id if chat.type != ChatType.PRIVATE else None)
+
+    async def on_vote_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        _, sign, qid = query.data.split(":", 2)
+        recorded = qid.isdigit() and self.questions.vote(PLATFORM, update.effective_chat.id, int(qid),
+                                                         1 if sign == "+" else -1)
+        # the row may be gone (/xoa_du_lieu, retention): say so rather than pretend
+        await query.answer(MSG_THANKS if recorded else MSG_EXPIRED_VOTE, show_alert=not recorded)
+
+    # -- privacy and curators
+    async def delete_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        chat_id = update.effective_chat.id
+        count = self.questions.delete_chat(PLATFORM, chat_id)
+        self.state.forget_answers(PLATFORM, chat_id)
+        await update.effective_message.reply_text(MSG_DATA_DELETED.format(count=count))
+
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if not self._is_admin(update):
+            await update.effective_message.reply_text(MSG_NOT_ADMIN)
+            return
+        since = None
+        if context.args:
+            try:
+                since = date.fromisoformat(context.args[0])
+            except ValueError:
+                await update.effective_message.reply_text(
+                    "Ngày không hợp lệ. Cách dùng: /bao_cao [YYYY-MM-DD], ví dụ: /bao_cao 2026-01-01")
+                return
+        items = self.questions.report(since, limit=REPORT_LINES)
+        await self.send(context.bot, update.effective_chat.id, report_text(items, since, HTML.esc))
+
+    async def prune_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        gone = self.questions.prune()
+        if gone:
+            log.info("Question log: %d rows older than %d days removed", gone, self.questions.retention_days)
+
+    # -- exports
+    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        unit, fmt = parse_export_args(nfc(" ".join(context.args or [])))
+        if not unit:
+            await message.reply_text(MSG_EXPORT_USAGE)
+            return
+        plan = self.state.chat_plan(PLATFORM, update.effective_chat.id)
+        async with self.typing(context.bot, message.chat_id):
+            result = await asyncio.to_thread(self.assistant.export_rows, unit, plan)
+            if not result.ok:
+                await message.reply_text(HTML.esc(result.message) + (MSG_DEFAULT_PLAN_SCOPE if plan else ""))
+                return
+            content = await asyncio.to_thread(render, result, fmt, datetime.now(TZ))
+        plan_name = next((p.name for p in await asyncio.to_thread(self.assistant.plans) if p.slug == plan), None)
+        await context.bot.send_document(message.chat_id, document=content, filename=file_name(result, fmt),
+                                        caption=export_caption(result, fmt, plan_name, HTML))
 
     # -- reminders
     async def reminder_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -435,9 +529,12 @@ def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext
     """The whole Telegram bot wired in one place; run it with run_telegram or drive it in tests."""
     install_token_filter(cfg.token)
     state = BotState(cfg.state_path)
+    questions = QuestionLog(cfg.log_path or cfg.state_path.with_name(LOG_NAME), cfg.log_salt, cfg.log_days)
+    questions.prune()
 
     async def post_shutdown(_app: telegram.ext.Application) -> None:
         state.close()
+        questions.close()
 
     builder = (ApplicationBuilder()
                .token(cfg.token)
@@ -451,7 +548,7 @@ def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext
         base = cfg.api_url.rstrip("/")
         builder = builder.base_url(base + "/bot").base_file_url(base + "/file/bot")
     app = builder.build()
-    TelegramHandlers(assistant, cfg, state).register(app)
+    TelegramHandlers(assistant, cfg, state, questions).register(app)
     return app
 
 

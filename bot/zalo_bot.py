@@ -7,6 +7,7 @@ import hmac
 import logging
 import re
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -19,10 +20,12 @@ from aiohttp import web
 
 from answers.protocol import Assistant
 from corpus.text import nfc
+from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
 from bot.reminders import seconds_until_next_run, send_due_reminders, today_in_vietnam
-from bot.render import (PLAIN, ZALO_LIMIT, help_text, render_answer, render_plans, render_sources,
-                        split_message, welcome_text)
+from bot.render import (MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN, ZALO_LIMIT,
+                        help_text, parse_export_args, render_answer, render_export_summary, render_plans,
+                        render_sources, split_message, welcome_text)
 from bot.state import BotState
 
 log = logging.getLogger(__name__)
@@ -39,6 +42,11 @@ MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /h
 MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
 MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
 MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han <tên đơn vị>, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
+# Zalo has no inline buttons: a bare 👍 / 👎 message right after an answer rates it.
+MSG_VOTE_HINT = "Gửi 👍 hoặc 👎 để đánh giá câu trả lời này."
+# The Zalo Bot API sends text, photos and stickers only: exports come as text.
+MSG_EXPORT_NOTE = ("Zalo Bot chưa cho phép gửi tệp. Để có tệp Excel hoặc lịch hạn (.ics), dùng /xuat trên "
+                   "Telegram hoặc nhờ quản trị viên chạy: run_bot.py export --unit \"<đơn vị>\".")
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,9 @@ class ZaloConfig:
     port: int = 8444
     secret: str | None = None
     state_path: Path = Path("data/bot_state.sqlite3")
+    log_path: Path | None = None        # question log; None -> questions.sqlite3 next to state_path
+    log_salt: str | None = None
+    log_days: int = DEFAULT_RETENTION_DAYS
 
 
 class ZaloApiError(Exception):
@@ -73,10 +84,11 @@ class ZaloBot:
     """One Zalo bot: API client, update dispatch, commands and reminders."""
 
     def __init__(self, assistant: Assistant, cfg: ZaloConfig, state: BotState | None = None,
-                 clock: Callable[[], date] = today_in_vietnam):
+                 questions: QuestionLog | None = None, clock: Callable[[], date] = today_in_vietnam):
         self.assistant = assistant
         self.cfg = cfg
         self.state = state or BotState(cfg.state_path)
+        self.questions = questions or open_question_log(cfg)
         self.clock = clock
         # Zalo echoes this secret in every webhook call (8-256 characters).
         self.secret = cfg.secret or secrets.token_urlsafe(24)
@@ -175,19 +187,22 @@ class ZaloBot:
                 return
             if mention:
                 text = re.sub(re.escape(mention), " ", text, flags=re.IGNORECASE).strip()
-        if text.startswith("/"):
+        vote = vote_of(text)
+        if vote is not None:
+            await self.rate_last_answer(chat_id, vote)
+        elif text.startswith("/"):
             command, _, arg = text[1:].partition(" ")
             await self.command(chat_id, command.split("@")[0].lower(), arg.strip())
         elif text:
             await self.answer(chat_id, text)
         else:
-            await self.send_text(chat_id, help_text(PLAIN))
+            await self.send_text(chat_id, help_text(PLAIN, files=False))
 
     async def command(self, chat_id: str, command: str, arg: str) -> None:
         if command == "start":
             await self.send_text(chat_id, welcome_text(PLAIN))
         elif command == "help":
-            await self.send_text(chat_id, help_text(PLAIN))
+            await self.send_text(chat_id, help_text(PLAIN, files=False))
         elif command == "ke_hoach":
             await self.choose_plan(chat_id, arg)
         elif command == "nguon":
@@ -195,6 +210,12 @@ class ZaloBot:
             await self.send_text(chat_id, render_sources(sources, PLAIN, preview=None) if sources else MSG_NO_LAST)
         elif command == "nhac_han":
             await self.subscribe(chat_id, arg)
+        elif command == "xuat":
+            await self.export(chat_id, arg)
+        elif command == "xoa_du_lieu":
+            count = self.questions.delete_chat(PLATFORM, chat_id)
+            self.state.forget_answers(PLATFORM, chat_id)
+            await self.send_text(chat_id, MSG_DATA_DELETED.format(count=count))
         elif command == "huy_nhac_han":
             units = self.state.unsubscribe(PLATFORM, chat_id)
             await self.send_text(chat_id, "Đã huỷ nhắc hạn cho: " + ", ".join(units) + "."
@@ -205,10 +226,28 @@ class ZaloBot:
     async def answer(self, chat_id: str, question: str) -> None:
         plan = self.state.chat_plan(PLATFORM, chat_id)
         await self.typing(chat_id)
+        started = time.perf_counter()
         answer = await asyncio.to_thread(self.assistant.ask, question, plan)
+        self.questions.record(PLATFORM, chat_id, answer, (time.perf_counter() - started) * 1000)
         if answer.sources:
             self.state.save_answer_sources(PLATFORM, chat_id, answer.sources)
-        await self.send_text(chat_id, render_answer(answer, PLAIN))
+        await self.send_text(chat_id, render_answer(answer, PLAIN) + "\n\n" + MSG_VOTE_HINT)
+
+    async def rate_last_answer(self, chat_id: str, vote: int) -> None:
+        qid = self.questions.last_question(PLATFORM, chat_id)
+        recorded = qid is not None and self.questions.vote(PLATFORM, chat_id, qid, vote)
+        await self.send_text(chat_id, MSG_THANKS if recorded else MSG_NO_VOTE_TARGET)
+
+    async def export(self, chat_id: str, arg: str) -> None:
+        unit, _ = parse_export_args(arg)
+        if not unit:
+            await self.send_text(chat_id, MSG_EXPORT_USAGE)
+            return
+        await self.typing(chat_id)
+        plan = self.state.chat_plan(PLATFORM, chat_id)
+        result = await asyncio.to_thread(self.assistant.export_rows, unit, plan)
+        await self.send_text(chat_id, render_export_summary(result, PLAIN, MSG_EXPORT_NOTE) if result.ok
+                             else result.message + (MSG_DEFAULT_PLAN_SCOPE if plan else ""))
 
     async def choose_plan(self, chat_id: str, arg: str) -> None:
         """Zalo has no inline keyboards: '/ke_hoach' lists numbered plans, '/ke_hoach 2' picks one."""
@@ -255,6 +294,7 @@ class ZaloBot:
                 await self.send_reminders(self.clock())
             except Exception:
                 log.exception("Zalo reminder run failed")
+            self.questions.prune()
 
     # -- receiving
     async def poll(self, stop: asyncio.Event | None = None) -> None:
@@ -292,12 +332,19 @@ class ZaloBot:
         return app
 
 
+def open_question_log(cfg: ZaloConfig) -> QuestionLog:
+    questions = QuestionLog(cfg.log_path or cfg.state_path.with_name(LOG_NAME), cfg.log_salt, cfg.log_days)
+    questions.prune()
+    return questions
+
+
 async def serve_zalo(assistant: Assistant, cfg: ZaloConfig, stop: asyncio.Event | None = None) -> None:
     """Run the Zalo bot until stop is set (or forever): webhook server if cfg.webhook_url, else polling."""
     install_token_filter(cfg.token)
     state = BotState(cfg.state_path)
+    questions = open_question_log(cfg)
     try:
-        async with ZaloBot(assistant, cfg, state) as bot:   # leaving it waits for updates in flight
+        async with ZaloBot(assistant, cfg, state, questions) as bot:   # leaving it waits for updates in flight
             reminders = asyncio.create_task(bot.reminder_loop())
             try:
                 if cfg.webhook_url:
@@ -308,6 +355,7 @@ async def serve_zalo(assistant: Assistant, cfg: ZaloConfig, stop: asyncio.Event 
                 reminders.cancel()
     finally:
         state.close()
+        questions.close()
 
 
 async def _serve_webhook(bot: ZaloBot, cfg: ZaloConfig, stop: asyncio.Event) -> None:

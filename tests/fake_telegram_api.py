@@ -172,7 +172,8 @@ class FakeTelegramAPI(FakeBotServer):
 
     def user_message(self, chat_id: int, text: str | None = None, user_id: int | None = None,
                      chat_type: str | None = None, reply_to_bot: bool = False,
-                     document: dict | None = None, caption: str | None = None) -> dict:
+                     document: dict | None = None, caption: str | None = None,
+                     reply_to: int | None = None) -> dict:
         """A message from a user, with bot_command and @mention entities filled in like Telegram does."""
         chat_type = chat_type or ("private" if chat_id > 0 else "group")
         chat = {"id": chat_id, "type": chat_type}
@@ -201,7 +202,9 @@ class FakeTelegramAPI(FakeBotServer):
             msg["document"] = document
             if caption:
                 msg["caption"] = caption
-        if reply_to_bot:
+        if reply_to is not None:               # a reply to one of the bot's messages, keyboard included
+            msg["reply_to_message"] = self.messages[reply_to]
+        elif reply_to_bot:
             msg["reply_to_message"] = {"message_id": next(self._ids), "date": int(time.time()),
                                        "chat": chat, "from": self.bot_user, "text": "…"}
         self.add_update({"message": msg})
@@ -236,7 +239,9 @@ class FakeTelegramAPI(FakeBotServer):
         elif request.can_read_body:
             form = await request.post()
             for key, value in form.items():
-                value = value if isinstance(value, str) else value.file.read().decode()
+                if not isinstance(value, str):     # an uploaded file (sendDocument)
+                    params[key] = {"filename": value.filename, "content": value.file.read()}
+                    continue
                 params[key] = json.loads(value) if key in _JSON_FIELDS else value
         return params
 
@@ -284,6 +289,26 @@ class FakeTelegramAPI(FakeBotServer):
 
     async def _m_sendMessage(self, p: dict) -> web.Response:
         return self._ok(self._bot_message(int(p["chat_id"]), p["text"], p.get("reply_markup")))
+
+    async def _m_sendDocument(self, p: dict) -> web.Response:
+        document = p.get("document")
+        if not p.get("chat_id") or not isinstance(document, dict) or not document["content"]:
+            return self._error(400, "Bad Request: there is no document in the request")
+        if len(p.get("caption", "")) > 1024:
+            return self._error(400, "Bad Request: message caption is too long")
+        msg = self._bot_message(int(p["chat_id"]), "")
+        del msg["text"]
+        n = next(self._ids)
+        msg["document"] = {"file_id": f"DOC{n}", "file_unique_id": f"D{n}", "file_name": document["filename"],
+                           "file_size": len(document["content"])}
+        if p.get("caption"):
+            msg["caption"] = p["caption"]
+        return self._ok(msg)
+
+    def documents(self, chat_id: int | str) -> list[tuple[str, bytes, str]]:
+        """(file name, content, caption) of every document sent to chat_id."""
+        return [(c.params["document"]["filename"], c.params["document"]["content"], c.params.get("caption", ""))
+                for c in self.calls_of("sendDocument", chat_id)]
 
     async def _m_editMessageText(self, p: dict) -> web.Response:
         msg = self.messages.get(int(p.get("message_id", 0)))

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from answers.export import ExportResult, export_rows
 from answers.types import Answer, DueTask, IngestReport, PlanInfo, Source
+from corpus.records import Deadline, Duty, ParsedPlan, Plan, Target, Task
 from corpus.text import fold
 
 PLANS = [
@@ -16,6 +18,34 @@ PLANS = [
 ]
 UNITS = {"phong van hoa - xa hoi": "Phòng Văn hóa – Xã hội", "phong vh-xh": "Phòng Văn hóa – Xã hội",
          "trung tam pvhcc": "Trung tâm Phục vụ hành chính công"}
+
+
+
+
+def _task(code: str, subtask: str, lead: tuple[str, ...], cooperating: tuple[str, ...], deadline: Deadline,
+          line: int) -> Task:
+    return Task("I. Chuyển đổi số", code, "Số hóa dữ liệu", subtask, "Kho dữ liệu số", "100% hồ sơ", lead,
+                cooperating, deadline, "Phụ lục I", line, line + 1)
+
+
+# A small parsed plan (the first of PLANS) for exports: the real answers.export runs on it.
+PARSED = ParsedPlan(
+    plan=Plan("xa-nha-bich-2026", "Kế hoạch triển khai Nghị quyết 57", "UBND xã Nha Bích", "Nha Bích", "xã",
+              "xa-nha-bich-2026.txt", "0" * 64),
+    sections=(), passages=(),
+    tasks=(
+        _task("I.1", "Số hóa hồ sơ văn hóa, thể thao", ("Phòng VH-XH",), ("Trung tâm PVHCC",),
+              Deadline("Quý II/2026", "quarter", "2026-04-01", "2026-06-30"), 240),
+        _task("I.2", "Cập nhật cơ sở dữ liệu hộ nghèo", ("Trung tâm Phục vụ hành chính công",),
+              ("Phòng Văn hóa – Xã hội", "Công an xã"), Deadline("Thường xuyên", "continuous"), 242),
+        _task("I.3", "Rà soát thủ tục; báo cáo, tổng hợp", ("Công an xã",), (),
+              Deadline("Trước ngày 15/3/2026", "date", "2026-03-15", "2026-03-15"), 244),
+    ),
+    targets=(Target("I. Chỉ tiêu", "5", "Tỷ lệ hồ sơ văn hóa được số hóa", "%", "≥ 95%", ">=", 95.0, None, 2026,
+                    ("Phòng Văn hóa - Xã hội",), "Phụ lục II", 257, 259),),
+    duties=(Duty("Phòng Văn hóa – Xã hội", "Hướng dẫn các thôn triển khai chuyển đổi số cộng đồng.",
+                 "IV. TỔ CHỨC THỰC HIỆN > 3. Phòng Văn hóa – Xã hội", 131, 133),),
+)
 
 
 def source_for(question: str, plan: PlanInfo = PLANS[0], lines: tuple[int, int] = (257, 259)) -> Source:
@@ -29,6 +59,7 @@ class FakeAssistant:
     delay: float = 0.0
     long_answer: int | None = None          # answer length in characters, to test splitting
     fail_on: str | None = None              # a question that raises, to test the error handler
+    kind: str = "owner"                     # the kind of every answer ("none" = not in the plans)
     tasks: list[DueTask] = field(default_factory=list)
     plans_list: list[PlanInfo] = field(default_factory=lambda: list(PLANS))
     asked: list[tuple[str, str | None]] = field(default_factory=list)
@@ -55,7 +86,8 @@ class FakeAssistant:
         else:
             plan = f" [{default_plan}]" if default_plan else ""
             text = f"Trả lời{plan}: {question}"
-        return Answer(question=question, kind="owner", text=text, sources=(source_for(question),))
+        sources = () if self.kind == "none" else (source_for(question),)
+        return Answer(question=question, kind=self.kind, text=text, sources=sources)
 
     def plans(self) -> list[PlanInfo]:
         return list(self.plans_list)
@@ -82,6 +114,9 @@ class FakeAssistant:
             tasks=sum(1 for x in lines if x.startswith("- ")),
             targets=sum(1 for x in lines if "chỉ tiêu" in x.lower()),
             duties=0, passages=sum(1 for x in text.split("\n\n") if x.strip()))
+
+    def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
+        return export_rows([PARSED], unit, plan)
 
     def remove_plan(self, slug: str) -> bool:
         before = len(self.plans_list)

@@ -3,16 +3,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import aiohttp
+import openpyxl
+
+import run_bot
+from answers.export import HEADERS
+from answers.types import Answer
+from bot.feedback import LOG_NAME, QuestionLog
 
 from bot.telegram_bot import TelegramConfig, build_application, handlers_of
 from tests.fake_telegram_api import FakeTelegramAPI, free_port, run_async
 from tests.fakes_assistant import FakeAssistant, due_task
+from tests.test_export import parse_ics
 
 ADMIN = 500
 CITATION = "Kế hoạch xã Nha Bích, Phụ lục II, dòng 257–259"
@@ -62,9 +70,9 @@ def test_start_then_question_with_citation_and_typing(tmp_path):
             assert "Trả lời: Ai chủ trì nhiệm vụ chuyển đổi số?" in reply.params["text"]
             assert CITATION in reply.params["text"]
             assert reply.params["parse_mode"] == "HTML"
-            [button] = reply_markup_buttons(reply)
-            assert button["text"] == "Xem nguồn"
-            assert len(button["callback_data"].encode()) <= 64
+            buttons = reply_markup_buttons(reply)
+            assert [b["text"] for b in buttons] == ["Xem nguồn", "👍", "👎"]
+            assert all(len(b["callback_data"].encode()) <= 64 for b in buttons)
             typing = api.calls_of("sendChatAction", 11)
             assert typing and typing[0].params["action"] == "typing" and typing[0].at <= reply.at
             assert assistant.asked == [("Ai chủ trì nhiệm vụ chuyển đổi số?", None)]
@@ -344,3 +352,130 @@ def test_token_never_reaches_the_logs(tmp_path, caplog):
         token = run_async(scenario())
     assert "/bot<TOKEN>/sendMessage" in caplog.text       # httpx did log the URL...
     assert token not in caplog.text                        # ...without the token
+
+
+def _answer_buttons(api, chat_id) -> dict[str, str]:
+    return {b["text"]: b["callback_data"] for b in reply_markup_buttons(api.calls_of("sendMessage", chat_id)[-1])}
+
+
+def test_thumbs_down_is_stored_and_reported(tmp_path, capsys):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path, admin_ids=frozenset({ADMIN})) as (api, app):
+            log = handlers_of(app).questions
+            api.user_message(60, "Ai lo vụ camera AI, gọi tôi 0912 345 678?")
+            await api.wait_for(lambda: api.texts(60))
+            buttons = _answer_buttons(api, 60)
+            answer_id = max(api.messages)
+            api.user_message(61, "Câu của chat khác")
+            await api.wait_for(lambda: api.texts(61))
+            # a client forging chat 60's button data under a message of chat 61 cannot vote for chat 60
+            api.callback(61, buttons["👎"], max(api.messages))
+            await api.wait_for(lambda: api.calls_of("answerCallbackQuery"))
+            assert [r["feedback"] for r in log.rows()] == [None, None]
+            log.delete_chat("telegram", 61)
+            api.callback(60, buttons["👎"], answer_id)
+            await api.wait_for(lambda: len(api.calls_of("answerCallbackQuery")) == 2)
+            assert "Cảm ơn" in api.calls_of("answerCallbackQuery")[-1].params["text"]
+            [row] = log.rows()
+            assert row["feedback"] == -1 and row["question"] == "Ai lo vụ camera AI, gọi tôi [số]?"
+            assert row["lines"] == '["xa-nha-bich-2026.txt:257-259"]' and row["latency_ms"] >= 0
+
+            api.user_message(60, "👍")                       # a bare thumb rates the last answer
+            await api.wait_for(lambda: len(api.texts(60)) == 2)
+            assert "Cảm ơn" in api.texts(60)[-1] and log.rows()[0]["feedback"] == 1
+            api.callback(60, buttons["👎"], max(api.messages))
+            await api.wait_for(lambda: len(api.calls_of("answerCallbackQuery")) == 3)
+
+            api.user_message(60, "/bao_cao")
+            await api.wait_for(lambda: len(api.texts(60)) == 3)
+            assert "chỉ quản trị viên" in api.texts(60)[-1]
+            api.user_message(ADMIN, "/bao_cao")
+            [report] = await api.wait_for(lambda: api.texts(ADMIN))
+            assert "1. (1 lần: 1 👎) Ai lo vụ camera AI, gọi tôi [số]?" in report
+    run_async(scenario())
+    assert run_bot.main(["report", "--data", str(tmp_path)]) == 0
+    assert "Ai lo vụ camera AI, gọi tôi [số]?" in capsys.readouterr().out
+
+
+def test_xuat_sends_xlsx_and_ics_documents(tmp_path):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            api.user_message(70, "/xuat phòng VH-XH")
+            [(name, content, caption)] = await api.wait_for(lambda: api.documents(70))
+            assert name == "nhiem-vu-phong-van-hoa-xa-hoi.xlsx"
+            assert "Phòng Văn hóa - Xã hội" in caption and "2 nhiệm vụ, 1 chỉ tiêu, 1 trách nhiệm" in caption
+            rows = list(openpyxl.load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+            assert rows[0] == HEADERS
+            assert [(r[1], r[4], r[6], r[9]) for r in rows[1:]] == [
+                ("I.1", "chủ trì", datetime(2026, 6, 30), "dòng 240–241"),
+                ("I.2", "phối hợp", None, "dòng 242–243"),
+                ("5", "theo dõi", datetime(2026, 12, 31), "dòng 257–259"),
+                (None, "thực hiện", None, "dòng 131–133")]
+
+            api.user_message(70, "/xuat Công an xã ics")
+            await api.wait_for(lambda: len(api.documents(70)) == 2)
+            name, content, _ = api.documents(70)[-1]
+            assert name == "nhiem-vu-cong-an-xa.ics"
+            [event] = parse_ics(content)
+            assert event["DTSTART;VALUE=DATE"] == "20260315" and "dòng 244–245" in event["DESCRIPTION"]
+
+            api.user_message(70, "/xuat Phòng Tư pháp")
+            api.user_message(70, "/xuat")
+            await api.wait_for(lambda: len(api.texts(70)) == 2)
+            unknown, usage = sorted(api.texts(70), key=lambda t: t.startswith("Cách dùng"))
+            assert "Không tìm thấy đơn vị «Phòng Tư pháp»" in unknown and "Có phải bạn muốn" in unknown
+            assert usage.startswith("Cách dùng: /xuat")
+            assert len(api.documents(70)) == 2
+    run_async(scenario())
+
+
+def test_xoa_du_lieu_deletes_the_chats_rows(tmp_path):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            log = handlers_of(app).questions
+            for chat, question in ((80, "Câu một"), (80, "Câu hai"), (81, "Câu của chat khác")):
+                api.user_message(chat, question)
+                await api.wait_for(lambda: any(question in t for t in api.texts(chat)))
+            buttons = _answer_buttons(api, 80)
+            api.user_message(80, "/xoa_du_lieu")
+            await api.wait_for(lambda: len(api.texts(80)) == 3)
+            assert api.texts(80)[-1].startswith("Đã xoá 2 câu hỏi")
+            assert [r["question"] for r in log.rows()] == ["Câu của chat khác"]
+            api.user_message(80, "/nguon")                 # the answers' sources went too
+            await api.wait_for(lambda: len(api.texts(80)) == 4)
+            assert "Chưa có câu trả lời" in api.texts(80)[-1]
+            api.callback(80, buttons["👎"], max(api.messages))   # a vote on a deleted answer is refused
+            await api.wait_for(lambda: api.calls_of("answerCallbackQuery"))
+            assert "không còn" in api.calls_of("answerCallbackQuery")[-1].params["text"]
+            assert [r["feedback"] for r in log.rows()] == [None]
+    run_async(scenario())
+
+
+def test_in_a_group_a_thumb_replying_to_an_answer_rates_that_answer(tmp_path):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            api.user_message(-300, "@kh57_bot Câu thứ nhất")
+            await api.wait_for(lambda: api.texts(-300))
+            first_answer = max(api.messages)
+            api.user_message(-300, "@kh57_bot Câu thứ hai")
+            await api.wait_for(lambda: len(api.texts(-300)) == 2)
+            api.user_message(-300, "👎", reply_to=first_answer)
+            await api.wait_for(lambda: len(api.texts(-300)) == 3)
+            rows = handlers_of(app).questions.rows()
+            assert [(r["question"], r["feedback"]) for r in rows] == [("Câu thứ nhất", -1), ("Câu thứ hai", None)]
+    run_async(scenario())
+
+
+def test_question_log_is_pruned_at_start_and_nightly(tmp_path):
+    log = QuestionLog(tmp_path / LOG_NAME)
+    log.record("telegram", 90, Answer("Câu cũ", "none", "…"), 1, now=time.time() - 40 * 86400)
+    log.record("telegram", 90, Answer("Câu mới", "none", "…"), 1, now=time.time() - 10 * 86400)
+    log.close()
+
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path, log_days=30) as (api, app):
+            assert [r["question"] for r in handlers_of(app).questions.rows()] == ["Câu mới"]
+            [job] = app.job_queue.get_jobs_by_name("xoa_nhat_ky_cu")
+            at = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
+            assert (at.hour, at.minute) == (3, 0)
+    run_async(scenario())

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 import aiohttp
 from aiohttp import web
 
-from bot.zalo_bot import SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
+from bot.feedback import LOG_NAME, QuestionLog
+from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
 from tests.fake_telegram_api import free_port, run_async
 from tests.fake_zalo_api import FakeZaloAPI
 from tests.fakes_assistant import FakeAssistant, due_task
@@ -78,7 +79,7 @@ def test_long_answer_split_and_429_retried(tmp_path):
             await asyncio.sleep(0.3)
             parts = api.texts("c2")
             assert len(parts) == 4 and all(len(p) <= 2000 for p in parts)
-            assert parts[-1].rstrip().endswith(CITATION)
+            assert parts[-1].rstrip().endswith(CITATION + "\n\n" + MSG_VOTE_HINT)
             [rejected] = [c for c in api.calls if c.method == "sendMessage:429"]
             assert api.calls_of("sendMessage", "c2")[0].at - rejected.at >= 1.0
     run_async(scenario())
@@ -178,4 +179,55 @@ def test_reminders_with_fixed_clock_are_sent_once(tmp_path):
                 assert await bot.send_reminders(today) == 0
                 assert await bot.send_reminders(today + timedelta(days=4)) == 1   # 3 days left now
                 assert "còn 3 ngày" in api.texts("c9")[-1]
+    run_async(scenario())
+
+
+def test_thumbs_after_an_answer_are_recorded(tmp_path):
+    async def scenario():
+        async with polling(FakeAssistant(), tmp_path) as api:
+            api.push(api.text_update("f1", "👍"))                 # nothing to rate yet
+            await api.wait_for(lambda: api.texts("f1"))
+            assert "Chưa có câu trả lời" in api.texts("f1")[-1]
+            api.push(api.text_update("f1", "Ai chủ trì số hóa? Gọi 0912.345.678"))
+            await api.wait_for(lambda: len(api.texts("f1")) == 2)
+            assert api.texts("f1")[-1].endswith(MSG_VOTE_HINT)
+            api.push(api.text_update("f1", "👎🏻"))
+            await api.wait_for(lambda: len(api.texts("f1")) == 3)
+            assert "Cảm ơn" in api.texts("f1")[-1]
+            api.push(api.text_update("f2", "Câu khác"))
+            await api.wait_for(lambda: api.texts("f2"))
+            api.push(api.text_update("f2", "/-strong"))          # Zalo's code for 👍
+            await api.wait_for(lambda: len(api.texts("f2")) == 2)
+        log = QuestionLog(tmp_path / LOG_NAME)
+        rows = {r["question"]: r for r in log.rows()}
+        assert rows["Ai chủ trì số hóa? Gọi [số]"]["feedback"] == -1
+        assert rows["Câu khác"]["feedback"] == 1
+        assert all(r["chat"] not in ("f1", "f2") for r in rows.values())
+        assert log.report()[0].question == "Ai chủ trì số hóa? Gọi [số]"
+        log.close()
+    run_async(scenario())
+
+
+def test_xuat_as_text_and_xoa_du_lieu(tmp_path):
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(FakeAssistant(), cfg) as bot:
+                await bot.handle_update(api.text_update("x1", "/xuat Trung tâm PVHCC"))
+                summary = api.texts("x1")[-1]
+                assert summary.startswith("Trung tâm Phục vụ hành chính công — 2 nhiệm vụ:")
+                assert "[I.1] Số hóa dữ liệu: Số hóa hồ sơ văn hóa, thể thao" in summary
+                assert "Nhiệm vụ, phối hợp — hạn: Quý II/2026" in summary
+                assert "Nguồn: Kế hoạch xã Nha Bích, dòng 240–241" in summary
+                assert "chưa cho phép gửi tệp" in summary
+                await bot.handle_update(api.text_update("x1", "/xuat Phòng Tư pháp"))
+                assert "Không tìm thấy đơn vị «Phòng Tư pháp»" in api.texts("x1")[-1]
+
+                await bot.handle_update(api.text_update("x1", "Câu một"))
+                await bot.handle_update(api.text_update("x2", "Câu hai"))
+                await bot.handle_update(api.text_update("x1", "/xoa_du_lieu"))
+                assert api.texts("x1")[-1].startswith("Đã xoá 1 câu hỏi")
+                assert [r["question"] for r in bot.questions.rows()] == ["Câu hai"]
+                await bot.handle_update(api.text_update("x1", "👍"))
+                assert "Chưa có câu trả lời" in api.texts("x1")[-1]
     run_async(scenario())
