@@ -95,6 +95,8 @@ class Composer:
             src = self.source(r)
             sources.append(src)
             text += f"\nGần nhất: {self.plans[r.plan].parsed.plan.name} — {short(self._record_line(r), 260)} ({src.citation()})."
+        else:
+            text += f" Tôi trả lời về nhiệm vụ, đơn vị chủ trì, thời hạn, chỉ tiêu trong: {self.plan_names()}."
         return Answer(q.raw, "none", text, tuple(sources))
 
     def unknown_unit(self, q: Query, unit: str) -> Answer:
@@ -336,9 +338,18 @@ class Composer:
         """rows: (plan slug, what is counted, the records, declared number or None, declared source)."""
         parts, sources = [], []
         for slug, label, recs, declared, declared_src in rows:
-            plan = self.plans[slug].parsed.plan
+            p = self.plans[slug].parsed
+            plan = p.plan
             noun = "chỉ tiêu" if recs and recs[0].kind == "target" else "nhiệm vụ"
-            s = f"{plan.name}: có {len(recs)} {noun} {label}".rstrip() + "."
+            n = len(recs)
+            if noun == "nhiệm vụ":   # sub-rows of one task ("III.2.1", "III.2.2") are one task
+                n = len({(r.obj.group, r.obj.task) for r in recs})
+            rows_note = f" ({len(recs)} dòng/tiểu nhiệm vụ)" if n != len(recs) else ""
+            s = f"{plan.name}: có {n} {noun}{rows_note} {label}".rstrip() + "."
+            if not label:
+                other = (f"{len(p.tasks)} nhiệm vụ trong bảng/phụ lục" if noun == "chỉ tiêu" else
+                         f"{len(p.targets)} chỉ tiêu")
+                s += f" Ngoài ra kế hoạch có {other}."
             if recs:
                 first, last = recs[0], recs[-1]
                 src = self.source(first, (first.first_line, last.last_line))
@@ -350,7 +361,7 @@ class Composer:
                 s += f".\nNguồn: {src.citation()}"
             if declared and declared_src is not None:
                 sources.append(declared_src)
-                if int(declared) != len(recs):
+                if int(declared) != n:
                     s += (f"\nLưu ý: kế hoạch ghi “{declared}” ({declared_src.citation()}) nhưng bảng liệt kê "
                           f"{len(recs)} {noun}.")
             parts.append(s)

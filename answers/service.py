@@ -40,7 +40,9 @@ def route(ctx: Ctx) -> Answer:
         steps.append(due.handle)
     if q.wants("overview") or (not q.topic and not ctx.units and not q.wants("list")):
         steps.append(metadata.overview)
-    if (q.wants("list") or q.role == "coop" and ctx.units) and not unit_duties:
+    if q.unknown_unit and not ctx.units and q.wants("duties", "list", "owner"):
+        return c.unknown_unit(q, q.unknown_unit)
+    if q.wants("list") and not unit_duties:
         steps.append(lists.handle)
     if unit_duties:
         steps.append(duties.handle)
@@ -53,8 +55,6 @@ def route(ctx: Ctx) -> Answer:
         ans = step(ctx)
         if ans is not None:
             return ans
-    if q.unknown_unit and not ctx.units and q.wants("duties", "list", "owner"):
-        return c.unknown_unit(q, q.unknown_unit)
     return Answer(q.raw, "none", c.not_found())
 
 

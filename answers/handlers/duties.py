@@ -28,7 +28,7 @@ def mentions(ctx: Ctx, units: list[UnitRef]) -> tuple[list[UnitRef], list[Record
     names = {n for n in names if len(n.split()) >= 2}
     own = {(u.plan, u.name) for u in units}
     out, extra = [], []
-    scope = set(ctx.scope)
+    scope = set(ctx.q.plans or snap.plans)     # other plans may name the unit without assigning it duties
     for r in snap.all_records:
         if r.plan not in scope or r.kind not in ("passage", "duty"):
             continue

@@ -11,7 +11,7 @@ from answers.records import Record
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
 _GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong cong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai".split())
+                     "vong hien tai i ii iii iv v vi vii viii ix x".split())
 
 
 def group_number(group: str) -> str | None:

@@ -70,8 +70,8 @@ def unit_tasks(ctx: Ctx):
     """The tasks/targets a named unit leads or cooperates on (by the question's role)."""
     q, snap = ctx.q, ctx.snap
     units = ctx.units
-    if not units or not (q.wants("list") or q.role == "coop" and q.wants("coop")):
-        return None
+    if not units or not q.wants("list") or "unit" in q.expects:
+        return None     # "Đơn vị nào phối hợp …" asks for units, not for a unit's tasks
     role = q.role or "lead"
     kinds = ("target",) if q.about == "target" else ("task",) if role != "lead" or q.about == "task" else ("task", "target")
     out = []
