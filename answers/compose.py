@@ -263,7 +263,7 @@ class Composer:
                 elif r.kind == "duty":
                     lines.append(f"- {r.obj.unit}: {short(r.obj.text, 240)}{extra} (dòng {src.lines[0]})")
                 else:
-                    lines.append(f"- {short(r.obj.text, 260)}{extra} (dòng {src.lines[0]})")
+                    lines.append(f"- {short(r.obj.text, 420)}{extra} (dòng {src.lines[0]})")
             if len(recs) > MAX_LIST_ITEMS:
                 rest = recs[MAX_LIST_ITEMS:]
                 lines.append(f"… và {len(rest)} mục khác (dòng {rest[0].first_line}–{rest[-1].last_line}; "

@@ -26,7 +26,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua biet xin hoi giup vui long
+tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
