@@ -14,7 +14,7 @@ from answers.query import Query
 from answers.records import Found, PlanData, Record
 from answers.types import Answer, Source
 
-MAX_LIST_ITEMS = 15
+MAX_LIST_ITEMS = 30
 EXAMPLES = (
     "Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?",
     "Hạn số hóa hồ sơ thủ tục hành chính là khi nào?",
@@ -188,6 +188,8 @@ class Composer:
             if kind == "deadline":
                 return f"{o.unit}: {self.best_sentence(o.text, q, prefer=r'trước ngày|hằng tháng|định kỳ|hoàn thành')}"
             return f"{o.unit}: {short(o.text, 400)}"
+        if q.wants("list"):    # "… như sau: A; B; C" answers a list question whole
+            return short(o.text, 700)
         return self.best_sentence(o.text, q)
 
     def best_sentence(self, text: str, q: Query, prefer: str | None = None) -> str:
@@ -213,19 +215,23 @@ class Composer:
         return o.text
 
     # ------------------------------------------------------------------ whole lists
-    def whole_list(self, q: Query, lead: Record, items: list[Record]) -> Answer:
-        """A lead-in ending in ':' and all its items, citing the whole span."""
-        plan = self.plans[lead.plan].parsed.plan
-        lines = [f"{plan.name}: {short(lead.obj.text, 400)}"]
+    def whole_list(self, q: Query, lead: Record | None, items: list[Record]) -> Answer:
+        """A lead-in ending in ':' (or a section titled '…:') and all its items, citing the whole span."""
+        first = lead or items[0]
+        plan = self.plans[first.plan].parsed.plan
+        head = short(lead.obj.text, 400) if lead else f"{short(first.section.split(' > ')[-1], 200)}"
+        lines = [f"{plan.name}: {head}"]
+        width = 300 if len(items) <= 15 else 160
         for it in items[:MAX_LIST_ITEMS]:
-            lines.append(f"- {short(it.obj.text, 300)} (dòng {it.first_line})")
+            lines.append(f"- {short(it.obj.text, width)} (dòng {it.first_line})")
         if len(items) > MAX_LIST_ITEMS:
             lines.append(f"… và {len(items) - MAX_LIST_ITEMS} mục khác (dòng {items[MAX_LIST_ITEMS].first_line}–"
                          f"{items[-1].last_line}).")
-        last = items[-1].last_line if items else lead.last_line
-        src = self.source(lead, (lead.first_line, last))
+        last = items[-1].last_line if items else first.last_line
+        src = self.source(first, (first.first_line, last))
         lines.append(f"Nguồn: {src.citation()}")
-        return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]))
+        return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]
+                                                                   if i is not first))
 
     def listing(self, q: Query, items: list[Record], label: str, notes: dict | None = None,
                 head: str = "") -> Answer | None:
@@ -245,6 +251,7 @@ class Composer:
                                              f"{n_items} nội dung" if n_items else "") if x)
             lines = [f"{plan.name}: {what} {label}:".replace("  ", " ")]
             group = None
+            width = 1.0 if len(recs) <= 15 else 0.6     # a long list stays whole, with shorter items
             for r in recs[:MAX_LIST_ITEMS]:
                 g = getattr(r.obj, "group", "")
                 if g and g != group:
@@ -255,15 +262,19 @@ class Composer:
                 extra = (notes or {}).get(id(r), "")
                 extra = f" — {extra}" if extra else ""
                 if r.kind == "task":
-                    lines.append(f"- {r.obj.code} {short(r.obj.subtask or r.obj.task, 230)} — chủ trì: "
-                                 f"{join_units(r.obj.lead)}; hạn: {r.obj.deadline.text or 'không ghi'}{extra} "
+                    o = r.obj
+                    parent = (f" (thuộc “{short(o.task, int(90 * width))}”)" if o.subtask and o.task and
+                              not o.subtask.startswith(short(o.task, 40)[:30]) else "")
+                    lines.append(f"- {o.code} {short(o.subtask or o.task, int(230 * width))}{parent} — chủ trì: "
+                                 f"{join_units(o.lead)}; hạn: {o.deadline.text or 'không ghi'}{extra} "
                                  f"(dòng {src.lines[0]})")
                 elif r.kind == "target":
-                    lines.append(f"- {short(r.obj.text, 200)}: {r.obj.value_text}{extra} (dòng {src.lines[0]})")
+                    lines.append(f"- {short(r.obj.text, int(200 * width))}: {r.obj.value_text}{extra} "
+                                 f"(dòng {src.lines[0]})")
                 elif r.kind == "duty":
-                    lines.append(f"- {r.obj.unit}: {short(r.obj.text, 240)}{extra} (dòng {src.lines[0]})")
+                    lines.append(f"- {r.obj.unit}: {short(r.obj.text, int(240 * width))}{extra} (dòng {src.lines[0]})")
                 else:
-                    lines.append(f"- {short(r.obj.text, 420)}{extra} (dòng {src.lines[0]})")
+                    lines.append(f"- {short(r.obj.text, int(420 * width))}{extra} (dòng {src.lines[0]})")
             if len(recs) > MAX_LIST_ITEMS:
                 rest = recs[MAX_LIST_ITEMS:]
                 lines.append(f"… và {len(rest)} mục khác (dòng {rest[0].first_line}–{rest[-1].last_line}; "

@@ -21,7 +21,7 @@ CUES_FILE = Path(__file__).parent / "data" / "cues.tsv"
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
 
 # Syllables that carry the question's form, not its topic; dropped from the topic terms.
-_CUE_SYLLABLES = frozenset("""
+CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
@@ -263,7 +263,7 @@ class QueryReader:
             for t in terms(chunk):
                 parts = t.split("_")
                 # years are matched by the year bonus, not as words every 2026 record shares
-                if all(p in _CUE_SYLLABLES or re.fullmatch(r"20\d\d", p) for p in parts):
+                if all(p in CUE_SYLLABLES or re.fullmatch(r"20\d\d", p) for p in parts):
                     continue
                 out.append(t)
         return out

@@ -27,10 +27,14 @@ class TimeWindow:
         """Does it narrow a list (a range or a status), or only ask about one item's status?"""
         return self.status in ("overdue", "pending") or self.start is not None or self.end is not None
 
-    def holds(self, due_end: date, today: date) -> bool:
+    def holds(self, due_end: date, today: date, due_start: date | None = None) -> bool:
+        """A deadline allowing [due_start, due_end] is in the window when all of it is ("Năm 2026" is not
+        "trong quý IV"; "Quý IV/2026" and "Trước tháng 2/2026" are)."""
         if self.status == "overdue" and not due_end < today:
             return False
         if self.status == "pending" and due_end < today:
+            return False
+        if self.start and (due_start or due_end) < self.start and self.status != "pending":
             return False
         if self.start and due_end < self.start:
             return False

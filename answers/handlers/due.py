@@ -30,6 +30,11 @@ def due_date(r: Record) -> date | None:
     return date.fromisoformat(d.end)
 
 
+def due_start(r: Record) -> date | None:
+    d = getattr(r.obj, "deadline", None)
+    return date.fromisoformat(d.start) if d is not None and d.start else None
+
+
 def next_written_date(text: str, today: date) -> date | None:
     """The next of the days a recurring duty names: 'trước ngày 25 hằng tháng', 'trước ngày 25/5 và 10/11'."""
     m = _MONTHLY.search(text)
@@ -116,7 +121,8 @@ def handle(ctx: Ctx):
     if not items:
         return None
     label = window.label if window else "kèm tình trạng hạn"
-    picked = [r for r in items if window is None or ((end := due_date(r)) is not None and window.holds(end, q.today))]
+    picked = [r for r in items if window is None or ((end := due_date(r)) is not None
+                                                     and window.holds(end, q.today, due_start(r)))]
     notes = {id(r): status(r, q.today) for r in items}
     when = f" (tính đến ngày {vn_date(q.today)})"
     if picked:

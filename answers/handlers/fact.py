@@ -44,6 +44,11 @@ def handle(ctx: Ctx):
         return ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]])
     chosen = rank.per_plan(ok, q.plans)
     top = chosen[0].record
+    if q.wants("list") and top.kind == "task":
+        # "những hệ thống nào …": all sub-rows of the task the question names
+        rows = [r for r in snap.of_kind("task", {top.plan}) if r.obj.task == top.obj.task and r.obj.group == top.obj.group]
+        if len(rows) > 1:
+            return ctx.compose.listing(q, rows, f"thuộc nhiệm vụ “{top.obj.task.split('. ', 1)[-1][:120]}”")
     if len(chosen) == 1 and top.kind == "passage":
         around = list_around(ctx, top)
         if around and (top is around[0] or q.wants("list")):

@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import re
 
+from corpus.text import words
 from index.text import terms
 
 from answers.handlers import Ctx
+from answers.query import CUE_SYLLABLES
 from answers.records import Record
 
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
 _GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong cong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai i ii iii iv v vi vii viii ix x".split())
+                     "vong hien tai toan bo day du het i ii iii iv v vi vii viii ix x".split())
 
 
 def group_number(group: str) -> str | None:
@@ -24,7 +26,12 @@ def group_name(group: str) -> str:
 
 
 def specific_topic(ctx: Ctx) -> list[str]:
-    return [t for t in ctx.q.topic if not all(p in _GENERIC or p.isdigit() for p in t.split("_"))]
+    """Topic terms that name a subject: no structure words ("phụ lục", "tổng cộng"), no question words inside,
+    not the words of a unit the question names."""
+    unit_words = {w for u in ctx.q.units for w in words(u.name)}
+    return [t for t in ctx.q.topic
+            if not any(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
+            and not set(t.split("_")) <= unit_words]
 
 
 def pick(ctx: Ctx, recs: list[Record]) -> tuple[str | None, list[Record]]:

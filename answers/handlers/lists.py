@@ -25,7 +25,7 @@ def marker_kind(text: str) -> str | None:
     return "1."
 
 
-def list_around(ctx: Ctx, r: Record) -> tuple[Record, list[Record]] | None:
+def list_around(ctx: Ctx, r: Record) -> tuple[Record | None, list[Record]] | None:
     """(lead-in, items) when r is a lead-in ending in ':' or one of the items that follow one."""
     if r.kind != "passage":
         return None
@@ -46,6 +46,9 @@ def list_around(ctx: Ctx, r: Record) -> tuple[Record, list[Record]] | None:
         if j >= 0 and section[j].obj.text.rstrip().endswith(":"):
             lead_i = j
     if lead_i is None:
+        # a section titled like a lead-in ("Nơi nhận:", "7. Các nhà trường:") is itself the list
+        if r.section.split(" > ")[-1].rstrip().endswith(":") and 2 <= len(section) <= 40:
+            return None, section
         return None
     lead = section[lead_i]
     items: list[Record] = []
@@ -113,8 +116,18 @@ def by_deadline_kind(ctx: Ctx):
     if ctx.units:
         items = [r for r in items if any(ctx.snap.holds_unit(r, u) for u in ctx.units)]
     name = dict((k, n) for n, k in _DEADLINE_KINDS)[kind]
-    label = f"có thời hạn “{name}”"
-    return ctx.compose.listing(q, items, label) if items else ctx.compose.listing_empty(q, label)
+    return ctx.compose.listing(q, items, f"có thời hạn “{name}”") if items else None
+
+
+def lead_in_list(ctx: Ctx):
+    """A lead-in ending in ':' whose words match the question, with all its items."""
+    q, snap = ctx.q, ctx.snap
+    for _, top in rank.best(snap, q, ctx.scope, ["passage"])[:3]:
+        around = list_around(ctx, top)
+        if around and around[0] is not None and snap.coverage(groups.specific_topic(ctx) or q.topic,
+                                                               around[0].terms) >= 0.5:
+            return ctx.compose.whole_list(q, *around)
+    return None
 
 
 def prose_list(ctx: Ctx):
@@ -125,7 +138,8 @@ def prose_list(ctx: Ctx):
         return None
     for _, top in ranked[:3]:
         around = list_around(ctx, top)
-        if around and snap.coverage(q.topic, frozenset().union(around[0].terms, *(i.terms for i in around[1]))) >= 0.5:
+        if around and snap.coverage(q.topic, frozenset().union(*(i.terms for i in ([around[0]] if around[0] else [])
+                                                                 + around[1]))) >= 0.5:
             return ctx.compose.whole_list(q, *around)
     candidates = []
     for _, top in ranked[:10]:
@@ -169,7 +183,8 @@ def group_items(ctx: Ctx):
 
 
 def handle(ctx: Ctx):
-    for step in (unit_tasks, by_deadline_kind, group_items, targets_about, prose_list):
+    first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
+    for step in (*first, by_deadline_kind, lead_in_list, targets_about, prose_list):
         ans = step(ctx)
         if ans is not None:
             return ans

@@ -8,6 +8,7 @@ from corpus.text import fold
 
 from answers.compose import short
 from answers.handlers import Ctx
+from answers.handlers import groups as groups_mod
 from answers.records import PlanData
 from answers.types import Source
 
@@ -50,6 +51,32 @@ def _parts(pd: PlanData) -> list[tuple[str, int]]:
     return out
 
 
+def _preamble(ctx: Ctx, slug: str):
+    """Passages before the first numbered part (where "Căn cứ …" stand)."""
+    parts = _parts(ctx.snap.plans[slug])
+    first = parts[0][1] if parts else 10 ** 9
+    return [r for r in ctx.snap.of_kind("passage", {slug}) if r.first_line < first]
+
+
+def _subsections(pd: PlanData, topic: list[str], snap) -> tuple[str, list[tuple[str, int]]] | None:
+    """The part whose heading the question names ("nhiệm vụ trọng tâm") and its numbered sub-parts."""
+    from index.text import terms
+    best, best_cov = None, 0.0
+    for top, _ in _parts(pd):
+        cov = snap.coverage(topic, frozenset(terms(top)))
+        if cov > best_cov:
+            best, best_cov = top, cov
+    if best is None or best_cov < 0.5:
+        return None
+    subs, seen = [], set()
+    for s in pd.parsed.sections:
+        path = s.path.split(" > ")
+        if path[0].strip() == best and len(path) > 1 and path[1] not in seen:
+            seen.add(path[1])
+            subs.append((path[1], s.first_line))
+    return (best, subs) if subs else None
+
+
 def _groups(pd: PlanData, kind: str) -> list[tuple[str, int, int]]:
     recs = pd.parsed.tasks if kind == "task" else pd.parsed.targets
     out: dict[str, list] = {}
@@ -87,11 +114,17 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
             if at:
                 sources.append(_src(ctx, slug, "Phần ký ban hành", max(1, at - 4), at, f"{title} {plan.signer}"))
     if "basis" in fields:
-        bases = [r for r in ctx.snap.of_kind("passage", {slug}) if fold(r.obj.text).startswith("can cu")]
+        bases = []
+        for r in _preamble(ctx, slug):
+            f = fold(r.obj.text)
+            if f.startswith("can cu") or re.match(r"^(thuc hien|trien khai) .{0,40}\bso\b", f):
+                # one paragraph may hold several "Căn cứ …;" clauses
+                bases += [(part, r) for part in re.split(r"(?<=;)\s*(?=Căn cứ)", r.obj.text) if part.strip()]
         lines.append(f"- Căn cứ ({len(bases)} văn bản):")
-        for r in bases:
-            lines.append(f"  • {short(r.obj.text[7:].strip(), 260)} (dòng {r.first_line})")
-            sources.append(ctx.compose.source(r))
+        for part, r in bases:
+            text = re.sub(r"^Căn cứ\s*", "", part.strip())
+            lines.append(f"  • {short(text, 260)} (dòng {r.first_line})")
+        sources += [ctx.compose.source(r) for r in {id(r): r for _, r in bases}.values()]
     if "period" in fields:
         lines.append(f"- Phạm vi, thời gian: {short(plan.title, 300)}.")
         t = _find_line(pd, r"^(trien khai|thuc hien)", 40)
@@ -101,7 +134,13 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
         parts = _parts(pd)
         lines.append(f"- Bố cục gồm {len(parts)} phần lớn: " + "; ".join(p for p, _ in parts) + ".")
         sources += [_src(ctx, slug, p, ln) for p, ln in parts[:1]]
-    if "groups" in fields:
+    topic = groups_mod.specific_topic(ctx)
+    sub = _subsections(pd, topic, ctx.snap) if "groups" in fields and topic else None
+    if sub:
+        part, subs = sub
+        lines.append(f"- Mục “{part}” gồm {len(subs)} nhóm: " + "; ".join(n for n, _ in subs) + ".")
+        sources.append(_src(ctx, slug, part, subs[0][1], subs[-1][1], part))
+    elif "groups" in fields:
         kind = "target" if ctx.q.about == "target" or not pd.parsed.tasks else "task"
         groups = _groups(pd, kind)
         noun = "chỉ tiêu" if kind == "target" else "nhiệm vụ"
@@ -138,7 +177,8 @@ def person(ctx: Ctx):
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
 
 
-_GENERIC_TOPIC = frozenset("ke_hoach nam trong tam cu_the noi_dung chinh tong_quan tom_tat phai_lam".split())
+_GENERIC_TOPIC = frozenset("ke hoach nam trong tam cu the noi dung chinh tong quan tom tat phai lam nhung gi co gom "
+                           "bao phan muc".split())
 
 
 def overview(ctx: Ctx):
