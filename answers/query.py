@@ -24,7 +24,7 @@ SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
 CUE_SYLLABLES = frozenset("""
 ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh dau lo viec phai lam co duoc
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
-may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a ha nhi
+may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
 tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long
 """.split())
@@ -279,6 +279,8 @@ class QueryReader:
                 for j in range(i + 1, min(len(tokens), i + 8) + 1):
                     phrases.append(" ".join(tokens[i:j]).strip(" .,;:?"))
         folded_q = " " + " ".join(words(text)) + " "
+        accented = fold(text) != text.lower()
+        toned = set(_syllables(text, True))
         found = []
         for slug in scope:
             for group in self.lx.units.get(slug, ()):
@@ -293,7 +295,9 @@ class QueryReader:
                         continue
                     distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS]
                     # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
-                    if aw and aw[0] in _UNIT_KIND_WORDS and aw[0] not in qwords:
+                    # (with its tone when the question has tones: "số" is not "sở")
+                    if aw and aw[0] in _UNIT_KIND_WORDS and (aw[0] not in qwords or accented and
+                                                             _syllables(alias, True)[0] not in toned):
                         continue
                     if len(distinct) >= 2:
                         hit = sum(1 for w in distinct if w in qwords)

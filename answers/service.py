@@ -42,7 +42,7 @@ def route(ctx: Ctx) -> Answer:
         steps.append(metadata.overview)
     if q.unknown_unit and not ctx.units and q.wants("duties", "list", "owner"):
         return c.unknown_unit(q, q.unknown_unit)
-    if q.wants("list") and not unit_duties:
+    if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count")):
         steps.append(lists.handle)
     if unit_duties:
         steps.append(duties.handle)

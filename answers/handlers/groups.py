@@ -11,9 +11,12 @@ from answers.query import CUE_SYLLABLES
 from answers.records import Record
 
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
-_GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong cong "
+_GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai toan bo day du het i ii iii iv v vi vii viii ix x".split())
+                     "vong hien tai toan bo day du het noi dung neu de nhu sau day y i ii iii iv v vi vii viii ix x".split())
+
+
+_GENERIC_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the"})
 
 
 def group_number(group: str) -> str | None:
@@ -29,7 +32,9 @@ def specific_topic(ctx: Ctx) -> list[str]:
     """Topic terms that name a subject: no structure words ("phụ lục", "tổng cộng"), no question words inside,
     not the words of a unit the question names."""
     unit_words = {w for u in ctx.q.units for w in words(u.name)}
-    return [t for t in ctx.q.topic
+    # words of a structure phrase ("tổng cộng", "toàn bộ") are not a subject either
+    phrase_words = {p for t in ctx.q.topic if t in _GENERIC_PHRASES for p in t.split("_")}
+    return [t for t in ctx.q.topic if t not in phrase_words
             if not any(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
             and not set(t.split("_")) <= unit_words]
 
@@ -43,7 +48,7 @@ def pick(ctx: Ctx, recs: list[Record]) -> tuple[str | None, list[Record]]:
         g = next((g for g in groups if group_number(g) == ctx.q.group_ref), None)
         if g is not None:
             return g, groups[g]
-    topic = specific_topic(ctx)
+    topic = [t for t in specific_topic(ctx) if t in ctx.snap.idf]   # words no plan has cannot name a group
     if not topic:
         return None, recs
     scored = sorted(((ctx.snap.coverage(topic, frozenset(terms(re.sub(r"^[\dIVX.\s\-)]+", "", g)))), g)

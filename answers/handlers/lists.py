@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from answers import rank
+from index.text import terms
+
 from answers.handlers import Ctx, groups
 from answers.records import Record
 
@@ -119,41 +120,53 @@ def by_deadline_kind(ctx: Ctx):
     return ctx.compose.listing(q, items, f"có thời hạn “{name}”") if items else None
 
 
+def _heading_terms(r: Record) -> frozenset[str]:
+    return frozenset(terms(r.section.split(" > ")[-1]))
+
+
 def lead_in_list(ctx: Ctx):
-    """A lead-in ending in ':' whose words match the question, with all its items."""
+    """A lead-in ending in ':' whose words (with its heading's) match the question, with all its items."""
     q, snap = ctx.q, ctx.snap
-    for _, top in rank.best(snap, q, ctx.scope, ["passage"])[:3]:
-        around = list_around(ctx, top)
-        if around and around[0] is not None and snap.coverage(groups.specific_topic(ctx) or q.topic,
-                                                               around[0].terms) >= 0.5:
-            return ctx.compose.whole_list(q, *around)
-    return None
+    topic = [t for t in groups.specific_topic(ctx) if t in snap.idf] or q.topic
+    best, best_score = None, 0.0
+    for r in snap.of_kind("passage", set(ctx.scope)):
+        if not r.obj.text.rstrip().endswith(":"):
+            continue
+        score = snap.coverage(topic, r.terms | _heading_terms(r))
+        if q.year and str(q.year) in r.section:
+            score += 0.05
+        if score > best_score:
+            best, best_score = r, score
+    if best is None or best_score < 0.6:
+        return None
+    around = list_around(ctx, best)
+    return ctx.compose.whole_list(q, *around) if around else None
 
 
 def prose_list(ctx: Ctx):
-    """The items of the section (or lead-in list) that best matches a list question."""
+    """The items of the section whose heading and text best match a list question (a short section only:
+    a long one is answered by its best passage)."""
     q, snap = ctx.q, ctx.snap
-    ranked = rank.best(snap, q, ctx.scope, ["passage"])
-    if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
-        return None
-    for _, top in ranked[:3]:
-        around = list_around(ctx, top)
-        if around and snap.coverage(q.topic, frozenset().union(*(i.terms for i in ([around[0]] if around[0] else [])
-                                                                 + around[1]))) >= 0.5:
-            return ctx.compose.whole_list(q, *around)
+    topic = [t for t in groups.specific_topic(ctx) if t in snap.idf] or q.topic
+    sections: dict[tuple[str, str], list[Record]] = {}
+    for r in snap.of_kind("passage", set(ctx.scope)):
+        sections.setdefault((r.plan, r.section), []).append(r)
     candidates = []
-    for _, top in ranked[:10]:
-        key = (top.plan, top.section)
-        if any(k == key for k, _ in candidates):
+    for (plan, section), items in sections.items():
+        if not 1 < len(items) <= 15:
             continue
-        items = [r for r in snap.of_kind("passage", {top.plan}) if r.section == top.section]
-        if 1 < len(items) <= 30:
-            union = frozenset().union(*(r.terms for r in items))
-            candidates.append((key, (snap.coverage(q.topic, union), items)))
+        heading = frozenset(terms(" ".join(section.split(" > ")[-2:])))
+        union = heading.union(*(r.terms for r in items))
+        candidates.append((snap.coverage(topic, union) + 0.2 * snap.coverage(topic, heading), items))
     if not candidates:
         return None
-    (plan, section), (_, items) = max(candidates, key=lambda c: c[1][0])
-    return ctx.compose.listing(q, items, f"trong mục “{section.split(' > ')[-1]}”")
+    score, items = max(candidates, key=lambda c: c[0])
+    if score < 0.7:
+        return None
+    around = list_around(ctx, items[0])
+    if around and around[0] is None:
+        return ctx.compose.whole_list(q, None, items)
+    return ctx.compose.listing(q, items, f"trong mục “{items[0].section.split(' > ')[-1]}”")
 
 
 def targets_about(ctx: Ctx):
