@@ -106,9 +106,15 @@ def cmd_ask(args) -> int:
         return 2
     today = _today(args)
     assistant = _assistant(args)
+    context = None    # with --conversation the lines are one chat: each question may follow up the last
     for q in questions:
         t0 = time.perf_counter()
-        ans = assistant.ask(q, today=today)
+        if args.conversation and q.strip() in ("/moi", "/new"):
+            context = None
+            continue
+        ans = assistant.ask(q, today=today, context=context)
+        if args.conversation:
+            context = ans.context
         ms = (time.perf_counter() - t0) * 1000
         if args.json:
             print(json.dumps(ans.to_json(ms), ensure_ascii=False), flush=True)
@@ -287,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     common(p)
     today(p)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--conversation", action="store_true",
+                   help="các dòng của --file là một cuộc trò chuyện: câu sau có thể hỏi tiếp câu trước")
     p.add_argument("--file")
     p.add_argument("question", nargs="*")
     p.set_defaults(fn=cmd_ask)

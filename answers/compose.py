@@ -108,6 +108,10 @@ class Composer:
         return Answer(q.raw, "none", f"Không có trong kế hoạch: chưa có kế hoạch của {q.unknown_place} trong hệ "
                                      f"thống. Các kế hoạch đã nạp: {self.plan_names()}.")
 
+    @staticmethod
+    def assumption(label: str) -> str:
+        return f"Hiểu theo câu trước: {label}"
+
     # ------------------------------------------------------------------ single facts
     @staticmethod
     def fact_kind(q: Query, r: Record) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +35,7 @@ _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn
                           r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
+_PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
@@ -119,6 +120,9 @@ class Query:
     greeting: bool = False
     offtopic: bool = False
     empty: bool = False
+    focus: tuple[tuple[str, int], ...] = ()   # records a follow-up is about: (plan slug, first line)
+    assumed: str = ""                         # what was taken from the conversation, said in the answer
+    base: str = ""                            # the question that stands on its own (this one, or the earlier one)
 
     def wants(self, *names: str) -> bool:
         return any(n in self.asks for n in names)
@@ -137,6 +141,14 @@ def clean_question(raw: str) -> str:
     return text
 
 
+_FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\b(viec|nhiem vu|chi tieu|phong|don vi|"
+                        r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
+_RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
+                             r"|\bno\b")
+_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai".split())
+_UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
+
+
 class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
@@ -144,7 +156,49 @@ class QueryReader:
     def _has(self, label: str, f: str) -> bool:
         return any(p.search(f) for p in self.lx.cues.get(label, ()))
 
-    def read(self, raw: str, today: date) -> Query:
+    def read(self, raw: str, today: date, context=None, now: float | None = None) -> Query:
+        """Read a question; with a chat context (answers.types.ChatContext), an elliptical follow-up
+        ("Hạn khi nào?", "Còn Phước An thì sao?", "Phòng đó còn làm gì?") is read against it."""
+        import time
+        q = self._read(raw, today)
+        if context is None or context.expired(now if now is not None else time.time()) or q.empty or q.greeting:
+            return q
+        f = fold(q.text)
+        own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1]
+        marked = bool(_FOLLOW_UP.search(f))
+        if q.plans or q.unknown_place:
+            if len(own) >= 2 and not re.search(r"thi sao|the nao", f):
+                return q                                    # names its own plan and topic: a fresh question
+            # "Còn Phước An thì sao?": the earlier question, asked of another plan
+            base = self._read(context.question, today)
+            plans = q.plans or base.plans
+            return replace(base, raw=raw, plans=plans, unknown_place=None if q.plans else q.unknown_place,
+                           units=tuple(self._units(base.search, list(plans))), focus=(), base=base.base,
+                           assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
+        if q.units and len(own) >= 3 and not marked:
+            return q                                        # names its own unit and topic
+        plans = tuple(context.plans)
+        units = q.units
+        if not units and (_UNIT_PRONOUN.search(f) or len(own) < 2):
+            units = tuple(UnitRef(*u) for u in context.units if u[0] in plans or not plans)
+        base = self._read(context.question, today)
+        common = dict(plans=plans, units=units, asks=frozenset(q.asks or base.asks), about=q.about or base.about,
+                      expects=q.expects or base.expects, year=q.year or base.year)
+        if _RECORD_PRONOUN.search(f) or len(own) < 2:
+            # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
+            return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",
+                           focus=tuple(context.focus), base=context.question,
+                           assumed=context.label or self._plans_label(plans))
+        # "Thế còn chỉ tiêu chữ ký số?": a topic of its own, in the plans of the conversation
+        return replace(q, **common, assumed=self._plans_label(plans))
+
+    def _place_name(self, slug: str) -> str:
+        return next((p.locality for p in self.lx.places if p.slug == slug), slug)
+
+    def _plans_label(self, plans) -> str:
+        return ", ".join(self._place_name(s) for s in plans)
+
+    def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
         f = fold(text)
         empty = not re.search(r"\w", text)
@@ -198,7 +252,7 @@ class QueryReader:
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
-                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty)
+                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text)
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:

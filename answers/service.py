@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from answers.compose import ERROR_TEXT, Composer
 from answers.export import ExportResult, export_rows
 from answers.handlers import Ctx, count, due, duties, fact, lists, metadata
 from answers.library import PlanLibrary
-from answers.types import Answer, DueTask, IndexInfo, IngestReport, PlanInfo, Source
+from answers.types import Answer, ChatContext, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +67,37 @@ class AssistantService:
         self.library = PlanLibrary(plans_dir, data_dir, embedder, vector_cache)
 
     # ------------------------------------------------------------------ protocol
-    def ask(self, question: str, default_plan: str | None = None, today: date | None = None) -> Answer:
+    def ask(self, question: str, default_plan: str | None = None, today: date | None = None,
+            context: ChatContext | None = None, now: float | None = None) -> Answer:
+        """Answer one question. With the chat's context, a follow-up is read against the last answer; the
+        returned Answer carries the context for the next question (answer.context)."""
         snap = self.library.snapshot
+        now = time.time() if now is None else now
         try:
-            q = snap.reader.read(question, today or date.today())
-            ctx = Ctx(snap, q, rank.scope_of(snap, q, default_plan), Composer(snap.plans))
-            return route(ctx)
+            q = snap.reader.read(question, today or date.today(), context, now)
+            compose = Composer(snap.plans)
+            ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
+            if q.assumed and ans.kind not in ("none", "error"):
+                ans = replace(ans, text=f"({compose.assumption(q.assumed)})\n{ans.text}")
+            return replace(ans, context=self._next_context(snap, q, ans, context, now))
         except Exception:  # never a traceback to an official; the log keeps it
             log.exception("failed to answer %r", question[:200])
-            return Answer(question, "error", ERROR_TEXT)
+            return Answer(question, "error", ERROR_TEXT, context=context)
+
+    @staticmethod
+    def _next_context(snap, q, ans: Answer, old: ChatContext | None, now: float) -> ChatContext | None:
+        if ans.kind in ("none", "error") and q.base != q.text:
+            return old              # a follow-up that found nothing leaves the conversation where it was
+        if q.empty or q.greeting:
+            return old
+        by_file = {pd.parsed.plan.file: slug for slug, pd in snap.plans.items()}
+        cited = [(by_file[s.file], s.lines[0]) for s in ans.sources if s.file in by_file]
+        plans = tuple(dict.fromkeys(p for p, _ in cited)) or tuple(q.plans)
+        first = ans.sources[0] if ans.sources else None
+        label = f"{first.locality}; {first.snippet[:90].rstrip()}…" if first else ", ".join(plans)
+        return ChatContext(question=q.base or q.text, plans=plans,
+                           units=tuple((u.plan, u.name, u.score) for u in q.units if u.plan in plans or not plans),
+                           focus=tuple(cited[:3]), label=label, at=now)
 
     def plans(self) -> list[PlanInfo]:
         return self.library.plans()

@@ -30,6 +30,7 @@ class Answer:
     kind: str
     text: str
     sources: tuple[Source, ...] = field(default=())
+    context: "ChatContext | None" = None    # what a follow-up question in the same chat is read against
 
     def to_json(self, elapsed_ms: float | None = None) -> dict:
         out = {
@@ -84,3 +85,37 @@ class IndexInfo:
     plans: int
     records: int
     dense: bool        # the embedding model is in use (else keyword search only)
+
+
+CONTEXT_IDLE_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class ChatContext:
+    """What a chat's last answer was about, so that "Hạn khi nào?" or "Còn Phước An thì sao?" can be read
+    against it. Plain data: the transports store it (JSON) per chat."""
+    question: str                                  # the last question that stood on its own
+    plans: tuple[str, ...] = ()                    # plan slugs the last answer came from
+    units: tuple[tuple[str, str, float], ...] = () # (plan, unit, score) the last question named
+    focus: tuple[tuple[str, int], ...] = ()        # (plan slug, first line) of the records the answer cited
+    label: str = ""                                # "Kế hoạch xã Nha Bích; nhiệm vụ “Số hóa …”"
+    at: float = 0.0                                # unix time of the answer
+
+    def expired(self, now: float) -> bool:
+        return now - self.at > CONTEXT_IDLE_SECONDS
+
+    def to_json(self) -> str:
+        import json
+        return json.dumps({"question": self.question, "plans": list(self.plans), "units": [list(u) for u in self.units],
+                           "focus": [list(f) for f in self.focus], "label": self.label, "at": self.at},
+                          ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ChatContext | None":
+        import json
+        try:
+            d = json.loads(text)
+            return cls(d["question"], tuple(d.get("plans", ())), tuple(tuple(u) for u in d.get("units", ())),
+                       tuple(tuple(f) for f in d.get("focus", ())), d.get("label", ""), float(d.get("at", 0)))
+        except (ValueError, KeyError, TypeError):
+            return None

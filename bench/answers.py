@@ -79,12 +79,12 @@ def load_cases(path: Path = DEFAULT_SET) -> list[dict]:
 
 
 def all_sets() -> list[Path]:
-    """Every single-question set in tests/eval (conversations are scored by their own runner)."""
-    return sorted(p for p in EVAL_DIR.glob("*.jsonl") if p.name != "conversations.jsonl")
+    """Every set in tests/eval: single questions and conversations (cases with "turns")."""
+    return sorted(EVAL_DIR.glob("*.jsonl"))
 
 
 def load_all(paths: list[Path]) -> list[dict]:
-    return [c for p in paths for c in load_cases(p) if "question" in c]
+    return [c for p in paths for c in load_cases(p)]
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,20 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def _ask(assistant, case: dict):
+    """One case: a question, or a conversation whose turns are asked in order (only the last is scored)."""
     from datetime import date
-    today = date.fromisoformat(case["today"]) if case.get("today") else None
-    return assistant.ask(case["question"], today=today) if today else assistant.ask(case["question"])
+    kwargs = {"today": date.fromisoformat(case["today"])} if case.get("today") else {}
+    if "turns" not in case:
+        return assistant.ask(case["question"], **kwargs)
+    context, answer = None, None
+    for turn in case["turns"]:
+        answer = assistant.ask(turn, context=context, **kwargs)
+        context = answer.context
+    return answer
+
+
+def question_of(case: dict) -> str:
+    return case.get("question") or " → ".join(case["turns"])
 
 
 def ask_all(assistant, cases: list[dict], passes: int = 2) -> list[Result]:
@@ -151,7 +162,7 @@ def ask_all(assistant, cases: list[dict], passes: int = 2) -> list[Result]:
         except Exception as exc:  # one broken answer must not hide the other results
             ms = (time.perf_counter() - t0) * 1000
             ok, why, text = False, f"error {type(exc).__name__}: {exc}", ""
-        results.append(Result(case["id"], case["question"], case["kind"], tuple(case.get("tags", ())),
+        results.append(Result(case["id"], question_of(case), case["kind"], tuple(case.get("tags", ())),
                               ok, why, text, ms, answer.kind if text else "error"))
     return results
 

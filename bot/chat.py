@@ -6,8 +6,9 @@ import sys
 from answers.types import Answer
 from corpus.text import fold
 
-HELP = ("Gõ câu hỏi rồi Enter. Lệnh: /ke_hoach [tên] chọn kế hoạch mặc định (để trống: tất cả), "
-        "/nguon xem nguồn đầy đủ của câu trả lời trước, /giup trợ giúp, Ctrl-D để thoát.")
+HELP = ("Gõ câu hỏi rồi Enter; có thể hỏi tiếp (“Hạn khi nào?”, “Còn Phước An thì sao?”). Lệnh: /ke_hoach [tên] "
+        "chọn kế hoạch mặc định (để trống: tất cả), /nguon xem nguồn đầy đủ của câu trả lời trước, /moi bắt đầu "
+        "câu chuyện mới, /giup trợ giúp, Ctrl-D để thoát.")
 
 
 def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
@@ -22,6 +23,7 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
     print(HELP, file=stdout)
     default_plan = None
     last: Answer | None = None
+    context = None
     interactive = stdin.isatty()
     while True:
         if interactive:
@@ -53,11 +55,16 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
             else:
                 print("Không rõ kế hoạch nào. Có: " + ", ".join(p.locality for p in plans), file=stdout)
             continue
+        if line in ("/moi", "/new"):
+            context = None
+            print("Đã bắt đầu câu chuyện mới: câu hỏi sau không dựa vào câu trước.", file=stdout)
+            continue
         if line == "/nguon":
             if not last or not last.sources:
                 print("Chưa có nguồn nào để xem.", file=stdout)
             for s in (last.sources if last else ())[:5]:
                 print(f"— {s.citation()}\n{assistant.cited_lines(s)}", file=stdout)
             continue
-        last = assistant.ask(line, default_plan, today=today)
+        last = assistant.ask(line, default_plan, today=today, context=context)
+        context = last.context
         print(last.text, file=stdout)

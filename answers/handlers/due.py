@@ -6,7 +6,7 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
-from answers.handlers import Ctx, groups
+from answers.handlers import Ctx, fact, groups
 from answers.records import Found, Record
 from answers.when import next_monthly
 from corpus.values import parse_deadline
@@ -97,13 +97,15 @@ def _candidates(ctx: Ctx) -> list[Record]:
 def one_item(ctx: Ctx):
     """'Is task X overdue?', 'how long is left for X?', 'when is the next report?': the best record + status."""
     q = ctx.q
-    if q.wants("list") or len([t for t in q.topic if "_" not in t]) < 2:
+    if q.wants("list") or (len([t for t in q.topic if "_" not in t]) < 2 and not q.focus):
         return None
-    ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
-    ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
-    if not ok or (ctx.units and not evidence.names_unit(ctx.snap, q, ok[0][1])):
-        return None
-    chosen = rank.per_plan(ok, q.plans)[:3]
+    chosen = fact.focused(ctx) if q.focus else []
+    if not chosen:
+        ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
+        ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
+        if not ok or (ctx.units and not evidence.names_unit(ctx.snap, q, ok[0][1])):
+            return None
+        chosen = rank.per_plan(ok, q.plans)[:3]
     notes = {id(f.record): f"— {status(f.record, q.today)}." for f in chosen}
     return ctx.compose.fact(q, chosen, notes)
 

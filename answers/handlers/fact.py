@@ -34,8 +34,24 @@ def what_missing(ctx: Ctx) -> str:
     return "nội dung được hỏi"
 
 
+def focused(ctx: Ctx) -> list[Found]:
+    """The records a follow-up question is about ("Hạn khi nào?"), if they hold what it asks."""
+    keys = set(ctx.q.focus)
+    recs = [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys and r.kind != "passage"] or \
+           [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys]
+    ok = [r for r in recs if evidence.check(ctx.snap, ctx.q, r)]
+    seen, out = set(), []
+    for r in ok:
+        if r.plan not in seen:
+            seen.add(r.plan)
+            out.append(Found(1.0, r))
+    return out
+
+
 def handle(ctx: Ctx):
     q, snap = ctx.q, ctx.snap
+    if q.focus and (chosen := focused(ctx)):
+        return ctx.compose.fact(q, chosen)
     ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
     if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
         return None
