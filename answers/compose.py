@@ -237,6 +237,14 @@ class Composer:
         return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]
                                                                    if i is not first))
 
+    def inline_list(self, q: Query, r: Record, lead: str, items: list[tuple[str, int]]) -> Answer:
+        """A paragraph that lists its items inline ('… như sau: a) …; b) …'), one item a line."""
+        plan = self.plans[r.plan].parsed.plan
+        lines = [f"{plan.name}: {short(lead, 400)}"] + [f"- {short(t, 300)} (dòng {ln})" for t, ln in items]
+        src = self.source(r)
+        lines.append(f"Nguồn: {src.citation()}")
+        return Answer(q.raw, "list", "\n".join(lines), (src,))
+
     def listing(self, q: Query, items: list[Record], label: str, notes: dict | None = None,
                 head: str = "") -> Answer | None:
         if not items:

@@ -26,7 +26,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long
+tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre
 """.split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
@@ -124,6 +124,11 @@ class Query:
     assumed: str = ""                         # what was taken from the conversation, said in the answer
     base: str = ""                            # the question that stands on its own (this one, or the earlier one)
 
+    @property
+    def follows(self) -> bool:
+        """Read against an earlier question of the chat."""
+        return bool(self.assumed)
+
     def wants(self, *names: str) -> bool:
         return any(n in self.asks for n in names)
 
@@ -153,8 +158,12 @@ class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
 
-    def _has(self, label: str, f: str) -> bool:
-        return any(p.search(f) for p in self.lx.cues.get(label, ()))
+    def _has(self, label: str, f: str, toned: str) -> bool:
+        if any(p.search(f) for p in self.lx.cues.get(label, ())):
+            return True
+        if toned == f:      # typed without tone marks: the ambiguous patterns apply as written
+            return any(p.search(f) for p in self.lx.cues.get(label + "@plain", ()))
+        return any(p.search(toned) for p in self.lx.cues.get(label + "@toned", ()))
 
     def read(self, raw: str, today: date, context=None, now: float | None = None) -> Query:
         """Read a question; with a chat context (answers.types.ChatContext), an elliptical follow-up
@@ -201,9 +210,10 @@ class QueryReader:
     def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
         f = fold(text)
+        toned = " ".join(_syllables(text, True)) if fold(text) != text.lower() else f
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
-        offtopic = self._has("offtopic", f)
+        offtopic = self._has("offtopic", f, toned)
         m = re.search(r"\b(20[2-5]\d)\b", f)
         year = int(m.group(1)) if m else None
         plans, unknown_place = self._places(text, f)
@@ -214,37 +224,40 @@ class QueryReader:
         if not units and (m := _UNIT_PHRASE.search(text)):
             unknown_unit = m.group(0)
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
-                                    "kpi", "metadata", "overview") if self._has(label, f)}
-        if "list" in asks and self._has("list_deadline", f):
+                                    "kpi", "metadata", "overview") if self._has(label, f, toned)}
+        if "list" in asks and self._has("list_deadline", f, toned):
             asks.add("deadline")
         window, remaining = read_window(f, today, year)
         if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value
             asks.add("deadline")
             asks.discard("value")
         role = None
-        if "coop" in asks or self._has("coop_role", f):
-            role = "both" if self._has("lead_role", f) else "coop"
+        if "coop" in asks or self._has("coop_role", f, toned):
+            role = "both" if self._has("lead_role", f, toned) else "coop"
             asks.add("coop")
-        elif self._has("lead_role", f):
+        elif self._has("lead_role", f, toned):
             role = "lead"
         about = None
         if re.search(r"chi tieu|muc tieu", f) and not re.search(r"nhiem vu|\bviec\b|dau viec", f):
             about = "target"
         elif re.search(r"nhiem vu|\bviec\b|dau viec", f):
             about = "task"
-        meta = frozenset(label[5:] for label in self.lx.cues if label.startswith("meta_") and self._has(label, f))
+        meta = frozenset(label[5:] for label in self.lx.cues
+                         if label.startswith("meta_") and "@" not in label and self._has(label, f, toned))
         if meta:
             asks.add("metadata")
         g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(_ROMAN) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
         group_ref = g.group(1) if g else None
-        expects = {label[7:] for label in self.lx.cues if label.startswith("expect_") and self._has(label, f)}
-        foreign = {label[8:] for label in self.lx.cues if label.startswith("foreign_") and self._has(label, f)}
+        expects = {label[7:] for label in self.lx.cues
+                   if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}
+        foreign = {label[8:] for label in self.lx.cues
+                   if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
         if window is not None or remaining:
             # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
             foreign.discard("achieved")
             expects.discard("number")
         deadline_kind = next((k[7:] for k in ("dlkind_guidance", "dlkind_continuous", "dlkind_recurring")
-                              if self._has(k, f)), None)
+                              if self._has(k, f, toned)), None)
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])

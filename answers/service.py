@@ -86,7 +86,7 @@ class AssistantService:
 
     @staticmethod
     def _next_context(snap, q, ans: Answer, old: ChatContext | None, now: float) -> ChatContext | None:
-        if ans.kind in ("none", "error") and q.base != q.text:
+        if ans.kind in ("none", "error") and q.follows:
             return old              # a follow-up that found nothing leaves the conversation where it was
         if q.empty or q.greeting:
             return old
@@ -95,7 +95,7 @@ class AssistantService:
         plans = tuple(dict.fromkeys(p for p, _ in cited)) or tuple(q.plans)
         first = ans.sources[0] if ans.sources else None
         label = f"{first.locality}; {first.snippet[:90].rstrip()}…" if first else ", ".join(plans)
-        return ChatContext(question=q.base or q.text, plans=plans,
+        return ChatContext(question=q.base, plans=plans,
                            units=tuple((u.plan, u.name, u.score) for u in q.units if u.plan in plans or not plans),
                            focus=tuple(cited[:3]), label=label, at=now)
 

@@ -83,6 +83,7 @@ def help_text(style: Style, admin: bool = False, files: bool = True) -> str:
                                             " — danh sách nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị"),
         "👍 / 👎 — đánh giá câu trả lời vừa nhận",
         "/xoa_du_lieu — xoá nhật ký câu hỏi của cuộc trò chuyện này",
+        "/moi — bắt đầu câu chuyện mới (câu hỏi sau không dựa vào câu trước)",
         "/help — hướng dẫn này",
         "",
         style.italic("Câu hỏi được lưu ẩn danh (không tên, không số điện thoại) để cải thiện trợ lý, "

@@ -10,7 +10,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from answers.types import Source
+from answers.types import ChatContext, Source
 
 # Sources behind old answers are only needed while the "Xem nguồn" button is likely pressed.
 ANSWER_TTL_SECONDS = 30 * 24 * 3600
@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS last_answer (
     platform TEXT NOT NULL, chat_id TEXT NOT NULL, key TEXT NOT NULL,
     PRIMARY KEY (platform, chat_id));
 CREATE TABLE IF NOT EXISTS callback_values (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS chat_context (
+    platform TEXT NOT NULL, chat_id TEXT NOT NULL, context TEXT NOT NULL, updated REAL NOT NULL,
+    PRIMARY KEY (platform, chat_id));
 CREATE TABLE IF NOT EXISTS refused_chats (
     platform TEXT NOT NULL, chat_id TEXT NOT NULL, PRIMARY KEY (platform, chat_id));
 """
@@ -59,6 +62,18 @@ class BotState:
             return self._db.execute(sql, params).fetchall()
 
     # -- default plan per chat
+    def chat_context(self, platform: str, chat_id: int | str) -> ChatContext | None:
+        """What the chat's last answer was about (kept across restarts; the answerer ignores it when stale)."""
+        rows = self._exec("SELECT context FROM chat_context WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
+        return ChatContext.from_json(rows[0][0]) if rows else None
+
+    def set_chat_context(self, platform: str, chat_id: int | str, context: ChatContext | None) -> None:
+        if context is None:
+            self._exec("DELETE FROM chat_context WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
+        else:
+            self._exec("INSERT OR REPLACE INTO chat_context VALUES (?, ?, ?, ?)",
+                       (platform, str(chat_id), context.to_json(), time.time()))
+
     def chat_plan(self, platform: str, chat_id: int | str) -> str | None:
         rows = self._exec("SELECT slug FROM chat_plan WHERE platform=? AND chat_id=?",
                           (platform, str(chat_id)))
@@ -137,6 +152,7 @@ class BotState:
         with self._lock:
             self._db.execute("DELETE FROM answers WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
             self._db.execute("DELETE FROM last_answer WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
+            self._db.execute("DELETE FROM chat_context WHERE platform=? AND chat_id=?", (platform, str(chat_id)))
 
     # -- short keys for inline-keyboard callback data (Telegram allows 64 bytes)
     def short_key(self, value: str) -> str:

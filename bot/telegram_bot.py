@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import re
 import secrets
@@ -68,7 +69,9 @@ COMMANDS = (
     ("huy_nhac_han", "Huỷ nhắc hạn"),
     ("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel"),
     ("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này"),
+    ("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)"),
 )
+MSG_NEW_TOPIC = "Đã bắt đầu câu chuyện mới: câu hỏi sau sẽ không dựa vào câu trước."
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,7 @@ class TelegramHandlers:
         app.add_handler(CommandHandler("xuat", self.export, filters=only_new))
         app.add_handler(CommandHandler("xoa_du_lieu", self.delete_data, filters=only_new))
         app.add_handler(CommandHandler("bao_cao", self.report, filters=only_new))
+        app.add_handler(CommandHandler("moi", self.new_topic, filters=only_new))
         app.add_handler(CallbackQueryHandler(self.on_plan_chosen, pattern=r"^plan:"))
         app.add_handler(CallbackQueryHandler(self.on_sources_button, pattern=r"^src:"))
         app.add_handler(CallbackQueryHandler(self.on_remove_button, pattern=r"^rm"))
@@ -362,7 +366,9 @@ class TelegramHandlers:
         async with self.typing(context.bot, chat.id):
             started = time.perf_counter()
             # ask() is blocking (retrieval, embeddings): off the loop so other chats keep flowing.
-            answer = await asyncio.to_thread(self.assistant.ask, question, plan)
+            answer = await asyncio.to_thread(functools.partial(
+                self.assistant.ask, question, plan, context=self.state.chat_context(PLATFORM, chat.id)))
+        self.state.set_chat_context(PLATFORM, chat.id, answer.context)
         latency_ms = (time.perf_counter() - started) * 1000
         qid = self.questions.record(PLATFORM, chat.id, answer, latency_ms)
         buttons = [InlineKeyboardButton("👍", callback_data=f"fb:+:{qid}"),
@@ -382,6 +388,10 @@ class TelegramHandlers:
         await query.answer(MSG_THANKS if recorded else MSG_EXPIRED_VOTE, show_alert=not recorded)
 
     # -- privacy and curators
+    async def new_topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.state.set_chat_context(PLATFORM, update.effective_chat.id, None)
+        await update.effective_message.reply_text(MSG_NEW_TOPIC)
+
     async def delete_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat_id = update.effective_chat.id
         count = self.questions.delete_chat(PLATFORM, chat_id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
 import re
@@ -201,6 +202,9 @@ class ZaloBot:
     async def command(self, chat_id: str, command: str, arg: str) -> None:
         if command == "start":
             await self.send_text(chat_id, welcome_text(PLAIN))
+        elif command == "moi":
+            self.state.set_chat_context(PLATFORM, chat_id, None)
+            await self.send_text(chat_id, "Đã bắt đầu câu chuyện mới: câu hỏi sau sẽ không dựa vào câu trước.")
         elif command == "help":
             await self.send_text(chat_id, help_text(PLAIN, files=False))
         elif command == "ke_hoach":
@@ -227,7 +231,9 @@ class ZaloBot:
         plan = self.state.chat_plan(PLATFORM, chat_id)
         await self.typing(chat_id)
         started = time.perf_counter()
-        answer = await asyncio.to_thread(self.assistant.ask, question, plan)
+        answer = await asyncio.to_thread(functools.partial(
+            self.assistant.ask, question, plan, context=self.state.chat_context(PLATFORM, chat_id)))
+        self.state.set_chat_context(PLATFORM, chat_id, answer.context)
         self.questions.record(PLATFORM, chat_id, answer, (time.perf_counter() - started) * 1000)
         if answer.sources:
             self.state.save_answer_sources(PLATFORM, chat_id, answer.sources)

@@ -92,7 +92,8 @@ def _heading(para: _Para) -> tuple[int, str] | None:
     if m and (short or (is_md and len(text) <= 200)):
         return 2, text
     m = _LETTER_HEAD.match(raw.replace("**", ""))
-    if m and len(text) <= 160:
+    # "a) Phủ sóng 5G tại trung tâm xã;" is a list item, not a heading
+    if m and len(text) <= 160 and not re.search(r"[.;,]\s*$", text):
         return 4, text
     if is_md and len(text) <= 200:
         return 2, text

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from answers.export import ExportResult, export_rows
-from answers.types import Answer, DueTask, IngestReport, PlanInfo, Source
+from answers.types import Answer, ChatContext, DueTask, IngestReport, PlanInfo, Source
 from corpus.records import Deadline, Duty, ParsedPlan, Plan, Target, Task
 from corpus.text import fold
 
@@ -66,11 +66,13 @@ class FakeAssistant:
     added: list[tuple[Path, bytes]] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     threads: set[str] = field(default_factory=set)
+    contexts: list = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def ask(self, question: str, default_plan: str | None = None) -> Answer:
+    def ask(self, question: str, default_plan: str | None = None, today=None, context=None) -> Answer:
         with self._lock:
             self.asked.append((question, default_plan))
+            self.contexts.append(context)
             self.threads.add(threading.current_thread().name)
         if self.delay:
             time.sleep(self.delay)
@@ -87,7 +89,9 @@ class FakeAssistant:
             plan = f" [{default_plan}]" if default_plan else ""
             text = f"Trả lời{plan}: {question}"
         sources = () if self.kind == "none" else (source_for(question),)
-        return Answer(question=question, kind=self.kind, text=text, sources=sources)
+        # the context names the question it came from, so tests can see what a follow-up was read against
+        return Answer(question=question, kind=self.kind, text=text, sources=sources,
+                      context=ChatContext(question=question, at=time.time()))
 
     def plans(self) -> list[PlanInfo]:
         return list(self.plans_list)

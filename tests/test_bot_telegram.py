@@ -479,3 +479,27 @@ def test_question_log_is_pruned_at_start_and_nightly(tmp_path):
             at = job.next_t.astimezone(ZoneInfo("Asia/Ho_Chi_Minh"))
             assert (at.hour, at.minute) == (3, 0)
     run_async(scenario())
+
+
+def test_follow_up_context_survives_restart_and_moi_clears_it(tmp_path):
+    async def scenario():
+        assistant = FakeAssistant()
+        async with FakeTelegramAPI() as api:
+            async with running(assistant, tmp_path, api=api):
+                api.user_message(23, "Ai chủ trì số hóa hồ sơ ở Nha Bích?")
+                await api.wait_for(lambda: len(api.texts(23)) == 1)
+                assert assistant.contexts[-1] is None          # a chat starts with no context
+            async with running(assistant, tmp_path, api=api):   # a restart reads the same SQLite file
+                api.user_message(23, "Hạn khi nào?")
+                await api.wait_for(lambda: len(api.texts(23)) == 2)
+                assert assistant.contexts[-1].question == "Ai chủ trì số hóa hồ sơ ở Nha Bích?"
+                api.user_message(23, "/moi")
+                await api.wait_for(lambda: len(api.texts(23)) == 3)
+                assert "câu chuyện mới" in api.texts(23)[-1]
+                api.user_message(23, "Còn Phước An thì sao?")
+                await api.wait_for(lambda: len(api.texts(23)) == 4)
+                assert assistant.contexts[-1] is None          # /moi cleared it
+                api.user_message(99, "Câu khác")                # other chats have their own context
+                await api.wait_for(lambda: len(api.texts(99)) == 1)
+                assert assistant.contexts[-1] is None
+    run_async(scenario())

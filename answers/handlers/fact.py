@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from answers import evidence, rank
 from answers.handlers import Ctx
-from answers.handlers.lists import list_around
+from answers.handlers.lists import inline_items, list_around
 from answers.records import Found
 
 _WHAT = {"contact": "thông tin liên hệ (điện thoại, email, địa chỉ, trang web)", "money": "số tiền, kinh phí cụ thể",
@@ -65,6 +65,8 @@ def handle(ctx: Ctx):
         rows = [r for r in snap.of_kind("task", {top.plan}) if r.obj.task == top.obj.task and r.obj.group == top.obj.group]
         if len(rows) > 1:
             return ctx.compose.listing(q, rows, f"thuộc nhiệm vụ “{top.obj.task.split('. ', 1)[-1][:120]}”")
+    if len(chosen) == 1 and top.kind == "passage" and (inline := inline_items(ctx, top)):
+        return ctx.compose.inline_list(q, top, *inline)
     if len(chosen) == 1 and top.kind == "passage":
         around = list_around(ctx, top)
         if around and (top is around[0] or q.wants("list")):

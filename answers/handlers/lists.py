@@ -26,6 +26,30 @@ def marker_kind(text: str) -> str | None:
     return "1."
 
 
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[\s:;]))([a-zđ]\)|\d{1,2}\)|\+)\s+")
+
+
+def inline_items(ctx: Ctx, r: Record) -> tuple[str, list[tuple[str, int]]] | None:
+    """'… như sau: a) X; b) Y; c) Z' in one paragraph -> ('… như sau:', [(X, line), (Y, line), …])."""
+    text = r.obj.text
+    if r.kind != "passage" or ":" not in text:
+        return None
+    lead, rest = text.split(":", 1)
+    marks = list(_INLINE_ITEM.finditer(rest))
+    if len(marks) < 2 or marks[0].start() > 3:
+        return None
+    items = [rest[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(rest))].strip(" ;.")
+             for k, m in enumerate(marks)]
+    lines = ctx.snap.plans[r.plan].lines
+    out = []
+    for item in items:
+        probe = item[:25]
+        line = next((i for i in range(r.first_line, r.last_line + 1) if i <= len(lines) and probe in lines[i - 1]),
+                    r.first_line)
+        out.append((item, line))
+    return lead.strip() + ":", out
+
+
 def list_around(ctx: Ctx, r: Record) -> tuple[Record | None, list[Record]] | None:
     """(lead-in, items) when r is a lead-in ending in ':' or one of the items that follow one."""
     if r.kind != "passage":

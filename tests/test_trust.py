@@ -1,0 +1,195 @@
+"""Answers officials can trust: errors are errors, dates count from --today, lists come back whole,
+follow-ups read against the conversation, and the answering layer keeps its shape."""
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from answers import handlers
+from answers.service import build_assistant
+
+ROOT = Path(__file__).resolve().parents[1]
+PLANS = ROOT / "corpus" / "plans"
+
+NINE_ITEM_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+- Triển khai nghiêm túc các nhiệm vụ về chuyển đổi số.
+
+II. GIẢI PHÁP
+
+1. Về phát triển hạ tầng số
+
+Xã tập trung thực hiện các giải pháp hạ tầng số sau đây:
+
+a) Phủ sóng di động 5G tại trung tâm xã;
+
+b) Lắp đặt wifi miễn phí tại nhà văn hóa các ấp;
+
+c) Nâng cấp mạng nội bộ của Ủy ban nhân dân xã;
+
+d) Trang bị máy tính cho bộ phận một cửa;
+
+đ) Triển khai camera an ninh tại các ngã tư;
+
+e) Số hóa bản đồ địa chính của xã;
+
+g) Gắn biển địa chỉ số cho hộ gia đình;
+
+h) Xây dựng điểm hỗ trợ dịch vụ công tại ấp;
+
+i) Kết nối hội nghị truyền hình với huyện.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    return build_assistant(PLANS, tmp_path_factory.mktemp("data"), embedder=None)
+
+
+def test_an_exception_in_a_handler_is_kind_error(assistant, monkeypatch, caplog):
+    def explode(ctx):
+        raise RuntimeError("handler bug")
+    monkeypatch.setattr(handlers.fact, "handle", explode)
+    ans = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?")
+    assert ans.kind == "error" and "Xin lỗi" in ans.text and "Traceback" not in ans.text
+    assert "handler bug" in caplog.text                    # the log keeps the traceback
+
+
+@pytest.mark.parametrize("question", [
+    "", "   ", "???", "🙂🙂🙂", "' OR 1=1; DROP TABLE tasks; --", "\"quý\" NEAR/2 * OR (", "\x00\x01\x02",
+    "a" * 5000, "<script>alert(1)</script>", "1234567890", "Ai? Khi nào? Bao nhiêu? Ở đâu?", "/start",
+    "Hạn khi nào?", "Còn Phước An thì sao?", "xã", "Nhóm IV", "quý 9/2026 có việc gì", "trước tháng 13",
+    "Phòng Kinh tế phối hợp những việc nào quá hạn quý này tháng sau?", "bao nhiêu bao nhiêu bao nhiêu",
+])
+def test_bad_input_never_yields_error(assistant, question):
+    for today in (None, date(2026, 7, 1)):
+        ans = assistant.ask(question, today=today)
+        assert ans.kind != "error", (question, ans.text)
+
+
+def overdue_codes(assistant, today: date) -> set[str]:
+    ans = assistant.ask("Ở xã Nha Bích những nhiệm vụ nào đã quá hạn?", today=today)
+    assert ans.kind == "list"
+    return {s.snippet.split(":")[0].replace("Nhiệm vụ ", "") for s in ans.sources}
+
+
+def test_today_changes_which_tasks_are_overdue(assistant):
+    early, mid = overdue_codes(assistant, date(2026, 2, 15)), overdue_codes(assistant, date(2026, 7, 1))
+    assert "I.2" in early and "IV.4" not in early         # "Trước tháng 2/2026" is past; "Quý I/2026" is not yet
+    assert {"I.2", "IV.4"} <= mid
+    ans = assistant.ask("Ở xã Nha Bích những nhiệm vụ nào đã quá hạn?", today=date(2026, 7, 1))
+    assert "01/07/2026" in ans.text                       # says which date it counted from
+
+
+def test_no_fixed_date_is_never_overdue(assistant):
+    ans = assistant.ask("Hệ thống thông tin lĩnh vực Nội chính của Đồng Nai tính đến hôm nay có bị quá hạn không?",
+                        today=date(2027, 6, 1))
+    assert "không tính là quá hạn" in ans.text
+
+
+def test_next_monthly_report_date(assistant):
+    ans = assistant.ask("Phòng VH-XH Phước An phải nộp báo cáo tháng cho UBND xã lần tới vào ngày nào?",
+                        today=date(2026, 7, 1))
+    assert "25/07/2026" in ans.text
+
+
+def test_a_nine_item_list_comes_back_whole(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(NINE_ITEM_PLAN, encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Xã Tân Hòa thực hiện những giải pháp hạ tầng số nào?")
+    assert ans.kind == "list"
+    for item in ("Phủ sóng di động 5G", "Số hóa bản đồ địa chính", "Kết nối hội nghị truyền hình"):
+        assert item in ans.text
+    assert ans.text.count("\n- ") == 9
+    first, last = ans.sources[0].lines
+    assert last - first >= 16                               # the citation spans the lead-in and all items
+
+
+def test_follow_ups_read_against_the_conversation(assistant):
+    first = assistant.ask("Xã Nha Bích giao đơn vị nào theo dõi việc cấp kết quả giải quyết TTHC điện tử?")
+    follow = assistant.ask("Chỉ tiêu này phấn đấu đạt mức nào?", context=first.context)
+    assert "90%" in follow.text and "Hiểu theo câu trước" in follow.text
+    other = assistant.ask("Còn Phước An thì sao?", context=first.context)
+    assert any(s.locality == "Phước An" for s in other.sources)
+    fresh = assistant.ask("Tỉnh Đồng Nai phấn đấu có bao nhiêu dự án đổi mới sáng tạo được hỗ trợ từ ngân sách tỉnh?",
+                          context=first.context)
+    assert "Hiểu theo câu trước" not in fresh.text and "30" in fresh.text
+    stale = assistant.ask("Chỉ tiêu này phấn đấu đạt mức nào?", context=first.context,
+                          now=first.context.at + 31 * 60)
+    assert "Hiểu theo câu trước" not in stale.text         # context expires after 30 minutes idle
+
+
+def test_conversation_flag_in_the_cli(tmp_path):
+    turns = tmp_path / "turns.txt"
+    turns.write_text("Năm 2026 tỉnh Đồng Nai đặt mục tiêu phát triển mới bao nhiêu doanh nghiệp khoa học và công nghệ?\n"
+                     "Còn tổ chức khoa học và công nghệ thì sao?\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "ask", "--json", "--conversation", "--file",
+                          str(turns), "--data", str(tmp_path / "data"), "--no-model"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=300)
+    answers = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    assert len(answers) == 2 and "01 tổ chức" in answers[1]["answer"]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("answers"):
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("answers")}
+    return out
+
+
+def test_no_import_circle_in_answers():
+    modules = {}
+    for path in (ROOT / "answers").rglob("*.py"):
+        rel = path.relative_to(ROOT).with_suffix("")
+        name = ".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts)
+        modules[name] = path
+    graph = {m: {i for i in _imports(p) if i in modules and i != m} for m, p in modules.items()}
+    # a package imports its own submodules by name; that is not a circle
+    graph = {m: {i for i in deps if not (i.startswith(m + ".") and modules[m].name == "__init__.py")}
+             for m, deps in graph.items()}
+    state: dict[str, int] = {}
+
+    def visit(m, stack):
+        state[m] = 1
+        for n in graph[m]:
+            if state.get(n) == 1:
+                raise AssertionError("import circle: " + " -> ".join(stack + [m, n]))
+            if not state.get(n):
+                visit(n, stack + [m])
+        state[m] = 2
+    for m in graph:
+        if not state.get(m):
+            visit(m, [])
+
+
+def test_routing_is_short_and_only_the_reader_reads_the_wording():
+    assert len((ROOT / "answers" / "service.py").read_text(encoding="utf-8").splitlines()) < 250
+    for path in (ROOT / "answers").rglob("*.py"):
+        if path.name == "query.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert "q.text" not in text and ".folded" not in text, f"{path.name} reads the raw question"
