@@ -120,10 +120,37 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
     return any(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+", t) and t not in snap.idf for t in q.topic if "_" not in t)
 
 
+_YEAR = re.compile(r"\b(20[2-5]\d)\b")
+_PERCENT_CUE = re.compile(r"%|phần trăm|tỷ lệ|tỉ lệ", re.IGNORECASE)
+
+
+def years_of(snap: Snapshot, r: Record) -> set[int]:
+    if r.kind == "target" and r.obj.year:
+        return {r.obj.year}
+    found = {int(y) for y in _YEAR.findall(f"{r.section} {getattr(r.obj, 'text', '')}")}
+    return found or {int(y) for y in _YEAR.findall(snap.plans[r.plan].parsed.plan.title)}
+
+
+def same_year_any(snap: Snapshot, q: Query, r: Record) -> bool:
+    """'… năm 2027 là bao nhiêu?': a value set for another year does not answer."""
+    if not q.year or r.kind not in ("target", "passage") or "number" not in q.expects:
+        return True
+    years = years_of(snap, r)
+    return not years or q.year in years
+
+
+def counts_things(q: Query, r: Record) -> bool:
+    """'bao nhiêu doanh nghiệp' is not answered by a percentage."""
+    if "count" not in q.expects or r.kind != "target":
+        return True
+    return "%" not in r.obj.value_text
+
+
 def check(snap: Snapshot, q: Query, r: Record) -> bool:
     """All checks for one record as the answer to q."""
     if q.foreign and not holds_foreign(q, r):
         return False
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         return False
-    return holds_kind(q, r) and same_year(q, r) and names_unit(snap, q, r)
+    return (holds_kind(q, r) and same_year(q, r) and same_year_any(snap, q, r) and names_unit(snap, q, r)
+            and counts_things(q, r))

@@ -25,6 +25,8 @@ def route(ctx: Ctx) -> Answer:
         return Answer(q.raw, "none", c.not_found())
     if q.unknown_place and not q.plans:
         return c.unknown_place(q)
+    if q.foreign & {"reason", "compare", "opinion", "achieved"}:
+        return fact.nearest_none(ctx)
     if q.meta:
         ans = metadata.handle(ctx)
         if ans is not None:
