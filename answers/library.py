@@ -10,7 +10,7 @@ import math
 import shutil
 import threading
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,10 +39,17 @@ class Snapshot:
     idf: dict[str, float]
     default_idf: float
     reader: QueryReader
+    by_plan_kind: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for r in self.all_records:
+            self.by_plan_kind.setdefault((r.plan, r.kind), []).append(r)
 
     # ------------------------------------------------------------------ look-ups
     def of_kind(self, kind: str, plans=None) -> list[Record]:
-        return [r for r in self.all_records if r.kind == kind and (plans is None or r.plan in plans)]
+        """Records of a kind in the given plans (all plans when None), in plan order: a look-up, not a scan."""
+        slugs = sorted(self.plans) if plans is None else sorted(plans)
+        return [r for slug in slugs for r in self.by_plan_kind.get((slug, kind), ())]
 
     def coverage(self, topic, rterms: frozenset[str]) -> float:
         """IDF-weighted share of the question's terms a record contains. A syllable no plan uses at all
