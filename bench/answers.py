@@ -285,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.model:
             from index.embedding import load_embedder
             embedder = load_embedder(args.model)
-        assistant = build_assistant(args.plans_dir, data_dir, embedder=embedder)
+        # the CLI's shared vector cache: vectors already made for the same texts are reused
+        cache = ROOT / "models" / "vector-cache.sqlite" if embedder is not None else None
+        assistant = build_assistant(args.plans_dir, data_dir, embedder=embedder, vector_cache=cache)
         build_s = time.perf_counter() - t0
         results = ask_all(assistant, cases, passes=args.passes)
     summary = summarize(results)

@@ -427,8 +427,10 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
         for clause in _CLAUSE_SPLIT.split(text):
             clause = clause.strip(" ;.")
             value = value_in_prose(clause)
-            if not value or len(clause) < 12:
+            # a numbered target "(7) Triển khai ứng dụng AI …" counts even when it states no figure
+            if len(clause) < 12 or not (value or re.match(r"^\(\d+\)\s", clause)):
                 continue
+            value = value or ""
             seq += 1
             op, low, high = parse_value(value)
             mcode = re.match(r"^\((\d+)\)", clause)

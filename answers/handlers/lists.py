@@ -177,11 +177,14 @@ def prose_list(ctx: Ctx):
         sections.setdefault((r.plan, r.section), []).append(r)
     candidates = []
     for (plan, section), items in sections.items():
-        if not 1 < len(items) <= 15:
+        if not 1 < len(items) <= 30:
             continue
         heading = frozenset(terms(" ".join(section.split(" > ")[-2:])))
+        on_heading = snap.coverage(topic, heading)
+        if on_heading < 0.25:      # the question names what the section is about, not just words in it
+            continue
         union = heading.union(*(r.terms for r in items))
-        candidates.append((snap.coverage(topic, union) + 0.2 * snap.coverage(topic, heading), items))
+        candidates.append((snap.coverage(topic, union) + 0.5 * on_heading, items))
     if not candidates:
         return None
     score, items = max(candidates, key=lambda c: c[0])
