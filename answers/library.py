@@ -40,6 +40,7 @@ class Snapshot:
     default_idf: float
     reader: QueryReader
     by_plan_kind: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    _canonical: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self):
         for r in self.all_records:
@@ -66,13 +67,17 @@ class Snapshot:
         return hit / total if total else 0.0
 
     def unit_of(self, plan: str, name: str) -> str:
-        return self.plans[plan].units.canonical(name)
+        """The plan's canonical name for a spelling (cached: a registry look-up compares spellings)."""
+        key = (plan, name)
+        found = self._canonical.get(key)
+        if found is None:
+            found = self._canonical[key] = self.plans[plan].units.canonical(name)
+        return found
 
     def holds_unit(self, r: Record, unit: UnitRef, role: str = "lead") -> bool:
         """Does record r name the unit in the given role (lead | coop | any)?"""
         if r.plan != unit.plan:
             return False
-        reg = self.plans[r.plan].units
         names: tuple = ()
         if r.kind == "task":
             names = {"lead": r.obj.lead, "coop": r.obj.cooperating}.get(role, r.obj.lead + r.obj.cooperating)
@@ -80,7 +85,7 @@ class Snapshot:
             names = r.obj.lead if role != "coop" else ()
         elif r.kind == "duty":
             names = (r.obj.unit,) if role != "coop" else ()
-        return any(reg.canonical(u) == unit.name for u in names)
+        return any(self.unit_of(r.plan, u) == unit.name for u in names)
 
     def cited_lines(self, file: str, first: int, last: int) -> str | None:
         for pd in self.plans.values():

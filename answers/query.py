@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -91,6 +92,19 @@ class Lexicon:
     abbreviations: object                  # index.abbreviations.Abbreviations
     synonyms: list[tuple[str, str, str]] = field(default_factory=load_synonyms)
     cues: dict[str, list[re.Pattern]] = field(default_factory=load_cues)
+    aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)   # alias -> [(plan, unit)]
+
+    def __post_init__(self):
+        # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
+        for slug, groups in self.units.items():
+            for g in groups:
+                for a in g.aliases:
+                    self.aliases.setdefault(a, []).append((slug, g.canonical))
+
+
+@lru_cache(maxsize=200_000)
+def _same(a: str, b: str) -> bool:
+    return same_unit(a, b)
 
 
 @dataclass(frozen=True)
@@ -348,31 +362,34 @@ class QueryReader:
         folded_q = " " + " ".join(words(text)) + " "
         accented = fold(text) != text.lower()
         toned = set(_syllables(text, True))
-        found = []
-        for slug in scope:
-            for group in self.lx.units.get(slug, ()):
-                best = 0.0
-                for alias in group.aliases:
-                    aw = words(alias)
-                    if aw and f" {' '.join(aw)} " in folded_q:
-                        best = max(best, 1.0 + 0.01 * len(aw))
-                        continue
-                    if any(same_unit(ph, alias) for ph in phrases):
-                        best = max(best, 1.0)
-                        continue
-                    distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS]
-                    # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
-                    # (with its tone when the question has tones: "số" is not "sở")
-                    if aw and aw[0] in _UNIT_KIND_WORDS and (aw[0] not in qwords or accented and
-                                                             _syllables(alias, True)[0] not in toned):
-                        continue
-                    if len(distinct) >= 2:
-                        hit = sum(1 for w in distinct if w in qwords)
-                        if hit >= 2 and hit / len(distinct) >= 0.5:
-                            best = max(best, 0.3 + 0.5 * hit / len(distinct))
-                if best >= 0.5:
-                    found.append(UnitRef(slug, group.canonical, best))
-        found.sort(key=lambda u: -u.score)
+        in_scope = set(scope)
+        scores: dict[tuple[str, str], float] = {}
+        for alias, owners in self.lx.aliases.items():
+            if not any(slug in in_scope for slug, _ in owners):
+                continue
+            aw = words(alias)
+            score = 0.0
+            if aw and f" {' '.join(aw)} " in folded_q:
+                score = 1.0 + 0.01 * len(aw)
+            elif any(_same(ph, alias) for ph in phrases):
+                score = 1.0
+            else:
+                distinct = [w for w in aw if w not in _GENERIC_UNIT_WORDS]
+                # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
+                # (with its tone when the question has tones: "số" is not "sở")
+                if aw and aw[0] in _UNIT_KIND_WORDS and (aw[0] not in qwords or accented and
+                                                         _syllables(alias, True)[0] not in toned):
+                    continue
+                if len(distinct) >= 2:
+                    hit = sum(1 for w in distinct if w in qwords)
+                    if hit >= 2 and hit / len(distinct) >= 0.5:
+                        score = 0.3 + 0.5 * hit / len(distinct)
+            if score >= 0.5:
+                for slug, unit in owners:
+                    if slug in in_scope and score > scores.get((slug, unit), 0.0):
+                        scores[(slug, unit)] = score
+        found = [UnitRef(slug, unit, score) for (slug, unit), score in scores.items()]
+        found.sort(key=lambda u: (-u.score, u.plan))
         if found:
             top = found[0].score
             found = [u for u in found if u.score >= top - 0.02]
