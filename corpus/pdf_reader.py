@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.document import TextDocument, UnreadablePlan
+from corpus.pdf_words import text_lines
 from corpus.text import nfc
 
 _ITEM_START = re.compile(r"^(?:[-–•+*]\s|(?:\d{1,3}(?:\.\d{1,3})*|[IVXL]{1,5}|[a-zđ])[.)]\s)")
@@ -131,25 +132,30 @@ def _load(path: Path) -> list[_Line | _Table]:
 
 def _page_items(page, number: int) -> list[_Line | _Table]:
     """Tables and the visual lines outside them, top to bottom."""
+    page = page.dedupe_chars()   # fake bold: the same glyph drawn twice, slightly shifted
     tables = page.find_tables()
     boxes = [table.bbox for table in tables]
+    chars = page.chars
     items: list[_Line | _Table] = []
     for table in tables:
-        rows = tuple(
-            "\t".join(" ".join((cell or "").split()) for cell in row)
-            for row in table.extract()
-        )
-        rows = tuple(nfc(row) for row in rows if row.strip())
+        rows = tuple(nfc("\t".join(_cell_text(chars, cell) for cell in row.cells)) for row in table.rows)
+        rows = tuple(row for row in rows if row.strip())
         if rows:
             items.append(_Table(rows=rows, top=table.bbox[1], page=number))
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for found in outside.extract_text_lines(return_chars=False):
-        text = " ".join(found["text"].split())
-        if not text or _is_running_page_number(text, found, page.height):
+    outside = [c for c in chars if not _inside(c, boxes)]
+    for found in text_lines(outside):
+        if _is_running_page_number(found.text, found.top, found.bottom, page.height):
             continue
-        items.append(_Line(nfc(text), found["x0"], found["x1"], found["top"], number))
+        items.append(_Line(found.text, found.x0, found.x1, found.top, number))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _cell_text(chars: list[dict], box: tuple[float, float, float, float] | None) -> str:
+    """A cell's wrapped lines joined by spaces; a position covered by a merged cell is ""."""
+    if box is None:
+        return ""
+    return " ".join(line.text for line in text_lines([c for c in chars if _inside(c, [box])]))
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -158,8 +164,8 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _is_running_page_number(text: str, found: dict, height: float) -> bool:
-    in_margin = found["bottom"] < height * _MARGIN or found["top"] > height * (1 - _MARGIN)
+def _is_running_page_number(text: str, top: float, bottom: float, height: float) -> bool:
+    in_margin = bottom < height * _MARGIN or top > height * (1 - _MARGIN)
     return in_margin and bool(_PAGE_NUMBER.match(text))
 
 
