@@ -12,11 +12,14 @@ Each line carries the page its text starts on. Single-column layouts only (what 
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.document import TextDocument, UnreadablePlan
+from corpus.ocr import INSTALL_HINT, OcrOptions, missing_tools, ocr_pages
 from corpus.pdf_words import text_lines
+from corpus.reader import file_sha256
 from corpus.text import nfc
 
 _ITEM_START = re.compile(r"^(?:[-–•+*]\s|(?:\d{1,3}(?:\.\d{1,3})*|[IVXL]{1,5}|[a-zđ])[.)]\s)")
@@ -81,15 +84,16 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def read_pdf(path: Path) -> TextDocument:
-    """Read a text-layer PDF plan; raise UnreadablePlan (Vietnamese reason) for scans, encrypted or broken files."""
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> TextDocument:
+    """Read a PDF plan; pages without a text layer (scans) are read by OCR (corpus/ocr.py).
+    Raise UnreadablePlan (Vietnamese reason) for encrypted or broken files, or scans when OCR is missing."""
     path = Path(path)
-    items = _load(path)
+    items = _load(path, ocr or OcrOptions())
     lines, pages = _compose(items, _Layout.measure(items))
     return TextDocument(lines=tuple(lines), pages=tuple(pages), kind="pdf")
 
 
-def _load(path: Path) -> list[_Line | _Table]:
+def _load(path: Path, ocr: OcrOptions) -> list[_Line | _Table]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -105,29 +109,62 @@ def _load(path: Path) -> list[_Line | _Table]:
                 f"{path.name}: tệp PDF được đặt mật khẩu hoặc mã hóa; hãy gửi bản không mật khẩu"
             ) from exc
         raise UnreadablePlan(f"{path.name}: tệp bị hỏng hoặc không phải PDF hợp lệ; hãy xuất lại PDF rồi gửi lại") from exc
-    items: list[_Line | _Table] = []
-    chars = 0
+    pages: dict[int, list[_Line | _Table]] = {}
+    scanned: list[int] = []
+    heights: dict[int, float] = {}
     with pdf:
         try:
             for number, page in enumerate(pdf.pages, start=1):
-                chars += len(page.chars)
-                items.extend(_page_items(page, number))
+                if any(c["text"].strip() for c in page.chars):
+                    pages[number] = _page_items(page, number)
+                else:
+                    scanned.append(number)
+                    heights[number] = float(page.height)
         except Exception as exc:  # pdfminer raises many unrelated types on damaged content streams
             raise UnreadablePlan(
                 f"{path.name}: nội dung trang PDF bị hỏng, không đọc được; hãy xuất lại PDF rồi gửi lại"
             ) from exc
-    glyph_codes = sum(item.text.count("(cid:") for item in items if isinstance(item, _Line))
-    if glyph_codes and glyph_codes * 5 > sum(len(item.text.split()) for item in items if isinstance(item, _Line)):
+    lines = [item for found in pages.values() for item in found if isinstance(item, _Line)]
+    glyph_codes = sum(item.text.count("(cid:") for item in lines)
+    if glyph_codes and glyph_codes * 5 > sum(len(item.text.split()) for item in lines):
         raise UnreadablePlan(
             f"{path.name}: phông chữ trong PDF không cho trích xuất chữ (chỉ còn mã glyph); "
             "hãy gửi bản Word hoặc xuất lại PDF có nhúng phông Unicode"
         )
-    if chars == 0:
+    if scanned:
+        pages.update(_ocr_items(path, heights, ocr, whole=not pages))
+    return [item for number in sorted(pages) for item in pages[number]]
+
+
+def _ocr_items(path: Path, heights: dict[int, float], ocr: OcrOptions, whole: bool) -> dict[int, list[_Line | _Table]]:
+    """Pages without a text layer, read by OCR; without Tesseract a scan is refused with what to install."""
+    missing = missing_tools(ocr)
+    if missing:
+        if not whole:
+            return {}   # a stamped signature page among text pages: the text pages carry the plan
         raise UnreadablePlan(
-            f"{path.name}: tệp PDF không có lớp văn bản (bản scan), không đọc được chữ; "
-            "hãy gửi bản Word, bản PDF xuất trực tiếp từ Word hoặc bản đã nhận dạng chữ (OCR)"
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan) mà máy {missing} để nhận dạng chữ; "
+            f"cài bằng: {INSTALL_HINT}"
         )
-    return items
+    try:
+        read = ocr_pages(path, file_sha256(path), sorted(heights), ocr)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        raise UnreadablePlan(f"{path.name}: không nhận dạng được chữ trong bản scan ({type(exc).__name__})") from exc
+    pages: dict[int, list[_Line | _Table]] = {}
+    for number, page in read.items():
+        items: list[_Line | _Table] = [
+            _Line(line.text, line.x0, line.x1, line.top, number) for line in page.lines
+            if not _is_running_page_number(line.text, line.top, line.bottom, heights[number])]
+        items += [_Table(rows=tuple(nfc(row) for row in table.rows), top=table.top, page=number)
+                  for table in page.tables]
+        items.sort(key=lambda item: item.top)
+        pages[number] = items
+    if whole and not any(pages.values()):
+        raise UnreadablePlan(
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan) và nhận dạng chữ (OCR) không đọc được chữ nào; "
+            "hãy quét lại rõ hơn (300 dpi) hoặc gửi bản Word"
+        )
+    return pages
 
 
 def _page_items(page, number: int) -> list[_Line | _Table]:
