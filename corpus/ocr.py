@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import os
 import re
 import shutil
@@ -23,6 +24,9 @@ from pathlib import Path
 
 from corpus.text import fold, nfc
 
+log = logging.getLogger(__name__)
+
+CACHE_FOLDER = ".ocr-cache"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
 _DARK = 150                 # grey level below which a pixel is ink
 _LINE_RUN = 0.25            # a ruled horizontal line runs over at least this share of the page width
@@ -31,7 +35,8 @@ _RULE_COVER = 0.85          # a column separator darkens this share of a row ban
 
 @dataclass(frozen=True)
 class OcrOptions:
-    """How scans are read. cache_dir None: no cache."""
+    """How scans are read. cache_dir None: a hidden ".ocr-cache" folder next to the PDF, so every reader of
+    the same file (the store build, the answering service re-reading lines) shares one OCR run."""
     cache_dir: Path | None = None
     tesseract: str = "tesseract"
     pdftoppm: str = "pdftoppm"
@@ -83,18 +88,16 @@ def _code_version() -> str:
 
 
 def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) -> dict[int, OcrPage]:
-    """OCR the given 1-based pages of a PDF; cached under options.cache_dir by file hash."""
-    cache = None
+    """OCR the given 1-based pages of a PDF; cached by file hash (see OcrOptions.cache_dir)."""
     key = f"{sha256}-{options.dpi}-{options.lang}-{_code_version()}"
-    if options.cache_dir is not None:
-        cache = Path(options.cache_dir) / f"{key}.json"
-        if cache.exists():
-            try:
-                stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
-                if all(n in stored for n in numbers):
-                    return {n: stored[n] for n in numbers}
-            except (ValueError, KeyError, TypeError):
-                pass   # a damaged cache file is simply redone
+    cache = Path(options.cache_dir or path.parent / CACHE_FOLDER) / f"{key}.json"
+    if cache.exists():
+        try:
+            stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
+            if all(n in stored for n in numbers):
+                return {n: stored[n] for n in numbers}
+        except (ValueError, KeyError, TypeError, OSError):
+            pass   # a damaged cache file is simply redone
     from tqdm import tqdm
 
     pages: dict[int, OcrPage] = {}
@@ -103,11 +106,13 @@ def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) 
     with tempfile.TemporaryDirectory(prefix="k57-ocr-") as tmp:
         for number in bar:
             pages[number] = _read_page(path, number, Path(tmp), options)
-    if cache is not None:
+    try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         part = cache.with_suffix(".part")
         part.write_text(json.dumps(_to_json(pages), ensure_ascii=False), encoding="utf-8")
         os.replace(part, cache)
+    except OSError as exc:   # a read-only plans folder: OCR again next time rather than fail
+        log.warning("OCR cache not written for %s: %s", path.name, exc)
     return pages
 
 

@@ -17,12 +17,14 @@ _ROLE_RULES = (
     ("kpi", ("kpi", "do luong")),
     ("lead", ("chu tri",)),
     ("coop", ("phoi hop",)),
-    ("deadline", ("thoi han", "thoi gian hoan thanh", "tien do")),
+    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do")),
     ("code", ("stt", "so tt", "tt")),
     ("uom", ("don vi tinh", "dvt")),
     ("value", ("ket qua", "gia tri", "muc phan dau", "chi so dat")),
     ("text", ("noi dung", "chi tieu", "ten chi tieu")),
+    ("monitor", ("theo doi",)),   # "Đơn vị theo dõi": the unit answering for a target when no lead column
 )
+_CODE_HEADERS = {"stt", "tt", "sott"}   # also as OCR splits them: "ST T"
 _ROMAN = re.compile(r"^[IVX]{1,4}\.?$")
 _ROMAN_TITLE = re.compile(r"^[IVX]{1,4}[.\-–]\s+\S")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,2})*\.?$")
@@ -64,6 +66,10 @@ def header_roles(cells: list[str]) -> list[str | None]:
     for cell in cells:
         f = fold(_clean(cell))
         role = None
+        if "code" not in used and f.replace(" ", "").rstrip(".") in _CODE_HEADERS:
+            used.add("code")
+            roles.append("code")
+            continue
         # a column named by its year alone ("Năm 2026", "Mục tiêu 2026") holds the values
         if "value" not in used and re.fullmatch(r"(?:nam|muc tieu|ke hoach|chi tieu)(?: nam)?\s*20\d\d", f):
             used.add("value")
@@ -83,6 +89,8 @@ def header_roles(cells: list[str]) -> list[str | None]:
 
 def _table_kind(roles: list[str | None]) -> str | None:
     rs = set(r for r in roles if r)
+    if "lead" not in rs and "monitor" in rs:
+        rs.add("lead")
     if {"lead"} <= rs and ({"task", "deadline"} & rs) and "value" not in rs:
         return "tasks"
     if "value" in rs or ({"text", "lead"} <= rs):
