@@ -87,17 +87,27 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
+def _cache_file(path: Path, sha256: str, options: OcrOptions) -> Path:
+    key = f"{sha256}-{options.dpi}-{options.lang}-{_code_version()}"
+    return Path(options.cache_dir or path.parent / CACHE_FOLDER) / f"{key}.json"
+
+
+def cached_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) -> dict[int, OcrPage] | None:
+    """The pages from an earlier OCR run of the same file, or None."""
+    cache = _cache_file(path, sha256, options)
+    try:
+        stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, OSError):
+        return None   # absent or damaged: read again
+    return {n: stored[n] for n in numbers} if all(n in stored for n in numbers) else None
+
+
 def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) -> dict[int, OcrPage]:
     """OCR the given 1-based pages of a PDF; cached by file hash (see OcrOptions.cache_dir)."""
-    key = f"{sha256}-{options.dpi}-{options.lang}-{_code_version()}"
-    cache = Path(options.cache_dir or path.parent / CACHE_FOLDER) / f"{key}.json"
-    if cache.exists():
-        try:
-            stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
-            if all(n in stored for n in numbers):
-                return {n: stored[n] for n in numbers}
-        except (ValueError, KeyError, TypeError, OSError):
-            pass   # a damaged cache file is simply redone
+    found = cached_pages(path, sha256, numbers, options)
+    if found is not None:
+        return found
+    cache = _cache_file(path, sha256, options)
     from tqdm import tqdm
 
     pages: dict[int, OcrPage] = {}

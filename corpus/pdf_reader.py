@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.document import TextDocument, UnreadablePlan
-from corpus.ocr import INSTALL_HINT, OcrOptions, missing_tools, ocr_pages
+from corpus.ocr import INSTALL_HINT, OcrOptions, cached_pages, missing_tools, ocr_pages
 from corpus.pdf_words import text_lines
 from corpus.reader import file_sha256
 from corpus.text import nfc
@@ -138,16 +138,18 @@ def _load(path: Path, ocr: OcrOptions) -> list[_Line | _Table]:
 
 def _ocr_items(path: Path, heights: dict[int, float], ocr: OcrOptions, whole: bool) -> dict[int, list[_Line | _Table]]:
     """Pages without a text layer, read by OCR; without Tesseract a scan is refused with what to install."""
-    missing = missing_tools(ocr)
+    sha256 = file_sha256(path)
+    read = cached_pages(path, sha256, sorted(heights), ocr)
+    missing = missing_tools(ocr) if read is None else None
     if missing:
         if not whole:
             return {}   # a stamped signature page among text pages: the text pages carry the plan
         raise UnreadablePlan(
-            f"{path.name}: tệp PDF không có lớp văn bản (bản scan) mà máy {missing} để nhận dạng chữ; "
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan), cần nhận dạng chữ (OCR) nhưng {missing}; "
             f"cài bằng: {INSTALL_HINT}"
         )
     try:
-        read = ocr_pages(path, file_sha256(path), sorted(heights), ocr)
+        read = read or ocr_pages(path, sha256, sorted(heights), ocr)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         raise UnreadablePlan(f"{path.name}: không nhận dạng được chữ trong bản scan ({type(exc).__name__})") from exc
     pages: dict[int, list[_Line | _Table]] = {}

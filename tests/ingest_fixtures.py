@@ -75,7 +75,7 @@ DUTIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 PROSE_ASSIGNMENTS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (  # sentence, lead, cooperating, deadline
     ("Giao Trạm Y tế xã chủ trì, phối hợp Đoàn Thanh niên xã và Hội Liên hiệp Phụ nữ xã hoàn thành việc "
      "lập sổ sức khỏe điện tử cho người dân trên địa bàn trong tháng 11/2026.",
-     "Trạm Y tế xã", ("Đoàn Thanh niên xã", "Hội Liên hiệp Phụ nữ xã"), "tháng 11/2026"),
+     "Trạm Y tế xã", ("Đoàn Thanh niên xã", "Hội Liên hiệp Phụ nữ xã"), "trong tháng 11/2026"),
     ("Giao Công an xã chủ trì, phối hợp Ban nhân dân các ấp hoàn thành thu nhận hồ sơ định danh điện tử "
      "mức độ 2 trước ngày 30/9/2026.",
      "Công an xã", ("Ban nhân dân các ấp",), "trước ngày 30/9/2026"),
@@ -153,7 +153,7 @@ def build_text_pdf(path: Path, commune: str = "Tân Hòa", font_size: float = 11
     story += [Table(rows, colWidths=[width * s for s in (0.08, 0.44, 0.12, 0.16, 0.20)], style=TableStyle(grid)),
               Spacer(1, 8), p("III. NHIỆM VỤ, GIẢI PHÁP", bold)]
     if not scan_layout:
-        story += [p(PURPOSE)] * 8   # push the task table down so its rows run onto the next page
+        story += [p(PURPOSE)] * 4   # push the task table down so its rows run onto the next page
     rows = [[p(t, head) for t in TASK_HEADER]]
     spans = []
     number = 0
