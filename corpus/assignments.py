@@ -24,9 +24,11 @@ _WORK_VERBS = (
     "hoàn thành", "hoàn thiện", "triển khai", "thực hiện", "tổ chức", "xây dựng", "rà soát", "lập", "cập nhật",
     "thu nhận", "số hóa", "bảo đảm", "đảm bảo", "đẩy mạnh", "tuyên truyền", "hướng dẫn", "kiểm tra", "báo cáo",
     "tham mưu", "ban hành", "nâng cấp", "lắp đặt", "đào tạo", "tập huấn", "phát triển", "vận hành", "đưa",
-    "cấp", "thí điểm", "khảo sát", "đánh giá", "chuẩn bị", "sửa đổi", "bổ sung", "phủ sóng", "để",
+    "cấp", "thành lập", "thí điểm", "khảo sát", "đánh giá", "chuẩn bị", "sửa đổi", "bổ sung", "phủ sóng", "để",
 )
-_WORK = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(v) for v in _WORK_VERBS) + r")\b")
+# longest first, and never the tail of a longer word ("lập" in "thành lập")
+_WORK = re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(v) for v in sorted(_WORK_VERBS, key=len, reverse=True))
+                   + r")\b")
 _DEADLINE = re.compile(
     r"(?:(?:hoàn thành\s+)?(?:trong|trước|chậm nhất|đến hết|xong trước|trong năm|vào)\s+)?"
     r"(?:ngày\s+\d{1,2}\s*(?:/|tháng)\s*\d{1,2}\s*(?:/|năm)\s*20\d\d|tháng\s+\d{1,2}\s*(?:/|năm)\s*20\d\d|"
@@ -47,12 +49,35 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
-def find_assignments(text: str) -> list[ProseAssignment]:
-    """Every assignment sentence of a paragraph."""
-    return [found for sentence in sentences(text) if (found := read_assignment(sentence))]
+def pos_tagger():
+    """underthesea's CRF part-of-speech tagger, imported on first use (the import takes seconds)."""
+    def tag(text: str) -> list[tuple[str, str]]:
+        from underthesea import pos_tag
+        return pos_tag(text)
+    return tag
 
 
-def read_assignment(sentence: str) -> ProseAssignment | None:
+def _first_verb(text: str, tagger) -> int | None:
+    """Offset in text of the first verb after the opening word(s), by the tagger: where the cooperating
+    units' noun phrase ends ("Đoàn Thanh niên xã | vận động người dân ...")."""
+    position = 0
+    for k, (word, tag) in enumerate(tagger(text)):
+        at = text.find(word, position)
+        if at < 0:
+            return None
+        if tag == "V" and k > 0:
+            return at
+        position = at + len(word)
+    return None
+
+
+def find_assignments(text: str, tagger=None) -> list[ProseAssignment]:
+    """Every assignment sentence of a paragraph. tagger (pos_tagger()) finds where the cooperating units end
+    when no verb of the list does."""
+    return [found for sentence in sentences(text) if (found := read_assignment(sentence, tagger))]
+
+
+def read_assignment(sentence: str, tagger=None) -> ProseAssignment | None:
     m = _LEAD.match(sentence)
     if not m or not _HEAD_RE.match(m.group("lead")):
         return None
@@ -72,10 +97,13 @@ def read_assignment(sentence: str) -> ProseAssignment | None:
     if coop:
         after = body[coop.end():]
         work = _WORK.search(after)
-        if not work or work.start() == 0:
+        cut = work.start() if work and work.start() > 0 else None
+        if cut is None and tagger is not None:
+            cut = _first_verb(after, tagger)
+        if not cut:
             return None
-        cooperating = split_units(after[:work.start()])
-        body = after[work.start():].strip()
+        cooperating = split_units(after[:cut])
+        body = after[cut:].strip()
     elif not _WORK.match(" " + body):
         return None
     if not body:

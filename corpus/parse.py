@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from corpus.assignments import find_assignments
+from corpus.assignments import find_assignments, pos_tagger
 from corpus.cellstream import is_cellstream_header, parse_cellstream
 from corpus.document import TextDocument, UnreadablePlan
 from corpus.reader import file_sha256, read_document
@@ -448,8 +448,9 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
     # 3) tables
     tasks: list[Task] = []
     seq_by_section: dict[str, int] = {}
+    tagger = pos_tagger()
     for para, path, stk in para_section:
-        for found in find_assignments(_strip_md(para.text)):
+        for found in find_assignments(_strip_md(para.text), tagger):
             group = stk[-1][1] if stk else ""
             seq_by_section[path] = seq_by_section.get(path, 0) + 1
             code = ".".join(p for p in (_roman_code(stk[0][1]) if stk else "", str(seq_by_section[path])) if p)
