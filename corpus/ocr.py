@@ -163,8 +163,8 @@ def _read_page(path: Path, number: int, tmp: Path, options: OcrOptions) -> OcrPa
     tables, prose = [], []
     claimed: set[int] = set()
     for grid in grids:
-        def reread(box, psm, grid=grid):
-            return _reread_cell(cleaned, box, tmp / f"cell{number}.png", options, psm)
+        def reread(box, psm, row_number):
+            return _reread_cell(cleaned, box, tmp / f"cell{number}.png", options, psm, row_number)
         rows = grid.rows(words, claimed, reread)
         if rows:
             tables.append(OcrTable(tuple(rows), grid.top * scale))
@@ -204,6 +204,7 @@ class _Word:
     top: int
     bottom: int
     line: tuple[int, int, int]
+    conf: float = 100.0
 
     @property
     def cx(self) -> float:
@@ -226,8 +227,10 @@ def _tesseract_words(png: Path, options: OcrOptions) -> list[_Word]:
         if row.get("level") != "5" or not text:
             continue
         left, top = int(row["left"]), int(row["top"])
-        words.append(_Word(text, left, left + int(row["width"]), top, top + int(row["height"]),
-                           (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))))
+        word = _Word(text, left, left + int(row["width"]), top, top + int(row["height"]),
+                     (int(row["block_num"]), int(row["par_num"]), int(row["line_num"])), float(row["conf"]))
+        if not _is_scribble(word):
+            words.append(word)
     return words
 
 
@@ -253,6 +256,14 @@ def _verify_geq(word: _Word, ink) -> _Word:
     if any(row.mean() >= 0.6 for row in lower):
         return replace(word, text="≥" + word.text[1:])
     return word
+
+
+_TEXT_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]%/\-–—+=<>≥≤\"'“”‘’…*&@#§°]+$")
+
+
+def _is_scribble(word: _Word) -> bool:
+    """A signature or stamp read as symbols ("X_xX⁄X⁄\\"): unsure, and holding characters no plan text uses."""
+    return word.conf < 60 and not _TEXT_CHARS.match(word.text)
 
 
 def _skew_angle(image) -> float:
@@ -334,11 +345,11 @@ class _Grid:
                 text = repair_cell(repair_text(_cell_text(cells.get(column, []))))
                 box = (inner[column], a, right, b)
                 if column == 0 and narrow_first and fold(text).replace(" ", "") not in _CODE_HEADERS:
-                    # a lone "2" comes out as ";" and a lone "I" as nothing on a full page
-                    code = _roman_fix(reread(box, 10))
+                    # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
+                    code = _roman_fix(reread(box, 8, True))
                     text = code if _CODE.match(code) else text
                 elif len(text) <= 6 and re.search(r"\d", text) and not _VALUE.match(text):
-                    again = repair_cell(reread(box, 7))
+                    again = repair_cell(reread(box, 7, False))
                     text = again if _VALUE.match(again) else text
                 texts.append(text)
                 spanned = sum(1 for x in self.columns[1:-1] if inner[column] + 8 < x < right - 8)
@@ -359,8 +370,12 @@ def _roman_fix(text: str) -> str:
     return re.sub(r"[l|]", "I", text) if re.fullmatch(r"[IlVX|]+", text) else text
 
 
-def _reread_cell(pixels, box: tuple[int, int, int, int], png: Path, options: OcrOptions, psm: int) -> str:
-    """One single-line cell's ink, framed in white, read on its own ("" for an empty or multi-line cell)."""
+def _reread_cell(pixels, box: tuple[int, int, int, int], png: Path, options: OcrOptions, psm: int,
+                 row_number: bool) -> str:
+    """One single-line cell's ink, framed in white, read on its own ("" for an empty or multi-line cell).
+    row_number: a row-number cell; one to three separate upright bars of equal height are a Roman I, II,
+    III (counted from the pixels: Tesseract reads a bold "III" as "II" or "HH"), anything else is read
+    with the English model, which knows digits and Latin capitals better than the Vietnamese one."""
     import numpy as np
     from PIL import Image
 
@@ -372,12 +387,46 @@ def _reread_cell(pixels, box: tuple[int, int, int, int], png: Path, options: Ocr
     if not len(rows) or not len(cols) or rows[-1] - rows[0] > 0.22 * options.dpi:
         return ""
     crop = cell[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    if row_number:
+        bars = _upright_bars(crop < _DARK)
+        if bars:
+            return "I" * bars
     framed = np.full((crop.shape[0] + 60, crop.shape[1] + 60), 255, dtype=np.uint8)
     framed[30:30 + crop.shape[0], 30:30 + crop.shape[1]] = crop
     Image.fromarray(framed).save(png)
-    done = subprocess.run([options.tesseract, str(png), "stdout", "-l", options.lang, "--psm", str(psm)],
-                          capture_output=True, text=True, env=dict(os.environ, OMP_THREAD_LIMIT="1"), timeout=60)
-    return nfc(" ".join(done.stdout.split()))
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    for lang in (("eng", options.lang) if row_number else (options.lang,)):
+        done = subprocess.run([options.tesseract, str(png), "stdout", "-l", lang, "--psm", str(psm)],
+                              capture_output=True, text=True, env=env, timeout=60)
+        if done.returncode == 0:
+            return nfc(" ".join(done.stdout.split()))
+    return ""
+
+
+def _upright_bars(ink) -> int:
+    """How many separate vertical bars of (nearly) equal height make up the ink; 0 when it is anything else."""
+    import numpy as np
+
+    columns = ink.sum(axis=0) >= 2
+    runs: list[tuple[int, int]] = []
+    x = 0
+    while x < len(columns):
+        if columns[x]:
+            start = x
+            while x < len(columns) and columns[x]:
+                x += 1
+            runs.append((start, x))
+        x += 1
+    if not 1 <= len(runs) <= 3:
+        return 0
+    heights = []
+    for a, b in runs:
+        filled = np.flatnonzero(ink[:, a:b].any(axis=1))
+        height = filled[-1] - filled[0] + 1
+        if height < 2.5 * (b - a) or ink[filled[0]:filled[-1] + 1, a:b].mean() < 0.75:   # thin and solid
+            return 0
+        heights.append(height)
+    return len(runs) if max(heights) <= 1.15 * min(heights) else 0
 
 
 def _cell_text(words: list[_Word]) -> str:

@@ -59,6 +59,7 @@ TARGETS: tuple[tuple[str, str, str, str], ...] = (  # text, unit of measure, val
     ("Tỷ lệ hồ sơ thủ tục hành chính được giải quyết trực tuyến", "%", "≥ 80%", "Trung tâm Phục vụ hành chính công"),
     ("Tỷ lệ người dân có tài khoản định danh điện tử", "%", "≥ 90%", "Công an xã"),
     ("Số điểm Wi-Fi công cộng miễn phí", "điểm", "12", "Phòng Văn hóa - Xã hội"),
+    ("Tỷ lệ doanh nghiệp dùng hóa đơn điện tử", "%", "> 95%", "Phòng Kinh tế"),   # a real ">"
 )
 
 DUTIES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -196,11 +197,28 @@ def build_scan(path: Path, commune: str = "Phú Hòa", dpi: int = 300, angle: fl
             w, h = image.size
             for _ in range(w * h // 400):   # dust
                 pixels[rnd.randrange(w), rnd.randrange(h)] = rnd.randrange(0, 120)
+            if png == sorted(Path(tmp).glob("page*.png"))[-1]:
+                _stamp_and_sign(image, rnd)
             image = image.point(lambda v: min(v, 235))   # greyish paper
             image = image.filter(ImageFilter.GaussianBlur(0.6))
             pages.append(image)
         pages[0].save(path, save_all=True, append_images=pages[1:], resolution=dpi)
     return path
+
+
+def _stamp_and_sign(image, rnd: random.Random) -> None:
+    """A red seal (grey once scanned) over the signature block and a pen signature scribble."""
+    from PIL import ImageDraw
+
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    cx, cy, r = int(w * 0.24), int(h * 0.88), int(w * 0.07)
+    for k in range(6):
+        draw.ellipse((cx - r + k, cy - r + k, cx + r - k, cy + r - k), outline=150)
+    draw.ellipse((cx - r // 2, cy - r // 2, cx + r // 2, cy + r // 2), outline=160, width=3)
+    x, y = int(w * 0.36), int(h * 0.90)
+    points = [(x + 12 * k, y + rnd.randint(-25, 25)) for k in range(25)]
+    draw.line(points, fill=60, width=4)
 
 
 # ------------------------------------------------------------------------------------------ .docx
