@@ -172,7 +172,7 @@ def _ocr_items(path: Path, heights: dict[int, float], ocr: OcrOptions, whole: bo
 def _page_items(page, number: int) -> list[_Line | _Table]:
     """Tables and the visual lines outside them, top to bottom."""
     page = page.dedupe_chars()   # fake bold: the same glyph drawn twice, slightly shifted
-    tables = page.find_tables()
+    tables = page.find_tables(table_settings={"explicit_horizontal_lines": _open_grid_ends(page)})
     boxes = [table.bbox for table in tables]
     chars = page.chars
     items: list[_Line | _Table] = []
@@ -188,6 +188,27 @@ def _page_items(page, number: int) -> list[_Line | _Table]:
         items.append(_Line(found.text, found.x0, found.x1, found.top, number))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _open_grid_ends(page) -> list[float]:
+    """Where three or more column rules stop together with no horizontal rule there: a table cut by a
+    page break without its closing border (a row split over two pages). The missing border is added so
+    the row's first part is still read as a row."""
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 8]
+    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    ends: list[float] = []
+    for key in ("top", "bottom"):
+        groups: dict[int, list[dict]] = {}
+        for edge in verticals:
+            groups.setdefault(round(edge[key]), []).append(edge)
+        for y, edges in groups.items():
+            if len(edges) < 3:
+                continue
+            x0, x1 = min(e["x0"] for e in edges), max(e["x1"] for e in edges)
+            closed = any(abs(h["top"] - y) <= 2 and h["x0"] <= x0 + 2 and h["x1"] >= x1 - 2 for h in horizontals)
+            if not closed:
+                ends.append(float(y))
+    return ends
 
 
 def _cell_text(chars: list[dict], box: tuple[float, float, float, float] | None) -> str:

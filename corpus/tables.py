@@ -98,6 +98,18 @@ def _table_kind(roles: list[str | None]) -> str | None:
     return None
 
 
+def _after_repeated_header(cells: list[str], header: list[str]) -> list[str] | None:
+    """When every non-empty header cell opens the same cell of this row (and one has more), the row is the
+    repeated header with a cut row's continuation drawn inside it: the continuation, header text removed."""
+    named = [(i, h) for i, h in enumerate(header) if h]
+    if len(named) < 3 or len(cells) < len(header):
+        return None
+    if not all(cells[i] == h or cells[i].startswith(h + " ") for i, h in named):
+        return None
+    rest = [cells[i][len(header[i]):].strip() if i < len(header) else cells[i] for i in range(len(cells))]
+    return rest if any(rest) else None
+
+
 def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str, list[TableRow], list[str]]:
     """Rows of the table spanning lines[a..b] (0-based, inclusive)."""
     warnings: list[str] = []
@@ -132,6 +144,9 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
             continue
         if fold(" ".join(cleaned)) == header_key:
             continue  # header repeated after a page break
+        rest = _after_repeated_header(cleaned, header)
+        if rest is not None:
+            cleaned = rest   # the repeated header and the rest of a row cut by the page break share cells
         cells_by_role = {role: (cleaned[i] if i < len(cleaned) else "") for i, role in enumerate(roles) if role}
         first_role = "code" if "code" in cells_by_role else "task"
         first = cells_by_role.get(first_role, cleaned[0])

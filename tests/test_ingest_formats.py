@@ -240,3 +240,25 @@ def test_lone_digit_before_a_percentage_is_the_geq_sign():
     assert repair_cell("2 80%") == "≥ 80%"
     assert repair_cell("> 80%") == "> 80%"     # may be meant; the pixels decide (corpus/ocr.py)
     assert repair_cell("280%") == "280%"
+
+
+@pytest.mark.parametrize("font_size", [9.0, 9.5, 10.0, 12.0])
+def test_a_row_cut_by_a_page_break_is_one_task(tmp_path, monkeypatch, font_size):
+    """A long task row split over two pages (reportlab's splitInRow, which leaves the first part without a
+    bottom rule and may draw the rest inside the repeated header): one task, its text whole."""
+    import tests.ingest_fixtures as fixtures
+    from tests.ingest_fixtures import TaskRow
+
+    long_row = TaskRow("Xây dựng cơ sở dữ liệu " + "và cập nhật thường xuyên thông tin về hộ gia đình, người cao "
+                       "tuổi, người có công, trẻ em " * 6 + "trên địa bàn xã", "Phòng Văn hóa - Xã hội",
+                       "Công an xã; Ban nhân dân các ấp", "Quý III/2026", "Cơ sở dữ liệu được cập nhật")
+    groups = list(fixtures.GROUPS)
+    groups[0] = (groups[0][0], groups[0][1] + (long_row,))
+    monkeypatch.setattr(fixtures, "GROUPS", tuple(groups))
+    path = fixtures.build_text_pdf(tmp_path / "xa-tan-hoa.pdf", font_size=font_size)
+    plan = parse_plan_file(path)
+    assert len(plan.tasks) == len(TASKS) + 2   # + the long row + the prose assignment
+    task = _task(plan, long_row.text)
+    assert task.task == long_row.text
+    assert (task.lead, task.cooperating, task.deadline.text) == (
+        ("Phòng Văn hóa - Xã hội",), ("Công an xã", "Ban nhân dân các ấp"), "Quý III/2026")
