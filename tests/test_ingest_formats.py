@@ -262,3 +262,21 @@ def test_a_row_cut_by_a_page_break_is_one_task(tmp_path, monkeypatch, font_size)
     assert task.task == long_row.text
     assert (task.lead, task.cooperating, task.deadline.text) == (
         ("Phòng Văn hóa - Xã hội",), ("Công an xã", "Ban nhân dân các ấp"), "Quý III/2026")
+
+
+def test_text_pdf_with_a_scanned_page_keeps_its_text_pages_without_ocr(tmp_path):
+    """A signed last page scanned into an exported PDF: without Tesseract the text pages still carry the plan."""
+    from pypdf import PdfReader, PdfWriter
+
+    text = build_text_pdf(tmp_path / "text.pdf", "Tân Hòa")
+    scanned = build_scanned_pdf(tmp_path / "scan.pdf")
+    writer = PdfWriter()
+    writer.append(str(text))
+    writer.append(str(scanned))
+    path = tmp_path / "xa-tan-hoa.pdf"
+    with open(path, "wb") as out:
+        writer.write(out)
+    doc = read_pdf(path, OcrOptions(tesseract=str(tmp_path / "khong-co"), cache_dir=tmp_path))
+    text_pages = len(PdfReader(str(text)).pages)
+    assert max(doc.pages) == text_pages   # the two scanned pages after them add nothing, and nothing fails
+    assert any(line.startswith("STT\tNội dung nhiệm vụ") for line in doc.lines)
