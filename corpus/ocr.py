@@ -292,24 +292,23 @@ def _skew_angle(image) -> float:
 
 # --------------------------------------------------------------------------------------- ruled tables
 
-def _longest_runs(ink) -> tuple[list[int], list[int], list[int]]:
-    """Per pixel row: (length, start, end) of the longest run of ink."""
+def _longest_runs(ink) -> list[tuple[int, int, int]]:
+    """Per pixel row: (length, start, end) of its longest run of ink ((0, 0, 0) for a blank row)."""
     import numpy as np
 
-    lengths, starts, ends = [], [], []
     padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = ink
     change = np.diff(padded, axis=1)
+    runs = []
     for y in range(ink.shape[0]):
         up = np.flatnonzero(change[y] == 1)
         down = np.flatnonzero(change[y] == -1)
         if not len(up):
-            lengths.append(0), starts.append(0), ends.append(0)
+            runs.append((0, 0, 0))
             continue
-        spans = down - up
-        k = int(spans.argmax())
-        lengths.append(int(spans[k])), starts.append(int(up[k])), ends.append(int(down[k]))
-    return lengths, starts, ends
+        k = int((down - up).argmax())
+        runs.append((int(down[k] - up[k]), int(up[k]), int(down[k])))
+    return runs
 
 
 @dataclass
@@ -453,17 +452,17 @@ def _find_grids(ink) -> list[_Grid]:
     merged = ink.copy()
     merged[1:] |= ink[:-1]
     merged[:-1] |= ink[1:]
-    lengths, starts, ends = _longest_runs(merged)
+    runs = _longest_runs(merged)
     rules: list[tuple[int, int, int]] = []   # (y, x0, x1)
     y = 0
     while y < height:
-        if lengths[y] >= _LINE_RUN * width:
-            run = [y]
-            while y + 1 < height and lengths[y + 1] >= _LINE_RUN * width:
+        if runs[y][0] >= _LINE_RUN * width:
+            rows = [y]
+            while y + 1 < height and runs[y + 1][0] >= _LINE_RUN * width:
                 y += 1
-                run.append(y)
-            mid = run[len(run) // 2]
-            rules.append((mid, starts[mid], ends[mid]))
+                rows.append(y)
+            mid = rows[len(rows) // 2]
+            rules.append((mid, runs[mid][1], runs[mid][2]))
         y += 1
     grids: list[_Grid] = []
     for y, x0, x1 in rules:
