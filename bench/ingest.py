@@ -62,7 +62,8 @@ def bench_ocr(tmp: Path, dpis: list[int], workers: int = 0) -> None:
                                         workers=workers))
         elapsed = time.perf_counter() - start
         pages = max(doc.pages)
-        print(f"OCR {dpi} dpi, {workers or 'all'} worker(s): {pages / elapsed:.3f} pages/s ({elapsed / pages:.1f} s/page), "
+        print(f"OCR {dpi} dpi, {workers or 'all'} worker(s): {pages / elapsed:.3f} pages/s "
+              f"({elapsed / pages:.1f} s/page), "
               f"words {_word_accuracy(truth, _words(doc)):.3f}, task fields {_task_fields(doc, scan.name):.3f}")
     start = time.perf_counter()
     read_pdf(scan, OcrOptions(cache_dir=tmp / f"cache-{dpis[-1]}-{workers}", dpi=dpis[-1], progress=False))
@@ -214,7 +215,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="k57-bench-") as tmp:
         parts = {"prose": bench_prose_assignments, "words": lambda: bench_word_splitting(Path(tmp)),
-                 "pdf": lambda: bench_text_pdf(Path(tmp), args.repeat), "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers)}
+                 "pdf": lambda: bench_text_pdf(Path(tmp), args.repeat),
+                 "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers)}
         for name, run in parts.items():
             if args.only in (None, name):
                 run()

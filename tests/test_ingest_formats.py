@@ -280,3 +280,14 @@ def test_text_pdf_with_a_scanned_page_keeps_its_text_pages_without_ocr(tmp_path)
     text_pages = len(PdfReader(str(text)).pages)
     assert max(doc.pages) == text_pages   # the two scanned pages after them add nothing, and nothing fails
     assert any(line.startswith("STT\tNội dung nhiệm vụ") for line in doc.lines)
+
+
+@pytest.mark.parametrize("font_size", [9, 10, 12, 13])
+def test_text_pdf_tables_at_other_sizes_and_column_wraps(tmp_path, font_size):
+    """Other font sizes wrap the cells differently and move the page break; every unit stays in its column."""
+    plan = parse_plan_file(build_text_pdf(tmp_path / "xa-tan-hoa.pdf", font_size=font_size))
+    assert len(plan.tasks) == len(TASKS) + 1 and len(plan.targets) == len(TARGETS)
+    for truth in TASKS:
+        task = _task(plan, truth.text)
+        assert (task.lead, task.cooperating, task.deadline.text) == (
+            (truth.lead,), tuple(u.strip() for u in truth.coop.split(";")), truth.deadline), (font_size, truth)
