@@ -48,13 +48,14 @@ def _task_fields(doc: TextDocument, name: str) -> float:
     return right / (3 * len(TASKS))
 
 
-def bench_ocr(tmp: Path, dpis: list[int], workers: int = 0) -> None:
+def bench_ocr(tmp: Path, dpis: list[int], workers: int = 0, font_size: float = 11) -> None:
     missing = missing_tools(OcrOptions())
     if missing:
         print(f"OCR: skipped ({missing})")
         return
-    scan = build_scan(tmp / "xa-phu-hoa.pdf", "Phú Hòa")
-    source = build_text_pdf(tmp / "source.pdf", "Phú Hòa", font_size=11, scan_layout=True)
+    scan = build_scan(tmp / "xa-phu-hoa.pdf", "Phú Hòa", font_size=font_size)
+    source = build_text_pdf(tmp / "source.pdf", "Phú Hòa", font_size=font_size, scan_layout=True)
+    print(f"OCR of a {font_size:g}-pt scan:")
     truth = _words(read_pdf(source))
     for dpi in dpis:
         start = time.perf_counter()
@@ -62,12 +63,12 @@ def bench_ocr(tmp: Path, dpis: list[int], workers: int = 0) -> None:
                                         workers=workers))
         elapsed = time.perf_counter() - start
         pages = max(doc.pages)
-        print(f"OCR {dpi} dpi, {workers or 'all'} worker(s): {pages / elapsed:.3f} pages/s "
+        print(f"  {dpi} dpi, {workers or 'all'} worker(s): {pages / elapsed:.3f} pages/s "
               f"({elapsed / pages:.1f} s/page), "
               f"words {_word_accuracy(truth, _words(doc)):.3f}, task fields {_task_fields(doc, scan.name):.3f}")
     start = time.perf_counter()
     read_pdf(scan, OcrOptions(cache_dir=tmp / f"cache-{dpis[-1]}-{workers}", dpi=dpis[-1], progress=False))
-    print(f"OCR again from the cache: {time.perf_counter() - start:.2f} s")
+    print(f"  again from the cache: {time.perf_counter() - start:.2f} s")
 
 
 def bench_text_pdf(tmp: Path, repeat: int) -> None:
@@ -210,13 +211,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dpi", type=int, nargs="+", default=[200, 300, 400])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--font-size", type=float, default=11, help="size of the text in the OCR test scan")
     parser.add_argument("--workers", type=int, default=1, help="OCR pages at once (0: one per core)")
     parser.add_argument("--only", choices=["prose", "words", "pdf", "ocr"], help="one part only")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="k57-bench-") as tmp:
         parts = {"prose": bench_prose_assignments, "words": lambda: bench_word_splitting(Path(tmp)),
                  "pdf": lambda: bench_text_pdf(Path(tmp), args.repeat),
-                 "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers)}
+                 "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers, args.font_size)}
         for name, run in parts.items():
             if args.only in (None, name):
                 run()

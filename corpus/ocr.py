@@ -399,14 +399,25 @@ def _reread_cell(pixels, box: tuple[int, int, int, int], png: Path, options: Ocr
             return "I" * bars
     framed = np.full((crop.shape[0] + 60, crop.shape[1] + 60), 255, dtype=np.uint8)
     framed[30:30 + crop.shape[0], 30:30 + crop.shape[1]] = crop
-    Image.fromarray(framed).save(png)
+    image = Image.fromarray(framed)
+    if crop.shape[0] < 36:   # small print: Tesseract reads lone glyphs best at about 40 px high
+        scale = min(3.0, 40 / max(crop.shape[0], 1))
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.LANCZOS)
+    image.save(png)
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    for lang in (("eng", options.lang) if row_number else (options.lang,)):
-        done = subprocess.run([options.tesseract, str(png), "stdout", "-l", lang, "--psm", str(psm)],
+    # a row number: the English model as one word, then as one character, then the Vietnamese model;
+    # the first well-formed reading wins
+    attempts = (("eng", psm), ("eng", 10), (options.lang, 10)) if row_number else ((options.lang, psm),)
+    text = ""
+    for lang, mode in attempts:
+        done = subprocess.run([options.tesseract, str(png), "stdout", "-l", lang, "--psm", str(mode)],
                               capture_output=True, text=True, env=env, timeout=60)
-        if done.returncode == 0:
-            return nfc(" ".join(done.stdout.split()))
-    return ""
+        if done.returncode != 0:
+            continue
+        text = nfc(" ".join(done.stdout.split()))
+        if not row_number or _CODE.match(_roman_fix(text)):
+            return text
+    return text
 
 
 def _upright_bars(ink) -> int:

@@ -179,14 +179,15 @@ def build_text_pdf(path: Path, commune: str = "Tân Hòa", font_size: float = 11
     return path
 
 
-def build_scan(path: Path, commune: str = "Phú Hòa", dpi: int = 300, angle: float = 0.6, seed: int = 7) -> Path:
+def build_scan(path: Path, commune: str = "Phú Hòa", dpi: int = 300, angle: float = 0.6, seed: int = 7,
+               font_size: float = 11) -> Path:
     """An image-only PDF as a scanner gives it: the text PDF rendered by pdftoppm, turned slightly,
     with speckle noise and a grey background, saved with PIL (no text layer at all)."""
     from PIL import Image, ImageFilter
 
     rnd = random.Random(seed)
     with tempfile.TemporaryDirectory() as tmp:
-        source = build_text_pdf(Path(tmp) / "source.pdf", commune, font_size=11, scan_layout=True)
+        source = build_text_pdf(Path(tmp) / "source.pdf", commune, font_size=font_size, scan_layout=True)
         subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(Path(tmp) / "page")],
                        check=True, capture_output=True)
         pages = []
