@@ -27,6 +27,7 @@ from corpus.text import fold, nfc
 log = logging.getLogger(__name__)
 
 CACHE_FOLDER = ".ocr-cache"
+SHARED_CACHE = Path(__file__).resolve().parent.parent / "data" / "ocr-cache"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
 _DARK = 150                 # grey level below which a pixel is ink
 _LINE_RUN = 0.25            # a ruled horizontal line runs over at least this share of the page width
@@ -35,8 +36,9 @@ _RULE_COVER = 0.85          # a column separator darkens this share of a row ban
 
 @dataclass(frozen=True)
 class OcrOptions:
-    """How scans are read. cache_dir None: a hidden ".ocr-cache" folder next to the PDF, so every reader of
-    the same file (the store build, the answering service re-reading lines) shares one OCR run."""
+    """How scans are read. cache_dir None: a hidden ".ocr-cache" folder next to the PDF and the project's
+    data/ocr-cache, so every reader of the same file (the store build, the answering service re-reading
+    lines, a plan sent to the bot and then copied into the plans folder) shares one OCR run."""
     cache_dir: Path | None = None
     tesseract: str = "tesseract"
     pdftoppm: str = "pdftoppm"
@@ -88,19 +90,23 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 
-def _cache_file(path: Path, sha256: str, options: OcrOptions) -> Path:
-    key = f"{sha256}-{options.dpi}-{options.lang}-{_code_version()}"
-    return Path(options.cache_dir or path.parent / CACHE_FOLDER) / f"{key}.json"
+def _cache_files(path: Path, sha256: str, options: OcrOptions) -> list[Path]:
+    key = f"{sha256}-{options.dpi}-{options.lang}-{_code_version()}.json"
+    if options.cache_dir is not None:
+        return [Path(options.cache_dir) / key]
+    return [path.parent / CACHE_FOLDER / key, SHARED_CACHE / key]
 
 
 def cached_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) -> dict[int, OcrPage] | None:
     """The pages from an earlier OCR run of the same file, or None."""
-    cache = _cache_file(path, sha256, options)
-    try:
-        stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError, OSError):
-        return None   # absent or damaged: read again
-    return {n: stored[n] for n in numbers} if all(n in stored for n in numbers) else None
+    for cache in _cache_files(path, sha256, options):
+        try:
+            stored = _from_json(json.loads(cache.read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError, OSError):
+            continue   # absent or damaged: read again
+        if all(n in stored for n in numbers):
+            return {n: stored[n] for n in numbers}
+    return None
 
 
 def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) -> dict[int, OcrPage]:
@@ -108,13 +114,12 @@ def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) 
     found = cached_pages(path, sha256, numbers, options)
     if found is not None:
         return found
-    cache = _cache_file(path, sha256, options)
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
     from tqdm import tqdm
 
     pages: dict[int, OcrPage] = {}
-    from concurrent.futures import ThreadPoolExecutor, as_completed
-
-    # one Tesseract process per core (each single-threaded): pages are independent
+    # pages are independent: with workers > 1, that many single-threaded Tesseract processes at once
     workers = max(1, min(options.workers or (os.cpu_count() or 1), len(numbers)))
     with tempfile.TemporaryDirectory(prefix="k57-ocr-") as tmp, ThreadPoolExecutor(workers) as pool, \
             tqdm(total=len(numbers), desc=f"OCR {path.name}", unit="trang", file=sys.stderr,
@@ -123,13 +128,15 @@ def ocr_pages(path: Path, sha256: str, numbers: list[int], options: OcrOptions) 
         for future in as_completed(futures):
             pages[futures[future]] = future.result()
             bar.update(1)
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        part = cache.with_suffix(".part")
-        part.write_text(json.dumps(_to_json(pages), ensure_ascii=False), encoding="utf-8")
-        os.replace(part, cache)
-    except OSError as exc:   # a read-only plans folder: OCR again next time rather than fail
-        log.warning("OCR cache not written for %s: %s", path.name, exc)
+    text = json.dumps(_to_json(pages), ensure_ascii=False)
+    for cache in _cache_files(path, sha256, options):
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            part = cache.with_suffix(f".{os.getpid()}.part")
+            part.write_text(text, encoding="utf-8")
+            os.replace(part, cache)
+        except OSError as exc:   # a read-only folder: the other copy, or OCR again next time
+            log.warning("OCR cache not written to %s: %s", cache.parent, exc)
     return pages
 
 

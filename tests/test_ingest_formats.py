@@ -214,11 +214,16 @@ def test_scan_without_tesseract_names_what_to_install(tmp_path):
 
 
 @needs_ocr
-def test_ocr_is_cached_by_file_hash(plans_dir, loaded):
-    # the CLI's run left the OCR text next to the plan: reading again needs no Tesseract at all
+def test_ocr_is_cached_by_file_hash(plans_dir, loaded, tmp_path):
+    # the CLI's run left the OCR text next to the plan and in data/ocr-cache: reading the same file again,
+    # there or copied elsewhere (a plan sent to the bot, then copied into the plans folder), needs no Tesseract
     options = OcrOptions(tesseract="/nonexistent/tesseract", pdftoppm="/nonexistent/pdftoppm")
-    doc = read_pdf(plans_dir / FILES["scan"], options)
-    assert any("Số hóa hồ sơ" in line for line in doc.lines)
+    copy = tmp_path / "elsewhere" / FILES["scan"]
+    copy.parent.mkdir()
+    shutil.copyfile(plans_dir / FILES["scan"], copy)
+    for path in (plans_dir / FILES["scan"], copy):
+        doc = read_pdf(path, options)
+        assert any("Số hóa hồ sơ" in line for line in doc.lines)
 
 
 @pytest.mark.parametrize("raw,fixed", [
