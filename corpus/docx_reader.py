@@ -290,6 +290,11 @@ class _BodyReader:
                     self._emit("")
             else:
                 rows = self.table(block)
+                if rows and not any("\t" in row for row, _ in rows):
+                    for row, page in rows:   # a one-column table or a letterhead block: paragraphs
+                        self._emit(row, page)
+                        self._emit("")
+                    continue
                 for row, page in rows:
                     self._emit(row, page)
                 if rows:
@@ -338,24 +343,44 @@ class _BodyReader:
 
     def table(self, tbl: etree._Element) -> list[tuple[str, int]]:
         rows: list[tuple[str, int]] = []
+        grid: list[list[tuple[str, int | None]]] = []   # cells by grid column, for the header block test
+        merged_down: dict[int, str] = {}                # grid column -> text of the vMerge restart cell
         for tr in tbl.iterchildren(_w("tr")):
             cells: list[str] = []
+            row_pages: list[int | None] = []
             page: int | None = None
             tr_pr = tr.find(_w("trPr"))
             cells.extend([""] * _grid_count(tr_pr, "gridBefore"))
             for tc in tr.iterchildren(_w("tc")):
+                column = len(cells)
                 text, cell_page = self.cell(tc)
                 page = page if page is not None else cell_page
                 tc_pr = tc.find(_w("tcPr"))
                 v_merge = tc_pr.find(_w("vMerge")) if tc_pr is not None else None
                 if v_merge is not None and _val(v_merge, "continue") == "continue":
-                    text = ""
+                    # Word shows the merged cell once, but it belongs to every row it covers (a lead unit
+                    # shared by two tasks); a row number ("I", "2") labels its first row only.
+                    above = merged_down.get(column, "")
+                    text = "" if _ROW_NUMBER.match(above) else above
+                elif v_merge is not None:
+                    merged_down[column] = text
+                else:
+                    merged_down.pop(column, None)
                 span = int(_val(tc_pr.find(_w("gridSpan")) if tc_pr is not None else None, "1") or 1)
                 cells.append(text)
                 cells.extend([""] * (span - 1))
+                row_pages.extend([cell_page] * span)
             cells.extend([""] * _grid_count(tr_pr, "gridAfter"))
             if any(cells):
                 rows.append(("\t".join(cells), page if page is not None else self.pager.page))
+                grid.append(list(zip(cells, row_pages + [None] * (len(cells) - len(row_pages)))))
+        if _is_header_block(grid):
+            # issuer and number on the left, "CỘNG HÒA ..." and the date on the right: read as the
+            # paragraphs they are, left column first
+            width = max(len(row) for row in grid)
+            return [(text, page if page is not None else self.pager.page)
+                    for column in range(width) for row in grid if column < len(row)
+                    for text, page in [row[column]] if text]
         return rows
 
     def cell(self, tc: etree._Element) -> tuple[str, int | None]:
@@ -373,6 +398,17 @@ class _BodyReader:
                 parts.append(text)
                 page = page if page is not None else at
         return " ".join(parts), page
+
+
+_ROW_NUMBER = re.compile(r"^(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,3})*)\.?$")
+
+
+def _is_header_block(grid: list[list[tuple[str, int | None]]]) -> bool:
+    """A two-column table laid out as a letterhead: the national motto or a document number in it."""
+    if not grid or max(len(row) for row in grid) != 2:
+        return False
+    texts = [text for row in grid for text, _ in row]
+    return any(re.match(r"^(?:CỘNG HÒA XÃ HỘI|Số\s*:)", text) for text in texts)
 
 
 def _grid_count(tr_pr: etree._Element | None, name: str) -> int:

@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from corpus.assignments import find_assignments, pos_tagger
 from corpus.cellstream import is_cellstream_header, parse_cellstream
 from corpus.document import TextDocument, UnreadablePlan
 from corpus.reader import file_sha256, read_document
@@ -203,7 +204,8 @@ def _target_from_row(row: TableRow, group: str, section: str, year: int | None) 
     gcode = _roman_code(group)
     return Target(group=group, code=f"{gcode}.{code}" if gcode else code, text=text,
                   unit_of_measure=clean_cell(row.get("uom")), value_text=value, value_op=op, value_low=low,
-                  value_high=high, year=year, lead=split_units(clean_cell(row.get("lead"))), section=section,
+                  value_high=high, year=year, lead=split_units(clean_cell(row.get("lead") or row.get("monitor"))),
+                  section=section,
                   first_line=row.first_line, last_line=row.last_line)
 
 
@@ -219,7 +221,7 @@ def _task_from_row(row: TableRow, group: str, section: str) -> Task | None:
     if not code or re.fullmatch(r"\d{1,3}", code):
         code = ".".join(p for p in (gcode, code or num) if p)
     return Task(group=group, code=code, task=task, subtask=sub, product=clean_cell(row.get("product")),
-                kpi=clean_cell(row.get("kpi")), lead=split_units(clean_cell(row.get("lead"))),
+                kpi=clean_cell(row.get("kpi")), lead=split_units(clean_cell(row.get("lead") or row.get("monitor"))),
                 cooperating=split_units(clean_cell(row.get("coop"))),
                 deadline=parse_deadline(clean_cell(row.get("deadline"))), section=section,
                 first_line=row.first_line, last_line=row.last_line)
@@ -284,8 +286,9 @@ def _year_of(text: str) -> int | None:
 
 # ---------------------------------------------------------------- the parser
 
-def parse_plan_file(path: Path) -> ParsedPlan:
-    doc = read_document(path)
+def parse_plan_file(path: Path, ocr=None) -> ParsedPlan:
+    """ocr: corpus.ocr.OcrOptions for scanned PDFs (None: defaults, no cache)."""
+    doc = read_document(path, ocr)
     return parse_document(doc, path.name, file_sha256(path))
 
 
@@ -346,6 +349,8 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
     heading_lines: dict[int, tuple[int, str]] = {}
     for para in paras:
         h = _heading(para)
+        if h and h[0] == 4 and _is_lettered_duty(para, stack):
+            h = None
         if h:
             level, title = h
             close_to(level, para.first)
@@ -445,6 +450,16 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
 
     # 3) tables
     tasks: list[Task] = []
+    seq_by_section: dict[str, int] = {}
+    tagger = pos_tagger()
+    for para, path, stk in para_section:
+        for found in find_assignments(_strip_md(para.text), tagger):
+            group = stk[-1][1] if stk else ""
+            seq_by_section[path] = seq_by_section.get(path, 0) + 1
+            code = ".".join(p for p in (_roman_code(stk[0][1]) if stk else "", str(seq_by_section[path])) if p)
+            tasks.append(Task(group=group, code=code, task=found.work, subtask="", product="", kpi="",
+                              lead=found.lead, cooperating=found.cooperating, deadline=found.deadline,
+                              section=path or "Phần mở đầu", first_line=para.first, last_line=para.last))
     for kind, a, b in table_regions:
         section = section_path_at(a + 1) or section_path_at(max(1, a))
         above = [s for s in sections if s.first_line <= a + 1]
@@ -483,6 +498,18 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
     sections.sort(key=lambda s: (s.first_line, -s.last_line))
     return ParsedPlan(plan=plan, sections=tuple(sections), passages=tuple(passages), tasks=tuple(tasks),
                       targets=tuple(targets), duties=tuple(duties), warnings=tuple(warnings))
+
+
+def _is_lettered_duty(para: _Para, stack: list[tuple[int, str, int]]) -> bool:
+    """"a) Chủ trì theo dõi, đôn đốc ...;" under "1. Văn phòng HĐND và UBND xã" in Tổ chức thực hiện is one
+    of the unit's duties (a sentence), not a sub-heading."""
+    text = _strip_md(para.text)
+    if not stack or not re.search(r"[.;]\s*$", text) or len(text) < 40:
+        return False
+    if not any("to chuc thuc hien" in fold(title) for _, title, _ in stack):
+        return False
+    parent = stack[-1][1]
+    return bool(_leading_units(re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", parent)))
 
 
 def _with_page(rec, doc: TextDocument):

@@ -12,10 +12,14 @@ Each line carries the page its text starts on. Single-column layouts only (what 
 from __future__ import annotations
 
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.document import TextDocument, UnreadablePlan
+from corpus.ocr import INSTALL_HINT, OcrOptions, cached_pages, missing_tools, ocr_pages
+from corpus.pdf_words import text_lines
+from corpus.reader import file_sha256
 from corpus.text import nfc
 
 _ITEM_START = re.compile(r"^(?:[-–•+*]\s|(?:\d{1,3}(?:\.\d{1,3})*|[IVXL]{1,5}|[a-zđ])[.)]\s)")
@@ -80,15 +84,16 @@ def _quantile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def read_pdf(path: Path) -> TextDocument:
-    """Read a text-layer PDF plan; raise UnreadablePlan (Vietnamese reason) for scans, encrypted or broken files."""
+def read_pdf(path: Path, ocr: OcrOptions | None = None) -> TextDocument:
+    """Read a PDF plan; pages without a text layer (scans) are read by OCR (corpus/ocr.py).
+    Raise UnreadablePlan (Vietnamese reason) for encrypted or broken files, or scans when OCR is missing."""
     path = Path(path)
-    items = _load(path)
+    items = _load(path, ocr or OcrOptions())
     lines, pages = _compose(items, _Layout.measure(items))
     return TextDocument(lines=tuple(lines), pages=tuple(pages), kind="pdf")
 
 
-def _load(path: Path) -> list[_Line | _Table]:
+def _load(path: Path, ocr: OcrOptions) -> list[_Line | _Table]:
     import pdfplumber
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
@@ -104,52 +109,113 @@ def _load(path: Path) -> list[_Line | _Table]:
                 f"{path.name}: tệp PDF được đặt mật khẩu hoặc mã hóa; hãy gửi bản không mật khẩu"
             ) from exc
         raise UnreadablePlan(f"{path.name}: tệp bị hỏng hoặc không phải PDF hợp lệ; hãy xuất lại PDF rồi gửi lại") from exc
-    items: list[_Line | _Table] = []
-    chars = 0
+    pages: dict[int, list[_Line | _Table]] = {}
+    scanned: list[int] = []
+    heights: dict[int, float] = {}
     with pdf:
         try:
             for number, page in enumerate(pdf.pages, start=1):
-                chars += len(page.chars)
-                items.extend(_page_items(page, number))
+                if any(c["text"].strip() for c in page.chars):
+                    pages[number] = _page_items(page, number)
+                else:
+                    scanned.append(number)
+                    heights[number] = float(page.height)
         except Exception as exc:  # pdfminer raises many unrelated types on damaged content streams
             raise UnreadablePlan(
                 f"{path.name}: nội dung trang PDF bị hỏng, không đọc được; hãy xuất lại PDF rồi gửi lại"
             ) from exc
-    glyph_codes = sum(item.text.count("(cid:") for item in items if isinstance(item, _Line))
-    if glyph_codes and glyph_codes * 5 > sum(len(item.text.split()) for item in items if isinstance(item, _Line)):
+    lines = [item for found in pages.values() for item in found if isinstance(item, _Line)]
+    glyph_codes = sum(item.text.count("(cid:") for item in lines)
+    if glyph_codes and glyph_codes * 5 > sum(len(item.text.split()) for item in lines):
         raise UnreadablePlan(
             f"{path.name}: phông chữ trong PDF không cho trích xuất chữ (chỉ còn mã glyph); "
             "hãy gửi bản Word hoặc xuất lại PDF có nhúng phông Unicode"
         )
-    if chars == 0:
+    if scanned:
+        pages.update(_ocr_items(path, heights, ocr, whole=not pages))
+    return [item for number in sorted(pages) for item in pages[number]]
+
+
+def _ocr_items(path: Path, heights: dict[int, float], ocr: OcrOptions, whole: bool) -> dict[int, list[_Line | _Table]]:
+    """Pages without a text layer, read by OCR; without Tesseract a scan is refused with what to install."""
+    sha256 = file_sha256(path)
+    read = cached_pages(path, sha256, sorted(heights), ocr)
+    missing = missing_tools(ocr) if read is None else None
+    if missing:
+        if not whole:
+            return {}   # a stamped signature page among text pages: the text pages carry the plan
         raise UnreadablePlan(
-            f"{path.name}: tệp PDF không có lớp văn bản (bản scan), không đọc được chữ; "
-            "hãy gửi bản Word, bản PDF xuất trực tiếp từ Word hoặc bản đã nhận dạng chữ (OCR)"
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan), cần nhận dạng chữ (OCR) nhưng {missing}; "
+            f"cài bằng: {INSTALL_HINT}"
         )
-    return items
+    try:
+        read = read or ocr_pages(path, sha256, sorted(heights), ocr)
+    except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
+        raise UnreadablePlan(f"{path.name}: không nhận dạng được chữ trong bản scan ({type(exc).__name__})") from exc
+    pages: dict[int, list[_Line | _Table]] = {}
+    for number, page in read.items():
+        items: list[_Line | _Table] = [
+            _Line(line.text, line.x0, line.x1, line.top, number) for line in page.lines
+            if not _is_running_page_number(line.text, line.top, line.bottom, heights[number])]
+        items += [_Table(rows=tuple(nfc(row) for row in table.rows), top=table.top, page=number)
+                  for table in page.tables]
+        items.sort(key=lambda item: item.top)
+        pages[number] = items
+    if whole and not any(pages.values()):
+        raise UnreadablePlan(
+            f"{path.name}: tệp PDF không có lớp văn bản (bản scan) và nhận dạng chữ (OCR) không đọc được chữ nào; "
+            "hãy quét lại rõ hơn (300 dpi) hoặc gửi bản Word"
+        )
+    return pages
 
 
 def _page_items(page, number: int) -> list[_Line | _Table]:
     """Tables and the visual lines outside them, top to bottom."""
-    tables = page.find_tables()
+    page = page.dedupe_chars()   # fake bold: the same glyph drawn twice, slightly shifted
+    tables = page.find_tables(table_settings={"explicit_horizontal_lines": _open_grid_ends(page)})
     boxes = [table.bbox for table in tables]
+    chars = page.chars
     items: list[_Line | _Table] = []
     for table in tables:
-        rows = tuple(
-            "\t".join(" ".join((cell or "").split()) for cell in row)
-            for row in table.extract()
-        )
-        rows = tuple(nfc(row) for row in rows if row.strip())
+        rows = tuple(nfc("\t".join(_cell_text(chars, cell) for cell in row.cells)) for row in table.rows)
+        rows = tuple(row for row in rows if row.strip())
         if rows:
             items.append(_Table(rows=rows, top=table.bbox[1], page=number))
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for found in outside.extract_text_lines(return_chars=False):
-        text = " ".join(found["text"].split())
-        if not text or _is_running_page_number(text, found, page.height):
+    outside = [c for c in chars if not _inside(c, boxes)]
+    for found in text_lines(outside):
+        if _is_running_page_number(found.text, found.top, found.bottom, page.height):
             continue
-        items.append(_Line(nfc(text), found["x0"], found["x1"], found["top"], number))
+        items.append(_Line(found.text, found.x0, found.x1, found.top, number))
     items.sort(key=lambda item: item.top)
     return items
+
+
+def _open_grid_ends(page) -> list[float]:
+    """Where three or more column rules stop together with no horizontal rule there: a table cut by a
+    page break without its closing border (a row split over two pages). The missing border is added so
+    the row's first part is still read as a row."""
+    verticals = [e for e in page.edges if e["orientation"] == "v" and e["bottom"] - e["top"] > 8]
+    horizontals = [e for e in page.edges if e["orientation"] == "h"]
+    ends: list[float] = []
+    for key in ("top", "bottom"):
+        groups: dict[int, list[dict]] = {}
+        for edge in verticals:
+            groups.setdefault(round(edge[key]), []).append(edge)
+        for y, edges in groups.items():
+            if len(edges) < 3:
+                continue
+            x0, x1 = min(e["x0"] for e in edges), max(e["x1"] for e in edges)
+            closed = any(abs(h["top"] - y) <= 2 and h["x0"] <= x0 + 2 and h["x1"] >= x1 - 2 for h in horizontals)
+            if not closed:
+                ends.append(float(y))
+    return ends
+
+
+def _cell_text(chars: list[dict], box: tuple[float, float, float, float] | None) -> str:
+    """A cell's wrapped lines joined by spaces; a position covered by a merged cell is ""."""
+    if box is None:
+        return ""
+    return " ".join(line.text for line in text_lines([c for c in chars if _inside(c, [box])]))
 
 
 def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
@@ -158,8 +224,8 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _is_running_page_number(text: str, found: dict, height: float) -> bool:
-    in_margin = found["bottom"] < height * _MARGIN or found["top"] > height * (1 - _MARGIN)
+def _is_running_page_number(text: str, top: float, bottom: float, height: float) -> bool:
+    in_margin = bottom < height * _MARGIN or top > height * (1 - _MARGIN)
     return in_margin and bool(_PAGE_NUMBER.match(text))
 
 

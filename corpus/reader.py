@@ -54,15 +54,16 @@ def decode_text(data: bytes, name: str) -> str:
     return text
 
 
-def read_document(path: Path) -> TextDocument:
-    """Any supported plan file -> TextDocument. Raises UnreadablePlan with a one-line reason."""
+def read_document(path: Path, ocr=None) -> TextDocument:
+    """Any supported plan file -> TextDocument. Raises UnreadablePlan with a one-line reason.
+    ocr: corpus.ocr.OcrOptions for scanned PDFs (cache folder, tools); None = defaults, no cache."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from corpus.docx_reader import read_docx
         return read_docx(path)
     if suffix == ".pdf":
         from corpus.pdf_reader import read_pdf
-        return read_pdf(path)
+        return read_pdf(path, ocr)
     if suffix not in TEXT_SUFFIXES:
         raise UnreadablePlan(f"{path.name}: loại tệp không hỗ trợ ({suffix}); dùng .txt, .md, .docx hoặc .pdf")
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.document import UnreadablePlan
+from corpus.ocr import OcrOptions
 from corpus.parse import parse_plan_file
 from corpus.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from corpus.records import Deadline, Duty, ParsedPlan, Passage, Plan, Section, Target, Task
@@ -30,7 +31,8 @@ def _parser_version() -> str:
     h = hashlib.sha256()
     here = Path(__file__).parent
     for name in sorted(("parse.py", "tables.py", "cellstream.py", "units.py", "values.py", "text.py",
-                        "records.py", "reader.py", "docx_reader.py", "pdf_reader.py", "store.py")):
+                        "records.py", "reader.py", "docx_reader.py", "pdf_reader.py", "pdf_words.py", "ocr.py",
+                        "assignments.py", "document.py", "store.py")):
         f = here / name
         if f.exists():
             h.update(f.read_bytes())
@@ -87,8 +89,9 @@ def current_fingerprint(store_path: Path) -> str | None:
         return None
 
 
-def ingest(plans_dir: Path, data_dir: Path, force: bool = False) -> IngestResult:
-    """Parse every plan file and (re)build the store when any file changed. A failed build keeps the old store."""
+def ingest(plans_dir: Path, data_dir: Path, force: bool = False, progress: bool = True) -> IngestResult:
+    """Parse every plan file and (re)build the store when any file changed. A failed build keeps the old store.
+    Scanned PDFs are read by OCR once; the text is cached by file hash (corpus/ocr.py, CACHE_FOLDER)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     store_path = data_dir / STORE_NAME
     files = plan_files(plans_dir)
@@ -101,7 +104,7 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False) -> IngestResult
     seen_slugs: set[str] = set()
     for path in files:
         try:
-            p = parse_plan_file(path)
+            p = parse_plan_file(path, OcrOptions(progress=progress))
         except UnreadablePlan as exc:
             reports.append(FileReport(path.name, False, message=str(exc)))
             continue

@@ -17,12 +17,14 @@ _ROLE_RULES = (
     ("kpi", ("kpi", "do luong")),
     ("lead", ("chu tri",)),
     ("coop", ("phoi hop",)),
-    ("deadline", ("thoi han", "thoi gian hoan thanh", "tien do")),
+    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do")),
     ("code", ("stt", "so tt", "tt")),
     ("uom", ("don vi tinh", "dvt")),
     ("value", ("ket qua", "gia tri", "muc phan dau", "chi so dat")),
     ("text", ("noi dung", "chi tieu", "ten chi tieu")),
+    ("monitor", ("theo doi",)),   # "Đơn vị theo dõi": the unit answering for a target when no lead column
 )
+_CODE_HEADERS = {"stt", "tt", "sott"}   # also as OCR splits them: "ST T"
 _ROMAN = re.compile(r"^[IVX]{1,4}\.?$")
 _ROMAN_TITLE = re.compile(r"^[IVX]{1,4}[.\-–]\s+\S")
 _NUMBER = re.compile(r"^\d{1,3}(?:\.\d{1,2})*\.?$")
@@ -64,6 +66,10 @@ def header_roles(cells: list[str]) -> list[str | None]:
     for cell in cells:
         f = fold(_clean(cell))
         role = None
+        if "code" not in used and f.replace(" ", "").rstrip(".") in _CODE_HEADERS:
+            used.add("code")
+            roles.append("code")
+            continue
         # a column named by its year alone ("Năm 2026", "Mục tiêu 2026") holds the values
         if "value" not in used and re.fullmatch(r"(?:nam|muc tieu|ke hoach|chi tieu)(?: nam)?\s*20\d\d", f):
             used.add("value")
@@ -83,11 +89,25 @@ def header_roles(cells: list[str]) -> list[str | None]:
 
 def _table_kind(roles: list[str | None]) -> str | None:
     rs = set(r for r in roles if r)
+    if "lead" not in rs and "monitor" in rs:
+        rs.add("lead")
     if {"lead"} <= rs and ({"task", "deadline"} & rs) and "value" not in rs:
         return "tasks"
     if "value" in rs or ({"text", "lead"} <= rs):
         return "targets"
     return None
+
+
+def _after_repeated_header(cells: list[str], header: list[str]) -> list[str] | None:
+    """When every non-empty header cell opens the same cell of this row (and one has more), the row is the
+    repeated header with a cut row's continuation drawn inside it: the continuation, header text removed."""
+    named = [(i, h) for i, h in enumerate(header) if h]
+    if len(named) < 3 or len(cells) < len(header):
+        return None
+    if not all(cells[i] == h or cells[i].startswith(h + " ") for i, h in named):
+        return None
+    rest = [cells[i][len(header[i]):].strip() if i < len(header) else cells[i] for i in range(len(cells))]
+    return rest if any(rest) else None
 
 
 def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str, list[TableRow], list[str]]:
@@ -124,6 +144,9 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
             continue
         if fold(" ".join(cleaned)) == header_key:
             continue  # header repeated after a page break
+        rest = _after_repeated_header(cleaned, header)
+        if rest is not None:
+            cleaned = rest   # the repeated header and the rest of a row cut by the page break share cells
         cells_by_role = {role: (cleaned[i] if i < len(cleaned) else "") for i, role in enumerate(roles) if role}
         first_role = "code" if "code" in cells_by_role else "task"
         first = cells_by_role.get(first_role, cleaned[0])

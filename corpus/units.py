@@ -59,7 +59,7 @@ def split_units(cell: str) -> tuple[str, ...]:
     final: list[str] = []
     for unit in out:
         # "Phòng VHXXH và Tổ công nghệ số cộng đồng": split on "và" only before a unit head that is not an acronym.
-        parts = re.split(r"\s+và\s+(?=(?:Tổ|Trạm|trạm|Các|các|Phòng|Trung tâm|Sở|Công an)\b)", unit)
+        parts = re.split(r"\s+và\s+(?=(?:Tổ|Trạm|trạm|Các|các|Phòng|Trung tâm|Sở|Công an|Hội|Đoàn|Ban)\b)", unit)
         final.extend(parts)
     cleaned = []
     for u in final:

@@ -2,6 +2,22 @@
 # Create .venv and install the project (idempotent: skipped when pyproject/constraints did not change).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian packages: Tesseract with its Vietnamese model and poppler's pdftoppm read scanned plans (OCR);
+# DejaVu Sans draws Vietnamese text in the PDF test fixtures. Installed when missing and we are root.
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+{ command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -x vie >/dev/null; } || need+=(tesseract-ocr-vie)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "==> Cài gói hệ thống: ${need[*]}"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}") >/dev/null 2>&1 \
+      || echo "Cảnh báo: không cài được ${need[*]}; bản scan sẽ bị bỏ qua (cần: apt-get install ${need[*]})" >&2
+  else
+    echo "Cảnh báo: thiếu ${need[*]}; bản scan PDF sẽ bị bỏ qua. Cài bằng: sudo apt-get install ${need[*]}" >&2
+  fi
+fi
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
