@@ -99,7 +99,7 @@ class ChatContext:
     units: tuple[tuple[str, str, float], ...] = () # (plan, unit, score) the last question named
     focus: tuple[tuple[str, int], ...] = ()        # (plan slug, first line) of the records the answer cited
     label: str = ""                                # "Kế hoạch xã Nha Bích; nhiệm vụ “Số hóa …”"
-    at: float = 0.0                                # unix time of the answer
+    at: float = field(default=0.0, compare=False)  # unix time of the answer (not part of what it means)
 
     def expired(self, now: float) -> bool:
         return now - self.at > CONTEXT_IDLE_SECONDS

@@ -151,7 +151,9 @@ def test_prose_targets():
     dn = plan(DN)
     five_g = target(dn, 40)                       # "(1) Tỷ lệ phủ sóng 5G ... đạt từ 60% dân số trở lên."
     assert "60%" in five_g.value_text and five_g.year == 2026
-    assert len(dn.targets) == 53
+    assert len(dn.targets) == 54
+    ai = target(dn, 85)                           # "(7) Triển khai Ứng dụng AI, IoT …": a target without a figure
+    assert ai.code == "1.3.7" and ai.value_text == "" and "AI, IoT" in ai.text
     xp = plan(XP)
     vneid = target(xp, 270)                       # under "1. Đến hết năm 2025"
     assert vneid.value_text == "≥ 80%" and vneid.year == 2025

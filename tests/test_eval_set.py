@@ -270,7 +270,7 @@ def test_bench_main_reports_per_kind_tag_and_failures(tmp_path, monkeypatch, cap
     gold.write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n", encoding="utf-8")
     seen = {}
 
-    def build_assistant(plans_dir, data_dir, embedder=None):
+    def build_assistant(plans_dir, data_dir, embedder=None, vector_cache=None):
         seen.update(plans_dir=plans_dir, data_dir=data_dir, embedder=embedder, data_exists=Path(data_dir).is_dir())
         return _EchoAssistant()
 
