@@ -69,7 +69,7 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
                    r"|gan (den|toi) han|sap phai|con trong han", f):
         status = "pending"
     elif re.search(r"\bda (toi|den) (han |moc |luc )?chua\b|co (bi )?qua han khong|tinh den (hom nay|nay)|hom nay"
-                   r"|(lan|ky|dot|hom) (toi|ke tiep|gan nhat|sap toi|tiep theo)|(ke tiep|tiep theo|gan nhat|sap toi)"
+                   r"|\b(lan|ky|dot|hom)\b.{0,25}\b(toi|ke tiep|gan nhat|sap toi|tiep theo)\b|(ke tiep|tiep theo|gan nhat|sap toi)"
                    r"|\btoi day\b|tu nay|ke tu (hom nay|nay)", f):
         status = "ask"
     label_parts = []

@@ -43,7 +43,9 @@ def next_written_date(text: str, today: date) -> date | None:
     if not re.search(r"hằng năm|hàng năm|định kỳ|6 tháng|sáu tháng|hằng quý|mỗi năm", text, re.IGNORECASE):
         return None
     days = []
-    for d, mo in re.findall(r"\b(\d{1,2})/(\d{1,2})\b(?!/\d)", text):
+    pairs = re.findall(r"\b(\d{1,2})/(\d{1,2})\b(?!/\d)", text)
+    pairs += re.findall(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b(?!\s*(?:/|năm)\s*\d)", text, re.IGNORECASE)
+    for d, mo in pairs:
         for y in (today.year, today.year + 1):
             try:
                 days.append(date(y, int(mo), int(d)))
@@ -82,8 +84,9 @@ def _candidates(ctx: Ctx) -> list[Record]:
     if units:
         role = "coop" if q.role == "coop" else "lead"
         out = [r for r in out if any(snap.holds_unit(r, u, role) for u in units)]
-        if not out:
-            out = [r for r in snap.of_kind("duty", set(ctx.scope)) if any(snap.holds_unit(r, u) for u in units)]
+        # a unit's duties with a date of their own ("hoàn thành trước ngày 31/3/2026") count too
+        out += [r for r in snap.of_kind("duty", set(ctx.scope)) if any(snap.holds_unit(r, u) for u in units)
+                and (due_date(r) is not None or not out)]
     group, grouped = groups.pick(ctx, out) if (q.group_ref or groups.specific_topic(ctx)) else (None, out)
     if group is not None:
         return grouped
@@ -115,7 +118,7 @@ def handle(ctx: Ctx):
     if q.window is None and not q.remaining:
         return None
     window = q.window if q.window is not None and q.window.filters else None
-    if window is None or not (ctx.units or q.wants("list")):
+    if window is None or not q.wants("list"):
         ans = one_item(ctx)
         if ans is not None:
             return ans

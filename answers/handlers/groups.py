@@ -16,7 +16,9 @@ _GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu
                      "vong hien tai toan bo day du het noi dung neu de nhu sau day y i ii iii iv v vi vii viii ix x".split())
 
 
-_GENERIC_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the"})
+_GENERIC_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
+                              # the issuing body is not what is counted or listed
+                              "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu"})
 
 
 def group_number(group: str) -> str | None:
@@ -34,7 +36,7 @@ def specific_topic(ctx: Ctx) -> list[str]:
     unit_words = {w for u in ctx.q.units for w in words(u.name)}
     # words of a structure phrase ("tổng cộng", "toàn bộ") are not a subject either
     phrase_words = {p for t in ctx.q.topic if t in _GENERIC_PHRASES for p in t.split("_")}
-    return [t for t in ctx.q.topic if t not in phrase_words
+    return [t for t in ctx.q.topic if t not in phrase_words and t not in _GENERIC_PHRASES
             if not any(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
             and not set(t.split("_")) <= unit_words]
 
