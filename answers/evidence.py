@@ -25,7 +25,7 @@ _FOREIGN_PROOF = {
     "hours": re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b", re.IGNORECASE),
     "calendar": re.compile(r"\bngày\s+\d{1,2}(?:/\d{1,2}|\s+tháng)", re.IGNORECASE),
     "penalty": re.compile(r"kỷ luật|xử phạt|xử lý (vi phạm|trách nhiệm)", re.IGNORECASE),
-    "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+\d", re.IGNORECASE),
+    "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+(?:số\s+)?\d{1,2}\b(?!\s*%)", re.IGNORECASE),
 }
 # Never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
 _NEVER = frozenset({"achieved", "opinion", "person", "compare", "reason"})
@@ -115,6 +115,22 @@ def names_unit(snap: Snapshot, q: Query, r: Record) -> bool:
     return False
 
 
+REST_LIMIT = 0.45
+
+
+def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
+    """With a unit named in full, the rest of the question must still be met: "Bộ Chỉ huy Quân sự chủ trì
+    Đề án kinh tế tầm thấp?" is not answered by another row that unit leads."""
+    full = [u for u in q.units if u.score >= 1.0]
+    if not full:
+        return True
+    unit_words = {w for u in full for w in words(u.name)}
+    rest = [t for t in q.topic if not set(t.split("_")) <= unit_words and t in snap.idf]
+    if len(rest) < 2:
+        return True
+    return snap.coverage(rest, r.terms) >= REST_LIMIT
+
+
 def strange_token(snap: Snapshot, q: Query) -> bool:
     """A code-like word no plan has ("6G", "4.0") marks something the plans do not cover."""
     return any(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+", t) and t not in snap.idf for t in q.topic if "_" not in t)
@@ -153,4 +169,4 @@ def check(snap: Snapshot, q: Query, r: Record) -> bool:
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         return False
     return (holds_kind(q, r) and same_year(q, r) and same_year_any(snap, q, r) and names_unit(snap, q, r)
-            and counts_things(q, r))
+            and counts_things(q, r) and covers_rest(snap, q, r))
