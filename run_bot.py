@@ -54,11 +54,17 @@ def _embedder(args):
         return None
 
 
-def _assistant(args):
-    from answers.service import build_assistant
+def _plans_dir(args) -> Path:
     plans = Path(args.plans)
     if not plans.is_dir():
-        raise SystemExit(f"Lỗi: không thấy thư mục kế hoạch '{plans}'.")
+        print(f"Lỗi: không thấy thư mục kế hoạch '{plans}'.", file=sys.stderr)
+        raise SystemExit(2)
+    return plans
+
+
+def _assistant(args):
+    from answers.service import build_assistant
+    plans = _plans_dir(args)
     data = Path(args.data)
     try:
         data.mkdir(parents=True, exist_ok=True)
@@ -127,10 +133,7 @@ def cmd_ask(args) -> int:
 
 def cmd_index(args) -> int:
     from corpus.store import ingest
-    plans = Path(args.plans)
-    if not plans.is_dir():
-        print(f"Lỗi: không thấy thư mục kế hoạch '{plans}'.", file=sys.stderr)
-        return 2
+    plans = _plans_dir(args)
     t0 = time.perf_counter()
     result = ingest(plans, Path(args.data), force=args.force)
     for r in result.reports:
@@ -214,10 +217,7 @@ def cmd_report(args) -> int:
 def cmd_export(args) -> int:
     from answers.export import export_rows, file_name, render
     from corpus.store import ingest, load_plans
-    plans_dir = Path(args.plans)
-    if not plans_dir.is_dir():
-        print(f"Lỗi: không thấy thư mục kế hoạch '{plans_dir}'.", file=sys.stderr)
-        return 2
+    plans_dir = _plans_dir(args)
     # the store is rebuilt only if a plan file changed; no search index or model is needed here
     result = export_rows(load_plans(ingest(plans_dir, Path(args.data)).store_path), args.unit, args.plan)
     if not result.ok:

@@ -116,6 +116,7 @@ def names_unit(snap: Snapshot, q: Query, r: Record) -> bool:
 
 
 REST_LIMIT = 0.45
+_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien".split())   # the role asked, not the topic
 
 
 def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
@@ -125,7 +126,8 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     if not full:
         return True
     unit_words = {w for u in full for w in words(u.name)}
-    rest = [t for t in q.topic if not set(t.split("_")) <= unit_words and t in snap.idf]
+    rest = [t for t in q.topic if not set(t.split("_")) <= unit_words and t in snap.idf
+            and not set(t.split("_")) & _ROLE_WORDS]
     if len(rest) < 2:
         return True
     return snap.coverage(rest, r.terms) >= REST_LIMIT
