@@ -378,9 +378,9 @@ class Composer:
                 src = self.source(first, (first.first_line, last.last_line))
                 sources.append(src)
                 s += f" Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), 60)}".strip()
-                                           for r in recs[:10])
-                if len(recs) > 10:
-                    s += f"; … và {len(recs) - 10} mục khác"
+                                           for r in recs[:MAX_LIST_ITEMS])
+                if len(recs) > MAX_LIST_ITEMS:
+                    s += f"; … và {len(recs) - MAX_LIST_ITEMS} mục khác"
                 s += f".\nNguồn: {src.citation()}"
             if declared and declared_src is not None:
                 sources.append(declared_src)

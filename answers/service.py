@@ -44,7 +44,7 @@ def route(ctx: Ctx) -> Answer:
         steps.append(due.handle)
     if q.wants("overview") or (not q.topic and not ctx.units and not q.wants("list")):
         steps.append(metadata.overview)
-    if q.unknown_unit and not ctx.units and q.wants("duties", "list", "owner"):
+    if q.unknown_unit and not ctx.units and q.wants("duties", "list") and "unit" not in q.expects:
         return c.unknown_unit(q, q.unknown_unit)
     if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count")):
         steps.append(lists.handle)
