@@ -184,7 +184,8 @@ def prose_list(ctx: Ctx):
         if on_heading < 0.25:      # the question names what the section is about, not just words in it
             continue
         union = heading.union(*(r.terms for r in items))
-        candidates.append((snap.coverage(topic, union) + 0.5 * on_heading, items))
+        own = snap.coverage(topic, frozenset(terms(section.split(" > ")[-1])))   # its own title, not its parent's
+        candidates.append((snap.coverage(topic, union) + 0.5 * on_heading + 0.3 * own, items))
     if not candidates:
         return None
     score, items = max(candidates, key=lambda c: c[0])
