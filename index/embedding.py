@@ -178,6 +178,9 @@ class OnnxEmbedder:
             opts.intra_op_num_threads = self.threads
             opts.inter_op_num_threads = 1
             opts.enable_cpu_mem_arena = self.mem_arena
+            # Idle threads sleep instead of spinning: the 2 cores are shared with the bot and other jobs,
+            # and a spinning pool made the median query 1.3x slower under load (bench/embed.py).
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             log.info("loading ONNX embedding model %s (%s)", self._model_path, self.variant)
             self._session = ort.InferenceSession(str(self._model_path), opts, providers=["CPUExecutionProvider"])

@@ -182,7 +182,8 @@ def _module_path(node) -> list[str]:
 
 
 def quantize_int8(fp32_path: Path, out_path: Path) -> list[str]:
-    """Dynamic int8 (per channel) except the MLP down projections, which int8 hurts most; returns them."""
+    """Dynamic int8 (per channel, 7-bit range) except the MLP down projections, which int8 hurts most;
+    returns the names of the MatMuls kept in fp32."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -190,8 +191,10 @@ def quantize_int8(fp32_path: Path, out_path: Path) -> list[str]:
     keep_fp32 = [n.name for n in model.graph.node
                  if n.op_type in ("MatMul", "Gemm") and any(s.endswith("down_proj") for s in _module_path(n))]
     del model
+    # reduce_range (7-bit weights): on AVX2 without VNNI the u8 x s8 kernel saturates; with full-range
+    # weights the probe cosine fell to 0.92 here (0.30 with down_proj quantized too), with 7 bits 0.995.
     quantize_dynamic(str(fp32_path), str(out_path), weight_type=QuantType.QInt8, per_channel=True,
-                     nodes_to_exclude=keep_fp32)
+                     reduce_range=True, nodes_to_exclude=keep_fp32)
     return keep_fp32
 
 
