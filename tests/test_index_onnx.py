@@ -242,3 +242,22 @@ def test_onnx_backend_never_imports_torch(tiny):
                          env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().replace("'", '"')) == []
+
+
+def test_fetch_model_command_exports_once_and_survives_a_refusal(tiny, monkeypatch, capsys):
+    from index import fetch_model as fm
+    model_dir, manifest = tiny
+    monkeypatch.setattr(fm, "fetch_model", lambda dest, pins, progress: model_dir)
+    assert fm.main([str(model_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "already verified" in err and read_manifest(onnx_dir_for(model_dir))["created"] == manifest["created"]
+
+    def refuse(model_dir, progress):
+        raise ExportError("Bản ONNX không khớp với mô hình gốc nên bị bỏ; vẫn dùng torch. / refused")
+    monkeypatch.setattr(onnx_export, "build_onnx", refuse)
+    assert fm.main([str(model_dir)]) == 0          # the model itself is fine: torch serves
+    err = capsys.readouterr().err
+    assert "vẫn dùng torch" in err and "Traceback" not in err
+    called = []
+    monkeypatch.setattr(onnx_export, "build_onnx", lambda *a, **k: called.append(1))
+    assert fm.main([str(model_dir), "--no-onnx"]) == 0 and not called
