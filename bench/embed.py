@@ -1,7 +1,7 @@
 """Embedding backends side by side: torch vs each verified ONNX export (fp32, int8), one fresh process each.
 
 usage: .venv/bin/python bench/embed.py [--model models/embeddinggemma-300m]
-       [--onnx models/embeddinggemma-300m-onnx ...] [--arena] [--queries N]
+       [--onnx models/embeddinggemma-300m-onnx ...] [--arena] [--queries N] [--serving-only]
 Per backend: cold start (import + load + first query, in a fresh process), query p50/p95, RSS while serving
 (after the queries) and peak, first index of the five plans (HybridIndex.open with an empty vector cache)
 and docs/s, cosine of every doc and query vector to torch's, and R@1/MRR on bench/retrieval_questions.jsonl
@@ -60,12 +60,13 @@ def worker(args) -> int:
     lat.sort()
     out.update(query_p50_ms=statistics.median(lat), query_p95_ms=lat[int(0.95 * (len(lat) - 1))])
     out["rss_serving_mib"] = _rss_mib()[0]
+    import numpy as np
     if args.light:
         out["rss_peak_mib"] = _rss_mib()[1]
+        np.savez(args.vectors, queries=np.stack(qvecs))
         Path(args.out).write_text(json.dumps(out))
         return 0
 
-    import numpy as np
 
     from bench.retrieval import DEPTH, first_correct, load_docs, metrics
     from index.fusion import reciprocal_rank_fusion
@@ -113,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--onnx", action="append", help="verified export folder(s); default <model>-onnx*")
     ap.add_argument("--arena", action="store_true", help="also ONNX with the CPU memory arena on (serving only)")
     ap.add_argument("--queries", type=int, default=141, help="questions timed one by one")
+    ap.add_argument("--serving-only", action="store_true",
+                    help="cold start, queries and RSS only (no index build; cosine on query vectors)")
     ap.add_argument("--worker", choices=("torch", "onnx"), help=argparse.SUPPRESS)
     ap.add_argument("--onnx-dir", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -132,16 +135,17 @@ def main(argv: list[str] | None = None) -> int:
     if not exports:
         print("Không có bản ONNX đã kiểm tra: chạy `run_bot.py fetch-model` trước.", file=sys.stderr)
     results = []
+    load = os.getloadavg()    # the 2 cores are shared: say how busy they were
     with tempfile.TemporaryDirectory(prefix="bench-embed-") as tmp:
         tmp = Path(tmp)
-        ref, ref_vectors = run_worker("torch", str(model), None, False, False, args.queries, tmp)
+        ref, ref_vectors = run_worker("torch", str(model), None, False, args.serving_only, args.queries, tmp)
         ref_v = np.load(ref_vectors)
         results.append(ref)
         for folder in exports:
-            res, vec_path = run_worker("onnx", str(model), str(folder), False, False, args.queries, tmp)
+            res, vec_path = run_worker("onnx", str(model), str(folder), False, args.serving_only, args.queries,
+                                       tmp)
             v = np.load(vec_path)
-            cos = np.concatenate([np.sum(v["docs"] * ref_v["docs"], axis=1),
-                                  np.sum(v["queries"] * ref_v["queries"], axis=1)])
+            cos = np.concatenate([np.sum(v[k] * ref_v[k], axis=1) for k in ("docs", "queries") if k in v])
             res.update(cos_mean=float(cos.mean()), cos_min=float(cos.min()))
             results.append(res)
             if args.arena:
@@ -151,12 +155,13 @@ def main(argv: list[str] | None = None) -> int:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} | {os.cpu_count()} cores, {cpu} | "
-          f"{ref.get('docs')} docs, {args.queries} queries timed one by one")
+          + (f"{ref['docs']} docs, " if "docs" in ref else "") + f"{args.queries} queries timed one by one | "
+          f"load average before: {' '.join(f'{x:.1f}' for x in load)}")
     print("| backend | cold start s | docs/s | first index s | query p50 ms | p95 ms | RSS serving MiB | RSS peak MiB "
           "| cosine mean / min | dense MRR | hybrid R@1 | hybrid MRR | torch imported |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        label = r["name"] + (" (arena on, serving only)" if r["arena"] else "")
+        label = r["name"] + (" (arena on)" if r["arena"] else "") + ("" if "docs_per_s" in r else ", serving only")
         full = "docs_per_s" in r
         cos = f"{r['cos_mean']:.6f} / {r['cos_min']:.6f}" if "cos_mean" in r else ("1 (reference)" if r is ref else "–")
         cells = [label, f"{r['cold_s']:.2f}", f"{r['docs_per_s']:.1f}" if full else "–",
