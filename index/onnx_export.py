@@ -193,8 +193,9 @@ def quantize_int8(fp32_path: Path, out_path: Path) -> list[str]:
     del model
     # reduce_range (7-bit weights): on AVX2 without VNNI the u8 x s8 kernel saturates; with full-range
     # weights the probe cosine fell to 0.92 here (0.30 with down_proj quantized too), with 7 bits 0.995.
+    # Weights in an external file: the session then opens in 0.6 s instead of 1.3-1.6 s (protobuf parse).
     quantize_dynamic(str(fp32_path), str(out_path), weight_type=QuantType.QInt8, per_channel=True,
-                     reduce_range=True, nodes_to_exclude=keep_fp32)
+                     reduce_range=True, nodes_to_exclude=keep_fp32, use_external_data_format=True)
     return keep_fp32
 
 
