@@ -40,15 +40,22 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _embedder(args):
-    """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none."""
+    """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none.
+
+    K57_EMBED_BACKEND=torch|onnx overrides the default (the verified ONNX export beside the model when
+    `fetch-model` made one, else torch)."""
     spec = os.environ.get("K57_EMBED_MODEL")
     if spec is None and DEFAULT_MODEL.exists():
         spec = str(DEFAULT_MODEL)
     if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
         return None
+    backend = (os.environ.get("K57_EMBED_BACKEND") or "auto").strip().lower()
+    if backend not in ("auto", "torch", "onnx"):
+        print(f"Cảnh báo: K57_EMBED_BACKEND='{backend}' không hợp lệ (torch hoặc onnx); tự chọn.", file=sys.stderr)
+        backend = "auto"
     from index.embedding import load_embedder
     try:
-        return load_embedder(spec)
+        return load_embedder(spec, backend=backend)
     except Exception as exc:
         print(f"Cảnh báo: không nạp được mô hình nhúng ({exc}); dùng tìm kiếm từ khóa.", file=sys.stderr)
         return None

@@ -1,4 +1,4 @@
-"""Text embedders: the real sentence-transformers model and a tiny hashing embedder for tests."""
+"""Text embedders: the real model on torch (sentence-transformers) or ONNX Runtime, and a hashing one for tests."""
 from __future__ import annotations
 
 import json
@@ -131,12 +131,109 @@ class SentenceTransformerEmbedder:
         return np.asarray(out, dtype=np.float32)
 
 
-def load_embedder(spec: str | None, **kwargs) -> Embedder | None:
+class OnnxEmbedder:
+    """A verified ONNX export (index.onnx_export) run by ONNX Runtime; never imports torch.
+
+    The graph holds transformer, mean pooling, Dense layers and normalization; tokens come from the
+    model's tokenizer.json through the `tokenizers` library (its template adds <bos>/<eos> exactly as the
+    HF tokenizer does), with the model's prompts and the same 256-token cap as the torch embedder, so the
+    vectors match torch's (cosine checked at export). The session opens on first use.
+    """
+
+    def __init__(self, folder: str | Path, *, manifest: dict | None = None, batch_size: int = 16,
+                 threads: int = 2, mem_arena: bool = False, progress: bool = True):
+        from index.onnx_export import MODEL_FILE, read_manifest
+
+        self.folder = Path(folder)
+        self.manifest = manifest if manifest is not None else read_manifest(self.folder)
+        if self.manifest is None:
+            raise ValueError(f"no verified ONNX export in {self.folder}")
+        self.batch_size, self.threads, self.mem_arena, self.progress = batch_size, threads, mem_arena, progress
+        self.max_seq_length = int(self.manifest["max_seq_length"])
+        self.prompts = self.manifest.get("prompts") or {}
+        self.dim = int(self.manifest["dim"])
+        self.variant = self.manifest["variant"]
+        # The backend is part of the name: the dense index and the vector cache key on it, so vectors
+        # from torch and from each ONNX variant are never mixed.
+        self.name = f"{self.manifest.get('source_name', self.folder.name)}#len{self.max_seq_length}+onnx-{self.variant}"
+        self._model_path = self.folder / MODEL_FILE
+        self._session = None
+        self._tokenizer = None
+
+    @property
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from tokenizers import Tokenizer
+            tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+            tok.enable_truncation(max_length=self.max_seq_length)
+            tok.no_padding()
+            self._tokenizer = tok
+        return self._tokenizer
+
+    @property
+    def session(self):
+        if self._session is None:
+            import onnxruntime as ort
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = self.threads
+            opts.inter_op_num_threads = 1
+            opts.enable_cpu_mem_arena = self.mem_arena
+            # Idle threads sleep instead of spinning: the 2 cores are shared with the bot and other jobs,
+            # and a spinning pool made the median query 1.3x slower under load (bench/embed.py).
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            log.info("loading ONNX embedding model %s (%s)", self._model_path, self.variant)
+            self._session = ort.InferenceSession(str(self._model_path), opts, providers=["CPUExecutionProvider"])
+        return self._session
+
+    def _run(self, encodings) -> np.ndarray:
+        width = max(len(e.ids) for e in encodings)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
+        for row, enc in enumerate(encodings):
+            ids[row, :len(enc.ids)] = enc.ids
+            mask[row, :len(enc.ids)] = 1
+        out = self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return _normalize(out)
+
+    def _embed(self, texts: list[str], prompt: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        encodings = self.tokenizer.encode_batch([prompt + t for t in texts])
+        # Similar lengths in one batch: padding costs as much as real tokens.
+        order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        starts = range(0, len(order), self.batch_size)
+        if self.progress and len(order) > self.batch_size:
+            from tqdm import tqdm
+            starts = tqdm(starts, desc="Embedding", unit="batch")
+        for start in starts:
+            chunk = order[start:start + self.batch_size]
+            out[chunk] = self._run([encodings[i] for i in chunk])
+        return out
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self._embed(list(texts), self.prompts.get("document", ""))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._embed([text], self.prompts.get("query", ""))[0]
+
+
+BACKENDS = ("auto", "torch", "onnx")
+
+
+def load_embedder(spec: str | None, *, backend: str = "auto", onnx_dir: str | Path | None = None,
+                  mem_arena: bool = False, **kwargs) -> Embedder | None:
     """'none'/None/'' -> None; 'hash' -> HashEmbedder; 'hf:NAME' -> hub model; else a local model folder.
 
     A local folder that does not exist (or lacks modules.json) gives None with a warning, so the caller
-    falls back to lexical search instead of failing.
+    falls back to lexical search instead of failing. For a local folder, backend 'auto' picks the
+    verified ONNX export beside it (onnx_dir, default '<folder>-onnx', see index.onnx_export) when there
+    is one, else torch; 'onnx' asks for the export (torch with a warning when there is none); 'torch'
+    never uses it.
     """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
     if spec is None or spec.strip().lower() in ("", "none", "off"):
         return None
     spec = spec.strip()
@@ -149,4 +246,14 @@ def load_embedder(spec: str | None, **kwargs) -> Embedder | None:
         log.warning("Không tìm thấy mô hình nhúng tại %s (embedding model folder missing); "
                     "run `python -m index.fetch_model %s` to fetch it", path, path)
         return None
+    if backend != "torch":
+        from index.onnx_export import onnx_dir_for, read_manifest
+        folder = Path(onnx_dir) if onnx_dir else onnx_dir_for(path)
+        manifest = read_manifest(folder)
+        if manifest is not None:
+            return OnnxEmbedder(folder, manifest=manifest, mem_arena=mem_arena,
+                                **{k: v for k, v in kwargs.items() if k in ("batch_size", "progress")})
+        if backend == "onnx":
+            log.warning("Không có bản ONNX đã kiểm tra tại %s; dùng torch. / No verified ONNX export in %s "
+                        "(run `run_bot.py fetch-model`); using torch.", folder, folder)
     return SentenceTransformerEmbedder(path, **kwargs)

@@ -197,16 +197,39 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description="Tải và kiểm tra mô hình EmbeddingGemma-300m. / Fetch and verify EmbeddingGemma-300m.")
     parser.add_argument("dest", nargs="?", type=Path, default=DEFAULT_DEST)
+    parser.add_argument("--no-onnx", action="store_true",
+                        help="không xuất bản ONNX / skip the ONNX export (torch only)")
     args = parser.parse_args(argv)
     pins = load_pins()
     print(f"Giấy phép / License: {pins.license}", file=sys.stderr)
+    progress = lambda msg: print(msg, file=sys.stderr)   # noqa: E731
     try:
-        path = fetch_model(args.dest, pins=pins, progress=lambda msg: print(msg, file=sys.stderr))
+        path = fetch_model(args.dest, pins=pins, progress=progress)
     except FetchError as exc:
         print(f"Lỗi / Error: {exc}", file=sys.stderr)
         return 1
     print(path)
+    if not args.no_onnx:
+        export_onnx(path, progress)
     return 0
+
+
+def export_onnx(model_dir: Path, progress: Callable[[str], None]) -> bool:
+    """Make the verified ONNX export beside the model once; a refusal only means torch stays in use."""
+    try:
+        import onnxruntime  # noqa: F401
+        import onnxscript  # noqa: F401
+        from index.onnx_export import ExportError, build_onnx
+    except ImportError as exc:
+        progress(f"Bỏ qua bản ONNX (thiếu thư viện {exc.name}); dùng torch. / ONNX export skipped: {exc}.")
+        return False
+    try:
+        manifest = build_onnx(model_dir, progress=progress)
+    except ExportError as exc:
+        progress(f"Cảnh báo / Warning: {exc}")
+        return False
+    progress(f"ONNX {manifest['variant']}: cosine với torch thấp nhất {manifest['cosine_min']:.4f}")
+    return True
 
 
 if __name__ == "__main__":

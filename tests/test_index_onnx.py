@@ -1,0 +1,263 @@
+"""ONNX backend: a tiny Gemma-3 sentence-transformers model built here, exported by index.onnx_export."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("onnxruntime", reason="onnxruntime is not installed (pyproject dependency)")
+pytest.importorskip("onnxscript", reason="onnxscript is not installed (pyproject dependency)")
+
+from index import onnx_export  # noqa: E402
+from index.embedding import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder  # noqa: E402
+from index.onnx_export import (MANIFEST, MODEL_FILE, ExportError, build_onnx, onnx_dir_for,  # noqa: E402
+                               read_manifest)
+from index.stores import VectorCache  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROBES = (
+    ("query", "ai chủ trì đề án 06 ở xã nha bích ?"),
+    ("query", "hạn số hóa hồ sơ thủ tục hành chính"),
+    ("document", "công an xã chủ trì triển khai đề án 06 trên địa bàn xã nha bích ."),
+    ("document", "văn phòng ủy ban nhân dân xã số hóa hồ sơ thủ tục hành chính , thời hạn quý iii năm 2026 . "
+                 "phối hợp : các cơ quan , đơn vị liên quan ; bảo đảm an toàn thông tin mạng trên địa bàn xã ."),
+)
+QUERY_PROMPT, DOC_PROMPT = "truy vấn :", "văn bản :"
+
+
+def _make_tiny_model(folder: Path) -> Path:
+    """A 2-layer Gemma-3 text model (one sliding-window layer, window 8) with a word-level tokenizer whose
+    template adds <bos>/<eos> like Gemma's, wrapped as transformer -> mean pooling -> 2 Dense -> Normalize."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers.sentence_transformer.modules import Dense, Normalize, Pooling, Transformer
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import AutoModel, Gemma3TextConfig, PreTrainedTokenizerFast
+
+    words = sorted({w for _, t in PROBES for w in (QUERY_PROMPT + " " + DOC_PROMPT + " " + t).split()})
+    vocab = {"<pad>": 0, "<eos>": 1, "<bos>": 2, "<unk>": 3, **{w: i + 4 for i, w in enumerate(words)}}
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    tok.post_processor = processors.TemplateProcessing(single="<bos> $A <eos>",
+                                                       special_tokens=[("<bos>", 2), ("<eos>", 1)])
+    raw = folder / "raw"
+    PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
+                            unk_token="<unk>").save_pretrained(raw)
+    cfg = Gemma3TextConfig(vocab_size=len(vocab), hidden_size=32, intermediate_size=48, num_hidden_layers=2,
+                           num_attention_heads=2, num_key_value_heads=1, head_dim=16, sliding_window=8,
+                           layer_types=["sliding_attention", "full_attention"], max_position_embeddings=512,
+                           use_bidirectional_attention=True, pad_token_id=0, bos_token_id=2, eos_token_id=1)
+    torch.manual_seed(57)
+    AutoModel.from_config(cfg).save_pretrained(raw)
+    modules = [Transformer(str(raw)), Pooling(32, "mean"),
+               Dense(32, 64, bias=False, activation_function=torch.nn.Identity()),
+               Dense(64, 32, bias=False, activation_function=torch.nn.Identity()), Normalize()]
+    model_dir = folder / "tiny-gemma"
+    SentenceTransformer(modules=modules, prompts={"query": QUERY_PROMPT, "document": DOC_PROMPT},
+                        device="cpu").save(str(model_dir))
+    return model_dir
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    """(model_dir, manifest) of the tiny model and its fp32 export, made once through build_onnx."""
+    base = tmp_path_factory.mktemp("onnx")
+    model_dir = _make_tiny_model(base)
+    manifest = build_onnx(model_dir, variants=("fp32",), probes=PROBES)
+    return model_dir, manifest
+
+
+@pytest.fixture(autouse=True)
+def replay_export(request, monkeypatch):
+    """After the fixture's real export, later build_onnx calls copy that graph instead of tracing the same
+    model again (the dynamo export is most of the time); quantizing, checking and refusing run for real."""
+    if "tiny" not in request.fixturenames:
+        return
+    model_dir, _ = request.getfixturevalue("tiny")
+    exported = onnx_dir_for(model_dir)
+
+    def copy_export(st_model, out_path: Path) -> None:
+        for path in exported.iterdir():
+            if path.name not in (MANIFEST, "tokenizer.json"):
+                shutil.copy2(path, out_path.parent / path.name)
+
+    monkeypatch.setattr(onnx_export, "export_fp32", copy_export)
+
+
+def test_export_matches_torch_and_records_manifest(tiny):
+    model_dir, manifest = tiny
+    folder = onnx_dir_for(model_dir)
+    assert folder == model_dir.parent / "tiny-gemma-onnx"
+    assert manifest["verified"] and manifest["variant"] == "fp32"
+    assert manifest["cosine_min"] >= 0.9999
+    assert manifest["prompts"] == {"query": QUERY_PROMPT, "document": DOC_PROMPT}
+    assert {MODEL_FILE, "tokenizer.json"} <= set(manifest["files"])
+    assert all(len(f["sha256"]) == 64 for f in manifest["files"].values())
+    assert read_manifest(folder, check_hashes=True) == manifest
+    # A second run for the same model keeps the verified export instead of exporting again.
+    again = build_onnx(model_dir, variants=("fp32",), probes=PROBES)
+    assert again["created"] == manifest["created"]
+
+    # Beyond the probes: a batch of mixed lengths (padding inside the graph) and the token cap.
+    onnx = load_embedder(str(model_dir), backend="onnx", progress=False)
+    torch_emb = load_embedder(str(model_dir), backend="torch", progress=False)
+    assert isinstance(onnx, OnnxEmbedder) and isinstance(torch_emb, SentenceTransformerEmbedder)
+    texts = [PROBES[2][1], PROBES[3][1] * 30, "xã", PROBES[1][1]]    # the long one exceeds 256 tokens
+    a, b = onnx.embed_documents(texts), torch_emb.embed_documents(texts)
+    assert a.shape == b.shape == (4, 32)
+    assert np.min(np.sum(a * b, axis=1)) > 0.9999
+    assert float(onnx.embed_query(PROBES[0][1]) @ torch_emb.embed_query(PROBES[0][1])) > 0.9999
+    # Prompts matter: the query prompt gives another vector than the document prompt.
+    assert float(onnx.embed_query(PROBES[2][1]) @ onnx.embed_documents([PROBES[2][1]])[0]) < 0.9999
+
+
+def test_tokens_match_the_hf_tokenizer(tiny):
+    from transformers import AutoTokenizer
+    model_dir, _ = tiny
+    hf = AutoTokenizer.from_pretrained(str(model_dir))
+    onnx = load_embedder(str(model_dir), backend="onnx")
+    for _, text in PROBES:
+        assert onnx.tokenizer.encode(text).ids == hf(text)["input_ids"]
+    long = PROBES[3][1] * 30
+    ids = onnx.tokenizer.encode(long).ids
+    assert len(ids) == 256 and ids[0] == 2 and ids[-1] == 1    # capped, <bos>/<eos> kept as HF truncation does
+    assert ids == hf(long, truncation=True, max_length=256)["input_ids"]
+
+
+def test_int8_keeps_down_proj_in_fp32(tiny, tmp_path):
+    import onnx
+    model_dir, _ = tiny
+    # A tiny random model has no meaningful int8 accuracy (the real one is checked at 0.99 by the probes
+    # and measured in bench/embed.py); here the point is the graph: quantized, down projections left fp32.
+    manifest = build_onnx(model_dir, tmp_path / "int8", variants=("int8",), probes=PROBES, min_cosine=-1)
+    assert manifest["variant"] == "int8" and manifest["fp32_nodes"] == 2     # one down_proj per layer
+    graph = onnx.load(str(tmp_path / "int8" / MODEL_FILE)).graph
+    ops = [n.op_type for n in graph.node]
+    assert ops.count("MatMulInteger") >= 2 * 6                 # q, k, v, o, gate, up in each layer
+    assert ops.count("MatMul") == 2 + 2 + 2         # per layer one attention score MatMul; 2 Dense; 2 down_proj
+    emb = load_embedder(str(model_dir), backend="onnx", onnx_dir=tmp_path / "int8")
+    assert emb.name.endswith("+onnx-int8")
+    assert emb.embed_documents([PROBES[2][1]]).dtype == np.float32
+
+
+def _corrupt_weights(folder: Path) -> None:
+    data = next(p for p in folder.iterdir() if p.name != MODEL_FILE)   # the external weights file
+    raw = bytearray(data.read_bytes())
+    rng = np.random.default_rng(0)
+    noise = rng.normal(0, 0.5, len(raw) // 4).astype(np.float32)
+    weights = np.frombuffer(bytes(raw[:len(noise) * 4]), dtype=np.float32) + noise
+    raw[:len(noise) * 4] = weights.tobytes()
+    data.write_bytes(bytes(raw))
+
+
+def _garble_graph(folder: Path) -> None:
+    (folder / MODEL_FILE).write_bytes(b"not an onnx graph")
+
+
+@pytest.mark.parametrize("tamper", [_corrupt_weights, _garble_graph], ids=["perturbed-weights", "corrupt-file"])
+def test_broken_export_is_refused_and_torch_kept(tiny, tmp_path, tamper):
+    model_dir, _ = tiny
+    out = tmp_path / "export"
+    with pytest.raises(ExportError, match="torch"):
+        build_onnx(model_dir, out, variants=("fp32",), probes=PROBES, after_export=tamper)
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".onnx-export-")]   # nothing left behind
+    assert isinstance(load_embedder(str(model_dir), onnx_dir=out), SentenceTransformerEmbedder)
+
+
+def test_refusal_leaves_a_previous_export_serving(tiny, tmp_path):
+    model_dir, _ = tiny
+    out = tmp_path / "export"
+    shutil.copytree(onnx_dir_for(model_dir), out)
+    before = (out / MANIFEST).read_text()
+    with pytest.raises(ExportError):
+        build_onnx(model_dir, out, variants=("fp32",), probes=PROBES, force=True, after_export=_corrupt_weights)
+    assert (out / MANIFEST).read_text() == before
+    assert isinstance(load_embedder(str(model_dir), onnx_dir=out), OnnxEmbedder)
+
+
+def test_backend_switch_and_cache_keys(tiny, tmp_path):
+    model_dir, _ = tiny
+    auto = load_embedder(str(model_dir))
+    forced_torch = load_embedder(str(model_dir), backend="torch")
+    assert isinstance(auto, OnnxEmbedder) and isinstance(forced_torch, SentenceTransformerEmbedder)
+    assert auto.name != forced_torch.name and "onnx-fp32" in auto.name
+    assert auto.dim == forced_torch.dim == 32
+    # No verified export -> torch, also when onnx is asked for; a manifest whose file changed is not verified.
+    empty = tmp_path / "none"
+    assert isinstance(load_embedder(str(model_dir), backend="onnx", onnx_dir=empty), SentenceTransformerEmbedder)
+    with pytest.raises(ValueError):
+        load_embedder(str(model_dir), backend="tensorflow")
+    broken = tmp_path / "broken"
+    shutil.copytree(onnx_dir_for(model_dir), broken)
+    with (broken / MODEL_FILE).open("ab") as fh:
+        fh.write(b"\0")
+    assert read_manifest(broken) is None
+    assert isinstance(load_embedder(str(model_dir), onnx_dir=broken), SentenceTransformerEmbedder)
+
+    # The vector cache keys on the name: torch vectors are never served to the ONNX backend.
+    texts = [PROBES[2][1], PROBES[3][1]]
+    calls = []
+
+    def counting(embedder):
+        def embed(batch):
+            calls.append((embedder.name, len(batch)))
+            return embedder.embed_documents(batch)
+        return embed
+
+    cache = tmp_path / "vectors.sqlite"
+    VectorCache(cache, forced_torch.name, 32).embed(texts, counting(forced_torch))
+    VectorCache(cache, auto.name, 32).embed(texts, counting(auto))
+    VectorCache(cache, auto.name, 32).embed(texts, counting(auto))
+    assert calls == [(forced_torch.name, 2), (auto.name, 2)]
+
+
+def test_run_bot_backend_env(tiny, monkeypatch):
+    import run_bot
+    model_dir, _ = tiny
+    monkeypatch.setenv("K57_EMBED_MODEL", str(model_dir))
+    args = type("Args", (), {"no_model": False})()
+    for value, kind in (("", OnnxEmbedder), ("torch", SentenceTransformerEmbedder), ("onnx", OnnxEmbedder),
+                        ("bogus", OnnxEmbedder)):
+        monkeypatch.setenv("K57_EMBED_BACKEND", value)
+        assert isinstance(run_bot._embedder(args), kind), value
+
+
+def test_onnx_backend_never_imports_torch(tiny):
+    model_dir, _ = tiny
+    code = ("import sys; from index.embedding import load_embedder\n"
+            f"e = load_embedder({str(model_dir)!r}, backend='onnx')\n"
+            "v = e.embed_query('ai chủ trì'); d = e.embed_documents(['công an xã', 'xã'])\n"
+            "assert type(e).__name__ == 'OnnxEmbedder' and v.shape == (32,) and d.shape == (2, 32)\n"
+            "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith(('torch.', 'transformers', "
+            "'sentence_transformers'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().replace("'", '"')) == []
+
+
+def test_fetch_model_command_exports_once_and_survives_a_refusal(tiny, monkeypatch, capsys):
+    from index import fetch_model as fm
+    model_dir, manifest = tiny
+    monkeypatch.setattr(fm, "fetch_model", lambda dest, pins, progress: model_dir)
+    assert fm.main([str(model_dir)]) == 0
+    err = capsys.readouterr().err
+    assert "already verified" in err and read_manifest(onnx_dir_for(model_dir))["created"] == manifest["created"]
+
+    def refuse(model_dir, progress):
+        raise ExportError("Bản ONNX không khớp với mô hình gốc nên bị bỏ; vẫn dùng torch. / refused")
+    monkeypatch.setattr(onnx_export, "build_onnx", refuse)
+    assert fm.main([str(model_dir)]) == 0          # the model itself is fine: torch serves
+    err = capsys.readouterr().err
+    assert "vẫn dùng torch" in err and "Traceback" not in err
+    called = []
+    monkeypatch.setattr(onnx_export, "build_onnx", lambda *a, **k: called.append(1))
+    assert fm.main([str(model_dir), "--no-onnx"]) == 0 and not called
