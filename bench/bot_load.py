@@ -42,7 +42,15 @@ def _real_assistant(plans: Path, data: Path):
         from answers.service import build_assistant
     except ImportError:
         raise SystemExit("answers.service.build_assistant chưa có; chạy không kèm --real.")
-    return build_assistant(plans, data)
+    # the model as the bot serves it (ONNX when exported, else torch), vectors from the shared cache
+    model = ROOT / "models" / "embeddinggemma-300m"
+    embedder = None
+    if model.exists():
+        from index.embedding import load_embedder
+        embedder = load_embedder(str(model))
+    print(f"assistant: {'model ' + embedder.name if embedder else 'keywords only'}", flush=True)
+    return build_assistant(plans, data, embedder=embedder,
+                           vector_cache=ROOT / "models" / "vector-cache.sqlite" if embedder else None)
 
 
 async def bench(chats: int, delay: float, real: bool, plans: Path, data: Path) -> int:
