@@ -363,9 +363,10 @@ class Composer:
         for slug, label, recs, declared, declared_src in rows:
             p = self.plans[slug].parsed
             plan = p.plan
-            noun = "chỉ tiêu" if recs and recs[0].kind == "target" else "nhiệm vụ"
+            nouns = {"target": "chỉ tiêu", "task": "nhiệm vụ"}
+            noun = nouns.get(recs[0].kind if recs else "", nouns.get(q.about or "", "nội dung"))
             n = len(recs)
-            if noun == "nhiệm vụ":   # sub-rows of one task ("III.2.1", "III.2.2") are one task
+            if recs and recs[0].kind == "task":   # sub-rows of one task ("III.2.1", "III.2.2") are one task
                 n = len({(r.obj.group, r.obj.task) for r in recs})
             rows_note = f" ({len(recs)} dòng/tiểu nhiệm vụ)" if n != len(recs) else ""
             s = f"{plan.name}: có {n} {noun}{rows_note} {label}".rstrip() + "."

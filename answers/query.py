@@ -134,6 +134,7 @@ class Query:
     greeting: bool = False
     offtopic: bool = False
     empty: bool = False
+    words: frozenset[str] = frozenset()       # every term of the question (question words too), places cut out
     focus: tuple[tuple[str, int], ...] = ()   # records a follow-up is about: (plan slug, first line)
     assumed: str = ""                         # what was taken from the conversation, said in the answer
     base: str = ""                            # the question that stands on its own (this one, or the earlier one)
@@ -275,11 +276,12 @@ class QueryReader:
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
+        all_words = frozenset(terms(self._strip_places(text)))
         return Query(raw=raw, text=text, asks=frozenset(asks), role=role, about=about, meta=meta,
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
-                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text)
+                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words)
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:

@@ -1,7 +1,19 @@
 """How many: targets or tasks of a plan, of a named group, or of a unit; a declared number that differs is shown."""
 from __future__ import annotations
 
-from answers.handlers import Ctx, groups
+from answers.handlers import Ctx, groups, lists
+from answers.records import Record
+
+
+def prose_items(ctx: Ctx, slug: str) -> tuple[str, list[Record]] | None:
+    """A lead-in list or a section the question names better than any table row."""
+    score, lead = lists.best_lead_in(ctx, {slug})
+    if lead is not None and score >= 0.7 and (around := lists.list_around(ctx, lead)) and around[1]:
+        return f"trong mục “{lists.short_title(lead.obj.text)}”", around[1]
+    score, items = lists.best_section(ctx, {slug})
+    if score >= 1.0 and items:
+        return f"trong mục “{lists.short_title(items[0].section.split(' > ')[-1])}”", items
+    return None
 
 
 def handle(ctx: Ctx):
@@ -14,6 +26,9 @@ def handle(ctx: Ctx):
         recs = snap.of_kind(kind, {slug})
         if not recs and kind == "task" and q.about is None:
             recs = snap.of_kind("target", {slug})
+        if not recs and not ctx.units and (prose := prose_items(ctx, slug)):
+            rows.append((slug, prose[0], prose[1], None, None))   # a plan that lists its tasks as prose
+            continue
         if not recs:
             continue
         label, declared, declared_src = "", None, None
@@ -24,6 +39,10 @@ def handle(ctx: Ctx):
             label = f"do {units[0].name} {'phối hợp' if role == 'coop' else 'chủ trì'}"
         else:
             group, recs = groups.pick(ctx, recs)
+            prose = prose_items(ctx, slug) if group is None else None
+            if prose:                       # "Mục 2 … có mấy nội dung?": the items of a section or lead-in
+                rows.append((slug, prose[0], prose[1], None, None))
+                continue
             if not recs:
                 continue
             if group is None and groups.specific_topic(ctx):

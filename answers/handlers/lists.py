@@ -12,6 +12,10 @@ _MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))
 _DEADLINE_KINDS = (("theo hướng dẫn/quy định", "guidance"), ("thường xuyên", "continuous"), ("định kỳ", "recurring"))
 
 
+def short_title(text: str) -> str:
+    return re.sub(r"^[\s\-+•]+", "", text).rstrip(" :")[:120]
+
+
 def marker_kind(text: str) -> str | None:
     m = _MARKER.match(text)
     if not m:
@@ -148,12 +152,12 @@ def _heading_terms(r: Record) -> frozenset[str]:
     return frozenset(terms(r.section.split(" > ")[-1]))
 
 
-def lead_in_list(ctx: Ctx):
-    """A lead-in ending in ':' whose words (with its heading's) match the question, with all its items."""
+def best_lead_in(ctx: Ctx, plans=None) -> tuple[float, Record | None]:
+    """The lead-in ending in ':' whose words (with its heading's) best match the question."""
     q, snap = ctx.q, ctx.snap
     topic = [t for t in groups.specific_topic(ctx) if t in snap.idf] or q.topic
     best, best_score = None, 0.0
-    for r in snap.of_kind("passage", set(ctx.scope)):
+    for r in snap.of_kind("passage", set(plans or ctx.scope)):
         if not r.obj.text.rstrip().endswith(":"):
             continue
         score = snap.coverage(topic, r.terms | _heading_terms(r))
@@ -161,19 +165,24 @@ def lead_in_list(ctx: Ctx):
             score += 0.05
         if score > best_score:
             best, best_score = r, score
-    if best is None or best_score < 0.6:
+    return best_score, best
+
+
+def lead_in_list(ctx: Ctx):
+    """A lead-in ending in ':' whose words match the question, with all its items."""
+    score, best = best_lead_in(ctx)
+    if best is None or score < 0.6:
         return None
     around = list_around(ctx, best)
-    return ctx.compose.whole_list(q, *around) if around else None
+    return ctx.compose.whole_list(ctx.q, *around) if around else None
 
 
-def prose_list(ctx: Ctx):
-    """The items of the section whose heading and text best match a list question (a short section only:
-    a long one is answered by its best passage)."""
+def best_section(ctx: Ctx, plans=None) -> tuple[float, list[Record]]:
+    """The section whose heading and text best match the question, with its passages (≤ 30)."""
     q, snap = ctx.q, ctx.snap
     topic = [t for t in groups.specific_topic(ctx) if t in snap.idf] or q.topic
     sections: dict[tuple[str, str], list[Record]] = {}
-    for r in snap.of_kind("passage", set(ctx.scope)):
+    for r in snap.of_kind("passage", set(plans or ctx.scope)):
         sections.setdefault((r.plan, r.section), []).append(r)
     candidates = []
     for (plan, section), items in sections.items():
@@ -186,9 +195,14 @@ def prose_list(ctx: Ctx):
         union = heading.union(*(r.terms for r in items))
         own = snap.coverage(topic, frozenset(terms(section.split(" > ")[-1])))   # its own title, not its parent's
         candidates.append((snap.coverage(topic, union) + 0.5 * on_heading + 0.3 * own, items))
-    if not candidates:
-        return None
-    score, items = max(candidates, key=lambda c: c[0])
+    return max(candidates, key=lambda c: c[0]) if candidates else (0.0, [])
+
+
+def prose_list(ctx: Ctx):
+    """The items of the section whose heading and text best match a list question (a short section only:
+    a long one is answered by its best passage)."""
+    q = ctx.q
+    score, items = best_section(ctx)
     if score < 0.7:
         return None
     around = list_around(ctx, items[0])

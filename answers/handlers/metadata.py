@@ -58,12 +58,13 @@ def _preamble(ctx: Ctx, slug: str):
     return [r for r in ctx.snap.of_kind("passage", {slug}) if r.first_line < first]
 
 
-def _subsections(pd: PlanData, topic: list[str], snap) -> tuple[str, list[tuple[str, int]]] | None:
+def _subsections(pd: PlanData, said: frozenset[str], snap) -> tuple[str, list[tuple[str, int]]] | None:
     """The part whose heading the question names ("nhiệm vụ trọng tâm") and its numbered sub-parts."""
     from index.text import terms
     best, best_cov = None, 0.0
     for top, _ in _parts(pd):
-        cov = snap.coverage(topic, frozenset(terms(top)))
+        heading = [t for t in terms(top) if not t.isdigit()]
+        cov = snap.coverage(heading, said)      # how much of the heading the question says
         if cov > best_cov:
             best, best_cov = top, cov
     if best is None or best_cov < 0.5:
@@ -134,8 +135,8 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
         parts = _parts(pd)
         lines.append(f"- Bố cục gồm {len(parts)} phần lớn: " + "; ".join(p for p, _ in parts) + ".")
         sources += [_src(ctx, slug, p, ln) for p, ln in parts[:1]]
-    topic = groups_mod.specific_topic(ctx)
-    sub = _subsections(pd, topic, ctx.snap) if "groups" in fields and topic else None
+    table = bool(ctx.q.words & {"bang", "phu_luc", "danh_muc"})    # "bảng/phụ lục …": the table's groups
+    sub = _subsections(pd, ctx.q.words, ctx.snap) if "groups" in fields and not table else None
     if sub:
         part, subs = sub
         lines.append(f"- Mục “{part}” gồm {len(subs)} nhóm: " + "; ".join(n for n, _ in subs) + ".")
