@@ -21,6 +21,8 @@ from typing import Callable
 
 import numpy as np
 
+from index.fetch_model import _sha256_file
+
 log = logging.getLogger(__name__)
 
 MANIFEST = "onnx-manifest.json"
@@ -29,7 +31,6 @@ TOKENIZER_FILE = "tokenizer.json"
 MIN_COSINE = 0.99
 MAX_SEQ_LENGTH = 256            # the cap SentenceTransformerEmbedder uses: same tokens, same vectors
 VARIANTS = ("int8", "fp32")     # tried in this order; the first that passes the probe check is kept
-_BLOCK = 1 << 20
 
 # Fixed probes: (kind, text). Plan-like records, questions with and without tone marks, a long record
 # that hits the token cap, abbreviations and numbers: what the index really embeds.
@@ -67,14 +68,6 @@ def onnx_dir_for(model_dir: str | Path) -> Path:
     """Where the export of a model folder lives: beside it, '<name>-onnx'."""
     model_dir = Path(model_dir)
     return model_dir.parent / f"{model_dir.name}-onnx"
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_manifest(onnx_dir: str | Path, *, check_hashes: bool = False) -> dict | None:
