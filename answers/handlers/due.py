@@ -90,10 +90,13 @@ def _candidates(ctx: Ctx) -> list[Record]:
     group, grouped = groups.pick(ctx, out) if (q.group_ref or groups.specific_topic(ctx)) else (None, out)
     if group is not None:
         return grouped
+    if q.year:      # "các chỉ tiêu mốc đến hết năm 2025"
+        out = [r for r in out if r.kind != "target" or r.obj.year == q.year] or out
     topic = groups.specific_topic(ctx)
     if topic and not units:
         about = [r for r in out if ctx.snap.coverage(topic, r.terms) >= 0.4]
-        return about
+        # a topic no row carries ("các chỉ tiêu cụ thể", "mốc") leaves the question about all of them
+        return about or (out if q.about else [])
     return out
 
 
