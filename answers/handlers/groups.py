@@ -13,7 +13,7 @@ from answers.records import Record
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
 _GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai toan bo day du het noi dung neu de nhu sau day y i ii iii iv v vi vii viii ix x".split())
+                     "vong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x".split())
 
 
 _GENERIC_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
@@ -53,8 +53,13 @@ def pick(ctx: Ctx, recs: list[Record]) -> tuple[str | None, list[Record]]:
     topic = [t for t in specific_topic(ctx) if t in ctx.snap.idf]   # words no plan has cannot name a group
     if not topic:
         return None, recs
-    scored = sorted(((ctx.snap.coverage(topic, frozenset(terms(re.sub(r"^[\dIVX.\s\-)]+", "", g)))), g)
-                     for g in groups if g), key=lambda x: -x[0])
+    pairs = {t for t in topic if "_" in t}
+
+    def fit(g: str) -> float:
+        name = frozenset(terms(re.sub(r"^[\dIVX.\s\-)]+", "", g)))
+        # one shared syllable is chance ("nơi nhận" is not "nhân lực"): a two-word term must match too
+        return ctx.snap.coverage(topic, name) if not pairs or pairs & name else 0.0
+    scored = sorted(((fit(g), g) for g in groups if g), key=lambda x: -x[0])
     if scored and scored[0][0] >= 0.5:
         return scored[0][1], groups[scored[0][1]]
     about = [r for r in recs if ctx.snap.coverage(topic, r.terms) >= 0.5]
