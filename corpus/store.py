@@ -16,7 +16,7 @@ import sqlite_utils
 
 from corpus.document import UnreadablePlan
 from corpus.ocr import OcrOptions
-from corpus.parse import parse_plan_file
+from corpus.parse import parse_document
 from corpus.reader import SUPPORTED_SUFFIXES, file_sha256, read_document
 from corpus.records import Deadline, Duty, ParsedPlan, Passage, Plan, Section, Target, Task
 from corpus.text import fold
@@ -104,7 +104,9 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False, progress: bool 
     seen_slugs: set[str] = set()
     for path in files:
         try:
-            p = parse_plan_file(path, OcrOptions(progress=progress))
+            # read once: the same lines are parsed and kept for citations
+            doc = read_document(path, OcrOptions(progress=progress))
+            p = parse_document(doc, path.name, file_sha256(path))
         except UnreadablePlan as exc:
             reports.append(FileReport(path.name, False, message=str(exc)))
             continue
@@ -117,10 +119,7 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False, progress: bool 
             continue
         seen_slugs.add(p.plan.slug)
         parsed.append(p)
-        try:   # citations show the plan's own lines: kept in the store, so answers never re-read files
-            lines[p.plan.slug] = tuple(read_document(path).lines)
-        except (UnreadablePlan, OSError):
-            lines[p.plan.slug] = ()
+        lines[p.plan.slug] = tuple(doc.lines)   # citations show the plan's own lines, from the store
         reports.append(FileReport(path.name, True, p.plan.slug, p.plan.locality, len(p.tasks), len(p.targets),
                                   len(p.duties), len(p.passages),
                                   "; ".join(p.warnings[:3])))
