@@ -123,7 +123,7 @@ class Composer:
             return "target"
         return "passage"
 
-    def fact(self, q: Query, found: list[Found], notes: dict | None = None, tail: str = "") -> Answer:
+    def fact(self, q: Query, found: list[Found], notes: dict | None = None) -> Answer:
         """One record per plan; notes maps a record's id() to extra text (e.g. a due status)."""
         kind = self.fact_kind(q, found[0].record)
         parts, sources = [], []
@@ -139,7 +139,7 @@ class Composer:
             prefix = f"{src.plan}: " if multi else f"{self.plans[r.plan].parsed.plan.name}: "
             parts.append(f"{prefix}{text}\nNguồn: {src.citation()}")
         head = "Các kế hoạch trả lời khác nhau:\n" if multi else ""
-        return Answer(q.raw, kind, head + "\n\n".join(parts) + tail, tuple(sources))
+        return Answer(q.raw, kind, head + "\n\n".join(parts), tuple(sources))
 
     def task_label(self, o) -> str:
         label = f"nhiệm vụ {o.code} “{short(o.subtask or o.task)}”" if o.code else f"nhiệm vụ “{short(o.subtask or o.task)}”"
@@ -378,7 +378,7 @@ class Composer:
                 first, last = recs[0], recs[-1]
                 src = self.source(first, (first.first_line, last.last_line))
                 sources.append(src)
-                s += f" Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), 60)}".strip()
+                s += " Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), 60)}".strip()
                                            for r in recs[:MAX_LIST_ITEMS])
                 if len(recs) > MAX_LIST_ITEMS:
                     s += f"; … và {len(recs) - MAX_LIST_ITEMS} mục khác"

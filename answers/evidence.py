@@ -92,13 +92,6 @@ def unseen_share(snap: Snapshot, q: Query) -> float:
     return len(unseen) / len(singles)
 
 
-def same_year(q: Query, r: Record) -> bool:
-    """'… năm 2030 là bao nhiêu?' is not answered by the 2026 target."""
-    if not q.year or r.kind != "target" or not r.obj.year:
-        return True
-    return r.obj.year == q.year
-
-
 def names_unit(snap: Snapshot, q: Query, r: Record) -> bool:
     """A unit the question names in full must be the record's (as lead, partner or duty holder) or be in its
     text: "Công an xã chủ trì việc Y?" is not answered by the row Phòng Kinh tế leads."""
@@ -139,19 +132,21 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
 
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
-_PERCENT_CUE = re.compile(r"%|phần trăm|tỷ lệ|tỉ lệ", re.IGNORECASE)
 
 
 def years_of(snap: Snapshot, r: Record) -> set[int]:
-    if r.kind == "target" and r.obj.year:
-        return {r.obj.year}
+    """Years a record without its own year speaks of: its section and text, else its plan's title."""
     found = {int(y) for y in _YEAR.findall(f"{r.section} {getattr(r.obj, 'text', '')}")}
     return found or {int(y) for y in _YEAR.findall(snap.plans[r.plan].parsed.plan.title)}
 
 
-def same_year_any(snap: Snapshot, q: Query, r: Record) -> bool:
-    """'… năm 2027 là bao nhiêu?': a value set for another year does not answer."""
-    if not q.year or r.kind not in ("target", "passage") or "number" not in q.expects:
+def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
+    """'… năm 2030 là bao nhiêu?' is not answered by the 2026 target, nor by a value set for another year."""
+    if not q.year:
+        return True
+    if r.kind == "target" and r.obj.year:
+        return r.obj.year == q.year
+    if r.kind not in ("target", "passage") or "number" not in q.expects:
         return True
     years = years_of(snap, r)
     return not years or q.year in years
@@ -170,5 +165,5 @@ def check(snap: Snapshot, q: Query, r: Record) -> bool:
         return False
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         return False
-    return (holds_kind(q, r) and same_year(q, r) and same_year_any(snap, q, r) and names_unit(snap, q, r)
+    return (holds_kind(q, r) and same_year(snap, q, r) and names_unit(snap, q, r)
             and counts_things(q, r) and covers_rest(snap, q, r))

@@ -184,15 +184,16 @@ class PlanLibrary:
         self.reload()
         return True
 
-    def tasks_due(self, unit: str, today: date, horizon: date) -> list[tuple[str, object]]:
-        """(plan slug, task) of tasks led by unit with a concrete due date on or before horizon."""
+    def tasks_due(self, unit: str, horizon: date) -> list[Record]:
+        """Task records led by unit with a concrete due date on or before horizon."""
+        snap = self.snapshot
         out = []
-        for slug, pd in self.snapshot.plans.items():
-            for t in pd.parsed.tasks:
-                if not t.deadline or not t.deadline.end:
-                    continue
-                if not any(same_unit(unit, u) or pd.units.canonical(u) == unit for u in t.lead):
-                    continue
-                if date.fromisoformat(t.deadline.end) <= horizon:
-                    out.append((slug, t))
+        for r in snap.of_kind("task"):
+            t = r.obj
+            if not t.deadline or not t.deadline.end:
+                continue
+            if not any(same_unit(unit, u) or snap.unit_of(r.plan, u) == unit for u in t.lead):
+                continue
+            if date.fromisoformat(t.deadline.end) <= horizon:
+                out.append(r)
         return out

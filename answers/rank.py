@@ -74,7 +74,7 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
     return scored
 
 
-def per_plan(ranked: list[tuple[float, Record]], named: tuple[str, ...]) -> list[Found]:
+def per_plan(ranked: list[tuple[float, Record]]) -> list[Found]:
     """The best record, plus the best of each other plan that answers almost as well."""
     top_score, top = ranked[0]
     chosen = [Found(top_score, top)]

@@ -113,10 +113,10 @@ class AssistantService:
         snap = self.library.snapshot
         compose = Composer(snap.plans)
         out = []
-        for slug, t in self.library.tasks_due(unit, today, today + timedelta(days=within_days)):
-            rec = next(r for r in snap.of_kind("task", {slug}) if r.obj is t)
-            out.append(DueTask(snap.plans[slug].parsed.plan.name, unit, t.subtask or t.task, t.deadline.text,
-                               t.deadline.end, compose.source(rec)))
+        for r in self.library.tasks_due(unit, today + timedelta(days=within_days)):
+            t = r.obj
+            out.append(DueTask(snap.plans[r.plan].parsed.plan.name, unit, t.subtask or t.task, t.deadline.text,
+                               t.deadline.end, compose.source(r)))
         return sorted(out, key=lambda d: d.due)
 
     def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:

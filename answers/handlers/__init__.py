@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from answers.compose import Composer
 from answers.library import Snapshot
 from answers.query import Query, UnitRef
+from answers.rank import units_in
 
 
 @dataclass
@@ -17,4 +18,4 @@ class Ctx:
 
     @property
     def units(self) -> list[UnitRef]:
-        return [u for u in self.q.units if u.plan in self.scope]
+        return units_in(self.q, self.scope)

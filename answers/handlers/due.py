@@ -7,7 +7,7 @@ from datetime import date
 from answers import evidence, rank
 from answers.compose import vn_date
 from answers.handlers import Ctx, fact, groups
-from answers.records import Found, Record
+from answers.records import Record
 from answers.when import next_monthly
 from corpus.values import parse_deadline
 
@@ -111,7 +111,7 @@ def one_item(ctx: Ctx):
         ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
         if not ok or (ctx.units and not evidence.names_unit(ctx.snap, q, ok[0][1])):
             return None
-        chosen = rank.per_plan(ok, q.plans)[:3]
+        chosen = rank.per_plan(ok)[:3]
     notes = {id(f.record): f"— {status(f.record, q.today)}." for f in chosen}
     return ctx.compose.fact(q, chosen, notes)
 
@@ -140,5 +140,3 @@ def handle(ctx: Ctx):
     whose = f"của {ctx.units[0].name}" if ctx.units else "liên quan"
     return ctx.compose.listing(q, items, f"{whose}, kèm tình trạng hạn", notes, head=head + "\n")
 
-
-__all__ = ["handle", "status", "due_date", "Found"]

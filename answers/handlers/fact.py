@@ -58,7 +58,7 @@ def handle(ctx: Ctx):
     ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(snap, q, r)]
     if not ok or ok[0][0] < ranked[0][0] * 0.75:
         return ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]])
-    chosen = rank.per_plan(ok, q.plans)
+    chosen = rank.per_plan(ok)
     top = chosen[0].record
     if q.wants("list") and top.kind == "task":
         # "những hệ thống nào …": all sub-rows of the task the question names
@@ -80,5 +80,3 @@ def nearest_none(ctx: Ctx):
     near = [r for s, r in ranked[:1] if s >= rank.MIN_COVERAGE]
     return ctx.compose.not_stated(ctx.q, what_missing(ctx), near)
 
-
-__all__ = ["handle", "nearest_none", "Found"]

@@ -8,7 +8,6 @@ from corpus.text import fold
 
 from answers.compose import short
 from answers.handlers import Ctx
-from answers.handlers import groups as groups_mod
 from answers.records import PlanData
 from answers.types import Source
 
