@@ -93,8 +93,14 @@ class Lexicon:
     synonyms: list[tuple[str, str, str]] = field(default_factory=load_synonyms)
     cues: dict[str, list[re.Pattern]] = field(default_factory=load_cues)
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)   # alias -> [(plan, unit)]
+    place_names: list[tuple[re.Pattern, str]] = field(default_factory=list)    # (folded name, slug)
+    place_any: re.Pattern | None = None        # every place name, as written or folded
 
     def __post_init__(self):
+        # compiled once: questions are read against every plan's place name
+        self.place_names = [(re.compile(rf"\b{re.escape(fold(p.locality))}\b"), p.slug) for p in self.places]
+        names = sorted({n for p in self.places for n in (p.locality, fold(p.locality))}, key=len, reverse=True)
+        self.place_any = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, names))})\b") if names else None
         # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
         for slug, groups in self.units.items():
             for g in groups:
@@ -225,7 +231,7 @@ class QueryReader:
     def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
         f = fold(text)
-        toned = " ".join(_syllables(text, True)) if fold(text) != text.lower() else f
+        toned = " ".join(_syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
         offtopic = self._has("offtopic", f, toned)
@@ -285,7 +291,7 @@ class QueryReader:
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
-        named = [p.slug for p in self.lx.places if re.search(rf"\b{re.escape(fold(p.locality))}\b", f)]
+        named = [slug for pattern, slug in self.lx.place_names if pattern.search(f)]
         if named:
             return named, None
         for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
@@ -317,9 +323,7 @@ class QueryReader:
 
     def _strip_places(self, text: str, mark: str = " ") -> str:
         """Place names cut out: a filter, not a topic ("Phước An" is not "đề án")."""
-        for p in self.lx.places:
-            text = re.sub(rf"(?i)\b(?:{re.escape(p.locality)}|{re.escape(fold(p.locality))})\b", mark, text)
-        return text
+        return self.lx.place_any.sub(mark, text) if self.lx.place_any else text
 
     # ------------------------------------------------------------------ wording
     def _rewrite(self, text: str) -> tuple[str, str]:
