@@ -76,6 +76,18 @@ CASES = load_cases(EVAL_SET)
 ANSWERABLE = [c for c in CASES if c["kind"] != "none"]
 
 
+def shape_problems(c: dict) -> list[str]:
+    """Checks every eval file shares: facts are non-empty lists of alternatives; 'also' names a plan and an
+    integer line."""
+    out = []
+    if not all(isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f) for f in c["facts"]):
+        out.append(f"{c['id']}: facts must be non-empty lists of alternatives")
+    for a in c.get("also", []):
+        if set(a) != {"plan", "line"} or a["plan"] not in LOCALITIES or not isinstance(a["line"], int):
+            out.append(f"{c['id']}: also {a}")
+    return out
+
+
 def test_schema():
     problems = []
     for c in CASES:
@@ -91,12 +103,7 @@ def test_schema():
             problems.append(f"{c['id']}: plan {c['plan']!r}")
         if not isinstance(c["line"], int) or not c["question"].strip():
             problems.append(f"{c['id']}: line/question")
-        if not all(isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f)
-                   for f in c["facts"]):
-            problems.append(f"{c['id']}: facts must be non-empty lists of alternatives")
-        for a in c.get("also", []):
-            if set(a) != {"plan", "line"} or a["plan"] not in LOCALITIES:
-                problems.append(f"{c['id']}: also {a}")
+        problems += shape_problems(c)
     assert not problems, "\n".join(problems)
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from bench.answers import load_cases, norm
 from corpus.text import words
-from tests.test_eval_set import KINDS, LOCALITIES, ROOT, evidence, plain, window
+from tests.test_eval_set import KINDS, LOCALITIES, ROOT, evidence, plain, shape_problems, window
 
 EVAL_DIR = ROOT / "tests" / "eval"
 SHARED_DIR = ROOT.parent / "shared" / "eval"
@@ -62,16 +61,13 @@ def test_schema():
             problems.append(f"{c['id']}: plan {c['plan']!r}")
         if not isinstance(c["line"], int) or c["line"] < 1:
             problems.append(f"{c['id']}: line {c['line']!r}")
-        if not c["facts"] or not all(isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f)
-                                     for f in c["facts"]):
+        if not c["facts"]:
             problems.append(f"{c['id']}: facts must be non-empty lists of alternatives")
+        problems += shape_problems(c)
         computed = c.get("computed", [])
         if not all(isinstance(i, int) and 0 <= i < len(c["facts"]) for i in computed) or \
                 len(set(computed)) != len(computed) or len(computed) == len(c["facts"]) > 1 and name != "counts.jsonl":
             problems.append(f"{c['id']}: computed {computed}")
-        for a in c.get("also", []):
-            if set(a) != {"plan", "line"} or a["plan"] not in LOCALITIES or not isinstance(a["line"], int):
-                problems.append(f"{c['id']}: also {a}")
         if "question" in c and not c["question"].strip():
             problems.append(f"{c['id']}: empty question")
         if "turns" in c and (not 2 <= len(c["turns"]) <= 3 or not all(isinstance(t, str) and t.strip() for t in c["turns"])

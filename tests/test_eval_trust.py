@@ -14,7 +14,7 @@ import pytest
 
 from corpus.text import fold, words
 from tests.test_eval_set import (KINDS, LOCALITIES, PARAPHRASE_NGRAM, ROOT, evidence, has_diacritics, norm,
-                                 plain, plan_lines, window)
+                                 plain, plan_lines, shape_problems, window)
 
 EVAL_DIR = ROOT / "tests" / "eval"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"  # CI keeps ../shared/ beside the clone
@@ -73,12 +73,7 @@ def test_schema(name):
             problems.append(f"{c['id']}: line/question")
         if len(set(c["tags"])) != len(c["tags"]):
             problems.append(f"{c['id']}: repeated tag")
-        if not all(isinstance(f, list) and f and all(isinstance(a, str) and a.strip() for a in f)
-                   for f in c["facts"]):
-            problems.append(f"{c['id']}: facts must be non-empty lists of alternatives")
-        for a in c.get("also", []):
-            if set(a) != {"plan", "line"} or a["plan"] not in LOCALITIES:
-                problems.append(f"{c['id']}: also {a}")
+        problems += shape_problems(c)
         computed = c.get("computed", [])
         if not all(isinstance(i, int) and 0 <= i < len(c["facts"]) for i in computed):
             problems.append(f"{c['id']}: computed {computed}")
