@@ -85,25 +85,24 @@ def _groups(pd: PlanData, kind: str) -> list[tuple[str, int, int]]:
     return [(g, len(v), v[0].first_line) for g, v in out.items() if g]
 
 
+# (field, label, the header line it stands on, a value left blank, what to say then)
+_HEADER_FIELDS = (("number", "Số hiệu", r"^so\s*:", r"^\s*/", "số chưa được điền trong bản này"),
+                  ("date", "Ngày ban hành", r"ngay\s+\S*\s*thang", r"ngày\s+tháng",
+                   "ngày, tháng chưa được điền trong bản này"))
+
+
 def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     pd = ctx.snap.plans[slug]
     plan = pd.parsed.plan
     lines, sources = [f"{plan.name}:"], []
-    if "number" in fields or "date" in fields:
-        n = _find_line(pd, r"^so\s*:", 40)
-        d = _find_line(pd, r"ngay\s+\S*\s*thang", 40)
-        if "number" in fields:
-            num = plan.number or "(không ghi)"
-            blank = " — số chưa được điền trong bản này" if plan.number and re.match(r"^\s*/", plan.number) else ""
-            lines.append(f"- Số hiệu: {num}{blank}.")
-            if n:
-                sources.append(_src(ctx, slug, "Phần mở đầu", n))
-        if "date" in fields:
-            when = plan.date or "(không ghi)"
-            blank = " — ngày, tháng chưa được điền trong bản này" if plan.date and re.search(r"ngày\s+tháng", plan.date) else ""
-            lines.append(f"- Ngày ban hành: {when}{blank}.")
-            if d:
-                sources.append(_src(ctx, slug, "Phần mở đầu", d))
+    for field, label, line_rx, blank_rx, blank_text in _HEADER_FIELDS:
+        if field not in fields:
+            continue
+        value = getattr(plan, field)
+        blank = f" — {blank_text}" if value and re.search(blank_rx, value) else ""
+        lines.append(f"- {label}: {value or '(không ghi)'}{blank}.")
+        if at := _find_line(pd, line_rx, 40):
+            sources.append(_src(ctx, slug, "Phần mở đầu", at))
     if "issuer" in fields:
         lines.append(f"- Cơ quan ban hành: {plan.issuer}.")
         sources.append(_src(ctx, slug, "Phần mở đầu", 1, 3, plan.issuer))
