@@ -50,16 +50,17 @@ def route(ctx: Ctx) -> Answer:
         steps.append(lists.handle)
     if unit_duties:
         steps.append(duties.handle)
-    if not q.topic and not ctx.units:
-        return next((a for a in (s(ctx) for s in steps) if a is not None), None) or Answer(q.raw, "none", c.help_text())
-    steps.append(fact.handle)
-    if q.wants("duties"):
-        steps.append(duties.handle)
+    about_something = bool(q.topic or ctx.units)
+    if about_something:
+        steps.append(fact.handle)
+        if q.wants("duties"):
+            steps.append(duties.handle)
     for step in steps:
         ans = step(ctx)
         if ans is not None:
             return ans
-    return Answer(q.raw, "none", c.not_found())
+    # nothing to look for (no topic, no unit): say what can be asked
+    return Answer(q.raw, "none", c.not_found() if about_something else c.help_text())
 
 
 class AssistantService:

@@ -87,12 +87,12 @@ def _candidates(ctx: Ctx) -> list[Record]:
         # a unit's duties with a date of their own ("hoàn thành trước ngày 31/3/2026") count too
         out += [r for r in snap.of_kind("duty", set(ctx.scope)) if any(snap.holds_unit(r, u) for u in units)
                 and (due_date(r) is not None or not out)]
-    group, grouped = groups.pick(ctx, out) if (q.group_ref or groups.specific_topic(ctx)) else (None, out)
+    topic = groups.specific_topic(ctx)
+    group, grouped = groups.pick(ctx, out) if (q.group_ref or topic) else (None, out)
     if group is not None:
         return grouped
     if q.year:      # "các chỉ tiêu mốc đến hết năm 2025"
         out = [r for r in out if r.kind != "target" or r.obj.year == q.year] or out
-    topic = groups.specific_topic(ctx)
     if topic and not units:
         about = [r for r in out if ctx.snap.coverage(topic, r.terms) >= 0.4]
         # a topic no row carries ("các chỉ tiêu cụ thể", "mốc") leaves the question about all of them
@@ -109,7 +109,7 @@ def one_item(ctx: Ctx):
     if not chosen:
         ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
         ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
-        if not ok or (ctx.units and not evidence.names_unit(ctx.snap, q, ok[0][1])):
+        if not ok:
             return None
         chosen = rank.per_plan(ok)[:3]
     notes = {id(f.record): f"— {status(f.record, q.today)}." for f in chosen}
