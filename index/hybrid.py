@@ -37,6 +37,7 @@ class Hit:
     score: float                 # fused RRF score (higher is better)
     lexical_rank: int | None     # 1-based rank in the lexical list, None if absent
     dense_rank: int | None       # 1-based rank in the dense list, None if absent or lexical-only
+    similarity: float | None = None   # cosine of question and doc when in the dense list
 
 
 def corpus_stamp(docs: Sequence[Doc], abbreviations: Abbreviations) -> str:
@@ -147,9 +148,13 @@ class HybridIndex:
 
     def dense_ranking(self, query: str, depth: int, plans: Collection[str] | None = None,
                       kinds: Collection[str] | None = None) -> list[int]:
+        return [pos for pos, _ in self.dense_scored(query, depth, plans, kinds)]
+
+    def dense_scored(self, query: str, depth: int, plans: Collection[str] | None = None,
+                     kinds: Collection[str] | None = None) -> list[tuple[int, float]]:
         if self.dense is None or not query.strip():
             return []
-        return self.dense.search(self._query_vector(query), depth, self._mask(plans, kinds))
+        return self.dense.scored(self._query_vector(query), depth, self._mask(plans, kinds))
 
     def search(self, query: str, k: int = 10, plans: Collection[str] | None = None,
                kinds: Collection[str] | None = None) -> list[Hit]:
@@ -160,11 +165,14 @@ class HybridIndex:
         kinds = [kinds] if isinstance(kinds, str) else kinds
         depth = max(50, 5 * k)
         lexical = self.lexical_ranking(query, depth, plans, kinds)
-        dense = self.dense_ranking(query, depth, plans, kinds)
+        scored = self.dense_scored(query, depth, plans, kinds)
+        dense = [pos for pos, _ in scored]
+        similarity = dict(scored)
         lex_rank = {pos: r for r, pos in enumerate(lexical, start=1)}
         dense_rank = {pos: r for r, pos in enumerate(dense, start=1)}
         fused = reciprocal_rank_fusion([lexical, dense], k=self.rrf_k)[:k]
-        return [Hit(self.docs[pos], score, lex_rank.get(pos), dense_rank.get(pos)) for pos, score in fused]
+        return [Hit(self.docs[pos], score, lex_rank.get(pos), dense_rank.get(pos), similarity.get(pos))
+                for pos, score in fused]
 
     def close(self) -> None:
         self.lexical.close()

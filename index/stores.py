@@ -125,12 +125,16 @@ class DenseStore:
 
     def search(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[int]:
         """Document positions by inner product; with allowed (bool mask), others are skipped before the limit."""
+        return [pos for pos, _ in self.scored(vector, limit, allowed)]
+
+    def scored(self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(position, cosine) pairs, best first; with allowed (bool mask), others are skipped before the limit."""
         n = self.index.ntotal
         if n == 0 or limit <= 0:
             return []
         depth = n if allowed is not None else min(limit, n)
-        _, ids = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), depth)
-        out = [int(i) for i in ids[0] if i >= 0 and (allowed is None or allowed[i])]
+        sims, ids = self.index.search(np.asarray(vector, dtype=np.float32).reshape(1, -1), depth)
+        out = [(int(i), float(s)) for i, s in zip(ids[0], sims[0]) if i >= 0 and (allowed is None or allowed[i])]
         return out[:limit]
 
 

@@ -193,3 +193,22 @@ def test_routing_is_short_and_only_the_reader_reads_the_wording():
             continue
         text = path.read_text(encoding="utf-8")
         assert "q.text" not in text and ".folded" not in text, f"{path.name} reads the raw question"
+
+
+@pytest.mark.parametrize("similarity, answered", [(0.75, True), (0.30, False)])
+def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant, monkeypatch, similarity, answered):
+    """An everyday paraphrase shares almost no words with the plan: the embedding model's first choice answers
+    it when close enough (rank.DENSE_SURE); a distant first choice does not."""
+    from answers import rank
+    from index.hybrid import Hit
+    snap = assistant.library.snapshot
+    doc_id, target = next((i, r) for i, r in snap.records.items()
+                          if r.kind == "target" and r.plan == "xa-nha-bich-2026" and r.obj.lead and r.obj.value_text)
+    doc = next(d for d in snap.index.docs if d.id == doc_id)
+    monkeypatch.setattr(type(snap.index), "search",
+                        lambda self, query, k=10, plans=None, kinds=None: [Hit(doc, 1.0, None, 1, similarity)])
+    assert similarity >= rank.DENSE_SURE if answered else similarity < rank.DENSE_SURE
+    ans = assistant.ask("Ở Nha Bích bên nào lo cho bà con xài điện thoại được thuận tiện?")
+    assert (ans.kind != "none") == answered, ans.text
+    if answered:
+        assert ans.sources and ans.sources[0].lines[0] == target.first_line
