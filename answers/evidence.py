@@ -7,7 +7,8 @@ import re
 
 from answers.library import Snapshot
 from answers.query import Query
-from corpus.text import words
+from corpus.text import fold, syllables, words
+from index.text import STOP_WORDS
 
 from answers.records import Record, match_text
 
@@ -159,6 +160,67 @@ def counts_things(q: Query, r: Record) -> bool:
     return "%" not in r.obj.value_text
 
 
+# Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
+# folded for questions typed without them ("bảo hiểm" is a qualifier, "bao nhiêu" is not).
+_FILLER_TONED = frozenset("""
+ai gì nào là của và các những một cho với ở về thì khi hay hoặc được không chưa sẽ nhiều vậy à nhé nhỉ ơi ư hả
+sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào cuối hiện nay mức bằng từ trên địa bàn xã phường
+tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
+""".split())
+_FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in _FILLER_TONED)
+
+
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+def _canon(w: str) -> str:
+    """One spelling per syllable: "01" = "1", "tỉ" = "tỷ", "kĩ" = "kỹ"."""
+    if w.isdigit():
+        return w.lstrip("0") or "0"
+    if re.fullmatch(r"[bcdđghklmnpqrstvx]+[yýỳỷỹỵ]", w):
+        return w.translate(_Y_TO_I)
+    return w
+
+
+def _content(w: str, filler: frozenset[str]) -> str | None:
+    """The word as compared, or None for a form word or a year."""
+    if w in filler or re.fullmatch(r"20\d\d", w):
+        return None
+    return _canon(w)
+
+
+def _next_words(seq: list[str], filler: frozenset[str]) -> dict[tuple[str, str], set[str]]:
+    """For each pair of adjacent content syllables, the syllable right after it when that is a content word."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for a, b, c in zip(seq, seq[1:], seq[2:]):
+        if a in filler or b in filler or (nxt := _content(c, filler)) is None:
+            continue
+        out.setdefault((_canon(a), _canon(b)), set()).add(nxt)
+    return out
+
+
+def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
+    """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
+    sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
+    After a two-syllable head both share, the question's next word is nowhere in the target and the target's
+    next word is nowhere in the question."""
+    if r.kind != "target":
+        return False
+    filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
+    phrases = [syllables(p, q.toned) for p in re.split(r"[,;:()]", snap.index.abbreviations.spell_out(r.obj.text))]
+    rset = {_canon(w) for p in phrases for w in p}
+    rnext: dict[tuple[str, str], set[str]] = {}
+    for p in phrases:
+        for head, nxt in _next_words(p, filler).items():
+            rnext.setdefault(head, set()).update(nxt)
+    qset = {_canon(w) for p in q.phrases for w in p}
+    qnext: dict[tuple[str, str], set[str]] = {}
+    for p in q.phrases:
+        for head, nxt in _next_words(list(p), filler).items():
+            qnext.setdefault(head, set()).update(nxt)
+    return any((theirs := rnext.get(head)) and not (nxt & rset) and not (theirs & qset) for head, nxt in qnext.items())
+
+
 def check(snap: Snapshot, q: Query, r: Record) -> bool:
     """All checks for one record as the answer to q."""
     if q.foreign and not holds_foreign(q, r):
@@ -166,4 +228,4 @@ def check(snap: Snapshot, q: Query, r: Record) -> bool:
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         return False
     return (holds_kind(q, r) and same_year(snap, q, r) and names_unit(snap, q, r)
-            and counts_things(q, r) and covers_rest(snap, q, r))
+            and counts_things(q, r) and covers_rest(snap, q, r) and not qualifier_clash(snap, q, r))

@@ -11,7 +11,7 @@ from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
-from corpus.text import fold, nfc, squash, words
+from corpus.text import fold, nfc, squash, syllables, words
 from corpus.units import same_unit
 from index.text import terms
 
@@ -63,10 +63,7 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
     return sorted(pairs, key=lambda p: -len(p[1]))
 
 
-def _syllables(text: str, keep_tones: bool) -> list[str]:
-    if not keep_tones:
-        return words(text)
-    return re.findall(r"[0-9a-zà-ỹđ]+", nfc(text).lower())
+_syllables = syllables
 
 
 @dataclass(frozen=True)
@@ -144,6 +141,8 @@ class Query:
     focus: tuple[tuple[str, int], ...] = ()   # records a follow-up is about: (plan slug, first line)
     assumed: str = ""                         # what was taken from the conversation, said in the answer
     base: str = ""                            # the question that stands on its own (this one, or the earlier one)
+    phrases: tuple[tuple[str, ...], ...] = ()  # syllables in order, split at places and punctuation
+    toned: bool = False                        # phrases keep tone marks (the question was typed with them)
 
     @property
     def follows(self) -> bool:
@@ -283,11 +282,15 @@ class QueryReader:
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         all_words = frozenset(terms(self._strip_places(text)))
+        spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
+        toned = fold(spelled) != spelled.lower()
+        phrases = tuple(tuple(syllables(c, toned)) for c in re.split(r"[|,;:?!()]", spelled) if words(c))
         return Query(raw=raw, text=text, asks=frozenset(asks), role=role, about=about, meta=meta,
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
-                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words)
+                     group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
+                     phrases=phrases, toned=toned)
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:

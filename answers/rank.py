@@ -13,6 +13,7 @@ MIN_COVERAGE = 0.4
 # Calibrated with bench/answers.py on tests/eval (answerable vs near-miss questions).
 DENSE_SURE = 0.58
 DENSE_SCORE = MIN_COVERAGE + 0.05
+DENSE_TIE = 0.005       # a passage and the table row it repeats score alike: both are the first choice
 _DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d",
                          re.IGNORECASE)
 
@@ -46,12 +47,13 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
     qbigrams = any("_" in t for t in qset)
     prefer = q.levels
     scored = []
+    top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=1.0)
     for rank, h in enumerate(hits):
         r = snap.records.get(h.doc.id)
         if r is None:
             continue
         matched = qset & r.terms
-        dense_sure = h.dense_rank == 1 and (h.similarity or 0.0) >= DENSE_SURE
+        dense_sure = (h.similarity or 0.0) >= max(DENSE_SURE, top_similarity - DENSE_TIE)
         # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice,
         # and with a two-syllable word when it has one ("chuyện cười" is not "chuyển ... đầu cuối")
         if not dense_sure and (len(matched) < min(2, len(qset)) or (qbigrams and not any("_" in t for t in matched))):

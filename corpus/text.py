@@ -46,6 +46,13 @@ def words(text: str) -> list[str]:
     return re.findall(r"[0-9a-z]+", fold(text))
 
 
+def syllables(text: str, keep_tones: bool) -> list[str]:
+    """Word tokens, lower case, with their tone marks when keep_tones (else folded as words())."""
+    if not keep_tones:
+        return words(text)
+    return re.findall(r"[0-9a-zà-ỹđ]+", nfc(text).lower())
+
+
 class LineRun:
     """Consecutive (line number, text) pairs read as one piece: a paragraph or a table cell."""
 

@@ -212,3 +212,19 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
     assert (ans.kind != "none") == answered, ans.text
     if answered:
         assert ans.sources and ans.sources[0].lines[0] == target.first_line
+
+
+@pytest.mark.parametrize("question, stated", [
+    ("Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến ở Nha Bích là bao nhiêu?", True),
+    ("Tỷ lệ hồ sơ TTHC xử lý trực tuyến ở Nha Bích là bao nhiêu?", True),
+    ("Tỷ lệ hồ sơ bảo hiểm xử lý trực tuyến ở Nha Bích là bao nhiêu?", False),       # "bảo", not "bao nhiêu"
+    ("Tỷ lệ doanh nghiệp vừa và nhỏ ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", True),
+    ("Tỷ lệ doanh nghiệp nhà nước ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", False),
+    ("ty le doanh nghiep nha nuoc ung dung cong nghe so o nha bich dat bao nhieu", False),
+])
+def test_a_target_qualified_differently_is_not_stated(assistant, question, stated):
+    """'doanh nghiệp nhà nước' is not 'doanh nghiệp vừa và nhỏ': the target's figure is not the answer."""
+    ans = assistant.ask(question)
+    assert (ans.kind == "target") == stated, ans.text
+    if not stated:
+        assert ans.kind == "none" and "Không có trong kế hoạch" in ans.text
