@@ -244,7 +244,9 @@ class QueryReader:
         if not units and (m := _UNIT_PHRASE.search(text)):
             unknown_unit = m.group(0)
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
-                                    "kpi", "metadata", "overview") if self._has(label, f, toned)}
+                                    "kpi", "metadata", "overview", "subtasks") if self._has(label, f, toned)}
+        if "subtasks" in asks:      # "chia thành mấy tiểu nhiệm vụ": the rows of one task, counted
+            asks = (asks - {"count", "value"}) | {"list"}
         if "list" in asks and self._has("list_deadline", f, toned):
             asks.add("deadline")
         window, remaining = read_window(f, today, year)
@@ -272,6 +274,8 @@ class QueryReader:
                    if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}
         foreign = {label[8:] for label in self.lx.cues
                    if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
+        if "subtasks" in asks:
+            expects.discard("number")
         if window is not None or remaining:
             # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
             foreign.discard("achieved")

@@ -38,6 +38,8 @@ def route(ctx: Ctx) -> Answer:
     unit_duties = (q.wants("duties") and ctx.units and not q.wants("deadline", "value", "owner", "count")
                    and q.role is None and q.about != "target" and q.window is None)
     steps = []
+    if q.wants("subtasks"):
+        steps.append(fact.handle)
     if q.wants("count"):
         steps.append(count.handle)
     if q.window is not None or q.remaining:

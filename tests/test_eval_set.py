@@ -305,11 +305,13 @@ def test_cold_start_times_the_first_json_line():
 
 # ---- the real answerer on the whole set ----
 
-# Floors from the last measured run (keywords only, see README "Evaluation"); the goals are 0.93 overall and
-# 0.95 abstention precision — not reached yet, so these guard against regressions, not claim the goal.
-MIN_ACCURACY_ALL = 0.89
-MIN_ABSTAIN_PRECISION = 0.80
-MIN_ABSTAIN_RECALL = 0.92
+# Floors from the last measured run without the embedding model (tests never load it; see README "Evaluation").
+# The goals (0.93 overall, 0.95 abstention precision) are measured with the model by bench/answers.py --model:
+# 0.940 / 0.955 on 2026-12-03. Without it, everyday paraphrases go unanswered, so these floors guard against
+# regressions of the keyword path only.
+MIN_ACCURACY_ALL = 0.90
+MIN_ABSTAIN_PRECISION = 0.81
+MIN_ABSTAIN_RECALL = 0.94
 
 
 def test_accuracy_on_eval_set(tmp_path):

@@ -228,3 +228,16 @@ def test_a_target_qualified_differently_is_not_stated(assistant, question, state
     assert (ans.kind == "target") == stated, ans.text
     if not stated:
         assert ans.kind == "none" and "Không có trong kế hoạch" in ans.text
+
+
+def test_subtasks_of_a_named_task_are_counted(assistant):
+    """"Nhiệm vụ X chia thành mấy tiểu nhiệm vụ?" counts the rows of that task, not the plan's tasks."""
+    snap = assistant.library.snapshot
+    by_task: dict = {}
+    for r in snap.of_kind("task", {"tinh-dong-nai-2026"}):
+        by_task.setdefault((r.obj.group, r.obj.task), []).append(r)
+    (group, task), rows = next((k, v) for k, v in by_task.items() if len(v) >= 4 and all(r.obj.subtask for r in v))
+    title = task.split(". ", 1)[-1]
+    ans = assistant.ask(f"Nhiệm vụ “{title}” của tỉnh Đồng Nai chia thành mấy tiểu nhiệm vụ?")
+    assert ans.kind == "list" and f"{len(rows)} nhiệm vụ con" in ans.text, ans.text
+    assert {s.lines[0] for s in ans.sources} == {r.first_line for r in rows}

@@ -15,6 +15,8 @@ _WHAT = {"contact": "thông tin liên hệ (điện thoại, email, địa chỉ
 
 def kinds_for(ctx: Ctx) -> list[str]:
     q = ctx.q
+    if q.wants("subtasks"):
+        return ["task"]
     if q.wants("owner", "coop", "deadline", "kpi", "product"):
         return ["task", "target", "duty", "passage"]
     if q.wants("value"):
@@ -64,7 +66,8 @@ def handle(ctx: Ctx):
         # "những hệ thống nào …": all sub-rows of the task the question names
         rows = [r for r in snap.of_kind("task", {top.plan}) if r.obj.task == top.obj.task and r.obj.group == top.obj.group]
         if len(rows) > 1:
-            return ctx.compose.listing(q, rows, f"thuộc nhiệm vụ “{top.obj.task.split('. ', 1)[-1][:120]}”")
+            label = f"thuộc nhiệm vụ “{top.obj.task.split('. ', 1)[-1][:120]}”"
+            return ctx.compose.listing(q, rows, f"con (tiểu nhiệm vụ) {label}" if q.wants("subtasks") else label)
     if len(chosen) == 1 and top.kind == "passage" and (inline := inline_items(ctx, top)):
         return ctx.compose.inline_list(q, top, *inline)
     if len(chosen) == 1 and top.kind == "passage":
