@@ -370,9 +370,9 @@ class Composer:
                 n = len({(r.obj.group, r.obj.task) for r in recs})
             rows_note = f" ({len(recs)} dòng/tiểu nhiệm vụ)" if n != len(recs) else ""
             s = f"{plan.name}: có {n} {noun}{rows_note} {label}".rstrip() + "."
-            if not label:
-                other = (f"{len(p.tasks)} nhiệm vụ trong bảng/phụ lục" if noun == "chỉ tiêu" else
-                         f"{len(p.targets)} chỉ tiêu")
+            others = len(p.tasks) if noun == "chỉ tiêu" else len(p.targets)
+            if not label and others:
+                other = f"{others} nhiệm vụ trong bảng/phụ lục" if noun == "chỉ tiêu" else f"{others} chỉ tiêu"
                 s += f" Ngoài ra kế hoạch có {other}."
             if recs:
                 first, last = recs[0], recs[-1]
@@ -386,7 +386,7 @@ class Composer:
             if declared and declared_src is not None:
                 sources.append(declared_src)
                 if int(declared) != n:
-                    s += (f"\nLưu ý: kế hoạch ghi “{declared}” ({declared_src.citation()}) nhưng bảng liệt kê "
+                    s += (f"\nLưu ý: kế hoạch ghi “{declared} {noun}” ({declared_src.citation()}) nhưng bảng liệt kê "
                           f"{len(recs)} {noun}.")
             parts.append(s)
         return Answer(q.raw, "list", "\n\n".join(parts), tuple(sources))

@@ -101,6 +101,16 @@ def _heading(para: _Para) -> tuple[int, str] | None:
     return None
 
 
+def _numbered_lead(para: _Para, nxt: _Para | None) -> tuple[int, str] | None:
+    """A numbered sentence directly followed by "a) …" heads that lettered list, even when it ends in '.':
+    "2. Hoàn thiện thể chế …; Nhiệm vụ, giải pháp về … sáng tạo." then "a) Hoàn thiện thể chế …"."""
+    raw = para.lines[0][1].strip().replace("**", "")
+    if nxt is None or not _NUM_HEAD.match(raw) or len(para.text) > 250:
+        return None
+    m = _LETTER_HEAD.match(nxt.lines[0][1].strip().replace("**", ""))
+    return (2, _strip_md(para.text)) if m and m.group(1) == "a" else None
+
+
 # ---------------------------------------------------------------- metadata
 
 def _first_group(lines: list[str], pattern: str) -> str | None:
@@ -347,8 +357,8 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
             sections.append(Section(path=path, first_line=first, last_line=max(first, line_no - 1)))
 
     heading_lines: dict[int, tuple[int, str]] = {}
-    for para in paras:
-        h = _heading(para)
+    for k, para in enumerate(paras):
+        h = _heading(para) or _numbered_lead(para, paras[k + 1] if k + 1 < len(paras) else None)
         if h and h[0] == 4 and _is_lettered_duty(para, stack):
             h = None
         if h:

@@ -241,3 +241,38 @@ def test_subtasks_of_a_named_task_are_counted(assistant):
     ans = assistant.ask(f"Nhiệm vụ “{title}” của tỉnh Đồng Nai chia thành mấy tiểu nhiệm vụ?")
     assert ans.kind == "list" and f"{len(rows)} nhiệm vụ con" in ans.text, ans.text
     assert {s.lines[0] for s in ans.sources} == {r.first_line for r in rows}
+
+
+DECLARED_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+1. Mục tiêu cụ thể
+
+| STT | Nội dung chỉ tiêu đến cuối năm 2026 (5 chỉ tiêu) | Đơn vị tính | Kết quả | Đơn vị chủ trì theo dõi |
+|---|---|---|---|---|
+| 1 | Tỉ lệ phủ sóng 5G trên địa bàn | % | ≥ 60% | Phòng Văn hóa - Xã hội |
+| 2 | Tỉ lệ hồ sơ thủ tục hành chính xử lý trực tuyến | % | 95% | Văn phòng HĐND và UBND |
+| 3 | Tỉ lệ người dân trưởng thành có chữ ký số | % | ≥ 80% | Phòng Văn hóa - Xã hội |
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+def test_a_count_gives_the_declared_number_and_the_listed_one(tmp_path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(DECLARED_PLAN, encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Xã Tân Hòa có bao nhiêu chỉ tiêu?")
+    assert ans.kind == "list" and "có 3 chỉ tiêu" in ans.text, ans.text
+    assert "ghi “5 chỉ tiêu”" in ans.text and "Ngoài ra kế hoạch có 0" not in ans.text
+    header = DECLARED_PLAN.splitlines().index(next(l for l in DECLARED_PLAN.splitlines() if "(5 chỉ tiêu)" in l)) + 1
+    assert [header, header] in [list(s.lines) for s in ans.sources]

@@ -1,6 +1,8 @@
 """How many: targets or tasks of a plan, of a named group, or of a unit; a declared number that differs is shown."""
 from __future__ import annotations
 
+import re
+
 from answers.handlers import Ctx, groups, lists
 from answers.records import Record
 
@@ -13,6 +15,23 @@ def prose_items(ctx: Ctx, slug: str) -> tuple[str, list[Record]] | None:
     score, items = lists.best_section(ctx, {slug})
     if score >= 1.0 and items:
         return f"trong mục “{lists.short_title(items[0].section.split(' > ')[-1])}”", items
+    return None
+
+
+_NOUN = {"target": "chỉ tiêu", "task": "nhiệm vụ"}
+
+
+def declared_above(ctx: Ctx, slug: str, recs: list[Record]) -> tuple[str, int] | None:
+    """A number the plan declares just above its table or list: "Nội dung chỉ tiêu … (54 chỉ tiêu)"."""
+    first = min(recs, key=lambda r: r.first_line)
+    noun = _NOUN.get(first.kind)
+    if noun is None:
+        return None
+    lines = ctx.snap.plans[slug].lines
+    pattern = re.compile(rf"(?:\(|\bgồm\s+|\bcó\s+)(\d{{1,3}})\s+{noun}\b", re.IGNORECASE)
+    for no in range(first.first_line - 1, max(0, first.first_line - 8), -1):
+        if no <= len(lines) and (m := pattern.search(lines[no - 1])):
+            return m.group(1), no
     return None
 
 
@@ -55,6 +74,10 @@ def handle(ctx: Ctx):
                     first = recs[0]
                     declared_src = ctx.compose.line_source(slug, first.section, first.first_line,
                                                            first.first_line, group)
+        if not units and not label and declared is None and (above := declared_above(ctx, slug, recs)):
+            declared, line = above
+            declared_src = ctx.compose.line_source(slug, recs[0].section, line, line,
+                                                   ctx.snap.plans[slug].lines[line - 1].strip(" |"))
         rows.append((slug, label, recs, declared, declared_src))
     if not rows:
         return None

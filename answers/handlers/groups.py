@@ -37,7 +37,8 @@ def specific_topic(ctx: Ctx) -> list[str]:
     # words of a structure phrase ("tổng cộng", "toàn bộ") are not a subject either
     phrase_words = {p for t in ctx.q.topic if t in _GENERIC_PHRASES for p in t.split("_")}
     return [t for t in ctx.q.topic if t not in phrase_words and t not in _GENERIC_PHRASES
-            if not any(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
+            # a two-syllable word is a subject unless both halves are form words ("cơ chế" is, "nhiệm vụ" is not)
+            if not all(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
             and not set(t.split("_")) <= unit_words]
 
 
