@@ -276,3 +276,23 @@ def test_a_count_gives_the_declared_number_and_the_listed_one(tmp_path):
     assert "ghi “5 chỉ tiêu”" in ans.text and "Ngoài ra kế hoạch có 0" not in ans.text
     header = DECLARED_PLAN.splitlines().index(next(l for l in DECLARED_PLAN.splitlines() if "(5 chỉ tiêu)" in l)) + 1
     assert [header, header] in [list(s.lines) for s in ans.sources]
+
+
+def test_periodic_report_day_is_not_the_date_of_issue(assistant):
+    ans = assistant.ask("Các phòng ở Nha Bích báo cáo định kỳ vào ngày nào?")
+    assert "Ngày ban hành" not in ans.text and "20 hằng tháng" in ans.text, ans.text
+
+
+def test_targets_of_a_year_are_listed_whole(assistant):
+    snap = assistant.library.snapshot
+    want = {r.first_line for r in snap.of_kind("target", {"xa-xuan-phu"}) if r.obj.year == 2030}
+    ans = assistant.ask("Xã Xuân Phú đặt ra những chỉ tiêu gì cho năm 2030?")
+    assert ans.kind == "list" and want and {s.lines[0] for s in ans.sources} == want, ans.text
+
+
+def test_an_appendix_count_counts_its_table_not_its_title_lines(assistant):
+    snap = assistant.library.snapshot
+    tasks = snap.of_kind("task", {"xa-nha-bich-2026"})
+    ans = assistant.ask("Phụ lục II của xã Nha Bích gồm bao nhiêu nhiệm vụ?")
+    assert f"có {len({(r.obj.group, r.obj.task) for r in tasks})} nhiệm vụ" in ans.text, ans.text
+    assert "Ngoài ra kế hoạch có 0" not in assistant.ask("Xã Phước An có bao nhiêu chỉ tiêu?").text

@@ -59,6 +59,8 @@ def handle(ctx: Ctx):
         else:
             group, recs = groups.pick(ctx, recs)
             prose = prose_items(ctx, slug) if group is None else None
+            if prose and recs and {r.section for r in prose[1]} & {r.section for r in recs}:
+                prose = None        # the title lines above a table are not what it lists
             if prose:                       # "Mục 2 … có mấy nội dung?": the items of a section or lead-in
                 rows.append((slug, prose[0], prose[1], None, None))
                 continue

@@ -212,12 +212,19 @@ def prose_list(ctx: Ctx):
 
 
 def targets_about(ctx: Ctx):
+    """The targets about the question's topic; with no topic, all targets (of the year asked)."""
     q = ctx.q
-    if q.about != "target" or not q.topic:
+    if q.about != "target":
         return None
     items = ctx.snap.of_kind("target", set(ctx.scope))
-    picked = [r for r in items if ctx.snap.coverage(q.topic, r.terms) >= 0.5]
-    return ctx.compose.listing(q, picked, "liên quan") if picked else None
+    if q.year:
+        items = [r for r in items if r.obj.year == q.year]
+    if q.topic:
+        picked = [r for r in items if ctx.snap.coverage(q.topic, r.terms) >= 0.5]
+        return ctx.compose.listing(q, picked, "liên quan") if picked else None
+    if not q.wants("list") or ctx.units:
+        return None
+    return ctx.compose.listing(q, items, f"đặt cho năm {q.year}" if q.year else "trong kế hoạch") if items else None
 
 
 def group_items(ctx: Ctx):

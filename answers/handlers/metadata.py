@@ -192,8 +192,10 @@ def overview(ctx: Ctx):
         pd = ctx.snap.plans[s]
         p = pd.parsed
         text, sources = plan_facts(ctx, s, {"parts", "groups"})
-        head = (f"{p.plan.name} có {len(p.tasks)} nhiệm vụ trong bảng/phụ lục, {len(p.targets)} chỉ tiêu, "
-                f"{len(p.duties)} đoạn giao trách nhiệm cho {len(pd.units.groups)} đơn vị.")
+        counted = [f"{len(p.tasks)} nhiệm vụ trong bảng/phụ lục" if p.tasks else "",
+                   f"{len(p.targets)} chỉ tiêu" if p.targets else "",
+                   f"{len(p.duties)} đoạn giao trách nhiệm cho {len(pd.units.groups)} đơn vị" if p.duties else ""]
+        head = f"{p.plan.name} có {', '.join(c for c in counted if c) or 'các phần sau'}."
         if not p.tasks and p.targets:
             tasks_part = [x for x in _parts(pd) if "nhiem vu" in fold(x[0])]
             if tasks_part:
