@@ -334,7 +334,9 @@ class Composer:
                 tasks = [r for r in lead_items if r.kind == "task"]
                 targets = [r for r in lead_items if r.kind == "target"]
                 shown = tasks[:8] + targets[:8]
-                lines.append(f"Chủ trì {len(tasks)} nhiệm vụ và {len(targets)} chỉ tiêu trong bảng/phụ lục:")
+                led = " và ".join(x for x in (f"{len(tasks)} nhiệm vụ" if tasks else "",
+                                               f"{len(targets)} chỉ tiêu" if targets else "") if x)
+                lines.append(f"Chủ trì {led} trong bảng/phụ lục:")
                 for r in shown:
                     plan_sources.append(self.source(r))
                     if r.kind == "task":

@@ -21,7 +21,7 @@ _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn
 _FOREIGN_PROOF = {
     "contact": re.compile(r"\d{3,4}[ .]?\d{3}[ .]?\d{3,4}|@|https?://|www\.|\.gov\.vn", re.IGNORECASE),
     "money": re.compile(r"\d[\d.,]*\s*(?:triệu|tỷ|nghìn|ngàn)?\s*đồng|\bVNĐ\b|\bVND\b", re.IGNORECASE),
-    "headcount": re.compile(r"\b\d+\s+(?:cán bộ|công chức|viên chức|người|nhân viên|thành viên|biên chế)",
+    "headcount": re.compile(r"\b\d+\s+(?:cán bộ|công chức|viên chức|người|nhân viên|thành viên|biên chế|hộ|nhân khẩu)",
                             re.IGNORECASE),
     "hours": re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b", re.IGNORECASE),
     "calendar": re.compile(r"\bngày\s+\d{1,2}(?:/\d{1,2}|\s+tháng)", re.IGNORECASE),

@@ -296,3 +296,16 @@ def test_an_appendix_count_counts_its_table_not_its_title_lines(assistant):
     ans = assistant.ask("Phụ lục II của xã Nha Bích gồm bao nhiêu nhiệm vụ?")
     assert f"có {len({(r.obj.group, r.obj.task) for r in tasks})} nhiệm vụ" in ans.text, ans.text
     assert "Ngoài ra kế hoạch có 0" not in assistant.ask("Xã Phước An có bao nhiêu chỉ tiêu?").text
+
+
+def test_a_count_of_one_horizon_counts_that_year_only(assistant):
+    snap = assistant.library.snapshot
+    years = [r.obj.year for r in snap.of_kind("target", {"xa-xuan-phu"})]
+    assert len(set(years)) > 1
+    ans = assistant.ask("Đến hết năm 2025 xã Xuân Phú đặt bao nhiêu chỉ tiêu?")
+    assert f"có {years.count(2025)} chỉ tiêu" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Phường Hàng Gòn có bao nhiêu hộ dân?", "Xã Nha Bích có mấy hộ gia đình?"])
+def test_household_counts_are_not_in_the_plans(assistant, question):
+    assert assistant.ask(question).kind == "none"

@@ -51,6 +51,11 @@ def handle(ctx: Ctx):
         if not recs:
             continue
         label, declared, declared_src = "", None, None
+        if q.year and recs[0].kind == "target" and len({r.obj.year for r in recs}) > 1:
+            recs = [r for r in recs if r.obj.year == q.year]       # "đến hết năm 2025" of a plan with two horizons
+            label = f"đặt cho năm {q.year}"
+            if not recs:
+                continue
         units = [u for u in ctx.units if u.plan == slug]
         if units:
             role = "coop" if q.role == "coop" else "lead"
