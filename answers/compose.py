@@ -81,10 +81,13 @@ class Composer:
                 f"trách nhiệm của các đơn vị trong các kế hoạch triển khai Nghị quyết 57-NQ/TW đã nạp "
                 f"({self.plan_names()}). Hãy hỏi một câu cụ thể, ví dụ:\n{ex}")
 
-    def not_found(self) -> str:
-        return ("Không có trong kế hoạch: tôi không tìm thấy nội dung này trong các kế hoạch đã nạp "
-                f"({self.plan_names()}). Tôi chỉ trả lời về nhiệm vụ, đơn vị chủ trì, thời hạn, chỉ tiêu và trách "
-                f"nhiệm nêu trong các kế hoạch đó. Ví dụ: “{EXAMPLES[0]}”")
+    def not_found(self, plans: tuple[str, ...] = ()) -> str:
+        """The plans do not answer it: the plans the question named, else every loaded plan."""
+        named = [self.plans[s].parsed.plan.name for s in plans if s in self.plans]
+        where = (f"{', '.join(named)} không nêu nội dung này" if named else
+                 f"tôi không tìm thấy nội dung này trong các kế hoạch đã nạp ({self.plan_names()})")
+        return (f"Không có trong kế hoạch: {where}. Tôi chỉ trả lời về nhiệm vụ, đơn vị chủ trì, thời hạn, chỉ tiêu "
+                f"và trách nhiệm nêu trong các kế hoạch đã nạp. Ví dụ: “{EXAMPLES[0]}”")
 
     def not_stated(self, q: Query, what: str, nearest: list[Record]) -> Answer:
         """Kind none, saying what the plans do say nearby."""

@@ -212,7 +212,7 @@ class QueryReader:
             units = tuple(UnitRef(*u) for u in context.units if u[0] in plans or not plans)
         base = self._read(context.question, today)
         common = dict(plans=plans, units=units, asks=frozenset(q.asks or base.asks), about=q.about or base.about,
-                      expects=q.expects or base.expects, year=q.year or base.year)
+                      expects=q.expects or base.expects, year=q.year or base.year, role=q.role or base.role)
         if _RECORD_PRONOUN.search(f) or len(own) < 2:
             # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
             return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",
@@ -343,7 +343,7 @@ class QueryReader:
             if not accented and len(key.split()) < 2:
                 continue
             if f" {key} " in folded:
-                folded = folded.replace(f" {key} ", f" | {' '.join(words(formal))} | ")
+                folded = folded.replace(f" {key} ", f" | {' '.join(_syllables(formal, accented))} | ")
                 if everyday_folded != fold(formal):
                     added.append(formal)
         expanded = text + (" " + " ; ".join(added) if added else "")

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from answers.library import Snapshot
 from answers.query import Query
-from answers.records import Found, Record
+from answers.records import Found, Record, match_text
+from corpus.text import fold, syllables
 
 MIN_COVERAGE = 0.4
 # The embedding model's first choice, when close enough to the question, stands in for word overlap: an
@@ -33,6 +35,30 @@ def units_in(q: Query, scope: list[str]):
     return [u for u in q.units if u.plan in scope]
 
 
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+def _canon(w: str) -> str:
+    """One spelling per syllable for tone-aware comparison: "tỉ" = "tỷ", "kĩ" = "kỹ"."""
+    return w.translate(_Y_TO_I) if re.fullmatch(r"[bcdđghklmnpqrstvx]+[yýỳỷỹỵ]", w) else w
+
+
+def toned_pairs(phrases) -> frozenset[str]:
+    return frozenset(f"{_canon(a)}_{_canon(b)}" for p in phrases for a, b in zip(p, p[1:]))
+
+
+@lru_cache(maxsize=50_000)
+def _record_pairs(text: str) -> frozenset[str]:
+    return toned_pairs([syllables(p, True) for p in re.split(r"[,;:()\n.]", text)])
+
+
+def _same_tones(qpairs: dict[str, set[str]], matched: set[str], rpairs: frozenset[str]) -> bool:
+    """Some two-syllable word both share is the same word with its tones (a syllable typed without
+    marks matches any tone)."""
+    return any(p in rpairs or any(fold(w) == w for w in p.split("_"))
+               for t in matched if "_" in t for p in qpairs.get(t, ()))
+
+
 def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: int = 40) -> list[tuple[float, Record]]:
     hits = snap.index.search(q.search, k=depth, plans=scope, kinds=kinds)
     structured = q.wants("owner", "coop", "deadline", "value", "kpi", "product")
@@ -45,6 +71,10 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
     unit_names = {(u.plan, u.name) for u in units}
     qset = set(q.topic)
     qbigrams = any("_" in t for t in qset)
+    qpairs: dict[str, set[str]] = {}
+    for phrase in (q.phrases if q.toned else ()):
+        for a, b in zip(phrase, phrase[1:]):
+            qpairs.setdefault(f"{fold(a)}_{fold(b)}", set()).add(f"{_canon(a)}_{_canon(b)}")
     prefer = q.levels
     scored = []
     top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=1.0)
@@ -58,6 +88,9 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
         # and with a two-syllable word when it has one ("chuyện cười" is not "chuyển ... đầu cuối")
         if not dense_sure and (len(matched) < min(2, len(qset)) or (qbigrams and not any("_" in t for t in matched))):
             continue
+        if not dense_sure and qpairs and any("_" in t for t in matched) and not _same_tones(
+                qpairs, matched, _record_pairs(snap.index.abbreviations.spell_out(match_text(r)))):
+            continue        # the shared two-syllable words differ in tone: "chữ ký" is not "(làm) chủ kỹ (năng)"
         score = snap.coverage(q.topic, r.terms) + 0.05 / (1 + rank)
         if dense_sure:
             score = max(score, DENSE_SCORE)

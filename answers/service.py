@@ -62,7 +62,7 @@ def route(ctx: Ctx) -> Answer:
         if ans is not None:
             return ans
     # nothing to look for (no topic, no unit): say what can be asked
-    return Answer(q.raw, "none", c.not_found() if about_something else c.help_text())
+    return Answer(q.raw, "none", c.not_found(q.plans) if about_something else c.help_text())
 
 
 class AssistantService:

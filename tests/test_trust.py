@@ -309,3 +309,34 @@ def test_a_count_of_one_horizon_counts_that_year_only(assistant):
 @pytest.mark.parametrize("question", ["Phường Hàng Gòn có bao nhiêu hộ dân?", "Xã Nha Bích có mấy hộ gia đình?"])
 def test_household_counts_are_not_in_the_plans(assistant, question):
     assert assistant.ask(question).kind == "none"
+
+
+def test_words_that_differ_only_in_tone_do_not_match(tmp_path):
+    """Folded, "làm chủ kỹ năng số" holds "chu ky" and "so": it is still not "chữ ký số"."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = DECLARED_PLAN.replace("Tỉ lệ người dân trưởng thành có chữ ký số", "Tỉ lệ cán bộ, công chức làm chủ kỹ năng số")
+    (plans / "xa-tan-hoa-2026.txt").write_text(text, encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    assert a.ask("Tỷ lệ người dân có chữ ký số của xã Tân Hòa là bao nhiêu?").kind == "none"
+    assert a.ask("Tỷ lệ cán bộ làm chủ kỹ năng số của xã Tân Hòa là bao nhiêu?").kind == "target"
+    assert a.ask("Ty le can bo lam chu ky nang so cua xa Tan Hoa la bao nhieu?").kind == "target"
+
+
+def test_a_follow_up_about_a_record_without_the_fact_says_so(assistant):
+    first = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?")
+    assert first.kind != "none" and first.sources
+    then = assistant.ask("Hạn khi nào?", context=first.context)
+    assert then.kind == "none" and then.sources and then.sources[0].lines == first.sources[0].lines, then.text
+
+
+def test_a_follow_up_keeps_the_role_asked(assistant):
+    first = assistant.ask("Sở Tài chính tỉnh Đồng Nai phối hợp những nhiệm vụ nào?")
+    then = assistant.ask("Việc nào đã quá hạn?", today=date(2026, 8, 15), context=first.context)
+    coop = {s.lines[0] for s in first.sources}
+    assert then.kind == "list" and then.sources and {s.lines[0] for s in then.sources} <= coop, then.text
+
+
+def test_nothing_found_names_the_plan_asked_about(assistant):
+    ans = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Phước An?")
+    assert ans.kind == "none" and "Kế hoạch xã Phước An không nêu" in ans.text

@@ -36,8 +36,8 @@ def what_missing(ctx: Ctx) -> str:
     return "nội dung được hỏi"
 
 
-def focused(ctx: Ctx) -> list[Found]:
-    """The records a follow-up question is about ("Hạn khi nào?"), if they hold what it asks."""
+def focused(ctx: Ctx) -> tuple[list[Found], list]:
+    """The records a follow-up question is about ("Hạn khi nào?"): those that hold what it asks, and all."""
     keys = set(ctx.q.focus)
     recs = [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys and r.kind != "passage"] or \
            [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys]
@@ -47,13 +47,18 @@ def focused(ctx: Ctx) -> list[Found]:
         if r.plan not in seen:
             seen.add(r.plan)
             out.append(Found(1.0, r))
-    return out
+    return out, recs
 
 
 def handle(ctx: Ctx):
     q, snap = ctx.q, ctx.snap
-    if q.focus and (chosen := focused(ctx)):
-        return ctx.compose.fact(q, chosen)
+    if q.focus:
+        chosen, about = focused(ctx)
+        if chosen:
+            return ctx.compose.fact(q, chosen)
+        if about and q.wants("deadline", "owner", "coop", "value", "kpi", "product"):
+            # "Hạn khi nào?" about a duty with no deadline: say so, rather than quote another record's
+            return ctx.compose.not_stated(q, what_missing(ctx), about[:1])
     ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
     if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
         return None
