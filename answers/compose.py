@@ -209,6 +209,12 @@ class Composer:
                 score += 0.5
             if score > best_score:
                 best, best_score = s, score
+        if ":" in best and not best.rstrip().endswith(":") and best.rstrip().endswith(";"):
+            # "… như sau: A; B; C; D." is one list: keep its items up to the sentence's end
+            start = text.find(best)
+            end = re.search(r"[.!?](?:\s|$)", text[start:])
+            best = text[start:start + end.end()].strip() if end else text[start:].strip()
+            return short(best, 700)
         return short(best, 450)
 
     def _record_line(self, r: Record) -> str:

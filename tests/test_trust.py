@@ -340,3 +340,50 @@ def test_a_follow_up_keeps_the_role_asked(assistant):
 def test_nothing_found_names_the_plan_asked_about(assistant):
     ans = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Phước An?")
     assert ans.kind == "none" and "Kế hoạch xã Phước An không nêu" in ans.text
+
+
+SECTION_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+- Quán triệt đầy đủ tinh thần Nghị quyết đến toàn thể cán bộ, công chức xã.
+
+- Phân công rõ người, rõ việc, rõ thời gian hoàn thành từng nhiệm vụ.
+
+- Bảo đảm thông tin, số liệu báo cáo được cập nhật kịp thời, chính xác.
+
+II. KINH PHÍ THỰC HIỆN
+
+Kinh phí thực hiện Kế hoạch được bố trí từ các nguồn như sau: Ngân sách nhà nước; Huy động các nguồn lực xã hội hóa; Vốn đầu tư của doanh nghiệp; Các nguồn vốn hợp pháp khác.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+@pytest.fixture(scope="module")
+def section_assistant(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("sections")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(SECTION_PLAN, encoding="utf-8")
+    return build_assistant(plans, tmp_path / "data", embedder=None)
+
+
+@pytest.mark.parametrize("question", ["Nêu đầy đủ các yêu cầu trong kế hoạch của xã Tân Hòa.",
+                                      "Mục đích, yêu cầu của kế hoạch xã Tân Hòa là gì?"])
+def test_a_question_naming_a_short_section_gets_all_of_it(section_assistant, question):
+    ans = section_assistant.ask(question)
+    for item in ("Quán triệt đầy đủ", "Phân công rõ người", "Bảo đảm thông tin, số liệu"):
+        assert item in ans.text, ans.text
+
+
+def test_an_inline_list_after_a_colon_is_not_cut_at_its_first_item(section_assistant):
+    ans = section_assistant.ask("Kinh phí thực hiện kế hoạch của xã Tân Hòa lấy từ những nguồn nào?")
+    assert "Ngân sách nhà nước" in ans.text and "Các nguồn vốn hợp pháp khác" in ans.text, ans.text

@@ -5,6 +5,7 @@ from answers import evidence, rank
 from answers.handlers import Ctx
 from answers.handlers.lists import inline_items, list_around
 from answers.records import Found
+from index.text import terms
 
 _WHAT = {"contact": "thông tin liên hệ (điện thoại, email, địa chỉ, trang web)", "money": "số tiền, kinh phí cụ thể",
          "headcount": "số người, số cán bộ được bố trí", "hours": "giờ làm việc, giờ tiếp dân",
@@ -79,7 +80,21 @@ def handle(ctx: Ctx):
         around = list_around(ctx, top)
         if around and (top is around[0] or q.wants("list")):
             return ctx.compose.whole_list(q, *around)
+        if (section := named_section(ctx, top)) is not None:
+            return ctx.compose.whole_list(q, None, section)
     return ctx.compose.fact(q, chosen)
+
+
+def named_section(ctx: Ctx, r) -> list | None:
+    """"Mục đích của kế hoạch là gì?": when the question names the passage's own short section, the answer
+    is the whole section, not its best paragraph."""
+    title = r.section.split(" > ")[-1]
+    topic = [t for t in ctx.q.topic if t in ctx.snap.idf]
+    if not title or not topic or ctx.snap.coverage(topic, frozenset(terms(title))) < 0.8:
+        return None
+    items = sorted((x for x in ctx.snap.of_kind("passage", {r.plan}) if x.section == r.section),
+                   key=lambda x: x.first_line)
+    return items if 2 <= len(items) <= 12 else None
 
 
 def nearest_none(ctx: Ctx):
