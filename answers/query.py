@@ -32,7 +32,8 @@ tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
-_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục)"
+_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục|"
+                          r"Hội(?! nghị| thi| thảo| đồng| viên)|Đoàn(?! kết)|Mặt trận|Liên đoàn|Hợp tác xã|Ngân hàng|Bưu điện)"
                           r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")

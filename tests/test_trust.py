@@ -387,3 +387,10 @@ def test_a_question_naming_a_short_section_gets_all_of_it(section_assistant, que
 def test_an_inline_list_after_a_colon_is_not_cut_at_its_first_item(section_assistant):
     ans = section_assistant.ask("Kinh phí thực hiện kế hoạch của xã Tân Hòa lấy từ những nguồn nào?")
     assert "Ngân sách nhà nước" in ans.text and "Các nguồn vốn hợp pháp khác" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Hội Cựu chiến binh xã Nha Bích được giao nhiệm vụ gì?",
+                                      "Đoàn Thanh niên phường Hàng Gòn phải làm những việc gì?"])
+def test_a_mass_organisation_no_plan_names_gets_none(assistant, question):
+    ans = assistant.ask(question)
+    assert ans.kind == "none" and "giao việc cho" in ans.text, ans.text
