@@ -97,11 +97,17 @@ def names_unit(snap: Snapshot, q: Query, r: Record) -> bool:
     """A unit the question names in full must be the record's (as lead, partner or duty holder) or be in its
     text: "Công an xã chủ trì việc Y?" is not answered by the row Phòng Kinh tế leads."""
     full = [u for u in q.units if u.score >= 1.0 and u.plan == r.plan]
-    if not full or r.kind == "passage":
+    if not full:
         return True
+    holder = r
+    if r.kind == "passage":
+        # a paragraph of a unit's section in "Tổ chức thực hiện" is that unit's duty
+        holder = next((d for d in snap.of_kind("duty", {r.plan}) if d.first_line <= r.first_line <= d.last_line), None)
+        if holder is None:
+            return True
     text = " ".join(words(record_text(r)))
     for u in full:
-        if snap.holds_unit(r, u, "any"):
+        if snap.holds_unit(holder, u, "any"):
             return True
         if any(" ".join(words(a)) in text for g in snap.plans[r.plan].units.groups if g.canonical == u.name
                for a in g.aliases):

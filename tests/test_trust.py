@@ -364,6 +364,10 @@ III. TỔ CHỨC THỰC HIỆN
 1. Văn phòng HĐND và UBND xã
 
 - Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+
+2. Phòng Kinh tế
+
+- Hướng dẫn hộ kinh doanh ứng dụng thanh toán không dùng tiền mặt.
 """
 
 
@@ -394,3 +398,11 @@ def test_an_inline_list_after_a_colon_is_not_cut_at_its_first_item(section_assis
 def test_a_mass_organisation_no_plan_names_gets_none(assistant, question):
     ans = assistant.ask(question)
     assert ans.kind == "none" and "giao việc cho" in ans.text, ans.text
+
+
+def test_another_units_paragraph_does_not_answer_for_the_unit_named(section_assistant):
+    """The monthly report day belongs to Văn phòng HĐND và UBND xã's section: not to the unit asked about."""
+    asked = section_assistant.ask("Văn phòng HĐND và UBND xã Tân Hòa báo cáo UBND xã trước ngày mấy hằng tháng?")
+    assert asked.kind != "none" and "20" in asked.text, asked.text
+    other = section_assistant.ask("Phòng Kinh tế xã Tân Hòa báo cáo UBND xã trước ngày mấy hằng tháng?")
+    assert other.kind == "none", other.text
