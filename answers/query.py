@@ -243,7 +243,9 @@ class QueryReader:
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         unknown_unit = None
         if not units and (m := _UNIT_PHRASE.search(text)):
-            unknown_unit = m.group(0)
+            # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
+            unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
+                                  "", m.group(0))
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
                                     "kpi", "metadata", "overview", "subtasks") if self._has(label, f, toned)}
         if "subtasks" in asks:      # "chia thành mấy tiểu nhiệm vụ": the rows of one task, counted

@@ -406,3 +406,19 @@ def test_another_units_paragraph_does_not_answer_for_the_unit_named(section_assi
     assert asked.kind != "none" and "20" in asked.text, asked.text
     other = section_assistant.ask("Phòng Kinh tế xã Tân Hòa báo cáo UBND xã trước ngày mấy hằng tháng?")
     assert other.kind == "none", other.text
+
+
+@pytest.mark.parametrize("question", [
+    "Nhiệm vụ xây dựng Chương trình đột phá về khoa học, công nghệ của tỉnh lấy chỉ số nào để đánh giá?",
+    "Nhiệm vụ xây dựng Chương trình đột phá về khoa học, công nghệ của tỉnh phải đạt kết quả gì?",
+])
+def test_kpi_wordings_get_the_kpi(assistant, question):
+    snap = assistant.library.snapshot
+    task = next(r for r in snap.of_kind("task", {"tinh-dong-nai-2026"}) if "Chương trình đột phá" in r.obj.task)
+    ans = assistant.ask(question)
+    assert "KPI" in ans.text and task.obj.kpi[:30] in ans.text, ans.text
+
+
+def test_an_unknown_units_name_stops_before_the_question(assistant):
+    ans = assistant.ask("Sở Y tế Đồng Nai chủ trì và phối hợp những nhiệm vụ nào?")
+    assert ans.kind == "none" and "“Sở Y tế Đồng Nai”" in ans.text, ans.text
