@@ -340,17 +340,28 @@ class QueryReader:
         """(question plus the plan wording of its everyday phrases, question with those phrases replaced)."""
         accented = fold(text) != text.lower()
         folded = f" {' '.join(_syllables(text, accented))} "
+        # unit names are names: "Sở Giáo dục và Đào tạo" keeps its "đào tạo"
+        names = [f" {' '.join(_syllables(m.group(0), accented))} " for m in _UNIT_PHRASE.finditer(text)]
         added = []
         for everyday, everyday_folded, formal in self.lx.synonyms:
             key = everyday if accented else everyday_folded
             if not accented and len(key.split()) < 2:
                 continue
-            if f" {key} " in folded:
-                folded = folded.replace(f" {key} ", f" | {' '.join(_syllables(formal, accented))} | ")
+            if f" {key} " in folded and not any(f" {key} " in n for n in names):
+                plan_wording = ' '.join(_syllables(formal, accented))
+                # wording the plans use too ("trường học"): keep it beside the plan's usual one
+                keep = f"{key} " if self._plans_say(everyday_folded) else ""
+                folded = folded.replace(f" {key} ", f" {keep}| {plan_wording} | ")
                 if everyday_folded != fold(formal):
                     added.append(formal)
         expanded = text + (" " + " ; ".join(added) if added else "")
         return expanded, (folded if added else text)
+
+    def _plans_say(self, phrase_folded: str) -> bool:
+        """The plans use this two-or-more-syllable wording themselves ("trường học", "đào tạo")."""
+        sylls = phrase_folded.split()
+        pairs = [f"{x}_{y}" for x, y in zip(sylls, sylls[1:])]
+        return bool(pairs) and all(p in self.lx.vocabulary for p in pairs)
 
     def _topic(self, replaced: str, scope: list[str]) -> list[str]:
         text = self.lx.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", replaced))

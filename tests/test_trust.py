@@ -422,3 +422,13 @@ def test_kpi_wordings_get_the_kpi(assistant, question):
 def test_an_unknown_units_name_stops_before_the_question(assistant):
     ans = assistant.ask("Sở Y tế Đồng Nai chủ trì và phối hợp những nhiệm vụ nào?")
     assert ans.kind == "none" and "“Sở Y tế Đồng Nai”" in ans.text, ans.text
+
+
+def test_plan_wording_in_the_question_is_kept_and_unit_names_are_not_rewritten(assistant):
+    """"trường học thông minh" is the plan's own phrase and "Sở Giáo dục và Đào tạo" a name: neither is
+    replaced by the everyday→plan wording pairs."""
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Sở Giáo dục và Đào tạo phối hợp với ai để triển khai trường học thông minh?", date.today())
+    assert {"truong_hoc", "hoc", "thong_minh"} <= set(q.topic) and "boi_duong" not in q.topic
+    ans = assistant.ask("Sở Giáo dục và Đào tạo phối hợp với ai để triển khai trường học thông minh?")
+    assert ans.kind == "owner" and "trường học thông minh" in ans.text, ans.text
