@@ -137,7 +137,9 @@ class OnnxEmbedder:
     The graph holds transformer, mean pooling, Dense layers and normalization; tokens come from the
     model's tokenizer.json through the `tokenizers` library (its template adds <bos>/<eos> exactly as the
     HF tokenizer does), with the model's prompts and the same 256-token cap as the torch embedder, so the
-    vectors match torch's (cosine checked at export). The session opens on first use.
+    vectors match torch's (cosine checked at export). Where the export step found the model's SentencePiece
+    file gives the same ids, it is used instead: it loads in 0.1 s, tokenizer.json in 1.5 s (index.fast_tokenizer).
+    The session opens on first use.
     """
 
     def __init__(self, folder: str | Path, *, manifest: dict | None = None, batch_size: int = 16,
@@ -163,11 +165,10 @@ class OnnxEmbedder:
     @property
     def tokenizer(self):
         if self._tokenizer is None:
-            from tokenizers import Tokenizer
-            tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
-            tok.enable_truncation(max_length=self.max_seq_length)
-            tok.no_padding()
-            self._tokenizer = tok
+            # tokenizer.model when the export step checked it gives the same ids (0.1 s instead of 1.5 s
+            # for tokenizer.json), else tokenizer.json; see index.fast_tokenizer.
+            from index.fast_tokenizer import load_tokenizer
+            self._tokenizer = load_tokenizer(self.folder, self.max_seq_length)
         return self._tokenizer
 
     @property

@@ -80,13 +80,17 @@ class DiacriticRestorer:
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> DiacriticRestorer:
-        uni: dict[str, Counter] = defaultdict(Counter)
+        counts: Counter = Counter()
         pairs: Counter = Counter()
         for text in texts:
             sylls = re.findall(r"[^\W_]+", text.lower())
-            for s in sylls:
-                uni[fold(s)][s] += 1
+            counts.update(sylls)
             pairs.update(zip(sylls, sylls[1:]))
+        # Each distinct syllable folded once (a few thousand, not every occurrence); first-seen order is
+        # kept, so ties in most_common() break as before.
+        uni: dict[str, Counter] = defaultdict(Counter)
+        for s, n in counts.items():
+            uni[fold(s)][s] += n
         return cls({k: tuple(c.most_common()) for k, c in uni.items()}, dict(pairs))
 
     def _best(self, sylls: list[str]) -> list[str]:

@@ -261,3 +261,28 @@ def test_fetch_model_command_exports_once_and_survives_a_refusal(tiny, monkeypat
     called = []
     monkeypatch.setattr(onnx_export, "build_onnx", lambda *a, **k: called.append(1))
     assert fm.main([str(model_dir), "--no-onnx"]) == 0 and not called
+
+
+def test_export_step_checks_the_fast_tokenizer(tiny, monkeypatch):
+    """build_onnx offers the source's tokenizer.model for the token-id check, with the plan records among the
+    probes; the tiny model has none, so its export keeps tokenizer.json, and a failing check never fails it."""
+    from index import fast_tokenizer
+    model_dir, manifest = tiny
+    folder = onnx_dir_for(model_dir)
+    assert not (folder / fast_tokenizer.FAST_MANIFEST).exists()
+    assert not isinstance(load_embedder(str(model_dir), backend="onnx").tokenizer,
+                          fast_tokenizer.SentencePieceTokenizer)
+    calls = []
+    monkeypatch.setattr(fast_tokenizer, "build_fast_tokenizer",
+                        lambda out, src, texts, max_length, progress: calls.append((out, src, texts, max_length)))
+    build_onnx(model_dir, variants=("fp32",), probes=PROBES)
+    (out, src, texts, max_length), = calls
+    assert out == folder and src == model_dir and max_length == manifest["max_seq_length"]
+    assert len(texts) > 1000 and any("Nha Bích" in t and t.startswith(DOC_PROMPT) for t in texts)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+    monkeypatch.setattr(fast_tokenizer, "build_fast_tokenizer", broken)
+    msgs = []
+    assert build_onnx(model_dir, variants=("fp32",), probes=PROBES, progress=msgs.append)["verified"]
+    assert "Fast tokenizer skipped" in msgs[-1]
