@@ -246,6 +246,22 @@ class Composer:
         return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]
                                                                    if i is not first))
 
+    def unit_roll(self, q: Query, firsts: list[Record]) -> Answer:
+        """The units a plan assigns duties to, each with the line its section starts."""
+        parts, sources = [], []
+        by_plan: dict[str, list[Record]] = {}
+        for r in firsts:
+            by_plan.setdefault(r.plan, []).append(r)
+        for slug, recs in by_plan.items():
+            plan = self.plans[slug].parsed.plan
+            section = recs[0].section.split(" > ")[0]
+            lines = [f"{plan.name}: {len(recs)} đơn vị được phân công trong mục “{short(section, 120)}”:"]
+            lines += [f"- {r.obj.unit} (dòng {r.first_line})" for r in recs]
+            src = self.source(recs[0], (recs[0].first_line, recs[-1].last_line))
+            sources += [src] + [self.source(r) for r in recs[1:]]
+            parts.append("\n".join(lines) + f"\nNguồn: {src.citation()}")
+        return Answer(q.raw, "list", "\n\n".join(parts), tuple(sources))
+
     def inline_list(self, q: Query, r: Record, lead: str, items: list[tuple[str, int]]) -> Answer:
         """A paragraph that lists its items inline ('… như sau: a) …; b) …'), one item a line."""
         plan = self.plans[r.plan].parsed.plan

@@ -247,7 +247,9 @@ class QueryReader:
             unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                                   "", m.group(0))
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
-                                    "kpi", "metadata", "overview", "subtasks") if self._has(label, f, toned)}
+                                    "kpi", "metadata", "overview", "subtasks", "list_units") if self._has(label, f, toned)}
+        if "list_units" in asks:    # "những đơn vị nào được phân công": the plan's units, listed
+            asks = (asks - {"owner"}) | {"list"}
         if "subtasks" in asks:      # "chia thành mấy tiểu nhiệm vụ": the rows of one task, counted
             asks = (asks - {"count", "value"}) | {"list"}
         if "list" in asks and self._has("list_deadline", f, toned):

@@ -432,3 +432,12 @@ def test_plan_wording_in_the_question_is_kept_and_unit_names_are_not_rewritten(a
     assert {"truong_hoc", "hoc", "thong_minh"} <= set(q.topic) and "boi_duong" not in q.topic
     ans = assistant.ask("Sở Giáo dục và Đào tạo phối hợp với ai để triển khai trường học thông minh?")
     assert ans.kind == "owner" and "trường học thông minh" in ans.text, ans.text
+
+
+def test_the_units_a_plan_assigns_are_listed_whole(section_assistant, assistant):
+    ans = section_assistant.ask("Những đơn vị nào được phân công trong kế hoạch xã Tân Hòa?")
+    assert ans.kind == "list" and "2 đơn vị" in ans.text, ans.text
+    assert "Văn phòng HĐND và UBND xã" in ans.text and "Phòng Kinh tế" in ans.text
+    # about one thing, not the whole assignment: not the roll
+    other = assistant.ask("Những cơ quan nào được giao phối hợp tuyên truyền ở tỉnh Đồng Nai?")
+    assert "đơn vị được phân công" not in other.text

@@ -244,7 +244,28 @@ def group_items(ctx: Ctx):
     return ctx.compose.listing(q, items, f"trong nhóm “{groups.group_name(found[0][0])}”")
 
 
+_ASSIGNING = frozenset("phan cong to chuc thuc hien trach nhiem tham gia giao liet ke tat ca trong phan muc".split())
+
+
+def assigned_units(ctx: Ctx):
+    """"Những đơn vị nào được phân công …?": every unit the plan gives duties to, in the plan's order."""
+    q = ctx.q
+    if not q.wants("list_units") or ctx.units or not q.plans:
+        return None
+    if [t for t in groups.specific_topic(ctx) if "_" not in t and t not in _ASSIGNING]:
+        return None     # "… được giao phối hợp tuyên truyền": about one thing, not the whole assignment
+    items = []
+    for slug in q.plans:
+        first: dict[str, Record] = {}
+        for r in sorted(ctx.snap.of_kind("duty", {slug}), key=lambda x: x.first_line):
+            first.setdefault(r.obj.unit, r)
+        items += first.values()
+    return ctx.compose.unit_roll(q, items) if items else None
+
+
 def handle(ctx: Ctx):
+    if (ans := assigned_units(ctx)) is not None:
+        return ans
     first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
     for step in (*first, by_deadline_kind, lead_in_list, targets_about, prose_list):
         ans = step(ctx)
