@@ -40,6 +40,8 @@ def route(ctx: Ctx) -> Answer:
     steps = []
     if q.wants("subtasks"):
         steps.append(fact.handle)
+    if q.role == "coop" and q.wants("duties") and ctx.units and not q.wants("list", "count", "deadline", "value"):
+        steps.append(duties.coop_or_duties)
     if q.wants("count"):
         steps.append(count.handle)
     if q.window is not None or q.remaining:

@@ -441,3 +441,14 @@ def test_the_units_a_plan_assigns_are_listed_whole(section_assistant, assistant)
     # about one thing, not the whole assignment: not the roll
     other = assistant.ask("Những cơ quan nào được giao phối hợp tuyên truyền ở tỉnh Đồng Nai?")
     assert "đơn vị được phân công" not in other.text
+
+
+def test_what_a_unit_cooperates_on(assistant):
+    """"X phối hợp làm gì?": the rows X cooperates on; a unit in no such row gets its own duties, all of them."""
+    snap = assistant.library.snapshot
+    ans = assistant.ask("Sở Tài chính tỉnh Đồng Nai phối hợp làm gì?")
+    unit = snap.reader.read("Sở Tài chính tỉnh Đồng Nai", date.today()).units[0]
+    coop = {r.first_line for r in snap.of_kind("task", {"tinh-dong-nai-2026"}) if snap.holds_unit(r, unit, "coop")}
+    assert coop and {s.lines[0] for s in ans.sources} == coop, ans.text
+    ans = assistant.ask("Ban nhân dân các ấp ở Nha Bích phối hợp làm gì?")
+    assert "Tổ công nghệ số cộng đồng" in ans.text and "Phối hợp thực hiện" in ans.text, ans.text

@@ -48,3 +48,17 @@ def handle(ctx: Ctx):
         return None
     all_units, other = mentions(ctx, units)
     return ctx.compose.duties(ctx.q, all_units, duties_of(ctx, units), led_by(ctx, units), other)
+
+
+def coop_or_duties(ctx: Ctx):
+    """"X phối hợp làm gì?" with nothing more specific: the rows X cooperates on, else X's own duties."""
+    from answers.handlers import groups
+    if not ctx.units or [t for t in groups.specific_topic(ctx) if "_" not in t and t not in _ROLE_TERMS]:
+        return None
+    rows = [r for u in ctx.units for r in ctx.snap.of_kind("task", {u.plan}) if ctx.snap.holds_unit(r, u, "coop")]
+    if rows:
+        return ctx.compose.listing(ctx.q, rows, f"{ctx.units[0].name} phối hợp thực hiện")
+    return handle(ctx)
+
+
+_ROLE_TERMS = frozenset("phoi hop phoi_hop lam".split())
