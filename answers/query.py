@@ -281,6 +281,8 @@ class QueryReader:
                    if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
         if "subtasks" in asks:
             expects.discard("number")
+        if "calendar" in foreign and re.search(r"\bnhiem vu\b|\bviec\b", f) and re.search(r"\b(thoi )?han\b", f):
+            foreign.discard("calendar")     # "nhiệm vụ tham dự hội thi … hạn khi nào": a task's deadline
         if window is not None or remaining:
             # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
             foreign.discard("achieved")

@@ -452,3 +452,8 @@ def test_what_a_unit_cooperates_on(assistant):
     assert coop and {s.lines[0] for s in ans.sources} == coop, ans.text
     ans = assistant.ask("Ban nhân dân các ấp ở Nha Bích phối hợp làm gì?")
     assert "Tổ công nghệ số cộng đồng" in ans.text and "Phối hợp thực hiện" in ans.text, ans.text
+
+
+def test_a_tasks_deadline_is_not_an_event_date(assistant):
+    assert assistant.ask("Nhiệm vụ tham gia hội thi khoa học kỹ thuật của Nha Bích hạn khi nào?").kind == "deadline"
+    assert assistant.ask("Hội thi khoa học kỹ thuật của tỉnh năm 2026 tổ chức khi nào?").kind == "none"
