@@ -227,6 +227,17 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     return any((theirs := rnext.get(head)) and not (nxt & rset) and not (theirs & qset) for head, nxt in qnext.items())
 
 
+def counts_what_is_asked(q: Query, r: Record) -> bool:
+    """"Mấy lớp tập huấn?" is answered by a figure of classes ("ít nhất 02 lớp"), not by a task whose KPI is
+    "01 Kế hoạch" nor by a percentage: the counted thing stands right after a number in the evidence."""
+    if not q.counted or r.kind not in ("task", "target"):
+        return True
+    if r.kind == "target":          # a bare figure counts the target's own thing; a percentage does not
+        return "%" not in r.obj.value_text
+    text = fold(f"{r.obj.kpi} {r.obj.product}")
+    return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", text))
+
+
 def check(snap: Snapshot, q: Query, r: Record) -> bool:
     """All checks for one record as the answer to q."""
     if q.foreign and not holds_foreign(q, r):
@@ -234,4 +245,4 @@ def check(snap: Snapshot, q: Query, r: Record) -> bool:
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         return False
     return (holds_kind(q, r) and same_year(snap, q, r) and names_unit(snap, q, r)
-            and counts_things(q, r) and covers_rest(snap, q, r) and not qualifier_clash(snap, q, r))
+            and counts_things(q, r) and counts_what_is_asked(q, r) and covers_rest(snap, q, r) and not qualifier_clash(snap, q, r))

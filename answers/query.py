@@ -38,6 +38,9 @@ _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
+# after "bao nhiêu / mấy": a measure or a form word, not a thing counted
+_NOT_COUNTED = frozenset("phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
+                         "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de".split())
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
@@ -142,6 +145,7 @@ class Query:
     focus: tuple[tuple[str, int], ...] = ()   # records a follow-up is about: (plan slug, first line)
     assumed: str = ""                         # what was taken from the conversation, said in the answer
     base: str = ""                            # the question that stands on its own (this one, or the earlier one)
+    counted: str | None = None                 # "mấy lớp tập huấn" -> "lop": the thing whose number is asked
     phrases: tuple[tuple[str, ...], ...] = ()  # syllables in order, split at places and punctuation
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
 
@@ -293,6 +297,8 @@ class QueryReader:
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         all_words = frozenset(terms(self._strip_places(text)))
+        m = re.search(r"\b(?:bao nhieu|may)\s+([a-z]+)", f)
+        counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED and "number" in expects else None
         spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
         toned = fold(spelled) != spelled.lower()
         phrases = tuple(tuple(syllables(c, toned)) for c in re.split(r"[|,;:?!()]", spelled) if words(c))
@@ -301,7 +307,7 @@ class QueryReader:
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
-                     phrases=phrases, toned=toned)
+                     phrases=phrases, toned=toned, counted=counted)
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:

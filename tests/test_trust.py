@@ -457,3 +457,10 @@ def test_what_a_unit_cooperates_on(assistant):
 def test_a_tasks_deadline_is_not_an_event_date(assistant):
     assert assistant.ask("Nhiệm vụ tham gia hội thi khoa học kỹ thuật của Nha Bích hạn khi nào?").kind == "deadline"
     assert assistant.ask("Hội thi khoa học kỹ thuật của tỉnh năm 2026 tổ chức khi nào?").kind == "none"
+
+
+@pytest.mark.parametrize("question", ["Xã Phước An có bao nhiêu trạm phát sóng 5G?",
+                                      "Năm 2026 xã Nha Bích tổ chức mấy lớp tập huấn kỹ năng số?"])
+def test_a_count_of_things_is_not_answered_by_a_percentage_or_another_figure(assistant, question):
+    """"bao nhiêu trạm" is not "tỉ lệ phủ sóng ≥ 60%"; "mấy lớp" is not a task whose KPI is "01 Kế hoạch"."""
+    assert assistant.ask(question).kind == "none"
