@@ -464,3 +464,10 @@ def test_a_tasks_deadline_is_not_an_event_date(assistant):
 def test_a_count_of_things_is_not_answered_by_a_percentage_or_another_figure(assistant, question):
     """"bao nhiêu trạm" is not "tỉ lệ phủ sóng ≥ 60%"; "mấy lớp" is not a task whose KPI is "01 Kế hoạch"."""
     assert assistant.ask(question).kind == "none"
+
+
+def test_words_inside_other_words_do_not_mark_a_foreign_fact(assistant):
+    """"vận động của" holds "đóng cửa" folded: it is not a question about office hours."""
+    ans = assistant.ask("Ai chủ trì xây dựng sân vận động của phường Hàng Gòn?")
+    assert ans.kind == "none" and "giờ làm việc" not in ans.text
+    assert "giờ làm việc" in assistant.ask("Trung tâm PVHCC xã Nha Bích đóng cửa lúc mấy giờ?").text
