@@ -29,6 +29,8 @@ may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het c
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
 tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre
 """.split())
+# Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
+SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
@@ -381,7 +383,7 @@ class QueryReader:
             for t in terms(chunk):
                 parts = t.split("_")
                 # years are matched by the year bonus, not as words every 2026 record shares
-                if all(p in CUE_SYLLABLES or re.fullmatch(r"20\d\d", p) for p in parts):
+                if all(p in CUE_SYLLABLES or re.fullmatch(r"20\d\d", p) for p in parts) and t not in SUBJECT_PAIRS:
                     continue
                 out.append(t)
         return out

@@ -471,3 +471,18 @@ def test_words_inside_other_words_do_not_mark_a_foreign_fact(assistant):
     ans = assistant.ask("Ai chủ trì xây dựng sân vận động của phường Hàng Gòn?")
     assert ans.kind == "none" and "giờ làm việc" not in ans.text
     assert "giờ làm việc" in assistant.ask("Trung tâm PVHCC xã Nha Bích đóng cửa lúc mấy giờ?").text
+
+
+def test_tasks_about_a_topic_are_listed_not_just_the_best(assistant):
+    snap = assistant.library.snapshot
+    want = {r.first_line for r in snap.of_kind("task", {"tinh-dong-nai-2026"})
+            if "an toàn thông tin" in f"{r.obj.task} {r.obj.subtask}".lower()}
+    ans = assistant.ask("Tỉnh Đồng Nai có những nhiệm vụ nào về an toàn thông tin?")
+    assert ans.kind == "list" and len(want) >= 2 and want <= {s.lines[0] for s in ans.sources}, ans.text
+
+
+def test_data_is_a_topic(assistant):
+    """"dữ liệu" is made of form-word syllables when folded ("đủ", "liệu"), yet it is what is asked about."""
+    q = assistant.library.snapshot.reader.read("Các nhiệm vụ về dữ liệu của Nha Bích là gì?", date.today())
+    assert "du_lieu" in q.topic
+    assert assistant.ask("Các nhiệm vụ về dữ liệu của Nha Bích là gì?").kind == "list"

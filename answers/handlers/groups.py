@@ -7,7 +7,7 @@ from corpus.text import words
 from index.text import terms
 
 from answers.handlers import Ctx
-from answers.query import CUE_SYLLABLES
+from answers.query import CUE_SYLLABLES, SUBJECT_PAIRS
 from answers.records import Record
 
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
@@ -38,7 +38,7 @@ def specific_topic(ctx: Ctx) -> list[str]:
     phrase_words = {p for t in ctx.q.topic if t in _GENERIC_PHRASES for p in t.split("_")}
     return [t for t in ctx.q.topic if t not in phrase_words and t not in _GENERIC_PHRASES
             # a two-syllable word is a subject unless both halves are form words ("cơ chế" is, "nhiệm vụ" is not)
-            if not all(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
+            if t in SUBJECT_PAIRS or not all(p in _GENERIC or p in CUE_SYLLABLES or p.isdigit() for p in t.split("_"))
             and not set(t.split("_")) <= unit_words]
 
 

@@ -220,11 +220,28 @@ def targets_about(ctx: Ctx):
     if q.year:
         items = [r for r in items if r.obj.year == q.year]
     if q.topic:
-        picked = [r for r in items if ctx.snap.coverage(q.topic, r.terms) >= 0.5]
-        return ctx.compose.listing(q, picked, "liên quan") if picked else None
+        return about_topic(ctx, items)
     if not q.wants("list") or ctx.units:
         return None
     return ctx.compose.listing(q, items, f"đặt cho năm {q.year}" if q.year else "trong kế hoạch") if items else None
+
+
+def about_topic(ctx: Ctx, items: list[Record]):
+    """The records of a named group ("chỉ tiêu về hạ tầng" -> "I. Về phát triển hạ tầng"), else those whose
+    words cover the question's topic."""
+    group, picked = groups.pick(ctx, items)
+    if group is not None:
+        return ctx.compose.listing(ctx.q, picked, f"trong nhóm “{groups.group_name(group)}”")
+    picked = [r for r in picked if ctx.snap.coverage(ctx.q.topic, r.terms) >= 0.5]
+    return ctx.compose.listing(ctx.q, picked, "liên quan") if picked else None
+
+
+def tasks_about(ctx: Ctx):
+    """"Những nhiệm vụ nào về an toàn thông tin?": every task row about it, not the best one."""
+    q = ctx.q
+    if q.about != "task" or not q.wants("list") or ctx.units or not groups.specific_topic(ctx):
+        return None
+    return about_topic(ctx, ctx.snap.of_kind("task", set(ctx.scope)))
 
 
 def group_items(ctx: Ctx):
@@ -267,7 +284,7 @@ def handle(ctx: Ctx):
     if (ans := assigned_units(ctx)) is not None:
         return ans
     first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
-    for step in (*first, by_deadline_kind, lead_in_list, targets_about, prose_list):
+    for step in (*first, by_deadline_kind, lead_in_list, targets_about, tasks_about, prose_list):
         ans = step(ctx)
         if ans is not None:
             return ans
