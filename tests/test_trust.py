@@ -486,3 +486,9 @@ def test_data_is_a_topic(assistant):
     q = assistant.library.snapshot.reader.read("Các nhiệm vụ về dữ liệu của Nha Bích là gì?", date.today())
     assert "du_lieu" in q.topic
     assert assistant.ask("Các nhiệm vụ về dữ liệu của Nha Bích là gì?").kind == "list"
+
+
+def test_one_years_targets_are_not_the_plan_overview(assistant):
+    ans = assistant.ask("Mục tiêu đến năm 2030 của xã Xuân Phú gồm những gì?")
+    assert "năm 2030" in ans.text and "Bố cục" not in ans.text, ans.text
+    assert "Bố cục" in assistant.ask("Xã Phước An năm 2026 phải làm những nhiệm vụ gì?").text

@@ -183,8 +183,8 @@ _GENERIC_TOPIC = frozenset("ke hoach nam trong tam cu the noi dung chinh tong qu
 def overview(ctx: Ctx):
     q = ctx.q
     blocks = []
-    if [t for t in q.topic if "_" not in t and t not in _GENERIC_TOPIC and not t.isdigit()]:
-        return None     # about something in particular: a list or a fact, not the whole plan
+    if [t for t in q.topic if "_" not in t and t not in _GENERIC_TOPIC and not t.isdigit()] or (q.year and q.about == "target"):
+        return None     # about something in particular (or one year's targets): a list or a fact, not the whole plan
     plans = list(q.plans) or ([ctx.scope[0]] if len(ctx.scope) == 1 else [])
     if not plans:
         return None
