@@ -58,6 +58,14 @@ III. TỔ CHỨC THỰC HIỆN
 """
 
 
+def one_plan_assistant(tmp_path: Path, text: str):
+    """An assistant over one plan the test writes (commune Tân Hòa), keywords only."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(text, encoding="utf-8")
+    return build_assistant(plans, tmp_path / "data", embedder=None)
+
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     return build_assistant(PLANS, tmp_path_factory.mktemp("data"), embedder=None)
@@ -111,10 +119,7 @@ def test_next_monthly_report_date(assistant):
 
 
 def test_a_nine_item_list_comes_back_whole(tmp_path):
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(NINE_ITEM_PLAN, encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = one_plan_assistant(tmp_path, NINE_ITEM_PLAN)
     ans = a.ask("Xã Tân Hòa thực hiện những giải pháp hạ tầng số nào?")
     assert ans.kind == "list"
     for item in ("Phủ sóng di động 5G", "Số hóa bản đồ địa chính", "Kết nối hội nghị truyền hình"):
@@ -267,10 +272,7 @@ II. TỔ CHỨC THỰC HIỆN
 
 
 def test_a_count_gives_the_declared_number_and_the_listed_one(tmp_path):
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(DECLARED_PLAN, encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = one_plan_assistant(tmp_path, DECLARED_PLAN)
     ans = a.ask("Xã Tân Hòa có bao nhiêu chỉ tiêu?")
     assert ans.kind == "list" and "có 3 chỉ tiêu" in ans.text, ans.text
     assert "ghi “5 chỉ tiêu”" in ans.text and "Ngoài ra kế hoạch có 0" not in ans.text
@@ -313,11 +315,8 @@ def test_household_counts_are_not_in_the_plans(assistant, question):
 
 def test_words_that_differ_only_in_tone_do_not_match(tmp_path):
     """Folded, "làm chủ kỹ năng số" holds "chu ky" and "so": it is still not "chữ ký số"."""
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    text = DECLARED_PLAN.replace("Tỉ lệ người dân trưởng thành có chữ ký số", "Tỉ lệ cán bộ, công chức làm chủ kỹ năng số")
-    (plans / "xa-tan-hoa-2026.txt").write_text(text, encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = one_plan_assistant(tmp_path, DECLARED_PLAN.replace("Tỉ lệ người dân trưởng thành có chữ ký số",
+                                                           "Tỉ lệ cán bộ, công chức làm chủ kỹ năng số"))
     assert a.ask("Tỷ lệ người dân có chữ ký số của xã Tân Hòa là bao nhiêu?").kind == "none"
     assert a.ask("Tỷ lệ cán bộ làm chủ kỹ năng số của xã Tân Hòa là bao nhiêu?").kind == "target"
     assert a.ask("Ty le can bo lam chu ky nang so cua xa Tan Hoa la bao nhieu?").kind == "target"
@@ -374,10 +373,7 @@ III. TỔ CHỨC THỰC HIỆN
 @pytest.fixture(scope="module")
 def section_assistant(tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("sections")
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(SECTION_PLAN, encoding="utf-8")
-    return build_assistant(plans, tmp_path / "data", embedder=None)
+    return one_plan_assistant(tmp_path, SECTION_PLAN)
 
 
 @pytest.mark.parametrize("question", ["Nêu đầy đủ các yêu cầu trong kế hoạch của xã Tân Hòa.",
