@@ -488,3 +488,9 @@ def test_one_years_targets_are_not_the_plan_overview(assistant):
     ans = assistant.ask("Mục tiêu đến năm 2030 của xã Xuân Phú gồm những gì?")
     assert "năm 2030" in ans.text and "Bố cục" not in ans.text, ans.text
     assert "Bố cục" in assistant.ask("Xã Phước An năm 2026 phải làm những nhiệm vụ gì?").text
+
+
+def test_nhung_x_nao_is_a_list_however_long_x(assistant):
+    ans = assistant.ask("Quý này tỉnh Đồng Nai phải ban hành những nghị quyết quy định mức hỗ trợ từ ngân sách địa "
+                        "phương nào?", today=date(2026, 4, 10))
+    assert ans.kind == "list" and len(ans.sources) >= 2 and "quý II/2026" in ans.text, ans.text
