@@ -178,6 +178,8 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
 _ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai".split())
+# what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
+_ATTRIBUTE_WORDS = frozenset("san pham dau kpi ket qua tieu chi luong".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
 
 
@@ -200,7 +202,8 @@ class QueryReader:
         if context is None or context.expired(now if now is not None else time.time()) or q.empty or q.greeting:
             return q
         f = fold(q.text)
-        own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1]
+        own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
+               and t not in _ATTRIBUTE_WORDS]
         marked = bool(_FOLLOW_UP.search(f))
         if q.plans or q.unknown_place:
             if len(own) >= 2 and not re.search(r"thi sao|the nao", f):
@@ -213,6 +216,9 @@ class QueryReader:
                            assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
         if q.units and len(own) >= 3 and not marked:
             return q                                        # names its own unit and topic
+        levels = {p.level for p in self.lx.places if p.slug in context.plans}
+        if not marked and q.levels and not q.levels & levels:
+            return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
         units = q.units
         if not units and (_UNIT_PRONOUN.search(f) or len(own) < 2):
@@ -220,6 +226,10 @@ class QueryReader:
         base = self._read(context.question, today)
         common = dict(plans=plans, units=units, asks=frozenset(q.asks or base.asks), about=q.about or base.about,
                       expects=q.expects or base.expects, year=q.year or base.year, role=q.role or base.role)
+        if "list" in q.asks and units and _UNIT_PRONOUN.search(f):
+            # "Đơn vị này còn chủ trì những chỉ tiêu nào khác?": that unit's list, not the record last cited
+            return replace(q, **{**common, "asks": q.asks - {"value"}, "expects": q.expects, "about": q.about},
+                           assumed=self._plans_label(plans))
         if _RECORD_PRONOUN.search(f) or len(own) < 2:
             # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
             return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",

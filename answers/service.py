@@ -102,8 +102,15 @@ class AssistantService:
         plans = tuple(dict.fromkeys(p for p, _ in cited)) or tuple(q.plans)
         first = ans.sources[0] if ans.sources else None
         label = f"{first.locality}; {first.snippet[:90].rstrip()}…" if first else ", ".join(plans)
-        return ChatContext(question=q.base, plans=plans,
-                           units=tuple((u.plan, u.name, u.score) for u in q.units if u.plan in plans or not plans),
+        units = tuple((u.plan, u.name, u.score) for u in q.units if u.plan in plans or not plans)
+        if not units and cited:
+            # "Đơn vị này …" after an answer that named the unit leading the cited row
+            plan, line = cited[0]
+            row = next((r for kind in ("task", "target") for r in snap.of_kind(kind, {plan})
+                        if r.first_line == line and r.obj.lead), None)
+            if row is not None:
+                units = ((plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0], 1.0),)
+        return ChatContext(question=q.base, plans=plans, units=units,
                            focus=tuple(cited[:3]), label=label, at=now)
 
     def plans(self) -> list[PlanInfo]:

@@ -494,3 +494,21 @@ def test_nhung_x_nao_is_a_list_however_long_x(assistant):
     ans = assistant.ask("Quý này tỉnh Đồng Nai phải ban hành những nghị quyết quy định mức hỗ trợ từ ngân sách địa "
                         "phương nào?", today=date(2026, 4, 10))
     assert ans.kind == "list" and len(ans.sources) >= 2 and "quý II/2026" in ans.text, ans.text
+
+
+def test_conversation_turns_read_as_an_official_means_them(assistant):
+    first = assistant.ask("Xã Nha Bích đặt chỉ tiêu tỷ lệ dịch vụ công trực tuyến toàn trình là bao nhiêu?")
+    # "Đơn vị này …": the unit leading the row just cited, and the whole list it asks for
+    listed = assistant.ask("Đơn vị này còn chủ trì những chỉ tiêu nào khác?", context=first.context)
+    lead = first.context.units[0][1]
+    snap = assistant.library.snapshot
+    unit = next(u for u in snap.reader.read(lead + " xã Nha Bích", date.today()).units)
+    want = {r.first_line for r in snap.of_kind("target", {"xa-nha-bich-2026"}) if snap.holds_unit(r, unit, "lead")}
+    assert listed.kind == "list" and {s.lines[0] for s in listed.sources} == want, listed.text
+    # a question about the province after a commune's answer is the province's
+    fresh = assistant.ask("Nhiệm vụ triển khai Hệ thống thông tin lĩnh vực Nội chính của tỉnh do ai chủ trì?",
+                          context=listed.context)
+    assert "Đồng Nai" in fresh.text and not fresh.text.startswith("("), fresh.text
+    # "Sản phẩm là gì?" asks about the task just cited
+    product = assistant.ask("Sản phẩm là gì?", context=fresh.context)
+    assert product.sources and product.sources[0].lines == fresh.sources[0].lines, product.text
