@@ -27,6 +27,7 @@ from answers.records import PlanData, Record, match_text
 from answers.types import IngestReport, PlanInfo
 
 log = logging.getLogger(__name__)
+RECORD_KINDS = ("passage", "task", "target", "duty")     # a plan's records, in this order
 
 
 @dataclass
@@ -40,16 +41,22 @@ class Snapshot:
     default_idf: float
     reader: QueryReader
     by_plan_kind: dict[tuple[str, str], list[Record]] = field(default_factory=dict)
+    by_file: dict[str, str] = field(default_factory=dict)              # plan file -> slug
+    by_line: dict[tuple[str, int], list[Record]] = field(default_factory=dict)   # (slug, first line) -> records
     _canonical: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def __post_init__(self):
         for r in self.all_records:
             self.by_plan_kind.setdefault((r.plan, r.kind), []).append(r)
+            self.by_line.setdefault((r.plan, r.first_line), []).append(r)
+        self.by_file = {pd.parsed.plan.file: slug for slug, pd in self.plans.items()}
+        self._position = {id(r): i for i, r in enumerate(self.all_records)}
+        self._sorted_slugs = sorted(self.plans)
 
     # ------------------------------------------------------------------ look-ups
     def of_kind(self, kind: str, plans=None) -> list[Record]:
         """Records of a kind in the given plans (all plans when None), in plan order: a look-up, not a scan."""
-        slugs = sorted(self.plans) if plans is None else sorted(plans)
+        slugs = self._sorted_slugs if plans is None else sorted(plans)
         return [r for slug in slugs for r in self.by_plan_kind.get((slug, kind), ())]
 
     def coverage(self, topic, rterms: frozenset[str]) -> float:
@@ -87,10 +94,21 @@ class Snapshot:
             names = (r.obj.unit,) if role != "coop" else ()
         return any(self.unit_of(r.plan, u) == unit.name for u in names)
 
+    def in_plans(self, plans, kinds: tuple[str, ...]) -> list[Record]:
+        """Records of the given kinds in the given plans, in the order of all_records (a look-up per plan)."""
+        wanted = set(kinds)
+        return [r for slug in self.plans if slug in plans
+                for kind in RECORD_KINDS if kind in wanted for r in self.by_plan_kind.get((slug, kind), ())]
+
+    def at_lines(self, keys) -> list[Record]:
+        """Records starting at the given (slug, first line) places, in the order of all_records."""
+        found = {id(r): r for k in set(keys) for r in self.by_line.get(k, ())}
+        return sorted(found.values(), key=lambda r: self._position[id(r)])
+
     def cited_lines(self, file: str, first: int, last: int) -> str | None:
-        for pd in self.plans.values():
-            if pd.parsed.plan.file == file and pd.lines:
-                return "\n".join(pd.lines[first - 1:last]).strip()
+        pd = self.plans.get(self.by_file.get(file, ""))
+        if pd is not None and pd.lines:
+            return "\n".join(pd.lines[first - 1:last]).strip()
         return None
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
 from corpus.text import fold, nfc, squash, syllables, words
-from corpus.units import same_unit
+from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
 from answers.when import TimeWindow, read_window
@@ -98,10 +99,17 @@ class Lexicon:
     aliases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)   # alias -> [(plan, unit)]
     place_names: list[tuple[re.Pattern, str]] = field(default_factory=list)    # (folded name, slug)
     place_any: re.Pattern | None = None        # every place name, as written or folded
+    place_folded: list[str] = field(default_factory=list)    # folded name per place_names entry
+    alias_items: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)   # aliases, in order
+    alias_words: list[tuple[str, ...]] = field(default_factory=list)
+    by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
+    by_distinct_word: dict[str, list[int]] = field(default_factory=dict)   # each non-generic word occurrence
+    by_spelling_key: dict[str, list[int]] = field(default_factory=dict)    # what corpus.units.same_unit compares
 
     def __post_init__(self):
         # compiled once: questions are read against every plan's place name
         self.place_names = [(re.compile(rf"\b{re.escape(fold(p.locality))}\b"), p.slug) for p in self.places]
+        self.place_folded = [fold(p.locality) for p in self.places]
         names = sorted({n for p in self.places for n in (p.locality, fold(p.locality))}, key=len, reverse=True)
         self.place_any = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, names))})\b") if names else None
         # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
@@ -109,6 +117,44 @@ class Lexicon:
             for g in groups:
                 for a in g.aliases:
                     self.aliases.setdefault(a, []).append((slug, g.canonical))
+        # look-ups from a question's words and unit-like phrases to the aliases that may match them, so a
+        # question is compared with a few aliases, not with every alias of every plan
+        self.alias_items = list(self.aliases.items())
+        self.alias_words = [tuple(words(a)) for a, _ in self.alias_items]
+        shared = Counter(w for aw in self.alias_words for w in set(aw))
+        for i, ((alias, _), aw) in enumerate(zip(self.alias_items, self.alias_words)):
+            if aw:
+                self.by_rare_word.setdefault(min(aw, key=lambda w: (shared[w], w)), []).append(i)
+            for w in aw:
+                if w not in _GENERIC_UNIT_WORDS:
+                    self.by_distinct_word.setdefault(w, []).append(i)
+            for key in spelling_keys(alias):
+                self.by_spelling_key.setdefault(key, []).append(i)
+
+    def alias_candidates(self, qwords: set[str], all_words: set[str], phrases: list[str]) -> list[int]:
+        """Aliases (by position in alias_items) that QueryReader._units could score: all of whose words the
+        question has (the rarest one is looked up), two of whose distinct words it has, or that a unit-like
+        phrase of the question may spell (same plain key, key without level, acronym signature within one
+        edit). A superset: the scoring itself is unchanged."""
+        found = {i for w in all_words for i in self.by_rare_word.get(w, ())}
+        hits: Counter[int] = Counter(i for w in qwords for i in self.by_distinct_word.get(w, ()))
+        found.update(i for i, n in hits.items() if n >= 2)
+        for ph in phrases:
+            for key in spelling_keys(ph):
+                found.update(self.by_spelling_key.get(key, ()))
+        return sorted(found)
+
+
+@lru_cache(maxsize=50_000)
+def spelling_keys(name: str) -> frozenset[str]:
+    """Keys two spellings share whenever corpus.units.same_unit may hold: the plain key, the key without a
+    level word, the acronym signature and (for signatures of 5+ letters) each signature less one letter."""
+    key = plain_key(name)
+    sig = signature(name)
+    keys = {f"k:{key}", f"s:{_LEVEL_SUFFIX.sub('', key)}", f"g:{sig}"}
+    if len(sig) >= 5:
+        keys.update(f"g:{sig[:i]}{sig[i + 1:]}" for i in range(len(sig)))
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=200_000)
@@ -323,7 +369,8 @@ class QueryReader:
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
-        named = [slug for pattern, slug in self.lx.place_names if pattern.search(f)]
+        named = [slug for (pattern, slug), name in zip(self.lx.place_names, self.lx.place_folded)
+                 if name in f and pattern.search(f)]
         if named:
             return named, None
         for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
@@ -413,10 +460,11 @@ class QueryReader:
         toned = set(_syllables(text, True))
         in_scope = set(scope)
         scores: dict[tuple[str, str], float] = {}
-        for alias, owners in self.lx.aliases.items():
+        for i in self.lx.alias_candidates(qwords, set(words(text)), phrases):
+            alias, owners = self.lx.alias_items[i]
             if not any(slug in in_scope for slug, _ in owners):
                 continue
-            aw = words(alias)
+            aw = list(self.lx.alias_words[i])
             score = 0.0
             if aw and f" {' '.join(aw)} " in folded_q:
                 score = 1.0 + 0.01 * len(aw)

@@ -97,7 +97,7 @@ class AssistantService:
             return old              # a follow-up that found nothing leaves the conversation where it was
         if q.empty or q.greeting:
             return old
-        by_file = {pd.parsed.plan.file: slug for slug, pd in snap.plans.items()}
+        by_file = snap.by_file
         cited = [(by_file[s.file], s.lines[0]) for s in ans.sources if s.file in by_file]
         plans = tuple(dict.fromkeys(p for p, _ in cited)) or tuple(q.plans)
         first = ans.sources[0] if ans.sources else None
@@ -106,8 +106,7 @@ class AssistantService:
         if not units and cited:
             # "Đơn vị này …" after an answer that named the unit leading the cited row
             plan, line = cited[0]
-            row = next((r for kind in ("task", "target") for r in snap.of_kind(kind, {plan})
-                        if r.first_line == line and r.obj.lead), None)
+            row = next((r for r in snap.at_lines([(plan, line)]) if r.kind in ("task", "target") and r.obj.lead), None)
             if row is not None:
                 units = ((plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0], 1.0),)
         return ChatContext(question=q.base, plans=plans, units=units,

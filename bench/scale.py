@@ -97,17 +97,19 @@ def run(size: int, docs_per_s: float, n_questions: int) -> dict:
               for i in range(n_questions)]
         for q in qs[:5]:
             assistant.ask(q, today=date(2026, 7, 1))     # warm caches
-        times = []
-        for q in qs:
+        times, per_kind = [], {}
+        for i, q in enumerate(qs):
             t = time.perf_counter()
             assistant.ask(q, today=date(2026, 7, 1))
             times.append((time.perf_counter() - t) * 1000)
+            per_kind.setdefault(i % len(QUESTIONS), []).append(times[-1])
         times.sort()
         return {"plans": info.plans, "records": info.records, "parse_store_s": parse_s, "index_s": index_s,
                 "projected_model_index_s": info.records / docs_per_s,
                 "store_mb": (data / "store.sqlite3").stat().st_size / 1e6,
                 "index_mb": folder_size(data / "index") / 1e6, "rss_mb": rss_mb(),
-                "p50_ms": statistics.median(times), "p95_ms": times[max(0, int(0.95 * len(times)) - 1)]}
+                "p50_ms": statistics.median(times), "p95_ms": times[max(0, int(0.95 * len(times)) - 1)],
+                "per_question_ms": {QUESTIONS[k]: statistics.median(v) for k, v in sorted(per_kind.items())}}
 
 
 def main(argv=None) -> int:
@@ -119,11 +121,17 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     print(f"{'plans':>6} {'records':>8} {'parse+store s':>14} {'index s':>8} {'model index s (proj.)':>22} "
           f"{'store MB':>9} {'index MB':>9} {'RSS MB':>7} {'p50 ms':>7} {'p95 ms':>7}")
+    results = []
     for size in args.sizes:
         r = run(size, args.docs_per_s, args.questions)
+        results.append(r)
         print(f"{r['plans']:>6} {r['records']:>8} {r['parse_store_s']:>14.1f} {r['index_s']:>8.1f} "
               f"{r['projected_model_index_s']:>22.0f} {r['store_mb']:>9.1f} {r['index_mb']:>9.1f} "
               f"{r['rss_mb']:>7.0f} {r['p50_ms']:>7.1f} {r['p95_ms']:>7.1f}", flush=True)
+    print("\nmedian ms per question template, by number of plans")
+    print(" ".join(f"{r['plans']:>7}" for r in results) + "  question")
+    for q in QUESTIONS:
+        print(" ".join(f"{r['per_question_ms'][q]:>7.1f}" for r in results) + f"  {q}")
     return 0
 
 

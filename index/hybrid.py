@@ -31,6 +31,16 @@ RRF_K = 60          # bench/retrieval.py: hybrid MRR 0.956-0.959 for any k in 5.
 QUERY_CACHE = 256
 
 
+def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted positions as (first, last) runs of consecutive positions."""
+    if not len(positions):
+        return []
+    breaks = np.flatnonzero(np.diff(positions) != 1)
+    firsts = np.concatenate(([positions[0]], positions[breaks + 1]))
+    lasts = np.concatenate((positions[breaks], [positions[-1]]))
+    return [(int(a), int(b)) for a, b in zip(firsts, lasts)]
+
+
 @dataclass(frozen=True)
 class Hit:
     doc: Doc
@@ -63,8 +73,13 @@ class HybridIndex:
         self.rebuilt: tuple[str, ...] = ()       # which stores open() had to build ("lexical", "dense")
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()
-        self._plans = np.array([d.plan for d in self.docs], dtype=object)
-        self._kinds = np.array([d.kind for d in self.docs], dtype=object)
+        # filters as integer look-ups, built once: positions per plan, a small code per kind
+        by_plan: dict[str, list[int]] = {}
+        for pos, d in enumerate(self.docs):
+            by_plan.setdefault(d.plan, []).append(pos)
+        self._plan_positions = {p: np.asarray(v, dtype=np.int64) for p, v in by_plan.items()}
+        self._kind_codes = {k: i for i, k in enumerate(sorted({d.kind for d in self.docs}))}
+        self._kind_of = np.array([self._kind_codes[d.kind] for d in self.docs], dtype=np.int16)
 
     @classmethod
     def open(cls, data_dir: Path, docs: Sequence[Doc], embedder: Embedder | None,
@@ -132,19 +147,44 @@ class HybridIndex:
                 self._cache.popitem(last=False)
         return vector
 
-    def _mask(self, plans: Collection[str] | None, kinds: Collection[str] | None) -> np.ndarray | None:
+    def _filters(self, plans: Collection[str] | None, kinds: Collection[str] | None):
+        """(plans, kinds) with a filter that keeps every doc dropped (None)."""
+        if plans is not None:
+            plans = set(plans)
+            if plans >= self._plan_positions.keys():
+                plans = None
+        if kinds is not None:
+            kinds = set(kinds)
+            if kinds >= self._kind_codes.keys():
+                kinds = None
+        return plans, kinds
+
+    def selection(self, plans: Collection[str] | None, kinds: Collection[str] | None) -> np.ndarray | None:
+        """Sorted positions of the docs in those plans and of those kinds; None when that is every doc.
+        A look-up per plan and a small integer per kind: no comparison of strings over all docs."""
+        plans, kinds = self._filters(plans, kinds)
         if plans is None and kinds is None:
             return None
-        mask = np.ones(len(self.docs), dtype=bool)
-        if plans is not None:
-            mask &= np.isin(self._plans, list(plans))
+        if plans is None:
+            pos = np.arange(len(self.docs), dtype=np.int64)
+        else:
+            parts = [self._plan_positions[p] for p in plans if p in self._plan_positions]
+            pos = np.sort(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int64)
         if kinds is not None:
-            mask &= np.isin(self._kinds, list(kinds))
-        return mask
+            wanted = np.zeros(len(self._kind_codes), dtype=bool)
+            wanted[[self._kind_codes[k] for k in kinds if k in self._kind_codes]] = True
+            pos = pos[wanted[self._kind_of[pos]]]
+        return pos
 
     def lexical_ranking(self, query: str, depth: int, plans: Collection[str] | None = None,
                         kinds: Collection[str] | None = None) -> list[int]:
-        return self.lexical.search(terms(query, self.abbreviations), depth, plans, kinds)
+        analysed = terms(query, self.abbreviations)
+        selected = self.selection(plans, kinds)
+        if selected is None:
+            return self.lexical.search(analysed, depth)
+        plans, kinds = self._filters(plans, kinds)
+        # only the docs in these ranges are ranked: a plan's docs, not every match of every plan
+        return self.lexical.search(analysed, depth, plans, kinds, ranges=_runs(selected))
 
     def dense_ranking(self, query: str, depth: int, plans: Collection[str] | None = None,
                       kinds: Collection[str] | None = None) -> list[int]:
@@ -154,7 +194,7 @@ class HybridIndex:
                      kinds: Collection[str] | None = None) -> list[tuple[int, float]]:
         if self.dense is None or not query.strip():
             return []
-        return self.dense.scored(self._query_vector(query), depth, self._mask(plans, kinds))
+        return self.dense.scored(self._query_vector(query), depth, self.selection(plans, kinds))
 
     def search(self, query: str, k: int = 10, plans: Collection[str] | None = None,
                kinds: Collection[str] | None = None) -> list[Hit]:

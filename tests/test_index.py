@@ -268,3 +268,89 @@ def test_corpus_change_embeds_only_changed_docs(tmp_path, docs):
     (tmp_path / "vectors.sqlite").write_bytes(b"garbage" * 100)      # a corrupt cache is just rebuilt
     _open(tmp_path, docs, Counting()).close()
     assert embedded[-1] == len(docs)
+
+
+# --- scale: filters pushed into the stores ---------------------------------------------------------------
+
+def _many_docs() -> list[Doc]:
+    """Copies of one plan under several names: equal texts give equal scores, so tie order matters."""
+    names = ["Nha Bích", "Phước An", "Hàng Gòn", "Xuân Phú", "An Lợi", "Bình Sơn"]
+    return [d for i, n in enumerate(names)
+            for d in docs_from_parsed(_parsed(f"xa-{i}", n, "Phòng VH-XH" if i % 2 else "Phòng Kinh tế"))]
+
+
+_QUERIES = ("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?", "giao dịch không dùng tiền mặt", "Trạm Y tế xã",
+            "ky ket chuong trinh hop tac chuyen doi so", "Phòng VH-XH", "Tổ công nghệ số cộng đồng An Lợi",
+            "hồ sơ sức khỏe điện tử", "không có từ nào như vậy xyz")
+
+
+def _fts_ranking(ix: HybridIndex, query: str, limit: int, plans=None, kinds=None) -> list[int]:
+    """FTS5's own ranking with the filters as SQL: what the postings must reproduce."""
+    sql, args = "SELECT rowid FROM fts WHERE fts MATCH ?", [fts_query(terms(query, ix.abbreviations))]
+    for column, values in (("plan", plans), ("kind", kinds)):
+        if values is not None:
+            sql += f" AND {column} IN ({','.join('?' * len(values))})"
+            args += list(values)
+    return [r - 1 for (r,) in ix.lexical._conn.execute(sql + " ORDER BY rank LIMIT ?", args + [limit])]
+
+
+def test_postings_rank_exactly_as_fts5(tmp_path):
+    docs = _many_docs()
+    ix = HybridIndex.open(tmp_path, docs, None)
+    assert ix.lexical.postings is not None
+    slugs = sorted({d.plan for d in docs})
+    for query in _QUERIES:
+        for plans in (None, slugs[:1], slugs[2:4], [slugs[0], slugs[5]], slugs, []):
+            for kinds in (None, ["task", "target"], ["passage"], ["passage", "task", "target", "duty"]):
+                for limit in (1, 3, 50):
+                    assert ix.lexical_ranking(query, limit, plans, kinds) == _fts_ranking(ix, query, limit, plans, kinds)
+
+
+def test_fts5_per_range_fallback_ranks_as_one_query(tmp_path):
+    docs = _many_docs()
+    ix = HybridIndex.open(tmp_path, docs, None)
+    ix.lexical.postings = None          # an index built from terms the postings cannot mirror
+    slugs = sorted({d.plan for d in docs})
+    for query in _QUERIES:
+        for plans in (slugs[:1], slugs[1:4], [slugs[0], slugs[5]]):
+            assert ix.lexical_ranking(query, 20, plans, ["passage", "task"]) == \
+                   _fts_ranking(ix, query, 20, plans, ["passage", "task"])
+
+
+def test_old_lexical_index_without_postings_is_rebuilt(tmp_path):
+    import sqlite3
+    docs = _many_docs()
+    HybridIndex.open(tmp_path, docs, None).close()
+    conn = sqlite3.connect(tmp_path / LEXICAL_FILE)
+    with conn:
+        conn.execute("DELETE FROM meta WHERE key = 'postings'")
+    conn.close()
+    again = HybridIndex.open(tmp_path, docs, None)
+    assert "lexical" in again.rebuilt and again.lexical.postings is not None
+
+
+def test_dense_filter_scores_only_allowed_docs_best_first(tmp_path):
+    docs = _many_docs()
+    ix = _open(tmp_path, docs)
+    vectors = np.stack([ix.embedder.embed_documents([ix.abbreviations.expand(d.text)])[0] for d in docs])
+    slugs = sorted({d.plan for d in docs})
+    for query in _QUERIES:
+        qv = ix._query_vector(query)
+        for plans, kinds in ((slugs[:1], None), (slugs[1:3], ["passage"]), (None, ["task", "target"]), ([], None)):
+            got = ix.dense_scored(query, 5, plans, kinds)
+            allowed = [i for i, d in enumerate(docs) if (plans is None or d.plan in plans)
+                       and (kinds is None or d.kind in kinds)]
+            # best first, equal cosines by position; same top set as an exhaustive search
+            want = sorted(allowed, key=lambda i: (-round(float(vectors[i] @ qv), 5), i))[:5]
+            assert [p for p, _ in got] == want or \
+                   [round(s, 5) for _, s in got] == [round(float(vectors[i] @ qv), 5) for i in want]
+            assert all(docs[p].plan in (plans if plans is not None else slugs) for p, _ in got)
+            assert [s for _, s in got] == sorted((s for _, s in got), reverse=True)
+
+
+def test_selection_is_every_doc_when_filters_hold_all(docs):
+    ix = HybridIndex(docs, None, None, None, load_abbreviations(d.text for d in docs))
+    assert ix.selection(None, None) is None
+    assert ix.selection(sorted({d.plan for d in docs}), {d.kind for d in docs}) is None
+    assert list(ix.selection(["xa-phuoc-an"], None)) == [i for i, d in enumerate(docs) if d.plan == "xa-phuoc-an"]
+    assert list(ix.selection(["khong-co"], None)) == []

@@ -512,3 +512,9 @@ def test_conversation_turns_read_as_an_official_means_them(assistant):
     # "Sản phẩm là gì?" asks about the task just cited
     product = assistant.ask("Sản phẩm là gì?", context=fresh.context)
     assert product.sources and product.sources[0].lines == fresh.sources[0].lines, product.text
+
+
+def test_time_left_as_a_follow_up(assistant):
+    first = assistant.ask("Ai chủ trì xây dựng Chương trình đột phá về phát triển khoa học, công nghệ của tỉnh Đồng Nai?")
+    then = assistant.ask("Còn bao nhiêu ngày nữa thì hết hạn?", today=date(2026, 2, 1), context=first.context)
+    assert then.kind not in ("error", "none") and "còn" in then.text and then.sources[0].lines == first.sources[0].lines, then.text

@@ -105,7 +105,7 @@ def one_item(ctx: Ctx):
     q = ctx.q
     if q.wants("list") or (len([t for t in q.topic if "_" not in t]) < 2 and not q.focus):
         return None
-    chosen = fact.focused(ctx) if q.focus else []
+    chosen = fact.focused(ctx)[0] if q.focus else []
     if not chosen:
         ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
         ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]

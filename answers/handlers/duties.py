@@ -29,9 +29,7 @@ def mentions(ctx: Ctx, units: list[UnitRef]) -> tuple[list[UnitRef], list[Record
     own = {(u.plan, u.name) for u in units}
     out, extra = [], []
     scope = set(ctx.q.plans or snap.plans)     # other plans may name the unit without assigning it duties
-    for r in snap.all_records:
-        if r.plan not in scope or r.kind not in ("passage", "duty"):
-            continue
+    for r in snap.in_plans(scope, ("passage", "duty")):
         if r.kind == "duty" and (r.plan, snap.unit_of(r.plan, r.obj.unit)) in own:
             continue
         text = " " + " ".join(words(r.obj.text)) + " "

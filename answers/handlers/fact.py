@@ -39,9 +39,8 @@ def what_missing(ctx: Ctx) -> str:
 
 def focused(ctx: Ctx) -> tuple[list[Found], list]:
     """The records a follow-up question is about ("Hạn khi nào?"): those that hold what it asks, and all."""
-    keys = set(ctx.q.focus)
-    recs = [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys and r.kind != "passage"] or \
-           [r for r in ctx.snap.all_records if (r.plan, r.first_line) in keys]
+    at = ctx.snap.at_lines(ctx.q.focus)
+    recs = [r for r in at if r.kind != "passage"] or at
     ok = [r for r in recs if evidence.check(ctx.snap, ctx.q, r)]
     seen, out = set(), []
     for r in ok:
