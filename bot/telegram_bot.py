@@ -43,6 +43,7 @@ STATE_KEY = "kh57_handlers"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024          # also the Bot API's getFile limit
 UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 TYPING_REFRESH_SECONDS = 4.5                 # Telegram shows "typing…" for ~5 s per action
+TYPING_DELAY_SECONDS = 0.4                   # a quicker answer needs no "typing…"
 PRUNE_TIME = day_time(3, 0, tzinfo=TZ)       # old question-log rows go at night
 REPORT_LINES = 30
 
@@ -198,15 +199,14 @@ class TelegramHandlers:
 
     @contextlib.asynccontextmanager
     async def typing(self, bot: telegram.Bot, chat_id: int) -> AsyncIterator[None]:
-        """Show "typing…" now and keep it alive while the block runs."""
-        with contextlib.suppress(TelegramError):
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
-
+        """Show "typing…" while the block runs, unless it ends within TYPING_DELAY_SECONDS: most answers take
+        tens of milliseconds, and each action spends the bot's share of Telegram's 30 messages/s on nothing."""
         async def refresh() -> None:
+            await asyncio.sleep(TYPING_DELAY_SECONDS)
             while True:
-                await asyncio.sleep(TYPING_REFRESH_SECONDS)
                 with contextlib.suppress(TelegramError):
                     await bot.send_chat_action(chat_id, ChatAction.TYPING)
+                await asyncio.sleep(TYPING_REFRESH_SECONDS)
 
         task = asyncio.create_task(refresh())
         try:

@@ -57,7 +57,7 @@ def reply_markup_buttons(call) -> list[dict]:
 
 def test_start_then_question_with_citation_and_typing(tmp_path):
     async def scenario():
-        assistant = FakeAssistant()
+        assistant = FakeAssistant(delay=0.6)       # slower than TYPING_DELAY_SECONDS: "typing…" is shown
         async with running(assistant, tmp_path) as (api, app):
             api.user_message(11, "/start")
             welcome = await api.wait_for(lambda: api.texts(11))
@@ -502,4 +502,14 @@ def test_follow_up_context_survives_restart_and_moi_clears_it(tmp_path):
                 api.user_message(99, "Câu khác")                # other chats have their own context
                 await api.wait_for(lambda: len(api.texts(99)) == 1)
                 assert assistant.contexts[-1] is None
+    run_async(scenario())
+
+
+def test_a_quick_answer_spends_no_chat_action(tmp_path):
+    """Telegram allows ~30 messages/s per bot: an answer ready within the typing delay sends no "typing…"."""
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            api.user_message(12, "Ai chủ trì nhiệm vụ chuyển đổi số?")
+            await api.wait_for(lambda: api.texts(12))
+            assert api.calls_of("sendChatAction", 12) == []
     run_async(scenario())
