@@ -59,6 +59,26 @@ def corpus_stamp(docs: Sequence[Doc], abbreviations: Abbreviations) -> str:
     return digest.hexdigest()
 
 
+def shared_span_vectors(docs: Sequence[Doc], embed) -> np.ndarray:
+    """One vector per span of plan lines: a target or a duty written as prose is also a passage of the same
+    lines, and their texts say the same thing; the passage's vector serves all of them (1 embedding, not 2-5)."""
+    spans: dict[tuple[str, int, int], list[int]] = {}
+    for i, d in enumerate(docs):
+        spans.setdefault((d.plan, d.first_line, d.last_line), []).append(i)
+    rep = list(range(len(docs)))
+    for members in spans.values():
+        kinds = sorted(docs[i].kind for i in members)
+        # exactly a passage and the one record it is (several targets in one passage keep their own vectors)
+        if len(members) == 2 and kinds[0] != kinds[1] and "passage" in kinds:
+            passage = next(i for i in members if docs[i].kind == "passage")
+            for i in members:
+                rep[i] = passage
+    reps = sorted(set(rep))
+    vectors = np.asarray(embed([docs[i].text for i in reps]), dtype=np.float32)
+    row = {i: n for n, i in enumerate(reps)}
+    return vectors[[row[rep[i]] for i in range(len(docs))]] if len(docs) else vectors
+
+
 class HybridIndex:
     """Search over a fixed list of Docs; construct with open()."""
 
@@ -119,7 +139,8 @@ class HybridIndex:
                 log.info("building dense index with %s (%s): %d docs", embedder.name, exc, len(docs))
                 cache = VectorCache(Path(vector_cache) if vector_cache else data_dir / VECTORS_FILE,
                                     embedder.name, int(embedder.dim))
-                vectors = cache.embed([abbreviations.expand(d.text) for d in docs], embedder.embed_documents)
+                vectors = shared_span_vectors(docs, lambda texts: cache.embed([abbreviations.expand(t) for t in texts],
+                                                                           embedder.embed_documents))
                 dense = DenseStore.build(path, vectors, meta)
                 rebuilt.append("dense")
 

@@ -354,3 +354,21 @@ def test_selection_is_every_doc_when_filters_hold_all(docs):
     assert ix.selection(sorted({d.plan for d in docs}), {d.kind for d in docs}) is None
     assert list(ix.selection(["xa-phuoc-an"], None)) == [i for i, d in enumerate(docs) if d.plan == "xa-phuoc-an"]
     assert list(ix.selection(["khong-co"], None)) == []
+
+
+def test_a_passage_and_the_one_record_it_is_share_a_vector():
+    """Prose targets and duties are also passages of the same lines: their vector is embedded once; a passage
+    holding several targets, and everything else, keeps vectors of its own."""
+    from index.hybrid import shared_span_vectors
+    docs = [Doc("p1", "passage one", "passage", "x", 10, 11), Doc("t1", "target one", "target", "x", 10, 11),
+            Doc("p2", "passage two", "passage", "x", 20, 20), Doc("t2", "target a", "target", "x", 20, 20),
+            Doc("t3", "target b", "target", "x", 20, 20), Doc("k1", "task", "task", "x", 30, 31)]
+    embedded = []
+
+    def embed(texts):
+        embedded.extend(texts)
+        return np.stack([np.full(4, float(len(embedded) - len(texts) + n)) for n in range(len(texts))])
+    vectors = shared_span_vectors(docs, embed)
+    assert "target one" not in embedded and len(embedded) == 5
+    assert (vectors[0] == vectors[1]).all()
+    assert len({tuple(v) for v in vectors[2:5]}) == 3
