@@ -142,7 +142,7 @@ class OnnxEmbedder:
     The session opens on first use.
     """
 
-    def __init__(self, folder: str | Path, *, manifest: dict | None = None, batch_size: int = 16,
+    def __init__(self, folder: str | Path, *, manifest: dict | None = None, batch_size: int = 8,
                  threads: int = 2, mem_arena: bool = False, progress: bool = True):
         from index.onnx_export import MODEL_FILE, read_manifest
 
