@@ -16,7 +16,8 @@ MIN_COVERAGE = 0.4
 DENSE_SURE = 0.58
 DENSE_SCORE = MIN_COVERAGE + 0.05
 DENSE_TIE = 0.005       # a passage and the table row it repeats score alike: both are the first choice
-_DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d",
+_DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d|"
+                         r"tính đến|cuối năm \d{4}",
                          re.IGNORECASE)
 
 

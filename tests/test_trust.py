@@ -518,3 +518,9 @@ def test_time_left_as_a_follow_up(assistant):
     first = assistant.ask("Ai chủ trì xây dựng Chương trình đột phá về phát triển khoa học, công nghệ của tỉnh Đồng Nai?")
     then = assistant.ask("Còn bao nhiêu ngày nữa thì hết hạn?", today=date(2026, 2, 1), context=first.context)
     assert then.kind not in ("error", "none") and "còn" in then.text and then.sources[0].lines == first.sources[0].lines, then.text
+
+
+def test_thoi_diem_nao_asks_for_a_date(assistant):
+    q = assistant.library.snapshot.reader.read("Số liệu các chỉ tiêu của tỉnh Đồng Nai tính đến thời điểm nào?",
+                                               date.today())
+    assert "deadline" in q.asks and "date" in q.expects
