@@ -524,3 +524,8 @@ def test_thoi_diem_nao_asks_for_a_date(assistant):
     q = assistant.library.snapshot.reader.read("Số liệu các chỉ tiêu của tỉnh Đồng Nai tính đến thời điểm nào?",
                                                date.today())
     assert "deadline" in q.asks and "date" in q.expects
+
+
+def test_cooperating_tasks_of_a_plan_without_a_task_table_fall_back_to_duties(assistant):
+    ans = assistant.ask("Phòng Văn hóa - Xã hội xã Phước An phối hợp những việc gì?")
+    assert ans.kind == "duties" and "Phối hợp" in ans.text, ans.text

@@ -5,7 +5,7 @@ import re
 
 from index.text import terms
 
-from answers.handlers import Ctx, groups
+from answers.handlers import Ctx, duties, groups
 from answers.records import Record
 
 _MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
@@ -123,6 +123,9 @@ def unit_tasks(ctx: Ctx):
     label = {"lead": "do {u} chủ trì", "coop": "{u} phối hợp thực hiện",
              "both": "{u} chủ trì hoặc phối hợp"}[role].format(u=units[0].name)
     if not out:
+        if role == "coop" and q.about != "target":
+            if duties.duties_of(ctx, units):     # "X phối hợp những việc gì" where no row names X: its duties
+                return duties.handle(ctx)
         return ctx.compose.listing_empty(q, label, "chỉ tiêu" if q.about == "target" else "nhiệm vụ",
                                          sorted({u.plan for u in units}))
     notes = {}
