@@ -8,7 +8,7 @@ from corpus.text import fold
 
 HELP = ("Gõ câu hỏi rồi Enter; có thể hỏi tiếp (“Hạn khi nào?”, “Còn Phước An thì sao?”). Lệnh: /ke_hoach [tên] "
         "chọn kế hoạch mặc định (để trống: tất cả), /nguon xem nguồn đầy đủ của câu trả lời trước, /moi bắt đầu "
-        "câu chuyện mới, /giup trợ giúp, Ctrl-D để thoát.")
+        "câu chuyện mới, /giup trợ giúp, /thoat hoặc Ctrl-D để thoát.")
 
 
 def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
@@ -58,6 +58,12 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
         if line in ("/moi", "/new"):
             context = None
             print("Đã bắt đầu câu chuyện mới: câu hỏi sau không dựa vào câu trước.", file=stdout)
+            continue
+        if line in ("/thoat", "/exit", "/quit"):
+            print("Tạm biệt!", file=stdout)
+            return 0
+        if line.startswith("/") and line != "/nguon":
+            print(f"Lệnh “{line.split()[0][:30]}” không có. Gõ /giup để xem các lệnh.", file=stdout)
             continue
         if line == "/nguon":
             if not last or not last.sources:

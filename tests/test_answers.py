@@ -260,3 +260,10 @@ def test_cooperating_units_come_first_when_asked(assistant):
 def test_list_by_deadline_kind(assistant):
     ans = assistant.ask("Nhiệm vụ nào của Nha Bích có thời hạn theo hướng dẫn của tỉnh?")
     assert ans.kind == "list" and "3 nhiệm vụ" in ans.text and "IV.1" in ans.text and "I.3" in ans.text
+
+
+def test_chat_unknown_command_and_exit(assistant):
+    out = io.StringIO()
+    code = run_chat(assistant, stdin=io.StringIO("/abc\n/thoat\nAi chủ trì học tập kinh nghiệm?\n"), stdout=out)
+    text = out.getvalue()
+    assert code == 0 and "Lệnh “/abc” không có" in text and "Tạm biệt" in text and "Phòng" not in text
