@@ -222,7 +222,8 @@ class Composer:
         if r.kind == "task":
             return f"{self.task_label(o)}, chủ trì: {join_units(o.lead)}, hạn: {o.deadline.text or 'không ghi'}"
         if r.kind == "target":
-            return f"chỉ tiêu “{short(o.text, 150)}”: {o.value_text}"
+            lead = f" (chủ trì: {join_units(o.lead)})" if o.lead else ""
+            return f"chỉ tiêu “{short(o.text, 150)}”: {o.value_text}{lead}"
         if r.kind == "duty":
             return f"{o.unit}: {o.text}"
         return o.text
