@@ -16,7 +16,7 @@ from index.abbreviations import Abbreviations
 # purpose: "de" (đề án), "co" (cơ quan), "bao" (báo cáo), "tai" (tài khoản), "ma" (mã), "dang" (Đảng).
 STOP_WORDS = frozenset("""
 ai gi nao la cua va cac nhung mot cho voi o ve thi khi hay hoac duoc khong chua se nhieu vay a
-nhe nhi oi u ha sao nay kia ay roi
+nhe nhi oi u sao nay kia ay roi
 """.split())
 
 _SEGMENT_JOIN = "_"

@@ -529,3 +529,11 @@ def test_thoi_diem_nao_asks_for_a_date(assistant):
 def test_cooperating_tasks_of_a_plan_without_a_task_table_fall_back_to_duties(assistant):
     ans = assistant.ask("Phòng Văn hóa - Xã hội xã Phước An phối hợp những việc gì?")
     assert ans.kind == "duties" and "Phối hợp" in ans.text, ans.text
+
+
+def test_ha_tang_is_a_word_and_a_named_group_is_listed_whole(assistant):
+    """"hạ" folded is also the particle "hả": it must not be dropped, or "hạ tầng" is never a term."""
+    from index.text import terms
+    assert "ha_tang" in terms("Phát triển hạ tầng số")
+    ans = assistant.ask("Nha Bích muốn phát triển hạ tầng số đạt những gì trong năm 2026 (kể đủ các ý)?")
+    assert ans.kind == "list" and "trong nhóm" in ans.text and "hạ tầng" in ans.text, ans.text

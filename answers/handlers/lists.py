@@ -239,6 +239,19 @@ def about_topic(ctx: Ctx, items: list[Record]):
     return ctx.compose.listing(ctx.q, picked, "liên quan") if picked else None
 
 
+def named_group(ctx: Ctx):
+    """"Nha Bích muốn phát triển hạ tầng số đạt những gì?": no "chỉ tiêu" or "nhiệm vụ" said, but the topic names a
+    group of targets or tasks ("I. Về phát triển hạ tầng"): that group, whole."""
+    q = ctx.q
+    if q.about is not None or not q.wants("list") or ctx.units or not groups.specific_topic(ctx):
+        return None
+    for kind in ("target", "task"):
+        group, picked = groups.pick(ctx, ctx.snap.of_kind(kind, set(ctx.scope)))
+        if group is not None and picked:
+            return ctx.compose.listing(q, picked, f"trong nhóm “{groups.group_name(group)}”")
+    return None
+
+
 def tasks_about(ctx: Ctx):
     """"Những nhiệm vụ nào về an toàn thông tin?": every task row about it, not the best one."""
     q = ctx.q
@@ -287,7 +300,7 @@ def handle(ctx: Ctx):
     if (ans := assigned_units(ctx)) is not None:
         return ans
     first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
-    for step in (*first, by_deadline_kind, lead_in_list, targets_about, tasks_about, prose_list):
+    for step in (*first, by_deadline_kind, lead_in_list, targets_about, tasks_about, named_group, prose_list):
         ans = step(ctx)
         if ans is not None:
             return ans
