@@ -15,7 +15,7 @@ from index.abbreviations import Abbreviations
 # Folded function and question words. Folded forms that also spell content words are left out on
 # purpose: "de" (đề án), "co" (cơ quan), "bao" (báo cáo), "tai" (tài khoản), "ma" (mã), "dang" (Đảng).
 STOP_WORDS = frozenset("""
-ai gi nao la cua va cac nhung mot cho voi o ve thi khi hay hoac duoc khong chua se nhieu vay a
+ai gi nao la cua va cac nhung mot cho voi o ve khi hay hoac duoc khong chua se nhieu vay a
 nhe nhi oi u sao nay kia ay roi
 """.split())
 

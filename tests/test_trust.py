@@ -537,3 +537,9 @@ def test_ha_tang_is_a_word_and_a_named_group_is_listed_whole(assistant):
     assert "ha_tang" in terms("Phát triển hạ tầng số")
     ans = assistant.ask("Nha Bích muốn phát triển hạ tầng số đạt những gì trong năm 2026 (kể đủ các ý)?")
     assert ans.kind == "list" and "trong nhóm" in ans.text and "hạ tầng" in ans.text, ans.text
+
+
+def test_thi_diem_is_a_term():
+    """"thì" is a form word, but folded it is also "thí" of "thí điểm" (pilot) and "thi" of "hội thi"."""
+    from index.text import terms
+    assert {"thi_diem", "hoi_thi"} <= set(terms("Đề án thí điểm; hội thi khoa học"))
