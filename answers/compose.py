@@ -247,18 +247,21 @@ class Composer:
         return Answer(q.raw, "list", "\n".join(lines), (src,) + tuple(self.source(i) for i in items[:MAX_LIST_ITEMS]
                                                                    if i is not first))
 
-    def unit_roll(self, q: Query, firsts: list[Record]) -> Answer:
-        """The units a plan assigns duties to, each with the line its section starts."""
+    def unit_roll(self, q: Query, named: list[tuple[str, Record]], what: str = "") -> Answer:
+        """Units of a plan, each with the first record naming it: the ones it assigns duties to, or (what) others."""
         parts, sources = [], []
-        by_plan: dict[str, list[Record]] = {}
-        for r in firsts:
-            by_plan.setdefault(r.plan, []).append(r)
-        for slug, recs in by_plan.items():
+        by_plan: dict[str, list[tuple[str, Record]]] = {}
+        for name, r in named:
+            by_plan.setdefault(r.plan, []).append((name, r))
+        for slug, pairs in by_plan.items():
             plan = self.plans[slug].parsed.plan
+            recs = [r for _, r in pairs]
             section = recs[0].section.split(" > ")[0]
-            lines = [f"{plan.name}: {len(recs)} đơn vị được phân công trong mục “{short(section, 120)}”:"]
-            lines += [f"- {r.obj.unit} (dòng {r.first_line})" for r in recs]
-            src = self.source(recs[0], (recs[0].first_line, recs[-1].last_line))
+            head = what or f"được phân công trong mục “{short(section, 120)}”"
+            lines = [f"{plan.name}: {len(recs)} đơn vị {head}:"]
+            lines += [f"- {name} (dòng {r.first_line})" for name, r in pairs]
+            spans = sorted((r.first_line, r.last_line) for r in recs)
+            src = self.source(recs[0], (spans[0][0], max(e for _, e in spans)))
             sources += [src] + [self.source(r) for r in recs[1:]]
             parts.append("\n".join(lines) + f"\nNguồn: {src.citation()}")
         return Answer(q.raw, "list", "\n\n".join(parts), tuple(sources))

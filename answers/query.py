@@ -309,7 +309,9 @@ class QueryReader:
             unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                                   "", m.group(0))
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
-                                    "kpi", "metadata", "overview", "subtasks", "list_units") if self._has(label, f, toned)}
+                                    "kpi", "metadata", "overview", "subtasks", "list_units", "coop_only") if self._has(label, f, toned)}
+        if "coop_only" in asks:     # "đơn vị nào chỉ phối hợp chứ không chủ trì": a list of units
+            asks = (asks - {"owner", "coop"}) | {"list"}
         if "list_units" in asks:    # "những đơn vị nào được phân công": the plan's units, listed
             asks = (asks - {"owner"}) | {"list"}
         if "subtasks" in asks:      # "chia thành mấy tiểu nhiệm vụ": the rows of one task, counted

@@ -543,3 +543,11 @@ def test_thi_diem_is_a_term():
     """"thì" is a form word, but folded it is also "thí" of "thí điểm" (pilot) and "thi" of "hội thi"."""
     from index.text import terms
     assert {"thi_diem", "hoi_thi"} <= set(terms("Đề án thí điểm; hội thi khoa học"))
+
+
+def test_units_that_only_cooperate(tmp_path):
+    """A unit whose duty is to "phối hợp" and that leads no row is listed; one with other duties is not."""
+    plan = SECTION_PLAN + "\n3. Ban nhân dân các ấp\n\n- Phối hợp thực hiện các nội dung liên quan của Kế hoạch này.\n"
+    a = one_plan_assistant(tmp_path, plan)
+    ans = a.ask("Ở xã Tân Hòa, đơn vị nào chỉ phối hợp chứ không chủ trì nội dung nào?")
+    assert ans.kind == "list" and "Ban nhân dân các ấp" in ans.text and "Phòng Kinh tế" not in ans.text, ans.text

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.text import fold
 from index.text import terms
 
 from answers.handlers import Ctx, duties, groups
@@ -292,12 +293,33 @@ def assigned_units(ctx: Ctx):
         first: dict[str, Record] = {}
         for r in sorted(ctx.snap.of_kind("duty", {slug}), key=lambda x: x.first_line):
             first.setdefault(r.obj.unit, r)
-        items += first.values()
+        items += [(r.obj.unit, r) for r in first.values()]
     return ctx.compose.unit_roll(q, items) if items else None
 
 
+def cooperating_only(ctx: Ctx):
+    """"Đơn vị nào chỉ phối hợp chứ không chủ trì?": units named as partners (a row's phối hợp column, or a duty
+    that says "phối hợp") that lead no row of the plan."""
+    q, snap = ctx.q, ctx.snap
+    if not q.wants("coop_only") or not q.plans:
+        return None
+    items = []
+    for slug in q.plans:
+        leads = {snap.unit_of(slug, u) for kind in ("task", "target") for r in snap.of_kind(kind, {slug})
+                 for u in r.obj.lead}
+        first: dict[str, Record] = {}
+        for r in sorted(snap.of_kind("task", {slug}), key=lambda x: x.first_line):
+            for u in r.obj.cooperating:
+                first.setdefault(snap.unit_of(slug, u), r)
+        for r in sorted(snap.of_kind("duty", {slug}), key=lambda x: x.first_line):
+            if "phoi hop" in fold(r.obj.text) and "chu tri" not in fold(r.obj.text):
+                first.setdefault(snap.unit_of(slug, r.obj.unit), r)
+        items += sorted(((name, r) for name, r in first.items() if name not in leads), key=lambda x: x[1].first_line)
+    return ctx.compose.unit_roll(q, items, "chỉ phối hợp, không chủ trì dòng nào trong bảng/phụ lục") if items else None
+
+
 def handle(ctx: Ctx):
-    if (ans := assigned_units(ctx)) is not None:
+    if (ans := assigned_units(ctx) or cooperating_only(ctx)) is not None:
         return ans
     first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
     for step in (*first, by_deadline_kind, lead_in_list, targets_about, tasks_about, named_group, prose_list):
