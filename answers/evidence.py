@@ -139,12 +139,14 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
 
 
 _YEAR = re.compile(r"\b(20[2-5]\d)\b")
+# the date of a document cited ("Nghị quyết số 57-NQ/TW ngày 22/12/2024") is not the year a passage speaks of
+_DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
 
 def years_of(snap: Snapshot, r: Record) -> set[int]:
     """Years a record without its own year speaks of: its section and text, else its plan's title."""
-    found = {int(y) for y in _YEAR.findall(f"{r.section} {getattr(r.obj, 'text', '')}")}
-    return found or {int(y) for y in _YEAR.findall(snap.plans[r.plan].parsed.plan.title)}
+    found = {int(y) for y in _YEAR.findall(_DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
+    return found or {int(y) for y in _YEAR.findall(_DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
 
 
 def same_year(snap: Snapshot, q: Query, r: Record) -> bool:

@@ -479,6 +479,11 @@ class QueryReader:
                 if aw and aw[0] in _UNIT_KIND_WORDS and (aw[0] not in qwords or accented and
                                                          _syllables(alias, True)[0] not in toned):
                     continue
+                # ... followed by a word of the name: "Văn phòng HĐND" holds "phòng" and "văn", not "Phòng Văn hóa";
+                # "Ban ấp" is "Ban nhân dân các ấp"
+                if len(aw) >= 2 and aw[0] in _UNIT_KIND_WORDS and not re.search(
+                        rf" {aw[0]} (?:{'|'.join(map(re.escape, set(aw[1:])))}) ", folded_q):
+                    continue
                 if len(distinct) >= 2:
                     hit = sum(1 for w in distinct if w in qwords)
                     if hit >= 2 and hit / len(distinct) >= 0.5:

@@ -551,3 +551,17 @@ def test_units_that_only_cooperate(tmp_path):
     a = one_plan_assistant(tmp_path, plan)
     ans = a.ask("Ở xã Tân Hòa, đơn vị nào chỉ phối hợp chứ không chủ trì nội dung nào?")
     assert ans.kind == "list" and "Ban nhân dân các ấp" in ans.text and "Phòng Kinh tế" not in ans.text, ans.text
+
+
+def test_a_unit_named_with_the_same_words_in_another_order_is_not_that_unit(assistant):
+    """"Văn phòng HĐND …" holds "văn" and "phòng" but is not "Phòng Văn hóa - Xã hội"; "Ban ấp" is "Ban nhân dân các ấp"."""
+    read = assistant.library.snapshot.reader.read
+    assert not read("Văn phòng HĐND và UBND xã Xuân Phú có nhiệm vụ gì?", date.today()).units
+    assert [u.name for u in read("Ban ấp ở Nha Bích phải làm gì để bà con biết dùng điện thoại?", date.today()).units] \
+        == ["Ban nhân dân các ấp"]
+
+
+def test_the_date_of_a_cited_resolution_is_not_the_year_a_passage_speaks_of(assistant):
+    ans = assistant.ask("Đến hết năm 2025, Xuân Phú phấn đấu bao nhiêu phần trăm hồ sơ công việc liên quan đến quản lý "
+                        "dân cư được xử lý trên môi trường mạng?")
+    assert ans.kind != "none" and "60%" in ans.text, ans.text
