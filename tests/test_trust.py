@@ -565,3 +565,9 @@ def test_the_date_of_a_cited_resolution_is_not_the_year_a_passage_speaks_of(assi
     ans = assistant.ask("Đến hết năm 2025, Xuân Phú phấn đấu bao nhiêu phần trăm hồ sơ công việc liên quan đến quản lý "
                         "dân cư được xử lý trên môi trường mạng?")
     assert ans.kind != "none" and "60%" in ans.text, ans.text
+
+
+def test_tren_dia_ban_says_where_not_what(assistant):
+    """"trên địa bàn" is in nearly every line of a plan: it must not pull a list question away from its lead-in."""
+    ans = assistant.ask("Đến hết năm 2025, hạ tầng số trên địa bàn xã Xuân Phú phải đạt những gì?")
+    assert ans.kind == "list" and "Phát triển hạ tầng số:" in ans.text and "5G" in ans.text, ans.text

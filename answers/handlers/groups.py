@@ -13,12 +13,14 @@ from answers.records import Record
 DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
 _GENERIC = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x".split())
+                     "vong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
 
 
 _GENERIC_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
                               # the issuing body is not what is counted or listed
-                              "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu"})
+                              "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu",
+                              # "trên địa bàn" says where, as every record of the plan does
+                              "tren_dia", "dia_ban"})
 
 
 def group_number(group: str) -> str | None:
