@@ -286,3 +286,17 @@ def test_export_step_checks_the_fast_tokenizer(tiny, monkeypatch):
     msgs = []
     assert build_onnx(model_dir, variants=("fp32",), probes=PROBES, progress=msgs.append)["verified"]
     assert "Fast tokenizer skipped" in msgs[-1]
+
+
+def test_a_bulk_job_gets_its_own_spinning_session_with_the_same_vectors(tiny, monkeypatch):
+    from index import embedding
+    model_dir, _ = tiny
+    onnx = load_embedder(str(model_dir), backend="onnx", progress=False)
+    texts = [f"{PROBES[n % len(PROBES)][1]} {n}" for n in range(embedding.BULK_TEXTS + 6)]
+    alone = np.stack([onnx.embed_documents([t])[0] for t in texts])     # small calls: the serving session
+    opened = []
+    real_open = onnx._open
+    monkeypatch.setattr(onnx, "_open", lambda spinning: opened.append(spinning) or real_open(spinning))
+    bulk = onnx.embed_documents(texts)
+    assert opened == [True]                                              # one bulk session, spinning
+    assert np.min(np.sum(alone * bulk, axis=1)) > 0.9999
