@@ -7,7 +7,7 @@ import re
 
 from answers.library import Snapshot
 from answers.query import Query
-from corpus.text import fold, syllables, words
+from corpus.text import fold, one_spelling, syllables, words
 from index.text import STOP_WORDS
 
 from answers.records import Record, match_text
@@ -178,16 +178,9 @@ tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần t�
 _FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in _FILLER_TONED)
 
 
-_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
-
-
 def _canon(w: str) -> str:
     """One spelling per syllable: "01" = "1", "tỉ" = "tỷ", "kĩ" = "kỹ"."""
-    if w.isdigit():
-        return w.lstrip("0") or "0"
-    if re.fullmatch(r"[bcdđghklmnpqrstvx]+[yýỳỷỹỵ]", w):
-        return w.translate(_Y_TO_I)
-    return w
+    return (w.lstrip("0") or "0") if w.isdigit() else one_spelling(w)
 
 
 def _content(w: str, filler: frozenset[str]) -> str | None:
@@ -197,13 +190,14 @@ def _content(w: str, filler: frozenset[str]) -> str | None:
     return _canon(w)
 
 
-def _next_words(seq: list[str], filler: frozenset[str]) -> dict[tuple[str, str], set[str]]:
-    """For each pair of adjacent content syllables, the syllable right after it when that is a content word."""
+def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[str]]:
+    """For each pair of adjacent content syllables, the syllables right after it that are content words."""
     out: dict[tuple[str, str], set[str]] = {}
-    for a, b, c in zip(seq, seq[1:], seq[2:]):
-        if a in filler or b in filler or (nxt := _content(c, filler)) is None:
-            continue
-        out.setdefault((_canon(a), _canon(b)), set()).add(nxt)
+    for seq in phrases:
+        for a, b, c in zip(seq, seq[1:], seq[2:]):
+            if a in filler or b in filler or (nxt := _content(c, filler)) is None:
+                continue
+            out.setdefault((_canon(a), _canon(b)), set()).add(nxt)
     return out
 
 
@@ -217,15 +211,9 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
     phrases = [syllables(p, q.toned) for p in re.split(r"[,;:()]", snap.index.abbreviations.spell_out(r.obj.text))]
     rset = {_canon(w) for p in phrases for w in p}
-    rnext: dict[tuple[str, str], set[str]] = {}
-    for p in phrases:
-        for head, nxt in _next_words(p, filler).items():
-            rnext.setdefault(head, set()).update(nxt)
+    rnext = _next_words(phrases, filler)
     qset = {_canon(w) for p in q.phrases for w in p}
-    qnext: dict[tuple[str, str], set[str]] = {}
-    for p in q.phrases:
-        for head, nxt in _next_words(list(p), filler).items():
-            qnext.setdefault(head, set()).update(nxt)
+    qnext = _next_words(q.phrases, filler)
     return any((theirs := rnext.get(head)) and not (nxt & rset) and not (theirs & qset) for head, nxt in qnext.items())
 
 

@@ -66,11 +66,10 @@ def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
             continue
         everyday, formal = line.split("\t", 1)
         everyday = everyday.strip()
-        pairs.append((" ".join(_syllables(everyday, True)), fold(everyday), formal.strip()))
+        pairs.append((" ".join(syllables(everyday, True)), fold(everyday), formal.strip()))
     return sorted(pairs, key=lambda p: -len(p[1]))
 
 
-_syllables = syllables
 
 
 @dataclass(frozen=True)
@@ -293,7 +292,7 @@ class QueryReader:
     def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
         f = fold(text)
-        toned = " ".join(_syllables(text, True)) if f != text.lower() else f
+        toned = " ".join(syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
         offtopic = self._has("offtopic", f, toned)
@@ -410,16 +409,16 @@ class QueryReader:
     def _rewrite(self, text: str) -> tuple[str, str]:
         """(question plus the plan wording of its everyday phrases, question with those phrases replaced)."""
         accented = fold(text) != text.lower()
-        folded = f" {' '.join(_syllables(text, accented))} "
+        folded = f" {' '.join(syllables(text, accented))} "
         # unit names are names: "Sở Giáo dục và Đào tạo" keeps its "đào tạo"
-        names = [f" {' '.join(_syllables(m.group(0), accented))} " for m in _UNIT_PHRASE.finditer(text)]
+        names = [f" {' '.join(syllables(m.group(0), accented))} " for m in _UNIT_PHRASE.finditer(text)]
         added = []
         for everyday, everyday_folded, formal in self.lx.synonyms:
             key = everyday if accented else everyday_folded
             if not accented and len(key.split()) < 2:
                 continue
             if f" {key} " in folded and not any(f" {key} " in n for n in names):
-                plan_wording = ' '.join(_syllables(formal, accented))
+                plan_wording = ' '.join(syllables(formal, accented))
                 # wording the plans use too ("trường học"): keep it beside the plan's usual one
                 keep = f"{key} " if self._plans_say(everyday_folded) else ""
                 folded = folded.replace(f" {key} ", f" {keep}| {plan_wording} | ")
@@ -459,7 +458,7 @@ class QueryReader:
                     phrases.append(" ".join(tokens[i:j]).strip(" .,;:?"))
         folded_q = " " + " ".join(words(text)) + " "
         accented = fold(text) != text.lower()
-        toned = set(_syllables(text, True))
+        toned = set(syllables(text, True))
         in_scope = set(scope)
         scores: dict[tuple[str, str], float] = {}
         for i in self.lx.alias_candidates(qwords, set(words(text)), phrases):
@@ -477,7 +476,7 @@ class QueryReader:
                 # "Sở Y tế" is not "Trạm Y tế": a unit's kind word must be in the question too
                 # (with its tone when the question has tones: "số" is not "sở")
                 if aw and aw[0] in _UNIT_KIND_WORDS and (aw[0] not in qwords or accented and
-                                                         _syllables(alias, True)[0] not in toned):
+                                                         syllables(alias, True)[0] not in toned):
                     continue
                 # ... followed by a word of the name: "Văn phòng HĐND" holds "phòng" and "văn", not "Phòng Văn hóa";
                 # "Ban ấp" is "Ban nhân dân các ấp"

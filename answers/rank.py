@@ -7,7 +7,7 @@ from functools import lru_cache
 from answers.library import Snapshot
 from answers.query import Query
 from answers.records import Found, Record, match_text
-from corpus.text import fold, syllables
+from corpus.text import fold, one_spelling, syllables
 
 MIN_COVERAGE = 0.4
 # The embedding model's first choice, when close enough to the question, stands in for word overlap: an
@@ -36,16 +36,8 @@ def units_in(q: Query, scope: list[str]):
     return [u for u in q.units if u.plan in scope]
 
 
-_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
-
-
-def _canon(w: str) -> str:
-    """One spelling per syllable for tone-aware comparison: "tỉ" = "tỷ", "kĩ" = "kỹ"."""
-    return w.translate(_Y_TO_I) if re.fullmatch(r"[bcdđghklmnpqrstvx]+[yýỳỷỹỵ]", w) else w
-
-
 def toned_pairs(phrases) -> frozenset[str]:
-    return frozenset(f"{_canon(a)}_{_canon(b)}" for p in phrases for a, b in zip(p, p[1:]))
+    return frozenset(f"{one_spelling(a)}_{one_spelling(b)}" for p in phrases for a, b in zip(p, p[1:]))
 
 
 @lru_cache(maxsize=50_000)
@@ -75,7 +67,7 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
     qpairs: dict[str, set[str]] = {}
     for phrase in (q.phrases if q.toned else ()):
         for a, b in zip(phrase, phrase[1:]):
-            qpairs.setdefault(f"{fold(a)}_{fold(b)}", set()).add(f"{_canon(a)}_{_canon(b)}")
+            qpairs.setdefault(f"{fold(a)}_{fold(b)}", set()).add(f"{one_spelling(a)}_{one_spelling(b)}")
     prefer = q.levels
     scored = []
     top_similarity = max((h.similarity for h in hits if h.similarity is not None), default=1.0)

@@ -62,14 +62,14 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
         if line in ("/thoat", "/exit", "/quit"):
             print("Tạm biệt!", file=stdout)
             return 0
-        if line.startswith("/") and line != "/nguon":
-            print(f"Lệnh “{line.split()[0][:30]}” không có. Gõ /giup để xem các lệnh.", file=stdout)
-            continue
         if line == "/nguon":
             if not last or not last.sources:
                 print("Chưa có nguồn nào để xem.", file=stdout)
             for s in (last.sources if last else ())[:5]:
                 print(f"— {s.citation()}\n{assistant.cited_lines(s)}", file=stdout)
+            continue
+        if line.startswith("/"):
+            print(f"Lệnh “{line.split()[0][:30]}” không có. Gõ /giup để xem các lệnh.", file=stdout)
             continue
         last = assistant.ask(line, default_plan, today=today, context=context)
         context = last.context

@@ -53,6 +53,14 @@ def syllables(text: str, keep_tones: bool) -> list[str]:
     return re.findall(r"[0-9a-zà-ỹđ]+", nfc(text).lower())
 
 
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+def one_spelling(syllable: str) -> str:
+    """One spelling of a syllable written either way with its final y/i: "tỉ" = "tỷ", "kĩ" = "kỹ"."""
+    return syllable.translate(_Y_TO_I) if re.fullmatch(r"[bcdđghklmnpqrstvx]+[yýỳỷỹỵ]", syllable) else syllable
+
+
 class LineRun:
     """Consecutive (line number, text) pairs read as one piece: a paragraph or a table cell."""
 

@@ -288,13 +288,16 @@ def assigned_units(ctx: Ctx):
         return None
     if [t for t in groups.specific_topic(ctx) if "_" not in t and t not in _ASSIGNING]:
         return None     # "… được giao phối hợp tuyên truyền": about one thing, not the whole assignment
-    items = []
-    for slug in q.plans:
-        first: dict[str, Record] = {}
-        for r in sorted(ctx.snap.of_kind("duty", {slug}), key=lambda x: x.first_line):
-            first.setdefault(r.obj.unit, r)
-        items += [(r.obj.unit, r) for r in first.values()]
+    items = [pair for slug in q.plans for pair in _first_named((r.obj.unit, r) for r in ctx.snap.of_kind("duty", {slug}))]
     return ctx.compose.unit_roll(q, items) if items else None
+
+
+def _first_named(pairs) -> list[tuple[str, Record]]:
+    """(unit name, the first record in plan order naming it), one per name, in plan order."""
+    first: dict[str, Record] = {}
+    for name, r in sorted(pairs, key=lambda p: p[1].first_line):
+        first.setdefault(name, r)
+    return sorted(first.items(), key=lambda p: p[1].first_line)
 
 
 def cooperating_only(ctx: Ctx):
@@ -307,14 +310,10 @@ def cooperating_only(ctx: Ctx):
     for slug in q.plans:
         leads = {snap.unit_of(slug, u) for kind in ("task", "target") for r in snap.of_kind(kind, {slug})
                  for u in r.obj.lead}
-        first: dict[str, Record] = {}
-        for r in sorted(snap.of_kind("task", {slug}), key=lambda x: x.first_line):
-            for u in r.obj.cooperating:
-                first.setdefault(snap.unit_of(slug, u), r)
-        for r in sorted(snap.of_kind("duty", {slug}), key=lambda x: x.first_line):
-            if "phoi hop" in fold(r.obj.text) and "chu tri" not in fold(r.obj.text):
-                first.setdefault(snap.unit_of(slug, r.obj.unit), r)
-        items += sorted(((name, r) for name, r in first.items() if name not in leads), key=lambda x: x[1].first_line)
+        partners = [(snap.unit_of(slug, u), r) for r in snap.of_kind("task", {slug}) for u in r.obj.cooperating]
+        partners += [(snap.unit_of(slug, r.obj.unit), r) for r in snap.of_kind("duty", {slug})
+                     if "phoi hop" in fold(r.obj.text) and "chu tri" not in fold(r.obj.text)]
+        items += [(name, r) for name, r in _first_named(partners) if name not in leads]
     return ctx.compose.unit_roll(q, items, "chỉ phối hợp, không chủ trì dòng nào trong bảng/phụ lục") if items else None
 
 
