@@ -43,7 +43,8 @@ def _embedder(args):
     """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none.
 
     K57_EMBED_BACKEND=torch|onnx overrides the default (the verified ONNX export beside the model when
-    `fetch-model` made one, else torch)."""
+    `fetch-model` made one, else torch); K57_EMBED_SPINNING=auto|on|off sets whether ONNX Runtime's
+    threads spin inside a run (auto: only when the machine is quiet, see OnnxEmbedder.spin_now)."""
     spec = os.environ.get("K57_EMBED_MODEL")
     if spec is None and DEFAULT_MODEL.exists():
         spec = str(DEFAULT_MODEL)
@@ -53,9 +54,14 @@ def _embedder(args):
     if backend not in ("auto", "torch", "onnx"):
         print(f"Cảnh báo: K57_EMBED_BACKEND='{backend}' không hợp lệ (torch hoặc onnx); tự chọn.", file=sys.stderr)
         backend = "auto"
+    spinning = (os.environ.get("K57_EMBED_SPINNING") or "auto").strip().lower()
+    if spinning not in ("auto", "on", "off"):
+        print(f"Cảnh báo: K57_EMBED_SPINNING='{spinning}' không hợp lệ (auto, on hoặc off); dùng auto.",
+              file=sys.stderr)
+        spinning = "auto"
     from index.embedding import load_embedder
     try:
-        return load_embedder(spec, backend=backend)
+        return load_embedder(spec, backend=backend, spinning=spinning)
     except Exception as exc:
         print(f"Cảnh báo: không nạp được mô hình nhúng ({exc}); dùng tìm kiếm từ khóa.", file=sys.stderr)
         return None

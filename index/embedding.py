@@ -1,8 +1,11 @@
 """Text embedders: the real model on torch (sentence-transformers) or ONNX Runtime, and a hashing one for tests."""
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import os
+import threading
 import zlib
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -143,24 +146,35 @@ class OnnxEmbedder:
     """
 
     def __init__(self, folder: str | Path, *, manifest: dict | None = None, batch_size: int = 8,
-                 threads: int = 2, mem_arena: bool = False, progress: bool = True):
+                 threads: int = 2, mem_arena: bool = False, progress: bool = True, spinning: str = "auto"):
         from index.onnx_export import MODEL_FILE, read_manifest
 
+        if spinning not in SPINNING:
+            raise ValueError(f"spinning must be one of {SPINNING}, got {spinning!r}")
         self.folder = Path(folder)
         self.manifest = manifest if manifest is not None else read_manifest(self.folder)
         if self.manifest is None:
             raise ValueError(f"no verified ONNX export in {self.folder}")
         self.batch_size, self.threads, self.mem_arena, self.progress = batch_size, threads, mem_arena, progress
+        self.spinning = spinning
         self.max_seq_length = int(self.manifest["max_seq_length"])
         self.prompts = self.manifest.get("prompts") or {}
         self.dim = int(self.manifest["dim"])
         self.variant = self.manifest["variant"]
         # The backend is part of the name: the dense index and the vector cache key on it, so vectors
-        # from torch and from each ONNX variant are never mixed.
-        self.name = f"{self.manifest.get('source_name', self.folder.name)}#len{self.max_seq_length}+onnx-{self.variant}"
+        # from torch, from each ONNX variant and from each export (a new quantization gives slightly
+        # different vectors) are never mixed.
+        files = self.manifest.get("files") or {}
+        export_id = hashlib.sha256("".join(f"{k}:{v.get('sha256', '')}" for k, v in sorted(files.items())
+                                           if k != "tokenizer.json").encode()).hexdigest()[:8]
+        self.name = (f"{self.manifest.get('source_name', self.folder.name)}#len{self.max_seq_length}"
+                     f"+onnx-{self.variant}-{export_id}")
         self._model_path = self.folder / MODEL_FILE
-        self._session = None
+        self._sessions: dict[bool, object] = {}
         self._tokenizer = None
+        self._lock = threading.Lock()
+        self._running = 0
+        self._was_busy = False
 
     @property
     def tokenizer(self):
@@ -178,26 +192,45 @@ class OnnxEmbedder:
         opts.inter_op_num_threads = 1
         opts.enable_cpu_mem_arena = self.mem_arena
         opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        # Spinning only inside a run: the threads stop as soon as it returns, so an idle bot burns no CPU.
+        opts.add_session_config_entry("session.force_spinning_stop", "1")
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        log.info("loading ONNX embedding model %s (%s)", self._model_path, self.variant)
+        log.info("loading ONNX embedding model %s (%s, spinning %s)", self._model_path, self.variant, spinning)
         return ort.InferenceSession(str(self._model_path), opts, providers=["CPUExecutionProvider"])
 
-    @property
-    def session(self):
-        if self._session is None:
-            # Idle threads sleep instead of spinning: the 2 cores are shared with the bot and other jobs,
-            # and a spinning pool made the median query 1.3x slower under load (bench/embed.py).
-            self._session = self._open(spinning=False)
-        return self._session
+    def session(self, spinning: bool):
+        with self._lock:
+            if spinning not in self._sessions:
+                self._sessions[spinning] = self._open(spinning)
+            return self._sessions[spinning]
 
-    def _run(self, encodings, session=None) -> np.ndarray:
+    def spin_now(self) -> bool:
+        """Whether this call's threads should spin between the graph's ops instead of sleeping.
+
+        Spinning hands work between the 2 threads without a wake-up per op: query p50 ~20 ms instead of
+        ~29 ms on a quiet machine. When the cores are busy it is the other way round (54 ms vs 31 ms with
+        two CPU-bound jobs beside it), so 'auto' spins only when no other embedding of this process is
+        running and, at this call or the one before, fewer other tasks were runnable than half the cores (the
+        kernel's count in /proc/loadavg; the 1-minute average lags by minutes). A second session (the sleeping one) is
+        opened only the first time the machine is found busy."""
+        if self.spinning != "auto":
+            return self.spinning == "on"
+        if self._running:
+            return False
+        busy = runnable_others() >= QUIET_LOAD * (os.cpu_count() or 1)
+        # Two busy readings in a row: a task that is runnable for an instant (1 reading in 35 here while
+        # idle) should not open the second session.
+        was_busy, self._was_busy = self._was_busy, busy
+        return not (busy and was_busy)
+
+    def _run(self, encodings, session) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(encodings), width), dtype=np.int64)
         mask = np.zeros((len(encodings), width), dtype=np.int64)
         for row, enc in enumerate(encodings):
             ids[row, :len(enc.ids)] = enc.ids
             mask[row, :len(enc.ids)] = 1
-        out = (session or self.session).run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        out = session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         return _normalize(out)
 
     def _embed(self, texts: list[str], prompt: str) -> np.ndarray:
@@ -211,12 +244,16 @@ class OnnxEmbedder:
         if self.progress and len(order) > self.batch_size:
             from tqdm import tqdm
             starts = tqdm(starts, desc="Embedding", unit="batch")
-        # A bulk job (an index build) gets its own session whose threads spin between batches: ~10 % faster
-        # here (240 records: 14.1 s vs 15.5 s); it is dropped afterwards, so serving keeps the sleeping pool.
-        bulk = self._open(spinning=True) if len(order) > BULK_TEXTS else None
-        for start in starts:
-            chunk = order[start:start + self.batch_size]
-            out[chunk] = self._run([encodings[i] for i in chunk], bulk)
+        session = self.session(self.spin_now())
+        with self._lock:
+            self._running += 1
+        try:
+            for start in starts:
+                chunk = order[start:start + self.batch_size]
+                out[chunk] = self._run([encodings[i] for i in chunk], session)
+        finally:
+            with self._lock:
+                self._running -= 1
         return out
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
@@ -227,18 +264,40 @@ class OnnxEmbedder:
 
 
 BACKENDS = ("auto", "torch", "onnx")
-BULK_TEXTS = 64
+SPINNING = ("auto", "on", "off")
+QUIET_LOAD = 0.5      # other runnable tasks per core under which 'auto' spins
+
+
+def runnable_others() -> float:
+    """Tasks of other processes runnable right now (Linux: /proc/loadavg's count less this process's running
+    threads, e.g. ONNX Runtime's own pool still winding down), else the 1-minute load average."""
+    try:
+        with open("/proc/loadavg", encoding="ascii") as fh:
+            total = int(fh.read().split()[3].split("/")[0])
+        own = 0
+        for task in os.listdir("/proc/self/task"):
+            try:
+                with open(f"/proc/self/task/{task}/stat", encoding="ascii", errors="replace") as fh:
+                    own += fh.read().rsplit(")", 1)[1].split()[0] == "R"
+            except (OSError, IndexError):
+                continue
+        return max(0, total - max(own, 1))
+    except (OSError, IndexError, ValueError):
+        try:
+            return os.getloadavg()[0]
+        except OSError:
+            return float("inf")
 
 
 def load_embedder(spec: str | None, *, backend: str = "auto", onnx_dir: str | Path | None = None,
-                  mem_arena: bool = False, **kwargs) -> Embedder | None:
+                  mem_arena: bool = False, spinning: str = "auto", **kwargs) -> Embedder | None:
     """'none'/None/'' -> None; 'hash' -> HashEmbedder; 'hf:NAME' -> hub model; else a local model folder.
 
     A local folder that does not exist (or lacks modules.json) gives None with a warning, so the caller
     falls back to lexical search instead of failing. For a local folder, backend 'auto' picks the
     verified ONNX export beside it (onnx_dir, default '<folder>-onnx', see index.onnx_export) when there
     is one, else torch; 'onnx' asks for the export (torch with a warning when there is none); 'torch'
-    never uses it.
+    never uses it. spinning (ONNX only): 'auto', 'on' or 'off', see OnnxEmbedder.spin_now.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
@@ -259,7 +318,7 @@ def load_embedder(spec: str | None, *, backend: str = "auto", onnx_dir: str | Pa
         folder = Path(onnx_dir) if onnx_dir else onnx_dir_for(path)
         manifest = read_manifest(folder)
         if manifest is not None:
-            return OnnxEmbedder(folder, manifest=manifest, mem_arena=mem_arena,
+            return OnnxEmbedder(folder, manifest=manifest, mem_arena=mem_arena, spinning=spinning,
                                 **{k: v for k, v in kwargs.items() if k in ("batch_size", "progress")})
         if backend == "onnx":
             log.warning("Không có bản ONNX đã kiểm tra tại %s; dùng torch. / No verified ONNX export in %s "
