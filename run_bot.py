@@ -39,6 +39,16 @@ def _configure_logging(verbose: bool) -> None:
         pass
 
 
+def _env_choice(name: str, choices: tuple[str, ...]) -> str:
+    """An environment variable that must be one of choices (the first is the default); a wrong value is
+    reported and the default used."""
+    value = (os.environ.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        print(f"Cảnh báo: {name}='{value}' không hợp lệ ({', '.join(choices)}); dùng {choices[0]}.", file=sys.stderr)
+        return choices[0]
+    return value
+
+
 def _embedder(args):
     """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none.
 
@@ -50,16 +60,9 @@ def _embedder(args):
         spec = str(DEFAULT_MODEL)
     if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
         return None
-    backend = (os.environ.get("K57_EMBED_BACKEND") or "auto").strip().lower()
-    if backend not in ("auto", "torch", "onnx"):
-        print(f"Cảnh báo: K57_EMBED_BACKEND='{backend}' không hợp lệ (torch hoặc onnx); tự chọn.", file=sys.stderr)
-        backend = "auto"
-    spinning = (os.environ.get("K57_EMBED_SPINNING") or "auto").strip().lower()
-    if spinning not in ("auto", "on", "off"):
-        print(f"Cảnh báo: K57_EMBED_SPINNING='{spinning}' không hợp lệ (auto, on hoặc off); dùng auto.",
-              file=sys.stderr)
-        spinning = "auto"
-    from index.embedding import load_embedder
+    from index.embedding import BACKENDS, SPINNING, load_embedder
+    backend = _env_choice("K57_EMBED_BACKEND", BACKENDS)
+    spinning = _env_choice("K57_EMBED_SPINNING", SPINNING)
     try:
         return load_embedder(spec, backend=backend, spinning=spinning)
     except Exception as exc:

@@ -210,9 +210,9 @@ class OnnxEmbedder:
         Spinning hands work between the 2 threads without a wake-up per op: query p50 ~20 ms instead of
         ~29 ms on a quiet machine. When the cores are busy it is the other way round (54 ms vs 31 ms with
         two CPU-bound jobs beside it), so 'auto' spins only when no other embedding of this process is
-        running and, at this call or the one before, fewer other tasks were runnable than half the cores (the
-        kernel's count in /proc/loadavg; the 1-minute average lags by minutes). A second session (the sleeping one) is
-        opened only the first time the machine is found busy."""
+        running and, at this call or the one before, fewer other tasks were runnable than half the cores
+        (the kernel's count in /proc/loadavg; the 1-minute average lags by minutes). A second session (the
+        sleeping one) is opened only the first time the machine is found busy."""
         if self.spinning != "auto":
             return self.spinning == "on"
         if self._running:

@@ -141,7 +141,6 @@ def test_int8_runs_the_down_proj_the_budget_allows_in_int8(tiny, tmp_path, monke
     # and measured in bench/embed.py); here the point is the graph: quantized, down projections left in
     # fp32 unless the measured budget lets them go.
     monkeypatch.setattr(onnx_export, "DOWN_PROJ_BUDGET", budget)
-    monkeypatch.setattr(onnx_export.down_proj_to_quantize, "__defaults__", (budget,))
     manifest = build_onnx(model_dir, tmp_path / "int8", variants=("int8",), probes=PROBES, min_cosine=-1)
     names = ["transformer.layers.0.mlp.down_proj", "transformer.layers.1.mlp.down_proj"]
     assert manifest["variant"] == "int8"
