@@ -2,12 +2,15 @@
 
 usage: python -m bench.answers [--set tests/eval/questions.jsonl] [--show-fail] [--passes 2]
                                [--min 0.9] [--no-cold] [--cold-cmd "..."] [--json]
+                               [--model DIR [--record FILE.npz]] [--replay FILE.npz]
 
 Builds the assistant with answers.service.build_assistant(plans_dir, data_dir, embedder=None)
 into a fresh data dir, asks every question (twice by default; latency is taken from the second,
 warm pass), checks each answer with the same rules as the shared score.py (facts present after
 normalization, cited locality, kind "none" for out-of-scope), and prints accuracy overall / per
 kind / per tag, p50/p95 latency per kind, and the cold start of `run_bot.py ask` on one question.
+With --model it embeds with the real model; --record saves the vectors it made, and --replay (or the test
+that reads tests/eval/model_vectors.npz) serves them back without the model: see bench/recorded.py.
 """
 from __future__ import annotations
 
@@ -272,26 +275,43 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="also print the summary as one JSON line")
     ap.add_argument("--model", default=None,
                     help="embedding model folder (default: none = lexical only); use with --data-dir to reuse vectors")
+    ap.add_argument("--record", type=Path, default=None,
+                    help="with --model: save every vector the model made (fresh index, no vector cache) to this "
+                         ".npz, for tests to replay (bench/recorded.py)")
+    ap.add_argument("--replay", type=Path, default=None,
+                    help="embed with vectors recorded by --record instead of a model")
     args = ap.parse_args(argv)
 
     from answers.service import build_assistant  # the layer under test; imported late on purpose
+    from bench.recorded import RecordingEmbedder, ReplayEmbedder
 
+    if args.record and not args.model:
+        ap.error("--record needs --model")
     sets = args.set or all_sets()
     cases = load_all(sets)
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
-        data_dir = args.data_dir or Path(tmp)
+        # a recording must see every text embedded: a fresh index and no vector cache
+        data_dir = Path(tmp) if args.record else args.data_dir or Path(tmp)
         t0 = time.perf_counter()
         embedder = None
         if args.model:
             from index.embedding import load_embedder
             embedder = load_embedder(args.model)
+            if args.record:
+                embedder = RecordingEmbedder(embedder)
+        elif args.replay:
+            embedder = ReplayEmbedder(args.replay)
         # the CLI's shared vector cache: vectors already made for the same texts are reused
-        cache = ROOT / "models" / "vector-cache.sqlite" if embedder is not None else None
+        cache = ROOT / "models" / "vector-cache.sqlite" if args.model and not args.record else None
         assistant = build_assistant(args.plans_dir, data_dir, embedder=embedder, vector_cache=cache)
         build_s = time.perf_counter() - t0
         results = ask_all(assistant, cases, passes=args.passes)
     summary = summarize(results)
     print(f"sets {', '.join(p.name for p in sets)} ({len(cases)} questions), build_assistant {build_s:.1f}s")
+    if isinstance(embedder, RecordingEmbedder):
+        print(f"recorded {embedder.save(args.record)} vectors of {embedder.name} to {args.record}")
+    if isinstance(embedder, ReplayEmbedder) and embedder.missing:
+        print(f"replay: {len(embedder.missing)} texts were not recorded (zero vectors); re-record with --record")
     print(format_report(summary, results, args.show_fail))
     cold_s = None
     if not args.no_cold:
