@@ -123,7 +123,9 @@ _VALUE_IN_PROSE = (
     re.compile(r"(?:(?:≥|>=|>|≤|trên|tối thiểu|ít nhất|từ|đạt)\s*)*\d+(?:[.,]\d+)?\s*(?:[-–]\s*\d+(?:[.,]\d+)?\s*)?%"
                r"(?:[^,.;%]{0,25}?trở lên)?", re.IGNORECASE),
     re.compile(r"(?:≥|>=|>|≤)\s*\d+(?:[.,]\d+)?"),
-    re.compile(r"(?:từ|ít nhất|tối thiểu)\s*\d+(?:[.,]\d+)?\s+[^\d,.;]{1,30}?(?:trở lên|\b)"),
+    # "ít nhất 01 lớp" -> "ít nhất 01", "từ 20 doanh nghiệp trở lên" whole, a range "ít nhất 01 - 02" whole
+    re.compile(r"(?:từ|ít nhất|tối thiểu)\s*\d+(?:[.,]\d+)?(?:\s*[-–]\s*\d+(?:[.,]\d+)?)?"
+               r"(?:\s+[^\d,.;]{0,30}?trở lên)?"),
 )
 
 

@@ -183,3 +183,13 @@ def test_unseen_ward_with_stt_task_table_and_unit_bullets():
         ("100%", ("Công an phường",)), ("≥ 10", ("Phòng Văn hóa - Xã hội",))]
     vhxh = [d for d in p.duties if d.unit == "Phòng Văn hóa - Xã hội"]
     assert vhxh and vhxh[0].deadline.text == "trước ngày 22 hằng tháng"
+
+
+@pytest.mark.parametrize("text, value, parsed", [
+    ("Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng công nghệ số", "ít nhất 01 - 02", ("range", 1.0, 2.0)),
+    ("tổ chức ít nhất 01 lớp đào tạo, tập huấn", "ít nhất 01", (">=", 1.0, None)),
+    ("Doanh nghiệp khởi nghiệp sáng tạo: từ 20 doanh nghiệp trở lên", "từ 20 doanh nghiệp trở lên", (">=", 20.0, None)),
+])
+def test_a_value_in_prose_is_taken_whole(text, value, parsed):
+    from corpus.values import parse_value, value_in_prose
+    assert value_in_prose(text) == value and parse_value(value) == parsed
