@@ -67,6 +67,9 @@ def _make_tiny_model(folder: Path) -> Path:
     return model_dir
 
 
+REAL_EXPORT_FP32 = onnx_export.export_fp32      # the fixture below replaces it after the first export
+
+
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
     """(model_dir, manifest) of the tiny model and its fp32 export, made once through build_onnx."""
@@ -146,6 +149,7 @@ def test_int8_runs_the_down_proj_the_budget_allows_in_int8(tiny, tmp_path, monke
     assert manifest["variant"] == "int8"
     assert manifest["int8_down_proj"] == ([] if budget < 0 else sorted(names, key=manifest["int8_down_proj"].index))
     assert manifest["fp32_nodes"] == (2 if budget < 0 else 0)      # one down_proj per layer
+    assert manifest["smoothed_groups"] == 6 and manifest["smooth_alpha"] == onnx_export.SMOOTH_ALPHA
     graph = onnx.load(str(tmp_path / "int8" / MODEL_FILE)).graph
     ops = [n.op_type for n in graph.node]
     assert ops.count("MatMulInteger") >= 2 * (6 if budget < 0 else 7)    # q, k, v, o, gate, up (, down) per layer
@@ -174,12 +178,94 @@ def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(ti
     assert np.array_equal(onnx_export.reference_vectors(st), before)
 
 
+def _down_proj_input_amax(st) -> list[np.ndarray]:
+    """Per channel, the largest |input| each MLP down projection sees on the probes."""
+    amax, hooks = {}, []
+    mlps = [m for m in list(st)[0].auto_model.modules() if hasattr(m, "down_proj")]
+    for i, m in enumerate(mlps):
+        def record(mod, args, i=i):
+            x = args[0].detach().abs().reshape(-1, args[0].shape[-1]).amax(dim=0).numpy()
+            amax[i] = np.maximum(amax[i], x) if i in amax else x
+        hooks.append(m.down_proj.register_forward_pre_hook(record))
+    onnx_export.reference_vectors(st, PROBES)
+    for h in hooks:
+        h.remove()
+    return [amax[i] for i in range(len(mlps))]
+
+
+def test_smoothing_moves_activation_outliers_into_the_weights_without_changing_the_vectors(tiny):
+    import torch
+    from sentence_transformers import SentenceTransformer
+    model_dir, _ = tiny
+    st = SentenceTransformer(str(model_dir), device="cpu")
+    mlp = list(st)[0].auto_model.layers[1].mlp
+    with torch.no_grad():   # an outlier channel, as real models have: same function, channel 5 x40 larger
+        mlp.up_proj.weight[5] *= 40
+        mlp.down_proj.weight[:, 5] /= 40
+    before = onnx_export.reference_vectors(st, PROBES)
+    spread = [a.max() / np.median(a) for a in _down_proj_input_amax(st)]
+    assert spread[1] > 20
+    drop_before = onnx_export.down_proj_sensitivity(st, PROBES, before)["transformer.layers.1.mlp.down_proj"]
+
+    assert onnx_export.smooth_for_int8(st, PROBES) == 6      # per layer: q/k/v, gate/up, down
+    after = onnx_export.reference_vectors(st, PROBES)
+    assert np.min(np.sum(before * after, axis=1)) > 0.99999          # the same function
+    smoothed = [a.max() / np.median(a) for a in _down_proj_input_amax(st)]
+    assert smoothed[1] < spread[1] / 4 and smoothed[0] < spread[0]
+    drop_after = onnx_export.down_proj_sensitivity(st, PROBES, before)["transformer.layers.1.mlp.down_proj"]
+    assert drop_after < drop_before
+
+
+def test_smoothing_that_would_change_the_vectors_is_undone(tiny, monkeypatch):
+    from sentence_transformers import SentenceTransformer
+    model_dir, _ = tiny
+    st = SentenceTransformer(str(model_dir), device="cpu")
+    layers = list(st)[0].auto_model.layers
+    before = onnx_export.reference_vectors(st, PROBES)
+    # a side that does not feed these linears: scaling it is not compensated
+    monkeypatch.setattr(onnx_export, "_smoothing_pairs", lambda t: [(layers[0].input_layernorm, [layers[1].self_attn.q_proj])])
+    assert onnx_export.smooth_for_int8(st, PROBES) == 0
+    assert np.array_equal(onnx_export.reference_vectors(st, PROBES), before)
+
+
 def test_export_is_fused_for_onnx_runtime(tiny):
     import onnx
     model_dir, manifest = tiny
     assert manifest["fusions"].get("rms_normalization", 0) >= 2
     ops = {n.op_type for n in onnx.load(str(onnx_dir_for(model_dir) / MODEL_FILE), load_external_data=False).graph.node}
     assert "SimplifiedLayerNormalization" in ops and "Pow" not in ops
+    # rotary embeddings: one kernel with constant cos/sin tables for q and k of each layer
+    assert manifest["fusions"].get("rotary_cache") == 4
+    assert "RotaryEmbedding" in ops and not ops & {"Neg", "Cos", "Sin"}
+
+
+def test_rotary_fusion_is_exact_and_refuses_tables_that_depend_on_more_than_the_position(tiny, tmp_path,
+                                                                                        monkeypatch):
+    import onnxruntime as ort
+    from sentence_transformers import SentenceTransformer
+    from index import onnx_rotary
+    model_dir, _ = tiny
+    for name in ("raw", "fused"):
+        (tmp_path / name).mkdir()
+    REAL_EXPORT_FP32(SentenceTransformer(str(model_dir), device="cpu"), tmp_path / "raw" / MODEL_FILE)
+    onnx_export.fuse_for_ort(tmp_path / "raw" / MODEL_FILE, tmp_path / "fused" / MODEL_FILE)
+    src = tmp_path / "fused" / MODEL_FILE
+    assert onnx_rotary.fuse_rotary(src, tmp_path / "rotary.onnx", 64) == 4
+    ids = np.array([[2, 5, 6, 7, 8, 9, 10, 1], [2, 11, 12, 1, 0, 0, 0, 0]], dtype=np.int64)
+    feed = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
+    before = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    after = ort.InferenceSession(str(tmp_path / "rotary.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    assert np.allclose(before, after, atol=1e-5)
+
+    real = onnx_rotary._angles
+
+    def shifted(path, names, lengths):      # the short input's angles are not a prefix of the long one's
+        runs = real(path, names, lengths)
+        return [runs[0], [a + 0.1 for a in runs[1]]]
+
+    monkeypatch.setattr(onnx_rotary, "_angles", shifted)
+    assert onnx_rotary.fuse_rotary(src, tmp_path / "refused.onnx", 64) == 0
+    assert not (tmp_path / "refused.onnx").exists()
 
 
 def _corrupt_weights(folder: Path) -> None:
