@@ -204,9 +204,8 @@ def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[st
 def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
     sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
-    After a two-syllable head both share, one of the question's next words is nowhere in the target and one of
-    the target's is nowhere in the question (per word, not per set: an abbreviation spelled out on both sides,
-    "OCOP" = "mỗi xã một sản phẩm", must not hide "5 sao" against "ứng dụng")."""
+    After a two-syllable head both share, the question's next word is nowhere in the target and the target's
+    next word is nowhere in the question."""
     if r.kind != "target":
         return False
     filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
@@ -215,7 +214,7 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     rnext = _next_words(phrases, filler)
     qset = {_canon(w) for p in q.phrases for w in p}
     qnext = _next_words(q.phrases, filler)
-    return any((theirs := rnext.get(head)) and (nxt - rset) and (theirs - qset) for head, nxt in qnext.items())
+    return any((theirs := rnext.get(head)) and not (nxt & rset) and not (theirs & qset) for head, nxt in qnext.items())
 
 
 def counts_what_is_asked(q: Query, r: Record) -> bool:
