@@ -403,7 +403,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
     from sentence_transformers import SentenceTransformer
 
     from index.embedding import OnnxEmbedder
-    from index.onnx_rotary import fuse_rotary
+    from index.onnx_rewrite import fold_single_kv_head, fuse_rotary
 
     model_dir = Path(model_dir)
     out_dir = Path(out_dir) if out_dir else onnx_dir_for(model_dir)
@@ -449,16 +449,18 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
             progress(f"fused for ONNX Runtime: {fusions}")
         except Exception as exc:    # the unfused graph is correct, only slower
             progress(f"Bỏ bước gộp phép tính. / Fusion skipped: {type(exc).__name__}: {str(exc)[:300]}")
-        try:
-            rotary_dir = work / "rotary"
-            rotary_dir.mkdir()
-            rotary = fuse_rotary(fp32_dir / MODEL_FILE, rotary_dir / MODEL_FILE, max_seq_length)
-            if rotary:
-                fusions["rotary_cache"] = rotary
-                fp32_dir = rotary_dir
-                progress(f"rotary embeddings with constant tables: {rotary}")
-        except Exception as exc:    # as above: the graph without it is correct
-            progress(f"Bỏ bước gộp rotary. / Rotary fusion skipped: {type(exc).__name__}: {str(exc)[:300]}")
+        for name, rewrite in (("rotary_cache", lambda a, b: fuse_rotary(a, b, max_seq_length)),
+                              ("single_kv_head", fold_single_kv_head)):
+            try:    # exact rewrites (index.onnx_rewrite); each leaves the graph alone when unsure
+                step_dir = work / name
+                step_dir.mkdir()
+                count = rewrite(fp32_dir / MODEL_FILE, step_dir / MODEL_FILE)
+                if count:
+                    fusions[name] = count
+                    fp32_dir = step_dir
+                    progress(f"{name}: {count} rewritten")
+            except Exception as exc:    # as above: the graph without it is correct
+                progress(f"Bỏ bước {name}. / {name} skipped: {type(exc).__name__}: {str(exc)[:300]}")
         if after_export:
             after_export(fp32_dir)
         int8_down: list[str] = []

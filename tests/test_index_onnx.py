@@ -237,34 +237,42 @@ def test_export_is_fused_for_onnx_runtime(tiny):
     # rotary embeddings: one kernel with constant cos/sin tables for q and k of each layer
     assert manifest["fusions"].get("rotary_cache") == 4
     assert "RotaryEmbedding" in ops and not ops & {"Neg", "Cos", "Sin"}
+    # the single key/value head is not copied to the 2 query heads any more: they are folded into the sequence
+    assert manifest["fusions"].get("single_kv_head") == 2
+    graph = onnx.load(str(onnx_dir_for(model_dir) / MODEL_FILE), load_external_data=False).graph
+    heads = [a.i for n in graph.node if n.op_type == "MultiHeadAttention" for a in n.attribute if a.name == "num_heads"]
+    assert heads == [1, 1]
 
 
-def test_rotary_fusion_is_exact_and_refuses_tables_that_depend_on_more_than_the_position(tiny, tmp_path,
+def test_graph_rewrites_are_exact_and_rotary_refuses_tables_that_depend_on_more_than_the_position(tiny, tmp_path,
                                                                                         monkeypatch):
     import onnxruntime as ort
     from sentence_transformers import SentenceTransformer
-    from index import onnx_rotary
+    from index import onnx_rewrite
     model_dir, _ = tiny
     for name in ("raw", "fused"):
         (tmp_path / name).mkdir()
     REAL_EXPORT_FP32(SentenceTransformer(str(model_dir), device="cpu"), tmp_path / "raw" / MODEL_FILE)
     onnx_export.fuse_for_ort(tmp_path / "raw" / MODEL_FILE, tmp_path / "fused" / MODEL_FILE)
     src = tmp_path / "fused" / MODEL_FILE
-    assert onnx_rotary.fuse_rotary(src, tmp_path / "rotary.onnx", 64) == 4
+    assert onnx_rewrite.fuse_rotary(src, tmp_path / "rotary.onnx", 64) == 4
     ids = np.array([[2, 5, 6, 7, 8, 9, 10, 1], [2, 11, 12, 1, 0, 0, 0, 0]], dtype=np.int64)
     feed = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
     before = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, feed)[0]
     after = ort.InferenceSession(str(tmp_path / "rotary.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
     assert np.allclose(before, after, atol=1e-5)
+    assert onnx_rewrite.fold_single_kv_head(tmp_path / "rotary.onnx", tmp_path / "folded.onnx") == 2
+    folded = ort.InferenceSession(str(tmp_path / "folded.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    assert np.allclose(before, folded, atol=1e-5)
 
-    real = onnx_rotary._angles
+    real = onnx_rewrite._run_with_outputs
 
     def shifted(path, names, lengths):      # the short input's angles are not a prefix of the long one's
         runs = real(path, names, lengths)
         return [runs[0], [a + 0.1 for a in runs[1]]]
 
-    monkeypatch.setattr(onnx_rotary, "_angles", shifted)
-    assert onnx_rotary.fuse_rotary(src, tmp_path / "refused.onnx", 64) == 0
+    monkeypatch.setattr(onnx_rewrite, "_run_with_outputs", shifted)
+    assert onnx_rewrite.fuse_rotary(src, tmp_path / "refused.onnx", 64) == 0
     assert not (tmp_path / "refused.onnx").exists()
 
 

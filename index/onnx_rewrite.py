@@ -1,13 +1,20 @@
-"""Rotary position embeddings as one ONNX Runtime kernel per use, with cos/sin tables computed once.
+"""Graph rewrites after onnxscript's ORT rewriter, each exact and each checked before it is kept.
 
-The dynamo export writes each rotary embedding as x*cos + rotate_half(x)*sin, rotate_half being two Slices,
-a Neg and a Concat, and recomputes cos/sin from the positions at every run; onnxscript's ORT rewriter
-leaves that alone for Gemma 3 (its cos/sin cache rule expects another shape of graph). Here every such
-pattern becomes com.microsoft.RotaryEmbedding (non-interleaved) with constant tables: 6 nodes -> 1, 48
-times in EmbeddingGemma. The tables are not derived from the pattern's ops but measured: the graph is run
-once with the angle tensor as an extra output, for two different inputs, and they must agree (positions
-only) and be the duplicated half-angles rotate_half implies; anything else leaves the graph unchanged.
-The export's probe check then judges the result like any other export.
+- fuse_rotary: the dynamo export writes each rotary embedding as x*cos + rotate_half(x)*sin, rotate_half
+  being two Slices, a Neg and a Concat, and recomputes cos/sin from the positions at every run; the ORT
+  rewriter leaves that alone for Gemma 3 (its cos/sin cache rule expects another shape of graph). Every
+  such pattern becomes com.microsoft.RotaryEmbedding (non-interleaved) with constant tables: 6 nodes -> 1,
+  48 times in EmbeddingGemma. The tables are not derived from the pattern's ops but measured: the graph is
+  run once with the angle tensor as an extra output, for two different inputs, and they must agree
+  (positions only) and be the duplicated half-angles rotate_half implies.
+- fold_single_kv_head: MultiHeadAttention has no grouped-query form, so the rewriter copies the single
+  key/value head to every query head (Unsqueeze, Expand, Reshape, Transpose, Reshape for k and for v) and
+  expands the attention bias to the heads. With one KV head the query heads can instead be folded into the
+  query sequence (query [B, N*S, H], key/value [B, S, H], num_heads 1, the bias repeated N times along the
+  query axis): the same scores, ~7 nodes fewer per layer.
+
+Anything unexpected (a removed node used elsewhere, shapes other than assumed, measured at run time) leaves
+the graph unchanged; the export's probe check then judges the result like any other export.
 """
 from __future__ import annotations
 
@@ -64,14 +71,14 @@ def _match(graph, producers, add):
     return None
 
 
-def _angles(model_path: Path, names: list[str], lengths: tuple[int, ...]) -> list[list[np.ndarray]] | None:
-    """The angle tensors for inputs of the given lengths (other token ids and batch size each time)."""
+def _run_with_outputs(model_path: Path, names: list[str], lengths: tuple[int, ...]) -> list[list[np.ndarray]]:
+    """The named tensors for inputs of the given lengths (other token ids and batch size each time)."""
     import onnx
     import onnxruntime as ort
     model = onnx.load(str(model_path), load_external_data=False)
     for name in names:
         model.graph.output.add(name=name)
-    tmp = model_path.with_name(model_path.stem + ".angles.onnx")
+    tmp = model_path.with_name(model_path.stem + ".probe.onnx")
     onnx.save(model, str(tmp))     # beside the original: the external data file resolves the same way
     try:
         opts = ort.SessionOptions()
@@ -100,7 +107,7 @@ def fuse_rotary(src: Path, dst: Path, max_positions: int) -> int:
     if not found:
         return 0
     angle_names = sorted({m[1] for m in found})
-    runs = _angles(src, angle_names, (max_positions, 7))
+    runs = _run_with_outputs(src, angle_names, (max_positions, 7))
     tables = {}
     for name, (long, short) in zip(angle_names, zip(*runs)):
         long, short = long.reshape(-1, long.shape[-1]), short.reshape(-1, short.shape[-1])
@@ -130,12 +137,22 @@ def fuse_rotary(src: Path, dst: Path, max_positions: int) -> int:
         "RotaryEmbedding", [x, pos, f"rotary_cos_{index[e]}", f"rotary_sin_{index[e]}"], [m[3][0].output[0]],
         name=f"rotary_{i}", domain="com.microsoft", interleaved=0) for i, m in enumerate(found) for x, e in [m[:2]]}
     nodes = lead + [replaced.get(id(n), n) for n in graph.node if id(n) not in drop or id(n) in replaced]
+    if not _replace_nodes(model, nodes, new_inits):
+        return 0
+    _save_with_weights(model, src, dst)
+    return len(found)
+
+
+def _replace_nodes(model, nodes: list, new_inits: list) -> bool:
+    """Make `nodes` (in order) the graph's nodes, keeping only what the outputs need; False, graph untouched,
+    when a node reads a name nothing produces (a removed node's output was used elsewhere)."""
+    from onnx import helper
+    graph = model.graph
     known = {i.name for i in graph.input} | {i.name for i in graph.initializer} | {i.name for i in new_inits}
     for node in nodes:
         if any(i and i not in known for i in node.input):
-            return 0      # a removed node's output was used elsewhere: leave the graph as it was
+            return False
         known.update(node.output)
-    # the cos/sin chains now feed nothing: keep only what the outputs need
     needed = {o.name for o in graph.output}
     kept = []
     for node in reversed(nodes):
@@ -150,11 +167,106 @@ def fuse_rotary(src: Path, dst: Path, max_positions: int) -> int:
     graph.initializer.extend(used_inits)
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
-    full = onnx.load(str(src))          # with the weights, to write them beside dst
+    return True
+
+
+def _save_with_weights(model, src: Path, dst: Path) -> None:
+    """Write model (loaded without its weights) to dst with src's weights in dst's own external file."""
+    import onnx
+    full = onnx.load(str(src))
     weights = {i.name: i for i in full.graph.initializer}
+    graph = model.graph
     for i, init in enumerate(graph.initializer):
         if init.name in weights and init.data_location == onnx.TensorProto.EXTERNAL:
             graph.initializer[i].CopyFrom(weights[init.name])
     onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
               location=dst.name + ".data", size_threshold=1024)
+
+
+def _chain(producers, name: str, ops: tuple[str, ...]):
+    """The nodes walking up from `name` through first inputs, if their op types are exactly `ops`."""
+    out = []
+    for op in ops:
+        node = producers.get(name)
+        if node is None or node.op_type != op:
+            return None
+        out.append(node)
+        name = node.input[0]
+    return out
+
+
+def _perm(node) -> list[int]:
+    from onnx import helper
+    return next((list(helper.get_attribute_value(a)) for a in node.attribute if a.name == "perm"), [])
+
+
+def fold_single_kv_head(src: Path, dst: Path) -> int:
+    """Rewrite src's MultiHeadAttention nodes whose single key/value head is copied to every query head into
+    dst (see the module docstring); returns how many (0: dst not written)."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(src), load_external_data=False)
+    graph = model.graph
+    producers = {o: n for n in graph.node for o in n.output}
+    found = []
+    for n in graph.node:
+        if n.op_type != "MultiHeadAttention" or n.domain != "com.microsoft" or len(n.input) < 3 \
+                or any(n.input[3:5]) or len(n.input) > 6:
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in n.attribute}
+        if attrs.get("unidirectional", 0) or set(attrs) - {"num_heads", "scale", "unidirectional"}:
+            continue
+        q = _chain(producers, n.input[0], ("Reshape", "Transpose"))
+        kv = [_chain(producers, n.input[i], ("Reshape", "Transpose", "Reshape", "Expand", "Unsqueeze")) for i in (1, 2)]
+        if q is None or None in kv or _perm(q[1]) != [0, 2, 1, 3] or any(_perm(c[1]) != [0, 2, 1, 3] for c in kv):
+            continue
+        bias = n.input[5] if len(n.input) > 5 else ""
+        if bias and producers.get(bias) is not None and producers[bias].op_type == "Expand":
+            bias = producers[bias].input[0]
+        found.append((n, int(attrs["num_heads"]), q[1].input[0], kv[0][-1].input[0], kv[1][-1].input[0], bias,
+                      q + kv[0] + kv[1]))
+    if not found:
+        return 0
+    names = sorted({t for f in found for t in f[2:6] if t})
+    runs = _run_with_outputs(src, names, (9, 5))
+    shapes = {name: (a.shape, b.shape) for name, a, b in zip(names, runs[0], runs[1])}
+    for _, heads, q4, k4, v4, bias, _ in found:
+        for run in (0, 1):
+            (b, nq, s, h), kshape, vshape = shapes[q4][run], shapes[k4][run], shapes[v4][run]
+            if nq != heads or kshape != (b, 1, s, h) or vshape != (b, 1, s, h):
+                return 0
+            if bias and (len(shapes[bias][run]) != 4 or shapes[bias][run][1] != 1 or shapes[bias][run][2:] != (s, s)):
+                return 0
+    new_inits, repeated, added = [], {}, {}
+    for i, (n, heads, q4, k4, v4, bias, _) in enumerate(found):
+        h = shapes[q4][0][3]
+        for key, value in ((f"gqa_bsh_{h}", [0, -1, h]), (f"gqa_bnsh_{heads}_{h}", [0, heads, -1, h]),
+                           (f"gqa_bsd_{heads * h}", [0, 0, heads * h])):
+            if key not in added:
+                added[key] = numpy_helper.from_array(np.array(value, dtype=np.int64), key)
+        new = [helper.make_node("Reshape", [t, f"gqa_bsh_{h}"], [f"gqa_{i}_{role}"]) for t, role in
+               ((q4, "q"), (k4, "k"), (v4, "v"))]
+        folded_bias = ""
+        if bias:
+            if bias not in repeated:
+                repeated[bias] = f"gqa_bias_{len(repeated)}"
+                new.append(helper.make_node("Concat", [bias] * heads, [repeated[bias]], axis=2))
+            folded_bias = repeated[bias]
+        extra = {a.name: helper.get_attribute_value(a) for a in n.attribute if a.name == "scale"}
+        new += [helper.make_node("MultiHeadAttention", [f"gqa_{i}_q", f"gqa_{i}_k", f"gqa_{i}_v", "", "", folded_bias],
+                                 [f"gqa_{i}_out"], name=f"gqa_attention_{i}", domain="com.microsoft", num_heads=1,
+                                 **extra),
+                helper.make_node("Reshape", [f"gqa_{i}_out", f"gqa_bnsh_{heads}_{h}"], [f"gqa_{i}_bnsh"]),
+                helper.make_node("Transpose", [f"gqa_{i}_bnsh"], [f"gqa_{i}_bsnh"], perm=[0, 2, 1, 3]),
+                helper.make_node("Reshape", [f"gqa_{i}_bsnh", f"gqa_bsd_{heads * h}"], [n.output[0]])]
+        found[i] = found[i] + (new,)
+    new_inits = list(added.values())
+    by_node = {id(f[0]): f[-1] for f in found}
+    nodes = []
+    for node in graph.node:
+        nodes.extend(by_node.get(id(node), [node]))
+    if not _replace_nodes(model, nodes, new_inits):
+        return 0
+    _save_with_weights(model, src, dst)
     return len(found)
