@@ -224,22 +224,22 @@ def fold_single_kv_head(src: Path, dst: Path) -> int:
         bias = n.input[5] if len(n.input) > 5 else ""
         if bias and producers.get(bias) is not None and producers[bias].op_type == "Expand":
             bias = producers[bias].input[0]
-        found.append((n, int(attrs["num_heads"]), q[1].input[0], kv[0][-1].input[0], kv[1][-1].input[0], bias,
-                      q + kv[0] + kv[1]))
+        # (node, heads, q [B,N,S,H], k and v [B,1,S,H] before the copies, bias without its Expand)
+        found.append((n, int(attrs["num_heads"]), q[1].input[0], kv[0][-1].input[0], kv[1][-1].input[0], bias))
     if not found:
         return 0
     names = sorted({t for f in found for t in f[2:6] if t})
     runs = _run_with_outputs(src, names, (9, 5))
     shapes = {name: (a.shape, b.shape) for name, a, b in zip(names, runs[0], runs[1])}
-    for _, heads, q4, k4, v4, bias, _ in found:
+    for _, heads, q4, k4, v4, bias in found:
         for run in (0, 1):
             (b, nq, s, h), kshape, vshape = shapes[q4][run], shapes[k4][run], shapes[v4][run]
             if nq != heads or kshape != (b, 1, s, h) or vshape != (b, 1, s, h):
                 return 0
             if bias and (len(shapes[bias][run]) != 4 or shapes[bias][run][1] != 1 or shapes[bias][run][2:] != (s, s)):
                 return 0
-    new_inits, repeated, added = [], {}, {}
-    for i, (n, heads, q4, k4, v4, bias, _) in enumerate(found):
+    repeated, added, by_node = {}, {}, {}
+    for i, (n, heads, q4, k4, v4, bias) in enumerate(found):
         h = shapes[q4][0][3]
         for key, value in ((f"gqa_bsh_{h}", [0, -1, h]), (f"gqa_bnsh_{heads}_{h}", [0, heads, -1, h]),
                            (f"gqa_bsd_{heads * h}", [0, 0, heads * h])):
@@ -260,9 +260,8 @@ def fold_single_kv_head(src: Path, dst: Path) -> int:
                 helper.make_node("Reshape", [f"gqa_{i}_out", f"gqa_bnsh_{heads}_{h}"], [f"gqa_{i}_bnsh"]),
                 helper.make_node("Transpose", [f"gqa_{i}_bnsh"], [f"gqa_{i}_bsnh"], perm=[0, 2, 1, 3]),
                 helper.make_node("Reshape", [f"gqa_{i}_bsnh", f"gqa_bsd_{heads * h}"], [n.output[0]])]
-        found[i] = found[i] + (new,)
+        by_node[id(n)] = new
     new_inits = list(added.values())
-    by_node = {id(f[0]): f[-1] for f in found}
     nodes = []
     for node in graph.node:
         nodes.extend(by_node.get(id(node), [node]))
