@@ -233,6 +233,24 @@ def _smoothing_pairs(transformer):
             and isinstance(getattr(side, "weight", None), torch.Tensor)]
 
 
+def input_amax(st_model, modules, probes=PROBES):
+    """(the probes' vectors, per module: the largest |input| each input channel saw) in one pass."""
+    import torch
+    amax: dict[int, torch.Tensor] = {}
+
+    def record(module, args):
+        x = args[0].detach().abs().reshape(-1, args[0].shape[-1]).amax(dim=0)
+        amax[id(module)] = torch.maximum(amax[id(module)], x) if id(module) in amax else x
+
+    hooks = [m.register_forward_pre_hook(record) for m in modules]
+    try:
+        vectors = reference_vectors(st_model, probes)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return vectors, [amax[id(m)] for m in modules]
+
+
 def smooth_for_int8(st_model, probes=PROBES, alpha: float | None = None) -> int:
     """Move activation outliers into the weights (SmoothQuant) before dynamic int8, without changing the model.
 
@@ -250,24 +268,12 @@ def smooth_for_int8(st_model, probes=PROBES, alpha: float | None = None) -> int:
     pairs = _smoothing_pairs(transformer)
     if not pairs:
         return 0
-    before = reference_vectors(st_model, probes)
     saved = {k: v.clone() for k, v in transformer.state_dict().items()}
-    amax: dict[int, torch.Tensor] = {}
-
-    def record(module, args):
-        x = args[0].detach().abs().reshape(-1, args[0].shape[-1]).amax(dim=0)
-        amax[id(module)] = torch.maximum(amax[id(module)], x) if id(module) in amax else x
-
-    hooks = [lins[0].register_forward_pre_hook(record) for _, lins in pairs]
-    try:
-        reference_vectors(st_model, probes)
-    finally:
-        for hook in hooks:
-            hook.remove()
+    before, amax = input_amax(st_model, [lins[0] for _, lins in pairs], probes)
     with torch.no_grad():
-        for side, lins in pairs:
+        for (side, lins), x_max in zip(pairs, amax):
             w_max = torch.stack([m.weight.abs().amax(dim=0) for m in lins]).amax(dim=0).clamp(min=1e-5)
-            scale = (amax[id(lins[0])].clamp(min=1e-5) ** alpha / w_max ** (1 - alpha)).clamp(min=1e-5)
+            scale = (x_max.clamp(min=1e-5) ** alpha / w_max ** (1 - alpha)).clamp(min=1e-5)
             if isinstance(side, torch.nn.Linear):        # the up projection: its output rows
                 side.weight.div_(scale[:, None])
                 if side.bias is not None:
@@ -440,27 +446,25 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         except Exception as exc:   # the exporter's own errors are long; keep the head and the type
             raise ExportError(f"Xuất ONNX thất bại. / ONNX export failed: {type(exc).__name__}: "
                               f"{str(exc)[:500]}") from exc
+        # Graph steps, each into its own folder: onnxscript's ORT fusions, then the exact rewrites of
+        # index.onnx_rewrite. A step that fails or changes nothing leaves the graph before it in use: that
+        # graph is correct, only slower. Each returns what it did, as counts.
         fusions: dict[str, int] = {}
-        try:
-            fused_dir = work / "fused"
-            fused_dir.mkdir()
-            fusions = fuse_for_ort(fp32_dir / MODEL_FILE, fused_dir / MODEL_FILE)
-            fp32_dir = fused_dir
-            progress(f"fused for ONNX Runtime: {fusions}")
-        except Exception as exc:    # the unfused graph is correct, only slower
-            progress(f"Bỏ bước gộp phép tính. / Fusion skipped: {type(exc).__name__}: {str(exc)[:300]}")
-        for name, rewrite in (("rotary_cache", lambda a, b: fuse_rotary(a, b, max_seq_length)),
-                              ("single_kv_head", fold_single_kv_head)):
-            try:    # exact rewrites (index.onnx_rewrite); each leaves the graph alone when unsure
-                step_dir = work / name
-                step_dir.mkdir()
-                count = rewrite(fp32_dir / MODEL_FILE, step_dir / MODEL_FILE)
-                if count:
-                    fusions[name] = count
-                    fp32_dir = step_dir
-                    progress(f"{name}: {count} rewritten")
-            except Exception as exc:    # as above: the graph without it is correct
-                progress(f"Bỏ bước {name}. / {name} skipped: {type(exc).__name__}: {str(exc)[:300]}")
+        steps = (("fused", fuse_for_ort),
+                 ("rotary_cache", lambda a, b: {"rotary_cache": fuse_rotary(a, b, max_seq_length)}),
+                 ("single_kv_head", lambda a, b: {"single_kv_head": fold_single_kv_head(a, b)}))
+        for name, step in steps:
+            step_dir = work / name
+            step_dir.mkdir()
+            try:
+                counts = {k: n for k, n in step(fp32_dir / MODEL_FILE, step_dir / MODEL_FILE).items() if n}
+            except Exception as exc:
+                progress(f"Bỏ bước {name}. / Step {name} skipped: {type(exc).__name__}: {str(exc)[:300]}")
+                continue
+            if counts:
+                fusions.update(counts)
+                fp32_dir = step_dir
+                progress(f"{name}: {counts}")
         if after_export:
             after_export(fp32_dir)
         int8_down: list[str] = []

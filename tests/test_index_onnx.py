@@ -180,17 +180,8 @@ def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(ti
 
 def _down_proj_input_amax(st) -> list[np.ndarray]:
     """Per channel, the largest |input| each MLP down projection sees on the probes."""
-    amax, hooks = {}, []
     mlps = [m for m in list(st)[0].auto_model.modules() if hasattr(m, "down_proj")]
-    for i, m in enumerate(mlps):
-        def record(mod, args, i=i):
-            x = args[0].detach().abs().reshape(-1, args[0].shape[-1]).amax(dim=0).numpy()
-            amax[i] = np.maximum(amax[i], x) if i in amax else x
-        hooks.append(m.down_proj.register_forward_pre_hook(record))
-    onnx_export.reference_vectors(st, PROBES)
-    for h in hooks:
-        h.remove()
-    return [amax[i] for i in range(len(mlps))]
+    return [a.numpy() for a in onnx_export.input_amax(st, [m.down_proj for m in mlps], PROBES)[1]]
 
 
 def test_smoothing_moves_activation_outliers_into_the_weights_without_changing_the_vectors(tiny):
