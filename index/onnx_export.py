@@ -168,8 +168,9 @@ def export_fp32(st_model, out_path: Path) -> None:
     program.save(str(out_path), external_data=True)
 
 
-def _module_path(node) -> list[str]:
-    """The torch module scopes a node came from: the dynamo exporter renames weights, but keeps these."""
+def _name_scopes(node) -> list[str]:
+    """The torch module scopes the dynamo exporter recorded for a node ('transformer.layers.3.mlp.down_proj',
+    ...; it renames weights but keeps these), [] when it recorded none."""
     import ast
     for prop in node.metadata_props:
         if prop.key == "pkg.torch.onnx.name_scopes":
@@ -177,7 +178,12 @@ def _module_path(node) -> list[str]:
                 return [str(s) for s in ast.literal_eval(prop.value)]
             except (ValueError, SyntaxError):
                 return []
-    return [node.name, *node.input]
+    return []
+
+
+def _module_path(node) -> list[str]:
+    """The torch module scopes a node came from, else its name and inputs (to match names against)."""
+    return _name_scopes(node) or [node.name, *node.input]
 
 
 def fuse_for_ort(src: Path, dst: Path) -> dict[str, int]:
@@ -334,13 +340,22 @@ def down_proj_to_quantize(drops: dict[str, float], budget: float | None = None) 
     return chosen
 
 
-def quantize_int8(fp32_path: Path, out_path: Path, int8_down_proj: list[str] | tuple[str, ...] = ()) -> list[str]:
-    """Dynamic int8 (per channel, 7-bit range) except the MLP down projections, which int8 hurts most, other
-    than those named in int8_down_proj (module paths, see down_proj_sensitivity); returns the names of the
-    MatMuls kept in fp32."""
+def quantize_int8(fp32_path: Path, out_path: Path, int8_down_proj: list[str] | tuple[str, ...] = (), *,
+                  weight_bits: int = 7) -> list[str]:
+    """Dynamic int8 (per channel) except the MLP down projections, which int8 hurts most, other than those
+    named in int8_down_proj (module paths, see down_proj_sensitivity), and the layers outside the transformer
+    (the Dense heads: one row per text, so int8 saves nothing there and costs accuracy); returns the names of
+    the MatMuls kept in fp32.
+
+    weight_bits 7 (reduce_range): without VNNI the u8 x s8 kernel adds pairs in int16 and saturates with
+    full-range weights (probe cosine 0.92 on an AVX2-only EPYC, 0.30 with the down projections in int8 too;
+    7 bits: 0.995). With VNNI (AVX512-VNNI / AVX-VNNI) 8 bits is exact and halves the weights' rounding:
+    build_onnx tries both and keeps the one closer to torch on the probes."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    if weight_bits not in (7, 8):
+        raise ValueError(f"weight_bits must be 7 or 8, got {weight_bits!r}")
     quantized = set(int8_down_proj)
     model = onnx.load(str(fp32_path), load_external_data=False)
     keep_fp32 = []
@@ -348,14 +363,17 @@ def quantize_int8(fp32_path: Path, out_path: Path, int8_down_proj: list[str] | t
         if node.op_type not in ("MatMul", "Gemm"):
             continue
         scopes = _module_path(node)
-        if any(s.endswith("down_proj") for s in scopes) and not quantized.intersection(scopes):
+        down = any(s.endswith("down_proj") for s in scopes) and not quantized.intersection(scopes)
+        recorded = [s for s in _name_scopes(node) if s]
+        head = bool(recorded) and not any(s.startswith("transformer") for s in recorded)
+        if down or head:
             keep_fp32.append(node.name)
     del model
-    # reduce_range (7-bit weights): on AVX2 without VNNI the u8 x s8 kernel saturates; with full-range
-    # weights the probe cosine fell to 0.92 there (0.30 with down_proj quantized too), with 7 bits 0.995.
+    # quantize_dynamic turns a Gemm into a MatMul named <name>_MatMul before it quantizes.
+    exclude = keep_fp32 + [name + "_MatMul" for name in keep_fp32]
     # Weights in an external file: the session then opens in 0.6 s instead of 1.3-1.6 s (protobuf parse).
     quantize_dynamic(str(fp32_path), str(out_path), weight_type=QuantType.QInt8, per_channel=True,
-                     reduce_range=True, nodes_to_exclude=keep_fp32, use_external_data_format=True)
+                     reduce_range=weight_bits == 7, nodes_to_exclude=exclude, use_external_data_format=True)
     return keep_fp32
 
 
@@ -409,7 +427,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
     from sentence_transformers import SentenceTransformer
 
     from index.embedding import OnnxEmbedder
-    from index.onnx_rewrite import fold_single_kv_head, fuse_rotary
+    from index.onnx_rewrite import fold_single_kv_head, fuse_rotary, merge_shared_matmuls
 
     model_dir = Path(model_dir)
     out_dir = Path(out_dir) if out_dir else onnx_dir_for(model_dir)
@@ -452,7 +470,8 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         fusions: dict[str, int] = {}
         steps = (("fused", fuse_for_ort),
                  ("rotary_cache", lambda a, b: {"rotary_cache": fuse_rotary(a, b, max_seq_length)}),
-                 ("single_kv_head", lambda a, b: {"single_kv_head": fold_single_kv_head(a, b)}))
+                 ("single_kv_head", lambda a, b: {"single_kv_head": fold_single_kv_head(a, b)}),
+                 ("merged_matmuls", lambda a, b: {"merged_matmuls": merge_shared_matmuls(a, b)}))
         for name, step in steps:
             step_dir = work / name
             step_dir.mkdir()
@@ -474,8 +493,16 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         export_s = time.perf_counter() - t0
         progress(f"exported in {export_s:.0f} s")
         del st_model
-        for variant in variants:
-            folder = work / variant
+        # Candidates in order of preference; int8 comes with 8-bit and 7-bit weights (see quantize_int8):
+        # both are checked and the one closer to torch on the probes is kept.
+        candidates = [(v, bits) for v in variants for bits in ((8, 7) if v == "int8" else (None,))]
+        passed: dict[str, list] = {}
+        for variant, bits in candidates:
+            if variant in passed and variant != "int8":
+                continue
+            if passed and variant not in passed:
+                break               # a preferred variant passed: later ones are not tried
+            folder = work / (variant + (f"-{bits}bit" if bits else ""))
             folder.mkdir()
             notes: dict = {}
             try:
@@ -483,9 +510,11 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
                     for path in fp32_dir.iterdir():
                         shutil.copy2(path, folder / path.name)
                 elif variant == "int8":
-                    progress(f"quantizing to int8 ({len(int8_down)} MLP down projections in int8, the others fp32)...")
-                    notes["fp32_nodes"] = len(quantize_int8(fp32_dir / MODEL_FILE, folder / MODEL_FILE, int8_down))
-                    notes["int8_down_proj"] = int8_down
+                    progress(f"quantizing to int8, {bits}-bit weights ({len(int8_down)} MLP down projections "
+                             "in int8, the others fp32)...")
+                    notes["fp32_nodes"] = len(quantize_int8(fp32_dir / MODEL_FILE, folder / MODEL_FILE, int8_down,
+                                                            weight_bits=bits))
+                    notes.update(int8_down_proj=int8_down, weight_bits=bits)
                 else:
                     raise ExportError(f"Biến thể không rõ: {variant}. / Unknown variant {variant!r}.")
                 shutil.copy2(tokenizer_json, folder / TOKENIZER_FILE)
@@ -493,29 +522,35 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
                         "smoothed_groups": smoothed, "smooth_alpha": SMOOTH_ALPHA if smoothed else None,
                         "max_seq_length": max_seq_length, "dim": int(reference.shape[1]),
                         "source": str(model_dir.resolve()), "source_name": model_dir.name,
-                        "source_signature": signature}
+                        "source_signature": signature, **notes}
                 (folder / MANIFEST).write_text(json.dumps(info), encoding="utf-8")
                 cosines = probe_cosines(OnnxEmbedder(folder, manifest=info), reference, probes)
             except ExportError:
                 raise
             except Exception as exc:   # an export ORT cannot load or run is a failed check, not a crash
-                failures.append(f"{variant}: {type(exc).__name__}: {str(exc)[:300]}")
+                failures.append(f"{folder.name}: {type(exc).__name__}: {str(exc)[:300]}")
                 shutil.rmtree(folder, ignore_errors=True)
                 continue
             worst = float(np.min(cosines))
-            progress(f"{variant}: cosine to torch min {worst:.6f}, mean {float(np.mean(cosines)):.6f}")
+            progress(f"{folder.name}: cosine to torch min {worst:.6f}, mean {float(np.mean(cosines)):.6f}")
             if not np.all(np.isfinite(cosines)) or worst < min_cosine:
-                failures.append(f"{variant}: cosine min {worst:.4f} < {min_cosine}")
+                failures.append(f"{folder.name}: cosine min {worst:.4f} < {min_cosine}")
                 shutil.rmtree(folder, ignore_errors=True)
                 continue
-            info.update(verified=True, cosine_min=round(worst, 6), cosine_mean=round(float(np.mean(cosines)), 6),
-                        min_cosine=min_cosine, probes=len(probes), export_seconds=round(export_s, 1),
-                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), **notes)
+            info.update(verified=True, cosine_min=round(worst, 6), cosine_mean=round(float(np.mean(cosines)), 6))
+            passed.setdefault(variant, []).append((folder, info))
+        if passed:
+            tried = next(iter(passed.values()))
+            folder, info = max(tried, key=lambda c: c[1]["cosine_mean"])
+            if len(tried) > 1:
+                info["weight_bits_cosine_mean"] = {str(i["weight_bits"]): i["cosine_mean"] for _, i in tried}
+            info.update(min_cosine=min_cosine, probes=len(probes), export_seconds=round(export_s, 1),
+                        created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             manifest = _write_manifest(folder, info)
             if out_dir.exists():
                 shutil.rmtree(out_dir)
             folder.rename(out_dir)
-            progress(f"{out_dir}: {variant} export verified")
+            progress(f"{out_dir}: {info['variant']} export verified")
             fast_tokenizer(out_dir, model_dir, manifest, progress)
             return manifest
     raise ExportError("Bản ONNX không khớp với mô hình gốc nên bị bỏ; vẫn dùng torch. / ONNX export refused, "

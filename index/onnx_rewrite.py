@@ -9,9 +9,15 @@
   (positions only) and be the duplicated half-angles rotate_half implies.
 - fold_single_kv_head: MultiHeadAttention has no grouped-query form, so the rewriter copies the single
   key/value head to every query head (Unsqueeze, Expand, Reshape, Transpose, Reshape for k and for v) and
-  expands the attention bias to the heads. With one KV head the query heads can instead be folded into the
-  query sequence (query [B, N*S, H], key/value [B, S, H], num_heads 1, the bias repeated N times along the
-  query axis): the same scores, ~7 nodes fewer per layer.
+  expands the attention bias to the heads, and each of q, k, v goes through a Transpose to [B,N,S,H] for
+  the q/k norms and the rotary embedding. With one KV head the query heads can instead be folded into the
+  query sequence: the projection's [B,S,N*H] read as [B,S*N,H] (rows in (position, head) order), key and
+  value [B,S,H] as they come out of their projections, num_heads 1, each mask row repeated N times; the
+  norms and rotary embeddings work row by row, so they run on that layout (the query's rotary with each
+  position repeated N times) and the output [B,S*N,H] is already [B,S,N*H]. The same scores, no Transpose
+  left: 1,060 nodes -> 616 for EmbeddingGemma.
+- merge_shared_matmuls: q/k/v (and gate/up) read the same tensor: one MatMul over the weights side by side
+  and a Split.
 
 Anything unexpected (a removed node used elsewhere, shapes other than assumed, measured at run time) leaves
 the graph unchanged; the export's probe check then judges the result like any other export.
@@ -200,9 +206,35 @@ def _perm(node) -> list[int]:
     return next((list(helper.get_attribute_value(a)) for a in node.attribute if a.name == "perm"), [])
 
 
+# Ops between a [B,S,N*H] projection and attention that work row by row on each head's H values (a
+# rotary embedding also reads the row's position): they give the same rows in any layout.
+ROW_OPS = ("SimplifiedLayerNormalization", "RotaryEmbedding")
+
+
+def _head_path(producers, name):
+    """Walking up from a [B,N,S,H] tensor: (the [B,S,N*H] tensor it was made from, the row ops in graph
+    order) when it is Reshape -> Transpose(0,2,1,3) -> row ops, else None."""
+    ops = []
+    node = producers.get(name)
+    while node is not None and node.op_type in ROW_OPS and node.domain in ("", "com.microsoft"):
+        ops.append(node)
+        node = producers.get(node.input[0])
+    if node is None or node.op_type != "Transpose" or _perm(node) != [0, 2, 1, 3]:
+        return None
+    reshape = producers.get(node.input[0])
+    if reshape is None or reshape.op_type != "Reshape":
+        return None
+    return reshape.input[0], ops[::-1]
+
+
 def fold_single_kv_head(src: Path, dst: Path) -> int:
     """Rewrite src's MultiHeadAttention nodes whose single key/value head is copied to every query head into
-    dst (see the module docstring); returns how many (0: dst not written)."""
+    dst (see the module docstring); returns how many (0: dst not written).
+
+    Layout: the projections' [B,S,N*H] outputs are read as [B,S*N,H] (a Reshape, no copy), so the query
+    heads are folded into the sequence in (position, head) order and the output [B,S*N,H] is [B,S,N*H]
+    again; the per-row ops between projection and attention (q/k norm, rotary) run on that layout, the
+    query's rotary with each position repeated N times. No Transpose is left on the way."""
     import onnx
     from onnx import helper, numpy_helper
 
@@ -221,51 +253,138 @@ def fold_single_kv_head(src: Path, dst: Path) -> int:
         kv = [_chain(producers, n.input[i], ("Reshape", "Transpose", "Reshape", "Expand", "Unsqueeze")) for i in (1, 2)]
         if q is None or None in kv or _perm(q[1]) != [0, 2, 1, 3] or any(_perm(c[1]) != [0, 2, 1, 3] for c in kv):
             continue
+        paths = [_head_path(producers, t) for t in (q[1].input[0], kv[0][-1].input[0], kv[1][-1].input[0])]
+        if None in paths:
+            continue
         bias = n.input[5] if len(n.input) > 5 else ""
         if bias and producers.get(bias) is not None and producers[bias].op_type == "Expand":
             bias = producers[bias].input[0]
-        # (node, heads, q [B,N,S,H], k and v [B,1,S,H] before the copies, bias without its Expand)
-        found.append((n, int(attrs["num_heads"]), q[1].input[0], kv[0][-1].input[0], kv[1][-1].input[0], bias))
+        # (node, query heads, (source [B,S,N*H] or [B,S,H], row ops) for q, k, v, bias without its Expand)
+        found.append((n, int(attrs["num_heads"]), paths, bias))
     if not found:
         return 0
-    names = sorted({t for f in found for t in f[2:6] if t})
+    names = sorted({t for _, _, paths, bias in found for t in [p[0] for p in paths] + [bias] if t})
     runs = _run_with_outputs(src, names, (9, 5))
     shapes = {name: (a.shape, b.shape) for name, a, b in zip(names, runs[0], runs[1])}
-    for _, heads, q4, k4, v4, bias in found:
+    head_size = {}
+    for n, heads, paths, bias in found:
         for run in (0, 1):
-            (b, nq, s, h), kshape, vshape = shapes[q4][run], shapes[k4][run], shapes[v4][run]
-            if nq != heads or kshape != (b, 1, s, h) or vshape != (b, 1, s, h):
+            qs, ks, vs = (shapes[p[0]][run] for p in paths)
+            if len(ks) != 3 or vs != ks or len(qs) != 3 or qs[:2] != ks[:2] or qs[2] != heads * ks[2]:
                 return 0
-            if bias and (len(shapes[bias][run]) != 4 or shapes[bias][run][1] != 1 or shapes[bias][run][2:] != (s, s)):
+            if bias and (len(shapes[bias][run]) != 4 or shapes[bias][run][1] != 1
+                         or shapes[bias][run][2:] != (ks[1], ks[1])):
                 return 0
-    repeated, added, by_node = {}, {}, {}
-    for i, (n, heads, q4, k4, v4, bias) in enumerate(found):
-        h = shapes[q4][0][3]
-        for key, value in ((f"gqa_bsh_{h}", [0, -1, h]), (f"gqa_bnsh_{heads}_{h}", [0, heads, -1, h]),
-                           (f"gqa_bsd_{heads * h}", [0, 0, heads * h])):
-            if key not in added:
-                added[key] = numpy_helper.from_array(np.array(value, dtype=np.int64), key)
-        new = [helper.make_node("Reshape", [t, f"gqa_bsh_{h}"], [f"gqa_{i}_{role}"]) for t, role in
-               ((q4, "q"), (k4, "k"), (v4, "v"))]
+        head_size[id(n)] = ks[2]
+
+    inits, made = {}, set()
+
+    def const(name, value):
+        if name not in inits:
+            inits[name] = numpy_helper.from_array(np.array(value, dtype=np.int64), name)
+        return name
+
+    def tiled_table(name, reps):
+        """A rotary table N times longer: ORT refuses an input longer than the table (here S*N rows);
+        rows past S are never read, the positions being < S."""
+        tiled = f"{name}_x{reps}"
+        if tiled not in inits:
+            table = next((t for t in graph.initializer if t.name == name), None)
+            if table is None:
+                return None
+            inits[tiled] = numpy_helper.from_array(
+                np.tile(numpy_helper.to_array(table, base_dir=str(src.parent)), (reps, 1)), tiled)
+        return tiled
+
+    by_node = {}
+    for i, (n, heads, paths, bias) in enumerate(found):
+        h = head_size[id(n)]
+        pre, new, inputs = [], [], []     # pre: tensors made once and shared by the later layers
+        for role, (source, ops), reps in zip("qkv", paths, (heads, 1, 1)):
+            x = source
+            if reps > 1:
+                x = f"fold_{i}_{role}_rows"
+                new.append(helper.make_node("Reshape", [source, const(f"fold_bsh_{h}", [0, -1, h])], [x]))
+            for k, op in enumerate(ops):
+                args = [x, *op.input[1:]]
+                if op.op_type == "RotaryEmbedding" and reps > 1:
+                    pos = f"{args[1]}_x{reps}"
+                    if pos not in made:
+                        made.add(pos)
+                        pre += [helper.make_node("Unsqueeze", [args[1], const("fold_axis2", [2])], [pos + "_u"]),
+                                helper.make_node("Tile", [pos + "_u", const(f"fold_tile_{reps}", [1, 1, reps])],
+                                                 [pos + "_t"]),
+                                helper.make_node("Reshape", [pos + "_t", const("fold_b_rest", [0, -1])], [pos])]
+                    args[1] = pos
+                    args[2:4] = [tiled_table(t, reps) for t in args[2:4]]
+                    if None in args[2:4]:
+                        return 0
+                x = f"fold_{i}_{role}_{k}"
+                new.append(helper.make_node(op.op_type, args, [x], name=f"fold_{i}_{role}_{op.op_type}_{k}",
+                                            domain=op.domain,
+                                            **{a.name: helper.get_attribute_value(a) for a in op.attribute}))
+            inputs.append(x)
         folded_bias = ""
-        if bias:
-            if bias not in repeated:
-                repeated[bias] = f"gqa_bias_{len(repeated)}"
-                new.append(helper.make_node("Concat", [bias] * heads, [repeated[bias]], axis=2))
-            folded_bias = repeated[bias]
+        if bias:    # [B,1,S,L] -> [B,1,S,N,L] -> [B,1,S*N,L]: each query row's mask, once per head
+            folded_bias = f"{bias}_x{heads}"
+            if folded_bias not in made:
+                made.add(folded_bias)
+                pre += [helper.make_node("Unsqueeze", [bias, const("fold_axis3", [3])], [folded_bias + "_u"]),
+                        helper.make_node("Expand", [folded_bias + "_u", const(f"fold_heads_{heads}", [1, 1, 1, heads, 1])],
+                                         [folded_bias + "_e"]),
+                        helper.make_node("Shape", [bias], [folded_bias + "_shape"], start=-1),
+                        helper.make_node("Concat", [const("fold_b_1_rest", [0, 1, -1]), folded_bias + "_shape"],
+                                         [folded_bias + "_target"], axis=0),
+                        helper.make_node("Reshape", [folded_bias + "_e", folded_bias + "_target"], [folded_bias])]
         extra = {a.name: helper.get_attribute_value(a) for a in n.attribute if a.name == "scale"}
-        new += [helper.make_node("MultiHeadAttention", [f"gqa_{i}_q", f"gqa_{i}_k", f"gqa_{i}_v", "", "", folded_bias],
-                                 [f"gqa_{i}_out"], name=f"gqa_attention_{i}", domain="com.microsoft", num_heads=1,
-                                 **extra),
-                helper.make_node("Reshape", [f"gqa_{i}_out", f"gqa_bnsh_{heads}_{h}"], [f"gqa_{i}_bnsh"]),
-                helper.make_node("Transpose", [f"gqa_{i}_bnsh"], [f"gqa_{i}_bsnh"], perm=[0, 2, 1, 3]),
-                helper.make_node("Reshape", [f"gqa_{i}_bsnh", f"gqa_bsd_{heads * h}"], [n.output[0]])]
-        by_node[id(n)] = new
-    new_inits = list(added.values())
+        new += [helper.make_node("MultiHeadAttention", [*inputs, "", "", folded_bias], [f"fold_{i}_out"],
+                                 name=f"fold_attention_{i}", domain="com.microsoft", num_heads=1, **extra),
+                helper.make_node("Reshape", [f"fold_{i}_out", const(f"fold_bsd_{heads * h}", [0, -1, heads * h])],
+                                 [n.output[0]])]
+        by_node[id(n)] = pre + new
     nodes = []
     for node in graph.node:
         nodes.extend(by_node.get(id(node), [node]))
-    if not _replace_nodes(model, nodes, new_inits):
+    if not _replace_nodes(model, nodes, list(inits.values())):
         return 0
     _save_with_weights(model, src, dst)
     return len(found)
+
+
+def merge_shared_matmuls(src: Path, dst: Path) -> int:
+    """MatMuls that read the same tensor with constant [K, N_i] weights (q/k/v; gate/up) become one MatMul
+    over the weights side by side and a Split: one pass and one thread hand-off instead of 2-3. Exact
+    (each output column is the same dot product); the int8 step then quantizes the input once per group
+    as it did before. The merged node keeps the first one's module path (quantize_int8 reads it). Returns
+    how many groups (0: dst not written)."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(src))
+    graph = model.graph
+    weights = {i.name: i for i in graph.initializer}
+    groups: dict[str, list] = {}
+    for n in graph.node:
+        if n.op_type == "MatMul" and n.domain == "" and n.input[1] in weights and len(weights[n.input[1]].dims) == 2:
+            groups.setdefault(n.input[0], []).append(n)
+    by_node, dropped, new_inits = {}, set(), []
+    for g, nodes in enumerate(v for v in groups.values() if len(v) > 1):
+        arrays = [numpy_helper.to_array(weights[n.input[1]]) for n in nodes]
+        if len({(a.shape[0], a.dtype) for a in arrays}) != 1:
+            continue
+        new_inits += [numpy_helper.from_array(np.concatenate(arrays, axis=1), f"merged_weight_{g}"),
+                      numpy_helper.from_array(np.array([a.shape[1] for a in arrays], dtype=np.int64), f"merged_sizes_{g}")]
+        matmul = helper.make_node("MatMul", [nodes[0].input[0], f"merged_weight_{g}"], [f"merged_{g}"],
+                                  name=f"merged_matmul_{g}")
+        matmul.metadata_props.extend(nodes[0].metadata_props)
+        by_node[id(nodes[0])] = [matmul, helper.make_node("Split", [f"merged_{g}", f"merged_sizes_{g}"],
+                                                          [n.output[0] for n in nodes], axis=-1, name=f"merged_split_{g}")]
+        dropped.update(id(n) for n in nodes[1:])
+    if not by_node:
+        return 0
+    nodes = [m for n in graph.node if id(n) not in dropped for m in by_node.get(id(n), [n])]
+    if not _replace_nodes(model, nodes, new_inits):
+        return 0
+    onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
+              location=dst.name + ".data", size_threshold=1024)
+    return len(by_node)

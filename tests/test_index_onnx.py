@@ -148,17 +148,36 @@ def test_int8_runs_the_down_proj_the_budget_allows_in_int8(tiny, tmp_path, monke
     names = ["transformer.layers.0.mlp.down_proj", "transformer.layers.1.mlp.down_proj"]
     assert manifest["variant"] == "int8"
     assert manifest["int8_down_proj"] == ([] if budget < 0 else sorted(names, key=manifest["int8_down_proj"].index))
-    assert manifest["fp32_nodes"] == (2 if budget < 0 else 0)      # one down_proj per layer
+    # one down_proj per layer, and the two Dense heads (one row per text: int8 would save nothing there)
+    assert manifest["fp32_nodes"] == (2 if budget < 0 else 0) + 2
     assert manifest["smoothed_groups"] == 6 and manifest["smooth_alpha"] == onnx_export.SMOOTH_ALPHA
+    # both weight ranges were checked on the probes; the one kept is the closer to torch
+    tried = manifest["weight_bits_cosine_mean"]
+    assert set(tried) == {"7", "8"} and tried[str(manifest["weight_bits"])] == max(tried.values())
     graph = onnx.load(str(tmp_path / "int8" / MODEL_FILE)).graph
     ops = [n.op_type for n in graph.node]
-    assert ops.count("MatMulInteger") >= 2 * (6 if budget < 0 else 7)    # q, k, v, o, gate, up (, down) per layer
-    fp32 = [n for n in graph.node if n.op_type == "MatMul" and onnx_export._module_path(n)
-            and any(p.endswith("down_proj") for p in onnx_export._module_path(n))]
+    # per layer: q/k/v (merged), o, gate/up (merged) (, down)
+    assert ops.count("MatMulInteger") == 2 * (3 if budget < 0 else 4)
+    fp32 = [n for n in graph.node if n.op_type in ("MatMul", "Gemm")]
     assert len(fp32) == manifest["fp32_nodes"]
+    assert sum(any(p.endswith("down_proj") for p in onnx_export._module_path(n)) for n in fp32) == (2 if budget < 0 else 0)
     emb = load_embedder(str(model_dir), backend="onnx", onnx_dir=tmp_path / "int8")
     assert re.search(r"\+onnx-int8-[0-9a-f]{8}$", emb.name)
     assert emb.embed_documents([PROBES[2][1]]).dtype == np.float32
+
+
+@pytest.mark.parametrize("bits,low,high", [(7, -64, 64), (8, -127, 127)])
+def test_int8_weights_use_the_range_asked_for(tiny, tmp_path, bits, low, high):
+    import onnx
+    from onnx import numpy_helper
+    model_dir, _ = tiny
+    src = onnx_dir_for(model_dir) / MODEL_FILE        # the fixture's verified fp32 export
+    onnx_export.quantize_int8(src, tmp_path / MODEL_FILE, weight_bits=bits)
+    graph = onnx.load(str(tmp_path / MODEL_FILE)).graph
+    quantized = {n.input[1] for n in graph.node if n.op_type == "MatMulInteger"}
+    values = np.concatenate([numpy_helper.to_array(i).ravel() for i in graph.initializer if i.name in quantized])
+    assert values.min() >= low and values.max() <= high
+    assert values.max() == high or values.min() == low       # per channel: the largest weight takes the end
 
 
 def test_down_proj_choice_spends_the_budget_on_the_least_sensitive():
@@ -233,6 +252,10 @@ def test_export_is_fused_for_onnx_runtime(tiny):
     graph = onnx.load(str(onnx_dir_for(model_dir) / MODEL_FILE), load_external_data=False).graph
     heads = [a.i for n in graph.node if n.op_type == "MultiHeadAttention" for a in n.attribute if a.name == "num_heads"]
     assert heads == [1, 1]
+    # ... in (position, head) order, so nothing is transposed between the projections and attention
+    assert "Transpose" not in {n.op_type for n in graph.node}
+    # q/k/v and gate/up of each layer: one MatMul each (quantized: one int8 kernel reading the input once)
+    assert manifest["fusions"].get("merged_matmuls") == 4
 
 
 def test_graph_rewrites_are_exact_and_rotary_refuses_tables_that_depend_on_more_than_the_position(tiny, tmp_path,
@@ -247,7 +270,8 @@ def test_graph_rewrites_are_exact_and_rotary_refuses_tables_that_depend_on_more_
     onnx_export.fuse_for_ort(tmp_path / "raw" / MODEL_FILE, tmp_path / "fused" / MODEL_FILE)
     src = tmp_path / "fused" / MODEL_FILE
     assert onnx_rewrite.fuse_rotary(src, tmp_path / "rotary.onnx", 64) == 4
-    ids = np.array([[2, 5, 6, 7, 8, 9, 10, 1], [2, 11, 12, 1, 0, 0, 0, 0]], dtype=np.int64)
+    # 20 tokens: longer than the sliding window (8), so each query row must meet its own position's mask
+    ids = np.array([[2, *range(5, 23), 1], [2, 11, 12, 1, *[0] * 16]], dtype=np.int64)
     feed = {"input_ids": ids, "attention_mask": (ids != 0).astype(np.int64)}
     before = ort.InferenceSession(str(src), providers=["CPUExecutionProvider"]).run(None, feed)[0]
     after = ort.InferenceSession(str(tmp_path / "rotary.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
@@ -255,6 +279,9 @@ def test_graph_rewrites_are_exact_and_rotary_refuses_tables_that_depend_on_more_
     assert onnx_rewrite.fold_single_kv_head(tmp_path / "rotary.onnx", tmp_path / "folded.onnx") == 2
     folded = ort.InferenceSession(str(tmp_path / "folded.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
     assert np.allclose(before, folded, atol=1e-5)
+    assert onnx_rewrite.merge_shared_matmuls(tmp_path / "folded.onnx", tmp_path / "merged.onnx") == 4
+    merged = ort.InferenceSession(str(tmp_path / "merged.onnx"), providers=["CPUExecutionProvider"]).run(None, feed)[0]
+    assert np.allclose(before, merged, atol=1e-5)
 
     real = onnx_rewrite._run_with_outputs
 
