@@ -314,9 +314,15 @@ def load_embedder(spec: str | None, *, backend: str = "auto", onnx_dir: str | Pa
                     "run `python -m index.fetch_model %s` to fetch it", path, path)
         return None
     if backend != "torch":
-        from index.onnx_export import onnx_dir_for, read_manifest
+        from index.onnx_export import export_fits_this_cpu, onnx_dir_for, read_manifest
         folder = Path(onnx_dir) if onnx_dir else onnx_dir_for(path)
         manifest = read_manifest(folder)
+        if manifest is not None and not export_fits_this_cpu(manifest):
+            log.warning("Bản ONNX tại %s dùng trọng số int8 8 bit, chỉ đúng trên CPU có VNNI; CPU này không có, "
+                        "nên dùng torch. Chạy lại `run_bot.py fetch-model` để xuất lại cho máy này. / The ONNX "
+                        "export in %s has 8-bit int8 weights, exact only on CPUs with VNNI; this one has none: "
+                        "using torch (run `run_bot.py fetch-model` to export again here).", folder, folder)
+            manifest = None
         if manifest is not None:
             return OnnxEmbedder(folder, manifest=manifest, mem_arena=mem_arena, spinning=spinning,
                                 **{k: v for k, v in kwargs.items() if k in ("batch_size", "progress")})

@@ -66,6 +66,26 @@ PROBES: tuple[tuple[str, str], ...] = (
 )
 
 
+def cpu_has_vnni(cpuinfo: str | Path = "/proc/cpuinfo") -> bool | None:
+    """Whether this x86 CPU has VNNI (AVX512-VNNI or AVX-VNNI), read from cpuinfo's flags; None when
+    unknown (no such file, or no x86 flags line)."""
+    try:
+        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    line = next((row for row in text.splitlines() if row.startswith("flags")), None)
+    if line is None or ":" not in line:
+        return None
+    return bool(set(line.split(":", 1)[1].split()) & {"avx512_vnni", "avx_vnni"})
+
+
+def export_fits_this_cpu(manifest: dict) -> bool:
+    """False for an int8 export with 8-bit weights (chosen where VNNI made them exact) on an x86 CPU
+    without VNNI, where the u8 x s8 kernel saturates (probe cosine 0.92 measured on such a CPU): the export
+    was made on another machine and must be made again here (build_onnx does, the embedder refuses it)."""
+    return not (manifest.get("weight_bits") == 8 and cpu_has_vnni() is False)
+
+
 class ExportError(Exception):
     """The export could not be made or did not match torch; str(exc) is Vietnamese + English."""
 
@@ -433,7 +453,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
     out_dir = Path(out_dir) if out_dir else onnx_dir_for(model_dir)
     signature = _source_signature(model_dir)
     current = read_manifest(out_dir)
-    if current and not force and current.get("source_signature") == signature:
+    if current and not force and current.get("source_signature") == signature and export_fits_this_cpu(current):
         progress(f"{out_dir} already verified ({current['variant']}, cosine min {current['cosine_min']:.4f})")
         fast_tokenizer(out_dir, model_dir, current, progress)
         return current
@@ -514,7 +534,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
                              "in int8, the others fp32)...")
                     notes["fp32_nodes"] = len(quantize_int8(fp32_dir / MODEL_FILE, folder / MODEL_FILE, int8_down,
                                                             weight_bits=bits))
-                    notes.update(int8_down_proj=int8_down, weight_bits=bits)
+                    notes.update(int8_down_proj=int8_down, weight_bits=bits, cpu_vnni=cpu_has_vnni())
                 else:
                     raise ExportError(f"Biến thể không rõ: {variant}. / Unknown variant {variant!r}.")
                 shutil.copy2(tokenizer_json, folder / TOKENIZER_FILE)

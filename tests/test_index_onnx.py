@@ -366,6 +366,39 @@ def test_backend_switch_and_cache_keys(tiny, tmp_path):
     assert calls == [(forced_torch.name, 2), (auto.name, 2)]
 
 
+def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512_vnni\n")
+    assert onnx_export.cpu_has_vnni(info) is True
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 fma\n")
+    assert onnx_export.cpu_has_vnni(info) is False
+    info.write_text("Processor\t: AArch64\nFeatures\t: fp asimd\n")      # not x86: unknown
+    assert onnx_export.cpu_has_vnni(info) is None
+    assert onnx_export.cpu_has_vnni(tmp_path / "missing") is None
+
+
+def test_an_8_bit_export_is_not_used_on_a_cpu_without_vnni(tiny, tmp_path, monkeypatch, caplog):
+    model_dir, _ = tiny
+    moved = tmp_path / "moved"
+    shutil.copytree(onnx_dir_for(model_dir), moved)
+    manifest = json.loads((moved / onnx_export.MANIFEST).read_text())
+    manifest.update(variant="int8", weight_bits=8, cpu_vnni=True)
+    (moved / onnx_export.MANIFEST).write_text(json.dumps(manifest))
+    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: True)
+    assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), OnnxEmbedder)
+    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: None)       # unknown: trust the export's check
+    assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), OnnxEmbedder)
+    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: False)
+    with caplog.at_level("WARNING"):
+        assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), SentenceTransformerEmbedder)
+    assert "VNNI" in caplog.text and "fetch-model" in caplog.text
+    # ... and the export step makes it again for this CPU instead of keeping it
+    again = build_onnx(model_dir, moved, variants=("fp32",), probes=PROBES)
+    assert again["variant"] == "fp32" and "weight_bits" not in again
+    manifest["weight_bits"] = 7
+    assert onnx_export.export_fits_this_cpu(manifest)
+
+
 def test_run_bot_backend_env(tiny, monkeypatch):
     import run_bot
     model_dir, _ = tiny
