@@ -514,8 +514,10 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         progress(f"exported in {export_s:.0f} s")
         del st_model
         # Candidates in order of preference; int8 comes with 8-bit and 7-bit weights (see quantize_int8):
-        # both are checked and the one closer to torch on the probes is kept.
-        candidates = [(v, bits) for v in variants for bits in ((8, 7) if v == "int8" else (None,))]
+        # both are checked and the one closer to torch on the probes is kept. Without VNNI only 7-bit: the
+        # embedder would refuse 8-bit weights here (export_fits_this_cpu).
+        int8_bits = (7,) if cpu_has_vnni() is False else (8, 7)
+        candidates = [(v, bits) for v in variants for bits in (int8_bits if v == "int8" else (None,))]
         passed: dict[str, list] = {}
         for variant, bits in candidates:
             if variant in passed and variant != "int8":
