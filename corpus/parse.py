@@ -356,9 +356,12 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
             path = " > ".join(t for _, t, _ in stack + [(lvl, title, first)])
             sections.append(Section(path=path, first_line=first, last_line=max(first, line_no - 1)))
 
+    heads = [_heading(p) or _numbered_lead(p, paras[k + 1] if k + 1 < len(paras) else None)
+             for k, p in enumerate(paras)]
+    _fill_numbered_gaps(paras, heads)
     heading_lines: dict[int, tuple[int, str]] = {}
     for k, para in enumerate(paras):
-        h = _heading(para) or _numbered_lead(para, paras[k + 1] if k + 1 < len(paras) else None)
+        h = heads[k]
         if h and h[0] == 4 and _is_lettered_duty(para, stack):
             h = None
         if h:
@@ -508,6 +511,36 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
     sections.sort(key=lambda s: (s.first_line, -s.last_line))
     return ParsedPlan(plan=plan, sections=tuple(sections), passages=tuple(passages), tasks=tuple(tasks),
                       targets=tuple(targets), duties=tuple(duties), warnings=tuple(warnings))
+
+
+def _heading_number(para: _Para) -> int | None:
+    m = _NUM_HEAD.match(para.lines[0][1].strip().replace("**", ""))
+    return int(m.group(1)) if m else None
+
+
+def _fill_numbered_gaps(paras: list[_Para], heads: list[tuple[int, str] | None]) -> None:
+    """Numbered headings skip a number ("1.", "3." found as headings) when the missing one is long or wraps
+    to a final '.': "2. Tiếp tục triển khai … trên địa bàn xã." Between two numbered headings of one parent,
+    the paragraphs numbered exactly like the missing ones, one each and in order, are those headings.
+    Edits heads in place."""
+    level2 = [k for k, h in enumerate(heads) if h and h[0] == 2 and _heading_number(paras[k]) is not None]
+    for a, b in zip(level2, level2[1:]):
+        na, nb = _heading_number(paras[a]), _heading_number(paras[b])
+        if nb - na < 2 or any(h and h[0] < 2 for h in heads[a + 1:b]):
+            continue
+        found: dict[int, list[int]] = {}
+        for k in range(a + 1, b):
+            num = _heading_number(paras[k])
+            if heads[k] is None and num is not None and na < num < nb:
+                found.setdefault(num, []).append(k)
+        wanted = list(range(na + 1, nb))
+        if (sorted(found) != wanted or any(len(ks) != 1 for ks in found.values())
+                or [found[n][0] for n in wanted] != sorted(found[n][0] for n in wanted)
+                or any(len(paras[found[n][0]].text) > 400 for n in wanted)):
+            continue
+        for num in wanted:
+            k = found[num][0]
+            heads[k] = (2, _strip_md(paras[k].text))
 
 
 def _is_lettered_duty(para: _Para, stack: list[tuple[int, str, int]]) -> bool:

@@ -185,6 +185,61 @@ def test_unseen_ward_with_stt_task_table_and_unit_bullets():
     assert vhxh and vhxh[0].deadline.text == "trước ngày 22 hằng tháng"
 
 
+def test_xuan_phu_long_numbered_headings_fill_the_gaps():
+    # "2. Tiếp tục triển khai … trên địa bàn xã." (442-448) wraps to a final '.', "5. Đẩy mạnh …" (649-653)
+    # runs past 200 characters; both sit between headings 1, 3, 4, 6, 7 of section III.
+    xp = plan(XP)
+    subs = [s for s in xp.sections if s.path.startswith("III.") and s.path.count(" > ") == 1]
+    assert [s.path.split(" > ")[1][:2] for s in subs] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
+    assert [s.first_line for s in subs] == [341, 442, 549, 602, 649, 766, 807]
+
+
+_GAP_PLAN = """KẾ HOẠCH
+Thực hiện Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Lập
+
+I. NHIỆM VỤ
+
+1. Hạ tầng số
+
+- Phủ sóng 4G toàn xã.
+
+2. Tiếp tục triển khai Đề án 06 về phát triển ứng dụng dữ liệu dân cư,
+định danh và xác thực điện tử trên địa bàn xã.
+
+- Làm sạch dữ liệu dân cư.
+
+3. Nhân lực số
+
+- Tập huấn Tổ công nghệ số cộng đồng.
+
+II. CÁC NỘI DUNG KHÁC
+
+1. Trước hết
+
+- Việc một.
+
+2. Rà soát dữ liệu đất đai trên địa bàn xã.
+
+2. Rà soát dữ liệu hộ tịch trên địa bàn xã.
+
+3. Cuối cùng
+
+- Việc hai.
+"""
+
+
+def test_numbered_gap_filled_only_when_one_paragraph_fits(tmp_path):
+    f = tmp_path / "xa-tan-lap-2026.txt"
+    f.write_text(_GAP_PLAN, encoding="utf-8")
+    p = parse_plan_file(f)
+    paths = [s.path for s in p.sections]
+    assert any(path.startswith("I. NHIỆM VỤ > 2. Tiếp tục triển khai Đề án 06") for path in paths)
+    assert "I. NHIỆM VỤ > 3. Nhân lực số" in paths
+    # two paragraphs numbered "2." between "1." and "3.": neither is taken for the heading
+    assert not any(path.startswith("II. CÁC NỘI DUNG KHÁC > 2.") for path in paths)
+    assert "II. CÁC NỘI DUNG KHÁC > 3. Cuối cùng" in paths
+
+
 @pytest.mark.parametrize("text, value, parsed", [
     ("Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng công nghệ số", "ít nhất 01 - 02", ("range", 1.0, 2.0)),
     ("tổ chức ít nhất 01 lớp đào tạo, tập huấn", "ít nhất 01", (">=", 1.0, None)),
