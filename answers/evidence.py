@@ -4,6 +4,7 @@ fact itself. If not, the answer is "không có trong kế hoạch" (kind none), 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from answers.library import Snapshot
 from answers.query import Query
@@ -190,31 +191,71 @@ def _content(w: str, filler: frozenset[str]) -> str | None:
     return _canon(w)
 
 
-def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[str]]:
-    """For each pair of adjacent content syllables, the syllables right after it that are content words."""
-    out: dict[tuple[str, str], set[str]] = {}
+def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    """For each pair of adjacent content syllables, the content syllable right after it, with the one after
+    that ("" at the end of a phrase)."""
+    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for seq in phrases:
-        for a, b, c in zip(seq, seq[1:], seq[2:]):
+        for i, (a, b, c) in enumerate(zip(seq, seq[1:], seq[2:])):
             if a in filler or b in filler or (nxt := _content(c, filler)) is None:
                 continue
-            out.setdefault((_canon(a), _canon(b)), set()).add(nxt)
+            after = _canon(seq[i + 3]) if i + 3 < len(seq) else ""
+            out.setdefault((_canon(a), _canon(b)), set()).add((nxt, after))
     return out
+
+
+@lru_cache(maxsize=8)
+def _names(table: tuple[tuple[str, str], ...], toned: bool) -> dict[str, list[tuple[str, ...]]]:
+    """The abbreviations' spelled-out names as syllables, by first syllable, longest first."""
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for expansion in {e for _, e in table}:
+        seq = tuple(_canon(w) for w in syllables(expansion, toned))
+        if len(seq) >= 2:
+            out.setdefault(seq[0], []).append(seq)
+    for seqs in out.values():
+        seqs.sort(key=len, reverse=True)
+    return out
+
+
+def _as_words(seq, names: dict[str, list[tuple[str, ...]]]) -> list[str]:
+    """Syllables, with each spelled-out abbreviation ("mỗi xã một sản phẩm" for OCOP, "phục vụ hành chính
+    công" for PVHCC) as one word: what follows "sản phẩm OCOP" is what qualifies it, not what follows the
+    "sản phẩm" inside the name."""
+    words_, i = [], 0
+    seq = [_canon(w) for w in seq]
+    while i < len(seq):
+        name = next((n for n in names.get(seq[i], ()) if tuple(seq[i:i + len(n)]) == n), None)
+        words_.append("_".join(name) if name else seq[i])
+        i += len(name) if name else 1
+    return words_
 
 
 def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
     sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
     After a two-syllable head both share, the question's next word is nowhere in the target and the target's
-    next word is nowhere in the question."""
+    next word is nowhere in the question (an abbreviation's spelled-out name counts as one word), unless the
+    two next words end alike ("áp dụng" / "ứng dụng")."""
     if r.kind != "target":
         return False
     filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
-    phrases = [syllables(p, q.toned) for p in re.split(r"[,;:()]", snap.index.abbreviations.spell_out(r.obj.text))]
-    rset = {_canon(w) for p in phrases for w in p}
+    abbreviations = snap.index.abbreviations
+    names = _names(tuple(sorted(abbreviations.table.items())), q.toned)
+    phrases = [_as_words(syllables(p, q.toned), names)
+               for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
+    qphrases = [_as_words(p, names) for p in q.phrases]
+    rset = {part for p in phrases for w in p for part in (w, *w.split("_"))}
     rnext = _next_words(phrases, filler)
-    qset = {_canon(w) for p in q.phrases for w in p}
-    qnext = _next_words(q.phrases, filler)
-    return any((theirs := rnext.get(head)) and not (nxt & rset) and not (theirs & qset) for head, nxt in qnext.items())
+    qset = {part for p in qphrases for w in p for part in (w, *w.split("_"))}
+    qnext = _next_words(qphrases, filler)
+    for head, ours in qnext.items():
+        theirs = rnext.get(head)
+        if not theirs or any(c in rset for c, _ in ours) or any(d in qset for d, _ in theirs):
+            continue
+        # "áp dụng" / "ứng dụng": a word that ends alike is another way of saying it, not another qualifier
+        if not any(c2 and c2 == d2 for _, c2 in ours for _, d2 in theirs):
+            return True
+    return False
 
 
 def counts_what_is_asked(q: Query, r: Record) -> bool:

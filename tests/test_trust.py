@@ -227,6 +227,12 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
     ("Tỷ lệ doanh nghiệp nhà nước ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", False),
     ("ty le doanh nghiep nha nuoc ung dung cong nghe so o nha bich dat bao nhieu", False),
     ("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", True),
+    # a spelled-out abbreviation is one word: after "sản phẩm OCOP" comes "4 sao" against "ứng dụng", though
+    # both spell out to "... mỗi xã một sản phẩm"; and the plan's line repeated as a passage is no answer either
+    ("Xuân Phú phấn đấu có mấy sản phẩm OCOP 4 sao?", False),
+    ("Xuân Phú phát triển bao nhiêu sản phẩm mỗi xã một sản phẩm ứng dụng công nghệ số?", True),
+    # "áp dụng" for the plan's "ứng dụng": a word that ends alike is no other qualifier
+    ("Ở Xuân Phú tỷ lệ hộ nông dân áp dụng tiến bộ khoa học kỹ thuật là bao nhiêu?", True),
     # a qualifier the question shares with the target stops the clash, even beside another one it does not
     # ("Trung tâm PVHCC" spelled out gives "hành chính công" next to "hành chính phi tiếp xúc")
     ("Ở Hàng Gòn, tỷ lệ giao dịch hành chính phi tiếp xúc tại Trung tâm PVHCC là bao nhiêu?", True),
@@ -237,6 +243,29 @@ def test_a_target_qualified_differently_is_not_stated(assistant, question, state
     assert (ans.kind == "target") == stated, ans.text
     if not stated:
         assert ans.kind == "none" and "Không có trong kế hoạch" in ans.text
+
+
+def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
+    """With the model, the bullet "Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng …" (Xuân Phú 229-233)
+    comes back both as the target and as the passage of the same lines; the target clashes with "OCOP 4 sao",
+    so the passage must not answer in its place. Other passages stay."""
+    from datetime import date as _date
+    from answers.handlers import Ctx
+    from answers.handlers.fact import without_repeats_of_clashing_targets
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Xuân Phú phấn đấu có mấy sản phẩm OCOP 4 sao?", _date(2026, 7, 1))
+    target = next(r for r in snap.of_kind("target", {"xa-xuan-phu"}) if "OCOP" in r.obj.text)
+    same = [r for r in snap.of_kind("passage", {"xa-xuan-phu"})
+            if target.first_line <= r.first_line and r.last_line <= target.last_line]
+    other = next(r for r in snap.of_kind("passage", {"xa-xuan-phu"}) if r.last_line < target.first_line)
+    assert same
+    ranked = [(0.9, target)] + [(0.8, r) for r in same] + [(0.7, other)]
+    ctx = Ctx(snap=snap, q=q, scope=["xa-xuan-phu"], compose=None)
+    kept = without_repeats_of_clashing_targets(ctx, ranked, [(s, r) for s, r in ranked if r is not target])
+    assert [r for _, r in kept] == [other]
+    # a question the target does answer keeps its passage
+    ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", _date(2026, 7, 1))
+    assert len(without_repeats_of_clashing_targets(ctx, ranked, ranked)) == len(ranked)
 
 
 def test_subtasks_of_a_named_task_are_counted(assistant):

@@ -63,6 +63,7 @@ def handle(ctx: Ctx):
     if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
         return None
     ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(snap, q, r)]
+    ok = without_repeats_of_clashing_targets(ctx, ranked, ok)
     if not ok or ok[0][0] < ranked[0][0] * 0.75:
         return ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]])
     chosen = rank.per_plan(ok)
@@ -82,6 +83,17 @@ def handle(ctx: Ctx):
         if (section := named_section(ctx, top)) is not None:
             return ctx.compose.whole_list(q, None, section)
     return ctx.compose.fact(q, chosen)
+
+
+def without_repeats_of_clashing_targets(ctx: Ctx, ranked, ok):
+    """A target the question qualifies otherwise ("OCOP 5 sao" against "OCOP ứng dụng công nghệ số") is not
+    the answer, and neither is the passage that holds the same lines: it says the same thing."""
+    clashing = [(r.plan, r.first_line, r.last_line) for s, r in ranked
+                if s >= rank.MIN_COVERAGE and r.kind == "target" and evidence.qualifier_clash(ctx.snap, ctx.q, r)]
+    if not clashing:
+        return ok
+    return [(s, r) for s, r in ok if r.kind != "passage" or not any(
+        r.plan == plan and first <= r.first_line and r.last_line <= last for plan, first, last in clashing)]
 
 
 def named_section(ctx: Ctx, r) -> list | None:
