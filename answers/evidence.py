@@ -191,26 +191,34 @@ def _content(w: str, filler: frozenset[str]) -> str | None:
     return _canon(w)
 
 
+# "tỷ lệ người dân có chữ ký số": what follows "có" (has) is what qualifies the people counted
+_HAS = "có"
+
+
 def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tuple[str, str]]]:
-    """For each pair of adjacent content syllables, the content syllable right after it, with the one after
-    that ("" at the end of a phrase)."""
+    """For each pair of adjacent content syllables, the content syllable right after it (after "có" when that
+    comes first), with the one after that ("" at the end of a phrase)."""
     out: dict[tuple[str, str], set[tuple[str, str]]] = {}
     for seq in phrases:
-        for i, (a, b, c) in enumerate(zip(seq, seq[1:], seq[2:])):
-            if a in filler or b in filler or (nxt := _content(c, filler)) is None:
+        for i, (a, b) in enumerate(zip(seq, seq[1:])):
+            if a in filler or b in filler:
                 continue
-            after = _canon(seq[i + 3]) if i + 3 < len(seq) else ""
+            j = i + 3 if i + 2 < len(seq) and seq[i + 2] == _HAS else i + 2
+            if j >= len(seq) or (nxt := _content(seq[j], filler)) is None:
+                continue
+            after = _canon(seq[j + 1]) if j + 1 < len(seq) else ""
             out.setdefault((_canon(a), _canon(b)), set()).add((nxt, after))
     return out
 
 
 @lru_cache(maxsize=8)
 def _names(table: tuple[tuple[str, str], ...], toned: bool) -> dict[str, list[tuple[str, ...]]]:
-    """The abbreviations' spelled-out names as syllables, by first syllable, longest first."""
+    """The abbreviations' spelled-out names of three syllables or more, by first syllable, longest first (a
+    two-syllable one, "doanh nghiệp" for DN, is an ordinary word: its pair is the head the check reads)."""
     out: dict[str, list[tuple[str, ...]]] = {}
     for expansion in {e for _, e in table}:
         seq = tuple(_canon(w) for w in syllables(expansion, toned))
-        if len(seq) >= 2:
+        if len(seq) >= 3:
             out.setdefault(seq[0], []).append(seq)
     for seqs in out.values():
         seqs.sort(key=len, reverse=True)
@@ -249,7 +257,7 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     qset = {part for p in qphrases for w in p for part in (w, *w.split("_"))}
     qnext = _next_words(qphrases, filler)
     for head, ours in qnext.items():
-        theirs = rnext.get(head)
+        theirs = {(d, d2) for d, d2 in rnext.get(head, ()) if not d.isdigit()}   # "Phấn đấu 2-5%": the figure
         if not theirs or any(c in rset for c, _ in ours) or any(d in qset for d, _ in theirs):
             continue
         # "áp dụng" / "ứng dụng": a word that ends alike is another way of saying it, not another qualifier

@@ -225,6 +225,7 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
     ("Tỷ lệ hồ sơ bảo hiểm xử lý trực tuyến ở Nha Bích là bao nhiêu?", False),       # "bảo", not "bao nhiêu"
     ("Tỷ lệ doanh nghiệp vừa và nhỏ ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", True),
     ("Tỷ lệ doanh nghiệp nhà nước ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", False),
+    ("Tỷ lệ doanh nghiệp lớn ứng dụng công nghệ số ở Nha Bích đạt bao nhiêu?", False),   # DN's "doanh nghiệp" stays two words
     ("ty le doanh nghiep nha nuoc ung dung cong nghe so o nha bich dat bao nhieu", False),
     ("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", True),
     # a spelled-out abbreviation is one word: after "sản phẩm OCOP" comes "4 sao" against "ứng dụng", though
@@ -233,6 +234,11 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
     ("Xuân Phú phát triển bao nhiêu sản phẩm mỗi xã một sản phẩm ứng dụng công nghệ số?", True),
     # "áp dụng" for the plan's "ứng dụng": a word that ends alike is no other qualifier
     ("Ở Xuân Phú tỷ lệ hộ nông dân áp dụng tiến bộ khoa học kỹ thuật là bao nhiêu?", True),
+    # what follows "có" qualifies who is counted: "có chữ ký số" is not "tiếp cận được các dịch vụ số"
+    ("Ở Xuân Phú, tỷ lệ dân số trưởng thành có chữ ký số đạt bao nhiêu?", False),
+    ("Tỷ lệ dân số trưởng thành có tiếp cận dịch vụ số trong y tế, giáo dục ở Xuân Phú là bao nhiêu?", True),
+    # the figure after "Phấn đấu" is the target's value, not a qualifier of it
+    ("Xuân Phú phấn đấu tỷ lệ doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?", True),
     # a qualifier the question shares with the target stops the clash, even beside another one it does not
     # ("Trung tâm PVHCC" spelled out gives "hành chính công" next to "hành chính phi tiếp xúc")
     ("Ở Hàng Gòn, tỷ lệ giao dịch hành chính phi tiếp xúc tại Trung tâm PVHCC là bao nhiêu?", True),
@@ -247,8 +253,8 @@ def test_a_target_qualified_differently_is_not_stated(assistant, question, state
 
 def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     """With the model, the bullet "Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng …" (Xuân Phú 229-233)
-    comes back both as the target and as the passage of the same lines; the target clashes with "OCOP 4 sao",
-    so the passage must not answer in its place. Other passages stay."""
+    comes back both as the target and as the passages that hold its lines; the target clashes with "OCOP 4
+    sao", so they must not answer in its place. Other passages stay."""
     from datetime import date as _date
     from answers.handlers import Ctx
     from answers.handlers.fact import without_repeats_of_clashing_targets
@@ -257,15 +263,35 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     target = next(r for r in snap.of_kind("target", {"xa-xuan-phu"}) if "OCOP" in r.obj.text)
     same = [r for r in snap.of_kind("passage", {"xa-xuan-phu"})
             if target.first_line <= r.first_line and r.last_line <= target.last_line]
+    around = [r for r in snap.of_kind("passage", {"xa-xuan-phu"})
+              if r.first_line < target.first_line and target.last_line <= r.last_line]   # the list it sits in
     other = next(r for r in snap.of_kind("passage", {"xa-xuan-phu"}) if r.last_line < target.first_line)
-    assert same
-    ranked = [(0.9, target)] + [(0.8, r) for r in same] + [(0.7, other)]
+    assert same and around
+    ranked = [(0.9, target)] + [(0.8, r) for r in same + around] + [(0.7, other)]
     ctx = Ctx(snap=snap, q=q, scope=["xa-xuan-phu"], compose=None)
     kept = without_repeats_of_clashing_targets(ctx, ranked, [(s, r) for s, r in ranked if r is not target])
     assert [r for _, r in kept] == [other]
     # a question the target does answer keeps its passage
     ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", _date(2026, 7, 1))
     assert len(without_repeats_of_clashing_targets(ctx, ranked, ranked)) == len(ranked)
+
+
+def test_the_figure_after_a_shared_head_is_not_a_qualifier(assistant):
+    """"Phấn đấu 2-5%/tổng số doanh nghiệp …" (Xuân Phú 244): after "phấn đấu" the plan gives its figure and the
+    question "tỷ lệ"; that is no clash, while another word there would be one."""
+    from datetime import date as _date
+    from answers.evidence import qualifier_clash
+    snap = assistant.library.snapshot
+    target = next(r for r in snap.of_kind("target", {"xa-xuan-phu"}) if r.obj.text.startswith("Phấn đấu 2-5%"))
+    q = snap.reader.read("Xuân Phú phấn đấu tỷ lệ doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?",
+                         _date(2026, 7, 1))
+    assert not qualifier_clash(snap, q, target)
+    q = snap.reader.read("Xuân Phú phấn đấu thu hút doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?",
+                         _date(2026, 7, 1))
+    assert not qualifier_clash(snap, q, target)
+    q = snap.reader.read("Xuân Phú phấn đấu tỷ lệ doanh nghiệp nhà nước đổi mới quy trình là bao nhiêu?",
+                         _date(2026, 7, 1))
+    assert qualifier_clash(snap, q, target)
 
 
 def test_subtasks_of_a_named_task_are_counted(assistant):

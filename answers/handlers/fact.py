@@ -93,7 +93,7 @@ def without_repeats_of_clashing_targets(ctx: Ctx, ranked, ok):
     if not clashing:
         return ok
     return [(s, r) for s, r in ok if r.kind != "passage" or not any(
-        r.plan == plan and first <= r.first_line and r.last_line <= last for plan, first, last in clashing)]
+        r.plan == plan and r.first_line <= last and first <= r.last_line for plan, first, last in clashing)]
 
 
 def named_section(ctx: Ctx, r) -> list | None:
