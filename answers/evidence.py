@@ -238,14 +238,32 @@ def _as_words(seq, names: dict[str, list[tuple[str, ...]]]) -> list[str]:
     return words_
 
 
+_AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
+
+
+def ages(text: str) -> set[tuple[str, int]]:
+    """Age bounds a text sets on whom it counts: "từ 15 tuổi trở lên" -> (">=", 15), "dưới 15 tuổi" -> ("<", 15)."""
+    out = set()
+    for word, n, tail in _AGE.findall(fold(text)):
+        op = {"tu": ">=", "du": ">=", "tren": ">", "duoi": "<"}.get(word, "=")
+        if tail:
+            op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
+        out.add((op, int(n)))
+    return out
+
+
 def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
     sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
     After a two-syllable head both share, the question's next word is nowhere in the target and the target's
     next word is nowhere in the question (an abbreviation's spelled-out name counts as one word), unless the
-    two next words end alike ("áp dụng" / "ứng dụng")."""
+    two next words end alike ("áp dụng" / "ứng dụng"). Ages counted must agree ("dưới 15 tuổi" is not "từ 15
+    tuổi trở lên")."""
     if r.kind != "target":
         return False
+    asked, set_ = ages(q.raw), ages(r.obj.text)
+    if asked and set_ and not asked & set_:
+        return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên"
     filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
     abbreviations = snap.index.abbreviations
     names = _names(tuple(sorted(abbreviations.table.items())), q.toned)

@@ -237,6 +237,11 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
     # what follows "có" qualifies who is counted: "có chữ ký số" is not "tiếp cận được các dịch vụ số"
     ("Ở Xuân Phú, tỷ lệ dân số trưởng thành có chữ ký số đạt bao nhiêu?", False),
     ("Tỷ lệ dân số trưởng thành có tiếp cận dịch vụ số trong y tế, giáo dục ở Xuân Phú là bao nhiêu?", True),
+    # the ages counted must agree: "dưới 15 tuổi" / "từ 18 tuổi trở lên" are not "từ 15 tuổi trở lên"
+    ("Ở Nha Bích, tỷ lệ người dưới 15 tuổi có tài khoản giao dịch ngân hàng là bao nhiêu?", False),
+    ("o nha bich ty le nguoi duoi 15 tuoi co tai khoan ngan hang la bao nhieu", False),
+    ("Nha Bích: dân số từ 18 tuổi trở lên có tài khoản ngân hàng đạt bao nhiêu?", False),
+    ("Ở Nha Bích, dân số từ 15 tuổi trở lên có tài khoản ngân hàng đạt bao nhiêu?", True),
     # the figure after "Phấn đấu" is the target's value, not a qualifier of it
     ("Xuân Phú phấn đấu tỷ lệ doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?", True),
     # a qualifier the question shares with the target stops the clash, even beside another one it does not
@@ -274,6 +279,16 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     # a question the target does answer keeps its passage
     ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", _date(2026, 7, 1))
     assert len(without_repeats_of_clashing_targets(ctx, ranked, ranked)) == len(ranked)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Dân số từ 15 tuổi trở lên có tài khoản", {(">=", 15)}), ("trẻ em dưới 15 tuổi", {("<", 15)}),
+    ("nguoi tren 60 tuoi", {(">", 60)}), ("người 18 tuổi trở lên", {(">=", 18)}), ("trẻ 6 tuổi", {("=", 6)}),
+    ("từ 15 tổ chức trở lên", set()),
+])
+def test_age_bounds_are_read(text, found):
+    from answers.evidence import ages
+    assert ages(text) == found
 
 
 def test_the_figure_after_a_shared_head_is_not_a_qualifier(assistant):
