@@ -251,8 +251,10 @@ class QueryReader:
                and t not in _ATTRIBUTE_WORDS]
         marked = bool(_FOLLOW_UP.search(f))
         if q.plans or q.unknown_place:
-            if len(own) >= 2 and not re.search(r"thi sao|the nao", f):
-                return q                                    # names its own plan and topic: a fresh question
+            if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f):
+                # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
+                # where OCOP spells out to mostly form words, asks a thing of its own)
+                return q
             # "Còn Phước An thì sao?": the earlier question, asked of another plan
             base = self._read(context.question, today)
             plans = q.plans or base.plans

@@ -138,6 +138,10 @@ def test_follow_ups_read_against_the_conversation(assistant):
     fresh = assistant.ask("Tỉnh Đồng Nai phấn đấu có bao nhiêu dự án đổi mới sáng tạo được hỗ trợ từ ngân sách tỉnh?",
                           context=first.context)
     assert "Hiểu theo câu trước" not in fresh.text and "30" in fresh.text
+    # a place and a question of its own, though OCOP spells out to mostly form words: not "the same for Xuân Phú"
+    owner = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?")
+    own = assistant.ask("Xuân Phú có mấy sản phẩm OCOP 4 sao?", context=owner.context)
+    assert "Hiểu theo câu trước" not in own.text and own.kind == "none" and "OCOP" in own.text
     stale = assistant.ask("Chỉ tiêu này phấn đấu đạt mức nào?", context=first.context,
                           now=first.context.at + 31 * 60)
     assert "Hiểu theo câu trước" not in stale.text         # context expires after 30 minutes idle
