@@ -29,12 +29,9 @@ from pathlib import Path
 import numpy as np
 
 
-def _consumers(graph) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for node in graph.node:
-        for name in node.input:
-            out.setdefault(name, []).append(node)
-    return out
+def _producers(graph) -> dict:
+    """Each tensor name -> the node that makes it."""
+    return {o: n for n in graph.node for o in n.output}
 
 
 def _const(graph, producers, name):
@@ -108,7 +105,7 @@ def fuse_rotary(src: Path, dst: Path, max_positions: int) -> int:
 
     model = onnx.load(str(src), load_external_data=False)
     graph = model.graph
-    producers = {o: n for n in graph.node for o in n.output}
+    producers = _producers(graph)
     found = [m for n in graph.node if n.op_type == "Add" and (m := _match(graph, producers, n))]
     if not found:
         return 0
@@ -176,6 +173,13 @@ def _replace_nodes(model, nodes: list, new_inits: list) -> bool:
     return True
 
 
+def _save(model, dst: Path) -> None:
+    """Write model (with its weights) to dst, the weights in dst's own external file."""
+    import onnx
+    onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
+              location=dst.name + ".data", size_threshold=1024)
+
+
 def _save_with_weights(model, src: Path, dst: Path) -> None:
     """Write model (loaded without its weights) to dst with src's weights in dst's own external file."""
     import onnx
@@ -185,8 +189,7 @@ def _save_with_weights(model, src: Path, dst: Path) -> None:
     for i, init in enumerate(graph.initializer):
         if init.name in weights and init.data_location == onnx.TensorProto.EXTERNAL:
             graph.initializer[i].CopyFrom(weights[init.name])
-    onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
-              location=dst.name + ".data", size_threshold=1024)
+    _save(model, dst)
 
 
 def _chain(producers, name: str, ops: tuple[str, ...]):
@@ -240,7 +243,7 @@ def fold_single_kv_head(src: Path, dst: Path) -> int:
 
     model = onnx.load(str(src), load_external_data=False)
     graph = model.graph
-    producers = {o: n for n in graph.node for o in n.output}
+    producers = _producers(graph)
     found = []
     for n in graph.node:
         if n.op_type != "MultiHeadAttention" or n.domain != "com.microsoft" or len(n.input) < 3 \
@@ -385,6 +388,5 @@ def merge_shared_matmuls(src: Path, dst: Path) -> int:
     nodes = [m for n in graph.node if id(n) not in dropped for m in by_node.get(id(n), [n])]
     if not _replace_nodes(model, nodes, new_inits):
         return 0
-    onnx.save(model, str(dst), save_as_external_data=True, all_tensors_to_one_file=True,
-              location=dst.name + ".data", size_threshold=1024)
+    _save(model, dst)
     return len(by_node)
