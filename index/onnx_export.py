@@ -513,17 +513,11 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         export_s = time.perf_counter() - t0
         progress(f"exported in {export_s:.0f} s")
         del st_model
-        # Candidates in order of preference; int8 comes with 8-bit and 7-bit weights (see quantize_int8):
-        # both are checked and the one closer to torch on the probes is kept. Without VNNI only 7-bit: the
-        # embedder would refuse 8-bit weights here (export_fits_this_cpu).
-        int8_bits = (7,) if cpu_has_vnni() is False else (8, 7)
-        candidates = [(v, bits) for v in variants for bits in (int8_bits if v == "int8" else (None,))]
-        passed: dict[str, list] = {}
-        for variant, bits in candidates:
-            if variant in passed and variant != "int8":
-                continue
-            if passed and variant not in passed:
-                break               # a preferred variant passed: later ones are not tried
+        vnni = cpu_has_vnni()
+
+        def candidate(variant: str, bits: int | None):
+            """(folder, manifest) of one variant made and checked against torch on the probes; None (the reason
+            in failures) when it does not pass."""
             folder = work / (variant + (f"-{bits}bit" if bits else ""))
             folder.mkdir()
             notes: dict = {}
@@ -536,7 +530,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
                              "in int8, the others fp32)...")
                     notes["fp32_nodes"] = len(quantize_int8(fp32_dir / MODEL_FILE, folder / MODEL_FILE, int8_down,
                                                             weight_bits=bits))
-                    notes.update(int8_down_proj=int8_down, weight_bits=bits, cpu_vnni=cpu_has_vnni())
+                    notes.update(int8_down_proj=int8_down, weight_bits=bits, cpu_vnni=vnni)
                 else:
                     raise ExportError(f"Biến thể không rõ: {variant}. / Unknown variant {variant!r}.")
                 shutil.copy2(tokenizer_json, folder / TOKENIZER_FILE)
@@ -552,17 +546,24 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
             except Exception as exc:   # an export ORT cannot load or run is a failed check, not a crash
                 failures.append(f"{folder.name}: {type(exc).__name__}: {str(exc)[:300]}")
                 shutil.rmtree(folder, ignore_errors=True)
-                continue
+                return None
             worst = float(np.min(cosines))
             progress(f"{folder.name}: cosine to torch min {worst:.6f}, mean {float(np.mean(cosines)):.6f}")
             if not np.all(np.isfinite(cosines)) or worst < min_cosine:
                 failures.append(f"{folder.name}: cosine min {worst:.4f} < {min_cosine}")
                 shutil.rmtree(folder, ignore_errors=True)
-                continue
+                return None
             info.update(verified=True, cosine_min=round(worst, 6), cosine_mean=round(float(np.mean(cosines)), 6))
-            passed.setdefault(variant, []).append((folder, info))
-        if passed:
-            tried = next(iter(passed.values()))
+            return folder, info
+
+        # Variants in order of preference, the first that passes is kept; int8 comes with 8-bit and 7-bit
+        # weights (see quantize_int8): both are checked and the one closer to torch on the probes is kept.
+        # Without VNNI only 7-bit: the embedder would refuse 8-bit weights here (export_fits_this_cpu).
+        int8_bits = (7,) if vnni is False else (8, 7)
+        for variant in variants:
+            tried = [c for bits in (int8_bits if variant == "int8" else (None,)) if (c := candidate(variant, bits))]
+            if not tried:
+                continue
             folder, info = max(tried, key=lambda c: c[1]["cosine_mean"])
             if len(tried) > 1:
                 info["weight_bits_cosine_mean"] = {str(i["weight_bits"]): i["cosine_mean"] for _, i in tried}
