@@ -212,11 +212,11 @@ def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tu
 
 
 @lru_cache(maxsize=8)
-def _names(table: tuple[tuple[str, str], ...], toned: bool) -> dict[str, list[tuple[str, ...]]]:
+def _names(expansions: tuple[str, ...], toned: bool) -> dict[str, list[tuple[str, ...]]]:
     """The abbreviations' spelled-out names of three syllables or more, by first syllable, longest first (a
     two-syllable one, "doanh nghiệp" for DN, is an ordinary word: its pair is the head the check reads)."""
     out: dict[str, list[tuple[str, ...]]] = {}
-    for expansion in {e for _, e in table}:
+    for expansion in expansions:
         seq = tuple(_canon(w) for w in syllables(expansion, toned))
         if len(seq) >= 3:
             out.setdefault(seq[0], []).append(seq)
@@ -266,7 +266,7 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
         return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên"
     filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
     abbreviations = snap.index.abbreviations
-    names = _names(tuple(sorted(abbreviations.table.items())), q.toned)
+    names = _names(abbreviations.expansions, q.toned)
     phrases = [_as_words(syllables(p, q.toned), names)
                for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
     qphrases = [_as_words(p, names) for p in q.phrases]

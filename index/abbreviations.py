@@ -77,8 +77,10 @@ class Abbreviations:
     table: Mapping[str, str]
     _pattern: re.Pattern | None = field(default=None, init=False, repr=False, compare=False)
     _lookup: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    expansions: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)   # distinct, sorted
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "expansions", tuple(sorted(set(self.table.values()))))
         alternatives = {}
         for abbr, expansion in self.table.items():
             self._lookup[abbr] = expansion

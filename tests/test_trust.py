@@ -264,11 +264,10 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     """With the model, the bullet "Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng …" (Xuân Phú 229-233)
     comes back both as the target and as the passages that hold its lines; the target clashes with "OCOP 4
     sao", so they must not answer in its place. Other passages stay."""
-    from datetime import date as _date
     from answers.handlers import Ctx
     from answers.handlers.fact import without_repeats_of_clashing_targets
     snap = assistant.library.snapshot
-    q = snap.reader.read("Xuân Phú phấn đấu có mấy sản phẩm OCOP 4 sao?", _date(2026, 7, 1))
+    q = snap.reader.read("Xuân Phú phấn đấu có mấy sản phẩm OCOP 4 sao?", date(2026, 7, 1))
     target = next(r for r in snap.of_kind("target", {"xa-xuan-phu"}) if "OCOP" in r.obj.text)
     same = [r for r in snap.of_kind("passage", {"xa-xuan-phu"})
             if target.first_line <= r.first_line and r.last_line <= target.last_line]
@@ -281,7 +280,7 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     kept = without_repeats_of_clashing_targets(ctx, ranked, [(s, r) for s, r in ranked if r is not target])
     assert [r for _, r in kept] == [other]
     # a question the target does answer keeps its passage
-    ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", _date(2026, 7, 1))
+    ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", date(2026, 7, 1))
     assert len(without_repeats_of_clashing_targets(ctx, ranked, ranked)) == len(ranked)
 
 
@@ -298,18 +297,17 @@ def test_age_bounds_are_read(text, found):
 def test_the_figure_after_a_shared_head_is_not_a_qualifier(assistant):
     """"Phấn đấu 2-5%/tổng số doanh nghiệp …" (Xuân Phú 244): after "phấn đấu" the plan gives its figure and the
     question "tỷ lệ"; that is no clash, while another word there would be one."""
-    from datetime import date as _date
     from answers.evidence import qualifier_clash
     snap = assistant.library.snapshot
     target = next(r for r in snap.of_kind("target", {"xa-xuan-phu"}) if r.obj.text.startswith("Phấn đấu 2-5%"))
     q = snap.reader.read("Xuân Phú phấn đấu tỷ lệ doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?",
-                         _date(2026, 7, 1))
+                         date(2026, 7, 1))
     assert not qualifier_clash(snap, q, target)
     q = snap.reader.read("Xuân Phú phấn đấu thu hút doanh nghiệp có hoạt động đổi mới quy trình là bao nhiêu?",
-                         _date(2026, 7, 1))
+                         date(2026, 7, 1))
     assert not qualifier_clash(snap, q, target)
     q = snap.reader.read("Xuân Phú phấn đấu tỷ lệ doanh nghiệp nhà nước đổi mới quy trình là bao nhiêu?",
-                         _date(2026, 7, 1))
+                         date(2026, 7, 1))
     assert qualifier_clash(snap, q, target)
 
 

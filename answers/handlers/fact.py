@@ -87,9 +87,12 @@ def handle(ctx: Ctx):
 
 def without_repeats_of_clashing_targets(ctx: Ctx, ranked, ok):
     """A target the question qualifies otherwise ("OCOP 5 sao" against "OCOP ứng dụng công nghệ số") is not
-    the answer, and neither is the passage that holds the same lines: it says the same thing."""
+    the answer, and neither is the passage that holds the same lines: it says the same thing. A target in ok
+    passed evidence.check, which includes the clash test: only the others are tested."""
+    passed = {id(r) for _, r in ok}
     clashing = [(r.plan, r.first_line, r.last_line) for s, r in ranked
-                if s >= rank.MIN_COVERAGE and r.kind == "target" and evidence.qualifier_clash(ctx.snap, ctx.q, r)]
+                if s >= rank.MIN_COVERAGE and r.kind == "target" and id(r) not in passed
+                and evidence.qualifier_clash(ctx.snap, ctx.q, r)]
     if not clashing:
         return ok
     return [(s, r) for s, r in ok if r.kind != "passage" or not any(
