@@ -523,16 +523,16 @@ def _fill_numbered_gaps(paras: list[_Para], heads: list[tuple[int, str] | None])
     to a final '.': "2. Tiếp tục triển khai … trên địa bàn xã." Between two numbered headings of one parent,
     the paragraphs numbered exactly like the missing ones, one each and in order, are those headings.
     Edits heads in place."""
-    level2 = [k for k, h in enumerate(heads) if h and h[0] == 2 and _heading_number(paras[k]) is not None]
+    nums = [_heading_number(p) for p in paras]
+    level2 = [k for k, h in enumerate(heads) if h and h[0] == 2 and nums[k] is not None]
     for a, b in zip(level2, level2[1:]):
-        na, nb = _heading_number(paras[a]), _heading_number(paras[b])
+        na, nb = nums[a], nums[b]
         if nb - na < 2 or any(h and h[0] < 2 for h in heads[a + 1:b]):
             continue
         found: dict[int, list[int]] = {}
         for k in range(a + 1, b):
-            num = _heading_number(paras[k])
-            if heads[k] is None and num is not None and na < num < nb:
-                found.setdefault(num, []).append(k)
+            if heads[k] is None and nums[k] is not None and na < nums[k] < nb:
+                found.setdefault(nums[k], []).append(k)
         wanted = list(range(na + 1, nb))
         if (sorted(found) != wanted or any(len(ks) != 1 for ks in found.values())
                 or [found[n][0] for n in wanted] != sorted(found[n][0] for n in wanted)
