@@ -155,7 +155,7 @@ class PlanLibrary:
         lexicon = Lexicon(
             places=[PlaceRef(s, pd.parsed.plan.locality, pd.parsed.plan.level) for s, pd in sorted(plans.items())],
             units={s: pd.units.groups for s, pd in plans.items()},
-            vocabulary=frozenset(df), abbreviations=index.abbreviations)
+            vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer)
         return Snapshot(plans=plans, records={d.id: r for d, r in zip(docs, records)}, all_records=records,
                         index=index, idf={t: math.log(1 + n / c) for t, c in df.items()},
                         default_idf=math.log(1 + n), reader=QueryReader(lexicon))

@@ -16,6 +16,7 @@ from corpus.text import fold, nfc, squash, syllables, words
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
+from answers.normalize import Change, Normalizer
 from answers.when import TimeWindow, read_window
 
 MAX_QUESTION_CHARS = 600
@@ -104,6 +105,17 @@ class Lexicon:
     by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
     by_distinct_word: dict[str, list[int]] = field(default_factory=dict)   # each non-generic word occurrence
     by_spelling_key: dict[str, list[int]] = field(default_factory=dict)    # what corpus.units.same_unit compares
+    spelling: object = None                    # () -> index.text.DiacriticRestorer: the plans' syllables and pairs
+    _normalizer: Normalizer | None = None
+
+    @property
+    def normalizer(self) -> Normalizer | None:
+        """Built on first use from the plans' own spelling (forms and pairs of syllables)."""
+        if self._normalizer is None and self.spelling is not None:
+            restorer = self.spelling()
+            self._normalizer = Normalizer(restorer.forms, restorer.pairs,
+                                          [(p.locality, p.level) for p in self.places], self.abbreviations)
+        return self._normalizer
 
     def __post_init__(self):
         # compiled once: questions are read against every plan's place name
@@ -195,6 +207,7 @@ class Query:
     counted: str | None = None                 # "mấy lớp tập huấn" -> "lop": the thing whose number is asked
     phrases: tuple[tuple[str, ...], ...] = ()  # syllables in order, split at places and punctuation
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
+    changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
 
     @property
     def follows(self) -> bool:
@@ -293,6 +306,10 @@ class QueryReader:
 
     def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
+        changes: tuple[Change, ...] = ()
+        if self.lx.normalizer is not None:
+            normalized = self.lx.normalizer.normalize(text)
+            text, changes = normalized.text, normalized.changes
         f = fold(text)
         toned = " ".join(syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
@@ -368,7 +385,7 @@ class QueryReader:
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
-                     phrases=phrases, toned=toned, counted=counted)
+                     phrases=phrases, toned=toned, counted=counted, changes=changes)
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:

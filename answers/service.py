@@ -86,6 +86,8 @@ class AssistantService:
             ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):
                 ans = replace(ans, text=f"({compose.assumption(q.assumed)})\n{ans.text}")
+            if q.changes:
+                ans = replace(ans, read_as=q.text, changes=q.changes)
             return replace(ans, context=self._next_context(snap, q, ans, context, now))
         except Exception:  # never a traceback to an official; the log keeps it
             log.exception("failed to answer %r", question[:200])

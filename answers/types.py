@@ -31,6 +31,9 @@ class Answer:
     text: str
     sources: tuple[Source, ...] = field(default=())
     context: "ChatContext | None" = None    # what a follow-up question in the same chat is read against
+    read_as: str = ""                       # the question as read after normalization, when it was changed
+    changes: tuple = ()                     # answers.normalize.Change: what was repaired in the question
+    evidence: dict | None = None            # why it answered or abstained (phrases matched/missing, score)
 
     def to_json(self, elapsed_ms: float | None = None) -> dict:
         out = {
@@ -44,6 +47,10 @@ class Answer:
                 for s in self.sources
             ],
         }
+        if self.changes:
+            out["normalized"] = {"text": self.read_as, "changes": [c.to_json() for c in self.changes]}
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
         if elapsed_ms is not None:
             out["elapsed_ms"] = round(elapsed_ms, 1)
         return out

@@ -1,0 +1,312 @@
+"""Clean a question typed on a phone before it is read: chat shorthand, Telex/VNI leftovers, one-edit typos,
+lost tone marks and place initials, each repaired against what the loaded plans actually write.
+
+Every repair is recorded (`Change`), so `ask --json` can show what was read instead of what was typed.
+Nothing here knows a question: the shorthand list is general chat usage (data file), the vocabulary and the
+place initials come from the loaded plans, and a word the plans use is never changed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.text import fold, nfc
+
+SHORTHAND_FILE = Path(__file__).parent / "data" / "chat_shorthand.tsv"
+
+# A folded Vietnamese syllable: initial consonant, vowel group, final consonant. A token that is not one
+# cannot be a word the speaker meant as typed (a Telex key left in, a slipped letter, English).
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnprstvx])?"
+    r"(?:oai|oay|oao|oeo|uay|uoi|uou|uya|uye|uyu|yeu|ieu|uoc|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|oo|ua|ue|ui|uo|"
+    r"uu|uy|ye|a|e|i|o|u|y)"
+    r"(?:ch|ng|nh|[cmnpt])?$")
+_TONE_MARKS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
+_VNI_TONES = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
+_TONES = frozenset(_TONE_MARKS.values())
+_TELEX_VOWELS = (("uow", "ươ"), ("aa", "â"), ("aw", "ă"), ("ee", "ê"), ("oo", "ô"), ("ow", "ơ"), ("uw", "ư"),
+                 ("dd", "đ"))
+_VOWELS = set("aăâeêioôơuưy")
+_WORD = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_|\s+")
+# Level words and their short forms before a place name or its initials: "P.HG", "X. Phước An", "tỉnh ĐN".
+_LEVEL = {"tỉnh": "tỉnh", "t": "tỉnh", "xã": "xã", "x": "xã", "phường": "phường", "p": "phường", "tp": "thành phố",
+          "thành phố": "thành phố", "huyện": "huyện", "h": "huyện"}
+_LEVEL_PREFIX = re.compile(r"(?<![^\W_])(?:(tỉnh|xã|phường|huyện|thành phố)\s+|(TP|Tp|tp|[TXPHtxph])\s*\.\s*)"
+                           r"(?=[A-ZĐÀ-Ỹ])")
+# Typo repair reads a word of at least this many letters (shorter ones are too easily another word).
+TYPO_MIN_LETTERS = 4
+# A toneless syllable in a toned question is given the plan's spelling when the plans pair that spelling with
+# a neighbour at least this often and never pair the toneless one with it.
+TONE_PAIR_MIN = 1
+# A question is read as typed with tone marks when at least this share of its syllables carry them
+# (among syllables the plans write with marks); below it a few stray marks are dropped instead.
+TONED_SHARE = 0.5
+
+
+@dataclass(frozen=True)
+class Change:
+    before: str
+    after: str
+    why: str        # shorthand | telex | vni | typo | tone | place | accents
+
+    def to_json(self) -> dict:
+        return {"from": self.before, "to": self.after, "why": self.why}
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    changes: tuple[Change, ...] = ()
+
+
+def load_shorthand(path: Path = SHORTHAND_FILE) -> dict[str, str]:
+    table = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            short, full = line.split("\t", 1)
+            table[nfc(short.strip()).lower()] = full.strip()
+    return table
+
+
+def initials(name: str) -> str:
+    """'Hàng Gòn' -> 'HG', 'Đồng Nai' -> 'ĐN'."""
+    return "".join(w[0].upper() for w in name.split() if w[0].isalpha())
+
+
+def _tone_of(syllable: str) -> str:
+    return next((c for c in unicodedata.normalize("NFD", syllable) if c in _TONES), "")
+
+
+def _untoned(syllable: str) -> str:
+    """Vowel marks kept, tone mark dropped: 'thời' -> 'thơi'."""
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", syllable) if c not in _TONES))
+
+
+def is_syllable(token: str) -> bool:
+    return bool(_SYLLABLE.match(fold(token)))
+
+
+def decode_telex(token: str) -> tuple[str, str] | None:
+    """'thowif' -> ('thơi', grave); 'nhiejm' -> ('nhiem', dot below). None when no Telex key is in it.
+    Tone keys count only after the first vowel ('sáng' starts with s, no final consonant is s/f/r/x/j)."""
+    t = token.lower()
+    if not t.isascii() or not t.isalpha():
+        return None
+    first_vowel = next((i for i, c in enumerate(t) if c in "aeiouy"), None)
+    if first_vowel is None:
+        return None
+    head, tail = t[:first_vowel], t[first_vowel:]
+    tone = ""
+    kept = []
+    for c in tail:
+        if c in _TONE_MARKS and not tone:
+            tone = _TONE_MARKS[c]
+        else:
+            kept.append(c)
+    body = head.replace("dd", "đ") + "".join(kept)
+    for key, letter in _TELEX_VOWELS:
+        body = body.replace(key, letter)
+    body = re.sub(r"(?<=[^\Wưươ])w|^w", "ư", body) if "w" in body else body
+    if body == t and not tone:
+        return None
+    return body, tone
+
+
+def decode_vni(token: str) -> tuple[str, str] | None:
+    """'chu3' -> ('chu', hook above); 'đươ5c' style digits: 6 circumflex, 7 horn, 8 breve, 9 đ."""
+    t = token.lower()
+    if not re.fullmatch(r"[a-zđ]+[1-9][a-z1-9]*", t) or not re.search(r"[aeiouy]", t):
+        return None
+    tone, out = "", ""
+    for c in t:
+        if c in _VNI_TONES:
+            tone = _VNI_TONES[c]
+        elif c == "6" and out and out[-1] in "aeo":
+            out = out[:-1] + {"a": "â", "e": "ê", "o": "ô"}[out[-1]]
+        elif c == "7" and out and out[-1] in "ou":
+            out = out[:-1] + {"o": "ơ", "u": "ư"}[out[-1]]
+        elif c == "8" and out and out[-1] == "a":
+            out = out[:-1] + "ă"
+        elif c == "9" and out and out[-1] == "d":
+            out = out[:-1] + "đ"
+        elif c.isdigit():
+            return None
+        else:
+            out += c
+    return out, tone
+
+
+class Normalizer:
+    """Built once per set of loaded plans: their syllables (as written, with counts), adjacent pairs, places."""
+
+    def __init__(self, forms: dict[str, tuple[tuple[str, int], ...]], pairs: dict[tuple[str, str], int],
+                 places: list[tuple[str, str]], abbreviations=None, shorthand: dict[str, str] | None = None):
+        self.forms = forms                  # folded syllable -> ((as written, count), ...), most common first
+        self.pairs = pairs                  # (syllable, next syllable) as written -> count
+        self.abbreviations = set(getattr(abbreviations, "table", {}) or {})
+        self.shorthand = load_shorthand() if shorthand is None else shorthand
+        self._keys = list(forms)
+        by_initials: dict[str, set[tuple[str, str]]] = {}
+        for locality, level in places:
+            if len(locality.split()) >= 2:
+                by_initials.setdefault(initials(locality), set()).add((locality, level))
+        # initials two places share name neither
+        self.initials = {k: next(iter(v)) for k, v in by_initials.items() if len(v) == 1}
+        self.localities = {locality for locality, _ in places}
+
+    # ------------------------------------------------------------------ public
+    def normalize(self, text: str) -> Normalized:
+        changes: list[Change] = []
+        text = self._places(text, changes)
+        tokens = _WORD.findall(text)
+        idx = [i for i, t in enumerate(tokens) if t[0].isalpha()]
+        for i in idx:
+            fixed = self._word(tokens, i, changes)
+            if fixed is not None:
+                tokens[i] = fixed
+        text = "".join(tokens)
+        inserted = {w for c in changes if c.why == "shorthand" for w in c.after.lower().split()}
+        text = self._tones(text, changes, inserted)
+        return Normalized(text, tuple(changes))
+
+    # ------------------------------------------------------------------ places
+    def _places(self, text: str, changes: list[Change]) -> str:
+        """'P.HG' -> 'phường Hàng Gòn', 'tỉnh ĐN' -> 'tỉnh Đồng Nai', 'X. Phước An' -> 'xã Phước An'."""
+        def level_word(m: re.Match) -> str:
+            word = (m.group(1) or m.group(2)).lower()
+            return _LEVEL[word] + " "
+        out = _LEVEL_PREFIX.sub(level_word, text)
+        if out != text:
+            changes.append(Change(text, out, "place"))
+            text = out
+
+        def place(m: re.Match) -> str:
+            level, code = m.group(1), m.group(2)
+            hit = self.initials.get(code)
+            if hit is None and level:
+                # after a level word a plain D stands for Đ ('tỉnh DN')
+                hit = next((v for k, v in self.initials.items() if fold(k).upper() == code.upper()), None)
+            if hit is None:
+                return m.group(0)
+            # an initialism the plans define for something else needs a level word before it
+            if not level and code in self.abbreviations:
+                return m.group(0)
+            if level and fold(level.strip().lower()) != fold(hit[1]):
+                return m.group(0)
+            after = f"{level or ''}{hit[0]}"
+            changes.append(Change(m.group(0).strip(), after.strip(), "place"))
+            return after
+        return re.sub(r"(?<![^\W_])((?i:tỉnh|xã|phường|huyện|thành phố)\s+)?([A-ZĐ]{2,4})(?![^\W_])", place, text)
+
+    # ------------------------------------------------------------------ one word
+    def _known(self, word: str) -> bool:
+        return fold(word) in self.forms
+
+    def _word(self, tokens: list[str], i: int, changes: list[Change]) -> str | None:
+        tok = tokens[i]
+        low = tok.lower()
+        if tok in self.abbreviations or (tok.isupper() and len(tok) > 1) or tok in self.localities:
+            return None
+        if low in self.shorthand and not self._known(low) and (len(low) > 1 or tok.islower()):
+            full = self.shorthand[low]
+            changes.append(Change(tok, full, "shorthand"))
+            return full
+        if self._known(low) and is_syllable(low):
+            return None
+        prev_, next_ = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
+        for decode, why in ((decode_telex, "telex"), (decode_vni, "vni")):
+            decoded = decode(tok)
+            if decoded is None:
+                continue
+            best = self._spelling(decoded[0], decoded[1], prev_, next_)
+            if best:
+                changes.append(Change(tok, best, why))
+                return best
+        if len(low) >= TYPO_MIN_LETTERS and low.isalpha() and not is_syllable(low) and not self._known(low):
+            best = self._typo(low, prev_, next_)
+            if best:
+                changes.append(Change(tok, best, "typo"))
+                return best
+        return None
+
+    @staticmethod
+    def _neighbour(tokens: list[str], i: int, step: int) -> str:
+        j = i + step
+        while 0 <= j < len(tokens) and tokens[j].isspace():
+            j += step
+        return tokens[j].lower() if 0 <= j < len(tokens) and tokens[j][0].isalpha() else ""
+
+    def _context(self, form: str, prev_: str, next_: str) -> int:
+        return self.pairs.get((prev_, form), 0) + self.pairs.get((form, next_), 0) if (prev_ or next_) else 0
+
+    def _spelling(self, body: str, tone: str, prev_: str, next_: str) -> str | None:
+        """The plans' spelling of a decoded syllable: same letters, and the same marks where the typist gave
+        them (a vowel mark typed must be there; a tone typed must be the tone)."""
+        options = self.forms.get(fold(body), ())
+        best, best_key = None, None
+        for form, count in options:
+            if tone and _tone_of(form) != tone:
+                continue
+            marked = [c for c in body if c in "ăâêôơưđ"]
+            if any(c not in _untoned(form) for c in marked):
+                continue
+            key = (self._context(form, prev_, next_), _untoned(form) == body, count)
+            if best_key is None or key > best_key:
+                best, best_key = form, key
+        return best
+
+    def _typo(self, low: str, prev_: str, next_: str) -> str | None:
+        """One edit (insert, delete, replace, swap two letters) away from a syllable the plans write, the
+        neighbours deciding between candidates; the folded spelling, the tone step restores marks."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+        folded = fold(low)
+        found = process.extract(folded, self._keys, scorer=OSA.distance, score_cutoff=1, limit=20)
+        best, best_key = None, None
+        for key, dist, _ in found:
+            if dist != 1 or not is_syllable(key):
+                continue
+            form, count = self.forms[key][0]
+            context = max(self._context(f, prev_, next_) for f, _ in self.forms[key])
+            score = (context, count)
+            if best_key is None or score > best_key:
+                best, best_key = key, score
+        if best is None or (best_key[0] == 0 and len(folded) < 5):
+            return None     # a short word with no neighbour to confirm it: leave it
+        return best if low == folded else self._spelling(best, "", prev_, next_) or best
+
+    # ------------------------------------------------------------------ tone marks
+    def _tones(self, text: str, changes: list[Change], keep: set[str] = frozenset()) -> str:
+        """A question typed with tone marks gets them on the words typed without ('căn ban' -> 'căn bản')
+        where the plans' pairs decide; a question typed without them loses the few marks a repair or a
+        stray key put in, so that it is read one way throughout."""
+        tokens = _WORD.findall(text)
+        idx = [i for i, t in enumerate(tokens) if t[0].isalpha() and not (t.isupper() and len(t) > 1)
+               and t not in self.abbreviations]
+        markable = [i for i in idx if any(f != fold(f) for f, _ in self.forms.get(fold(tokens[i]), ()))]
+        if not markable:
+            return text
+        toned = [i for i in markable if fold(tokens[i]) != tokens[i].lower()]
+        if len(toned) / len(markable) < TONED_SHARE:
+            out = "".join(fold(t) if i in idx else t for i, t in enumerate(tokens))
+            if out != text and toned:
+                changes.append(Change(text, out, "accents"))
+            return out if toned else text
+        for i in markable:
+            tok = tokens[i]
+            low = tok.lower()
+            if fold(low) != low or low in keep:
+                continue
+            prev_, next_ = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
+            own = self._context(low, prev_, next_)
+            options = [(self._context(f, prev_, next_), c, f) for f, c in self.forms.get(low, ()) if f != low]
+            if own or not options:
+                continue
+            score, _, form = max(options)
+            if score >= TONE_PAIR_MIN:
+                new = form.capitalize() if tok[0].isupper() else form
+                changes.append(Change(tok, new, "tone"))
+                tokens[i] = new
+        return "".join(tokens)
