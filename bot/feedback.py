@@ -1,45 +1,44 @@
 """The question log: what was asked, how it was answered, 👍/👎 — and the curators' report built from it.
 
-Privacy: chats are stored as salted hashes, digit runs that look like phone numbers are cut from the
-question, no user names are kept, rows older than the retention period are pruned.
+Privacy: chats are stored as keyed hashes (bot.privacy.ChatKey, key kept outside this file), digit runs
+that look like phone numbers are cut from the question, no user names are kept, rows older than the
+retention period are deleted (and zeroed in the file: secure_delete).
 """
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import re
-import secrets
 import sqlite3
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 from answers.types import Answer
+from bot.privacy import ChatKey, legacy_hash, scrub
 from corpus.text import words
 
 LOG_NAME = "questions.sqlite3"
 DEFAULT_RETENTION_DAYS = 90
 # A 👍/👎 sent as a message counts for the chat's last answer if it comes within this time.
 VOTE_WINDOW_SECONDS = 24 * 3600
-# 9 or more digits, possibly split by spaces, dots or dashes: phone numbers, ID card numbers.
-# Dates ("30/6/2026"), years and document numbers ("57-NQ/TW") have fewer digits in a run.
-_PHONE = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){8,}(?![\w/])")
 _UP, _DOWN = "\U0001F44D", "\U0001F44E"
 # Skin tones, variation selectors, joiners that may follow the emoji.
 _EMOJI_EXTRAS = re.compile(r"[\U0001F3FB-\U0001F3FF\uFE0E\uFE0F\u200D\s]")
 # Zalo's own emoticon codes for 👍 and 👎.
 _ZALO_CODES = {"/-strong": 1, "/-weak": -1}
 
+SCHEMA_VERSION = 1       # 1: chats keyed with bot.privacy.ChatKey, no salt in the file
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS questions (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     ts REAL NOT NULL,                 -- unix time
-    chat TEXT NOT NULL,               -- salted hash of platform and chat id
+    chat TEXT NOT NULL,               -- keyed hash of platform and chat id (bot.privacy.ChatKey)
     question TEXT NOT NULL,           -- phone-number-like digit runs removed
     kind TEXT NOT NULL,               -- answer kind; 'none' = not in the plans
     plans TEXT NOT NULL,              -- JSON list of cited plan names
@@ -50,11 +49,6 @@ CREATE TABLE IF NOT EXISTS questions (
 CREATE INDEX IF NOT EXISTS questions_chat ON questions (chat, id);
 CREATE INDEX IF NOT EXISTS questions_ts ON questions (ts);
 """
-
-
-def scrub(text: str) -> str:
-    """The question with phone-number-like digit runs replaced."""
-    return _PHONE.sub("[số]", text)
 
 
 def vote_of(text: str) -> int | None:
@@ -88,24 +82,46 @@ class ReportItem:
 class QuestionLog:
     """One SQLite file; safe to share between the event loop and worker threads."""
 
-    def __init__(self, path: Path | str, salt: str | None = None,
-                 retention_days: int = DEFAULT_RETENTION_DAYS):
+    def __init__(self, path: Path | str, key: ChatKey | None = None,
+                 retention_days: int = DEFAULT_RETENTION_DAYS, legacy_chats: Iterable[tuple[str, str]] = ()):
+        """key: None -> the key file beside the log. legacy_chats: (platform, raw chat id) pairs known from
+        an old bot state, so that rows of a log written before keyed hashes keep their chat."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.retention_days = retention_days
+        self.chat_hash = key or ChatKey.load(Path(path).parent)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA secure_delete=ON")
         self._lock = threading.Lock()
         with self._lock:
             self._db.executescript(_SCHEMA)
-            row = self._db.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
-            if salt is None:
-                if row is None:
-                    salt = secrets.token_hex(16)
-                    self._db.execute("INSERT INTO meta VALUES ('salt', ?)", (salt,))
-                else:
-                    salt = row[0]
-        self._salt = salt.encode("utf-8")
+            if self._db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                self._upgrade(legacy_chats)
+
+    def _upgrade(self, legacy_chats: Iterable[tuple[str, str]]) -> None:
+        """Re-key rows hashed with the salt the log used to keep in its own meta table, then drop the salt.
+
+        A row whose chat is not among legacy_chats keeps its questions under a pseudonym of its old hash
+        (still one per old chat, no longer reversible without the key)."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
+        has_rows = self._db.execute("SELECT 1 FROM questions LIMIT 1").fetchone() is not None
+        if row or has_rows:
+            # before the key, K57_LOG_SALT (now the key itself) or the meta salt made the hashes
+            salts = {self.chat_hash.secret} | ({row[0].encode("utf-8")} if row else set())
+            known = {legacy_hash(salt, p, c): self.chat_hash(p, c) for salt in salts for p, c in legacy_chats}
+            old = [r[0] for r in self._db.execute("SELECT DISTINCT chat FROM questions")]
+            self._db.execute("BEGIN")
+            for chat in old:
+                self._db.execute("UPDATE questions SET chat=? WHERE chat=?",
+                                 (known.get(chat) or self.chat_hash("legacy", chat), chat))
+            self._db.execute("DELETE FROM meta WHERE key='salt'")
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+            self._db.execute("VACUUM")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         with self._lock:
@@ -114,9 +130,6 @@ class QuestionLog:
     def _exec(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         with self._lock:
             return self._db.execute(sql, params)
-
-    def chat_hash(self, platform: str, chat_id: int | str) -> str:
-        return hashlib.sha256(self._salt + f"\x1f{platform}\x1f{chat_id}".encode("utf-8")).hexdigest()[:32]
 
     # -- writing
     def record(self, platform: str, chat_id: int | str, answer: Answer, latency_ms: float | None,
@@ -147,12 +160,17 @@ class QuestionLog:
 
     def delete_chat(self, platform: str, chat_id: int | str) -> int:
         """/xoa_du_lieu: every logged question of this chat; returns how many rows went."""
-        return self._exec("DELETE FROM questions WHERE chat=?", (self.chat_hash(platform, chat_id),)).rowcount
+        gone = self._exec("DELETE FROM questions WHERE chat=?", (self.chat_hash(platform, chat_id),)).rowcount
+        self._exec("PRAGMA wal_checkpoint(TRUNCATE)")     # old page images leave the WAL file too
+        return gone
 
     def prune(self, now: float | None = None) -> int:
         """Drop rows older than the retention period; returns how many went."""
         now = now if now is not None else time.time()
-        return self._exec("DELETE FROM questions WHERE ts < ?", (now - self.retention_days * 86400,)).rowcount
+        gone = self._exec("DELETE FROM questions WHERE ts < ?", (now - self.retention_days * 86400,)).rowcount
+        if gone:
+            self._exec("PRAGMA wal_checkpoint(TRUNCATE)")
+        return gone
 
     # -- reading
     def rows(self) -> list[dict]:

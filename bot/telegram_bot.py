@@ -20,7 +20,7 @@ from telegram import (BotCommand, CallbackQuery, InlineKeyboardButton, InlineKey
                       Message, MessageEntity, ReplyParameters, Update)
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, NetworkError, TelegramError
-from telegram.ext import (AIORateLimiter, ApplicationBuilder, ApplicationHandlerStop,
+from telegram.ext import (AIORateLimiter, ApplicationBuilder, ApplicationHandlerStop, BaseUpdateProcessor,
                           CallbackQueryHandler, CommandHandler, ContextTypes, Defaults,
                           MessageHandler, TypeHandler, filters)
 
@@ -28,13 +28,17 @@ from answers.export import file_name, render
 from answers.protocol import Assistant
 from answers.types import PlanInfo
 from corpus.text import nfc
-from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, report_text, vote_of
+from bot.chat_lock import ChatLocks
+from bot.commands import MSG_NOT_ADMIN, Command, Turn, commands_of
+from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
+from bot.privacy import ChatKey
 from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
-from bot.render import (HTML, MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, TELEGRAM_LIMIT,
-                        export_caption, help_text, parse_export_args, render_answer, render_ingest_report,
-                        render_plans, render_sources, split_message, welcome_text)
-from bot.state import BotState
+from bot.render import (HTML, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS,
+                        TELEGRAM_LIMIT, export_caption, help_text, parse_export_args, render_answer,
+                        render_ingest_report, render_plans, render_sources, split_message)
+from bot.retry import api_retrying
+from bot.state import BotState, open_stores
 
 log = logging.getLogger(__name__)
 
@@ -45,34 +49,20 @@ UPLOAD_SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 TYPING_REFRESH_SECONDS = 4.5                 # Telegram shows "typing…" for ~5 s per action
 TYPING_DELAY_SECONDS = 0.4                   # a quicker answer needs no "typing…"
 PRUNE_TIME = day_time(3, 0, tzinfo=TZ)       # old question-log rows go at night
-REPORT_LINES = 30
+CONTEXT_SWEEP_SECONDS = 300                  # chat contexts past the follow-up window are deleted this often
+MAX_CONCURRENT_UPDATES = 256
 
 MSG_ERROR = "Xin lỗi, tôi gặp sự cố khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
 MSG_REFUSAL = ("Xin lỗi, trợ lý này chỉ phục vụ các nhóm và cán bộ đã được cho phép. "
                "Vui lòng liên hệ quản trị viên nếu bạn cần sử dụng.")
 MSG_NOT_ADMIN_FILE = ("Xin lỗi, chỉ quản trị viên mới được gửi tệp kế hoạch. "
                       "Bạn có thể đặt câu hỏi bằng tin nhắn văn bản.")
-MSG_NOT_ADMIN = "Xin lỗi, chỉ quản trị viên mới dùng được lệnh này."
-MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
 MSG_EXPIRED = "Nguồn của câu trả lời này không còn lưu, bạn hãy hỏi lại."
 MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /help để xem hướng dẫn."
 MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
-MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han &lt;tên đơn vị&gt;, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
 MSG_ALL_PLANS = "Tất cả kế hoạch"
 MSG_EXPIRED_VOTE = "Câu trả lời này không còn trong nhật ký (đã xoá hoặc quá hạn lưu)."
-
-COMMANDS = (
-    ("start", "Giới thiệu trợ lý"),
-    ("help", "Hướng dẫn sử dụng"),
-    ("ke_hoach", "Chọn kế hoạch mặc định"),
-    ("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất"),
-    ("nhac_han", "Đăng ký nhắc hạn cho một đơn vị"),
-    ("huy_nhac_han", "Huỷ nhắc hạn"),
-    ("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel"),
-    ("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này"),
-    ("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)"),
-)
-MSG_NEW_TOPIC = "Đã bắt đầu câu chuyện mới: câu hỏi sau sẽ không dựa vào câu trước."
+COMMANDS = commands_of(PLATFORM)
 
 
 @dataclass(frozen=True)
@@ -87,8 +77,13 @@ class TelegramConfig:
     state_path: Path = Path("data/bot_state.sqlite3")
     upload_dir: Path = Path("data/uploads")
     log_path: Path | None = None        # question log; None -> questions.sqlite3 next to state_path
-    log_salt: str | None = None         # salt of the chat hashes; None -> generated once, kept in the log
+    log_salt: str | None = None         # key of the chat hashes; None -> the key file beside state_path
     log_days: int = DEFAULT_RETENTION_DAYS
+
+
+def _transient(exc: BaseException) -> bool:
+    # BadRequest is a subclass of NetworkError, but retrying cannot help it
+    return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -100,18 +95,30 @@ class RetryingRateLimiter(AIORateLimiter):
         self._backoff = backoff
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):
-        for attempt in range(self._network_retries + 1):
-            try:
-                return await super().process_request(callback, args, kwargs, endpoint, data,
-                                                     rate_limit_args)
-            except BadRequest:          # a subclass of NetworkError, but retrying cannot help
-                raise
-            except NetworkError:
-                if attempt == self._network_retries:
-                    raise
-                log.warning("Network error on %s, retrying (attempt %d)", endpoint, attempt + 1)
-                await asyncio.sleep(self._backoff * 2 ** attempt)
-        return None
+        retrying = api_retrying(_transient, self._network_retries, self._backoff, f"Telegram {endpoint}")
+        return await retrying(super().process_request, callback, args, kwargs, endpoint, data, rate_limit_args)
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; those of one chat one after another, in order."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES):
+        super().__init__(max_concurrent_updates)
+        self.locks = ChatLocks()
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        async with self.locks.hold(chat.id):
+            await coroutine
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
 
 
 def safe_filename(name: str) -> str:
@@ -147,23 +154,15 @@ class TelegramHandlers:
         self.state = state
         self.questions = questions
         self.clock = clock
+        self.chat_key = questions.chat_hash     # for logs and upload folders: never the raw chat id
 
     def register(self, app: telegram.ext.Application) -> None:
         app.bot_data[STATE_KEY] = self
         only_new = filters.UpdateType.MESSAGE
         if self.cfg.allowed_chats:
             app.add_handler(TypeHandler(Update, self.gate), group=-1)
-        app.add_handler(CommandHandler("start", self.start, filters=only_new))
-        app.add_handler(CommandHandler("help", self.help, filters=only_new))
-        app.add_handler(CommandHandler("ke_hoach", self.choose_plan, filters=only_new))
-        app.add_handler(CommandHandler("nguon", self.last_sources, filters=only_new))
-        app.add_handler(CommandHandler("nhac_han", self.subscribe, filters=only_new))
-        app.add_handler(CommandHandler("huy_nhac_han", self.unsubscribe, filters=only_new))
-        app.add_handler(CommandHandler("xoa_ke_hoach", self.remove_plan_menu, filters=only_new))
-        app.add_handler(CommandHandler("xuat", self.export, filters=only_new))
-        app.add_handler(CommandHandler("xoa_du_lieu", self.delete_data, filters=only_new))
-        app.add_handler(CommandHandler("bao_cao", self.report, filters=only_new))
-        app.add_handler(CommandHandler("moi", self.new_topic, filters=only_new))
+        for command in COMMANDS.values():
+            app.add_handler(CommandHandler(command.name, self._command_callback(command), filters=only_new))
         app.add_handler(CallbackQueryHandler(self.on_plan_chosen, pattern=r"^plan:"))
         app.add_handler(CallbackQueryHandler(self.on_sources_button, pattern=r"^src:"))
         app.add_handler(CallbackQueryHandler(self.on_remove_button, pattern=r"^rm"))
@@ -178,6 +177,22 @@ class TelegramHandlers:
         if app.job_queue is not None:
             app.job_queue.run_daily(self.reminder_job, time=REMINDER_TIME, name="nhac_han")
             app.job_queue.run_daily(self.prune_job, time=PRUNE_TIME, name="xoa_nhat_ky_cu")
+            app.job_queue.run_repeating(self.sweep_job, interval=CONTEXT_SWEEP_SECONDS, name="xoa_ngu_canh_cu")
+
+    def _command_callback(self, command: Command):
+        """The handler of one command of the shared table: its shared behaviour, or this transport's."""
+        if command.run is None:
+            return getattr(self, "cmd_" + command.name)
+
+        async def callback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            chat_id = update.effective_chat.id
+
+            async def reply(text: str) -> None:
+                await self.send(context.bot, chat_id, text)
+            turn = Turn(PLATFORM, chat_id, nfc(" ".join(context.args or [])).strip(), HTML, reply,
+                        admin=self._is_admin(update), files=True)
+            await command.run(self, turn)
+        return callback
 
     # -- helpers
     def _is_admin(self, update: Update) -> bool:
@@ -257,19 +272,13 @@ class TelegramHandlers:
         raise ApplicationHandlerStop
 
     # -- commands
-    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(welcome_text(HTML))
-
-    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await update.effective_message.reply_text(help_text(HTML, admin=self._is_admin(update)))
-
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(MSG_UNKNOWN_COMMAND)
 
     async def not_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(MSG_TEXT_ONLY)
 
-    async def choose_plan(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def cmd_ke_hoach(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         plans = await asyncio.to_thread(self.assistant.plans)
         current = self.state.chat_plan(PLATFORM, update.effective_chat.id)
         text = render_plans(plans, current, HTML)
@@ -301,14 +310,6 @@ class TelegramHandlers:
             f"Đã chọn kế hoạch mặc định: <b>{HTML.esc(plan.name)}</b>.\n"
             "Câu hỏi không nêu rõ địa phương sẽ được tra trong kế hoạch này. Gõ /ke_hoach để đổi.")
 
-    async def last_sources(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = update.effective_chat.id
-        sources = self.state.last_answer_sources(PLATFORM, chat_id)
-        if not sources:
-            await update.effective_message.reply_text(MSG_NO_LAST)
-            return
-        await self.send(context.bot, chat_id, render_sources(sources, HTML, preview=None))
-
     async def on_sources_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         sources = self.state.answer_sources(query.data.split(":", 1)[1])
@@ -318,30 +319,6 @@ class TelegramHandlers:
         await query.answer()
         await self.send(context.bot, update.effective_chat.id, render_sources(sources, HTML),
                         reply_to=query.message.message_id if query.message else None)
-
-    async def subscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        typed = nfc(" ".join(context.args or [])).strip()
-        if not typed:
-            await update.effective_message.reply_text(MSG_SUBSCRIBE_USAGE)
-            return
-        unit = await asyncio.to_thread(self.assistant.resolve_unit, typed)
-        if unit is None:
-            await update.effective_message.reply_text(
-                f"Không tìm thấy đơn vị «{HTML.esc(typed)}» trong các kế hoạch. "
-                "Bạn hãy kiểm tra lại tên, ví dụ: Phòng Văn hóa – Xã hội, Trung tâm PVHCC.")
-            return
-        self.state.subscribe(PLATFORM, update.effective_chat.id, unit)
-        await update.effective_message.reply_text(
-            f"Đã đăng ký nhắc hạn cho <b>{HTML.esc(unit)}</b>. Mỗi sáng 7:30 tôi sẽ gửi các nhiệm vụ "
-            "còn 7, 3, 1 ngày đến hạn và các nhiệm vụ quá hạn. Gõ /huy_nhac_han để ngừng.")
-
-    async def unsubscribe(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        units = self.state.unsubscribe(PLATFORM, update.effective_chat.id)
-        if not units:
-            await update.effective_message.reply_text("Cuộc trò chuyện này chưa đăng ký nhắc hạn.")
-            return
-        await update.effective_message.reply_text(
-            "Đã huỷ nhắc hạn cho: " + ", ".join(f"<b>{HTML.esc(u)}</b>" for u in units) + ".")
 
     # -- questions
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -387,39 +364,18 @@ class TelegramHandlers:
         # the row may be gone (/xoa_du_lieu, retention): say so rather than pretend
         await query.answer(MSG_THANKS if recorded else MSG_EXPIRED_VOTE, show_alert=not recorded)
 
-    # -- privacy and curators
-    async def new_topic(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        self.state.set_chat_context(PLATFORM, update.effective_chat.id, None)
-        await update.effective_message.reply_text(MSG_NEW_TOPIC)
-
-    async def delete_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        chat_id = update.effective_chat.id
-        count = self.questions.delete_chat(PLATFORM, chat_id)
-        self.state.forget_answers(PLATFORM, chat_id)
-        await update.effective_message.reply_text(MSG_DATA_DELETED.format(count=count))
-
-    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if not self._is_admin(update):
-            await update.effective_message.reply_text(MSG_NOT_ADMIN)
-            return
-        since = None
-        if context.args:
-            try:
-                since = date.fromisoformat(context.args[0])
-            except ValueError:
-                await update.effective_message.reply_text(
-                    "Ngày không hợp lệ. Cách dùng: /bao_cao [YYYY-MM-DD], ví dụ: /bao_cao 2026-01-01")
-                return
-        items = self.questions.report(since, limit=REPORT_LINES)
-        await self.send(context.bot, update.effective_chat.id, report_text(items, since, HTML.esc))
-
+    # -- housekeeping
     async def prune_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         gone = self.questions.prune()
         if gone:
             log.info("Question log: %d rows older than %d days removed", gone, self.questions.retention_days)
+        self.state.prune(self.questions.retention_days)
+
+    async def sweep_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self.state.prune(self.questions.retention_days)
 
     # -- exports
-    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def cmd_xuat(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         unit, fmt = parse_export_args(nfc(" ".join(context.args or [])))
         if not unit:
@@ -465,7 +421,7 @@ class TelegramHandlers:
             await message.reply_text(
                 f"Tệp quá lớn ({doc.file_size / 1024 / 1024:.1f} MB). Giới hạn là 20 MB.")
             return
-        dest = self.cfg.upload_dir / f"{message.chat_id}-{message.message_id}" / name
+        dest = self.cfg.upload_dir / f"{self.chat_key(PLATFORM, message.chat_id)[:12]}-{message.message_id}" / name
         dest.parent.mkdir(parents=True, exist_ok=True)
         tg_file = await doc.get_file()
         await tg_file.download_to_drive(dest)
@@ -478,7 +434,7 @@ class TelegramHandlers:
             report = await asyncio.to_thread(self.assistant.add_plan_file, dest)
         await self.send(context.bot, message.chat_id, render_ingest_report(report, HTML))
 
-    async def remove_plan_menu(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def cmd_xoa_ke_hoach(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if not self._is_admin(update):
             await update.effective_message.reply_text(MSG_NOT_ADMIN)
             return
@@ -519,7 +475,9 @@ class TelegramHandlers:
 
     # -- the one error handler
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        log.error("Error while handling an update", exc_info=context.error)
+        chat = update.effective_chat if isinstance(update, Update) else None
+        log.error("Error while handling an update of chat %s",
+                  self.chat_key(PLATFORM, chat.id) if chat else "-", exc_info=context.error)
         if not isinstance(update, Update):
             return
         if update.callback_query:
@@ -532,15 +490,14 @@ class TelegramHandlers:
 
 async def _post_init(app: telegram.ext.Application) -> None:
     with contextlib.suppress(TelegramError):
-        await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS.values() if c.menu])
 
 
 def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext.Application:
     """The whole Telegram bot wired in one place; run it with run_telegram or drive it in tests."""
     install_token_filter(cfg.token)
-    state = BotState(cfg.state_path)
-    questions = QuestionLog(cfg.log_path or cfg.state_path.with_name(LOG_NAME), cfg.log_salt, cfg.log_days)
-    questions.prune()
+    state, questions = open_stores(cfg.state_path, cfg.log_path or cfg.state_path.with_name(LOG_NAME),
+                                   ChatKey.load(cfg.state_path.parent, cfg.log_salt), cfg.log_days)
 
     async def post_shutdown(_app: telegram.ext.Application) -> None:
         state.close()
@@ -551,7 +508,7 @@ def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext
                .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=TZ,
                                   link_preview_options=LinkPreviewOptions(is_disabled=True)))
                .rate_limiter(RetryingRateLimiter(max_retries=3))
-               .concurrent_updates(True)
+               .concurrent_updates(PerChatUpdateProcessor())
                .post_init(_post_init)
                .post_shutdown(post_shutdown))
     if cfg.api_url:

@@ -21,13 +21,17 @@ from aiohttp import web
 
 from answers.protocol import Assistant
 from corpus.text import nfc
+from bot.chat_lock import ChatLocks
+from bot.commands import Turn, commands_of
 from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
+from bot.privacy import ChatKey
 from bot.reminders import seconds_until_next_run, send_due_reminders, today_in_vietnam
-from bot.render import (MSG_DATA_DELETED, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN, ZALO_LIMIT,
-                        help_text, parse_export_args, render_answer, render_export_summary, render_plans,
-                        render_sources, split_message, welcome_text)
-from bot.state import BotState
+from bot.render import (MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN,
+                        ZALO_LIMIT, help_text, parse_export_args, render_answer, render_export_summary,
+                        render_plans, split_message)
+from bot.retry import api_retrying
+from bot.state import BotState, open_stores
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +40,14 @@ PLATFORM = "zalo"
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 POLL_TIMEOUT = 30          # seconds the server may hold a getUpdates call
 MAX_RETRIES = 3
+RETRY_BACKOFF = 0.5        # seconds before the first retry of a network error, doubled each time
 MAX_CONCURRENT_UPDATES = 32
+CONTEXT_SWEEP_SECONDS = 300
+COMMANDS = commands_of(PLATFORM)
 
 MSG_ERROR = "Xin lỗi, tôi gặp sự cố khi xử lý yêu cầu này. Vui lòng thử lại sau ít phút."
 MSG_TEXT_ONLY = "Tôi chỉ đọc được câu hỏi dạng văn bản. Gõ /help để xem hướng dẫn."
 MSG_UNKNOWN_COMMAND = "Tôi không biết lệnh này. Gõ /help để xem các lệnh."
-MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
-MSG_SUBSCRIBE_USAGE = "Cách dùng: /nhac_han <tên đơn vị>, ví dụ: /nhac_han Phòng Văn hóa – Xã hội"
 # Zalo has no inline buttons: a bare 👍 / 👎 message right after an answer rates it.
 MSG_VOTE_HINT = "Gửi 👍 hoặc 👎 để đánh giá câu trả lời này."
 # The Zalo Bot API sends text, photos and stickers only: exports come as text.
@@ -59,15 +64,18 @@ class ZaloConfig:
     secret: str | None = None
     state_path: Path = Path("data/bot_state.sqlite3")
     log_path: Path | None = None        # question log; None -> questions.sqlite3 next to state_path
-    log_salt: str | None = None
+    log_salt: str | None = None         # key of the chat hashes; None -> the key file beside state_path
     log_days: int = DEFAULT_RETENTION_DAYS
 
 
 class ZaloApiError(Exception):
-    def __init__(self, code: int | None, description: str):
+    def __init__(self, code: int | None, description: str, transient: bool = False,
+                 retry_after: float | None = None):
         super().__init__(f"Zalo API error {code}: {description}")
         self.code = code
         self.description = description
+        self.transient = transient          # a network error or flood control: worth another try
+        self.retry_after = retry_after      # seconds the server asked to wait (429)
 
 
 def _updates_of(result: Any) -> list[dict]:
@@ -88,9 +96,13 @@ class ZaloBot:
                  questions: QuestionLog | None = None, clock: Callable[[], date] = today_in_vietnam):
         self.assistant = assistant
         self.cfg = cfg
-        self.state = state or BotState(cfg.state_path)
-        self.questions = questions or open_question_log(cfg)
+        if state is None or questions is None:
+            state, questions = open_zalo_stores(cfg)
+        self.state = state
+        self.questions = questions
+        self.chat_key = questions.chat_hash      # for logs: never the raw chat id
         self.clock = clock
+        self.locks = ChatLocks()
         # Zalo echoes this secret in every webhook call (8-256 characters).
         self.secret = cfg.secret or secrets.token_urlsafe(24)
         self.base = f"{(cfg.api_url or ZALO_API).rstrip('/')}/bot{cfg.token}"
@@ -113,30 +125,27 @@ class ZaloBot:
     # -- HTTP
     async def call(self, method: str, http_timeout: float | None = None, **params: Any) -> Any:
         """POST a method; waits out 429 retry_after and retries connection errors."""
+        retrying = api_retrying(lambda exc: getattr(exc, "transient", False), MAX_RETRIES, RETRY_BACKOFF,
+                                f"Zalo {method}")
+        return await retrying(self._call_once, method, http_timeout, params)
+
+    async def _call_once(self, method: str, http_timeout: float | None, params: dict) -> Any:
         assert self._session is not None, "use 'async with ZaloBot(...)'"
-        url = f"{self.base}/{method}"
         extra = {"timeout": aiohttp.ClientTimeout(total=http_timeout)} if http_timeout else {}
-        for attempt in range(MAX_RETRIES + 1):
-            try:
-                async with self._session.post(url, json=params, **extra) as resp:
-                    status = resp.status
-                    data = await resp.json(content_type=None)
-            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
-                if attempt == MAX_RETRIES:
-                    raise ZaloApiError(None, f"network: {type(exc).__name__}") from None
-                await asyncio.sleep(0.5 * 2 ** attempt)
-                continue
-            if isinstance(data, dict) and data.get("ok"):
-                return data.get("result")
-            data = data if isinstance(data, dict) else {}
-            code = data.get("error_code") or status
-            if code == 429 and attempt < MAX_RETRIES:
-                retry_after = (data.get("parameters") or {}).get("retry_after", 1)
-                log.info("Zalo rate limit on %s, retrying after %s s", method, retry_after)
-                await asyncio.sleep(float(retry_after) + 0.1)
-                continue
-            raise ZaloApiError(code, str(data.get("description", "")))
-        raise ZaloApiError(None, "retries exhausted")
+        try:
+            async with self._session.post(f"{self.base}/{method}", json=params, **extra) as resp:
+                status = resp.status
+                data = await resp.json(content_type=None)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as exc:
+            # from None: the aiohttp error's text holds the URL, and the URL the token
+            raise ZaloApiError(None, f"network: {type(exc).__name__}", transient=True) from None
+        if isinstance(data, dict) and data.get("ok"):
+            return data.get("result")
+        data = data if isinstance(data, dict) else {}
+        code = data.get("error_code") or status
+        retry_after = (data.get("parameters") or {}).get("retry_after", 1) if code == 429 else None
+        raise ZaloApiError(code, str(data.get("description", "")), transient=code == 429,
+                           retry_after=None if retry_after is None else float(retry_after))
 
     async def send_text(self, chat_id: str, text: str) -> None:
         for part in split_message(text, ZALO_LIMIT):
@@ -159,12 +168,15 @@ class ZaloBot:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _guarded(self, update: dict) -> None:
-        async with self._slots:
+        """One update; those of one chat in arrival order (a follow-up reads the context its predecessor
+        wrote), other chats alongside."""
+        chat_id = ((update.get("message") or {}).get("chat") or {}).get("id")
+        async with self._slots, self.locks.hold(chat_id):
             try:
                 await self.handle_update(update)
             except Exception:
-                log.exception("Error while handling a Zalo update")
-                chat_id = ((update.get("message") or {}).get("chat") or {}).get("id")
+                log.exception("Error while handling a Zalo update of chat %s",
+                              self.chat_key(PLATFORM, chat_id) if chat_id else "-")
                 if chat_id:
                     with contextlib.suppress(Exception):
                         await self.send_text(chat_id, MSG_ERROR)
@@ -200,32 +212,16 @@ class ZaloBot:
             await self.send_text(chat_id, help_text(PLAIN, files=False))
 
     async def command(self, chat_id: str, command: str, arg: str) -> None:
-        if command == "start":
-            await self.send_text(chat_id, welcome_text(PLAIN))
-        elif command == "moi":
-            self.state.set_chat_context(PLATFORM, chat_id, None)
-            await self.send_text(chat_id, "Đã bắt đầu câu chuyện mới: câu hỏi sau sẽ không dựa vào câu trước.")
-        elif command == "help":
-            await self.send_text(chat_id, help_text(PLAIN, files=False))
-        elif command == "ke_hoach":
-            await self.choose_plan(chat_id, arg)
-        elif command == "nguon":
-            sources = self.state.last_answer_sources(PLATFORM, chat_id)
-            await self.send_text(chat_id, render_sources(sources, PLAIN, preview=None) if sources else MSG_NO_LAST)
-        elif command == "nhac_han":
-            await self.subscribe(chat_id, arg)
-        elif command == "xuat":
-            await self.export(chat_id, arg)
-        elif command == "xoa_du_lieu":
-            count = self.questions.delete_chat(PLATFORM, chat_id)
-            self.state.forget_answers(PLATFORM, chat_id)
-            await self.send_text(chat_id, MSG_DATA_DELETED.format(count=count))
-        elif command == "huy_nhac_han":
-            units = self.state.unsubscribe(PLATFORM, chat_id)
-            await self.send_text(chat_id, "Đã huỷ nhắc hạn cho: " + ", ".join(units) + "."
-                                 if units else "Cuộc trò chuyện này chưa đăng ký nhắc hạn.")
-        else:
+        """A command of the shared table: its shared behaviour, or this transport's cmd_<name>."""
+        entry = COMMANDS.get(command)
+        if entry is None:
             await self.send_text(chat_id, MSG_UNKNOWN_COMMAND)
+            return
+
+        async def reply(text: str) -> None:
+            await self.send_text(chat_id, text)
+        turn = Turn(PLATFORM, chat_id, arg, PLAIN, reply, admin=False, files=False)
+        await (entry.run(self, turn) if entry.run else getattr(self, "cmd_" + command)(turn))
 
     async def answer(self, chat_id: str, question: str) -> None:
         plan = self.state.chat_plan(PLATFORM, chat_id)
@@ -244,8 +240,9 @@ class ZaloBot:
         recorded = qid is not None and self.questions.vote(PLATFORM, chat_id, qid, vote)
         await self.send_text(chat_id, MSG_THANKS if recorded else MSG_NO_VOTE_TARGET)
 
-    async def export(self, chat_id: str, arg: str) -> None:
-        unit, _ = parse_export_args(arg)
+    async def cmd_xuat(self, turn: Turn) -> None:
+        chat_id = turn.chat_id
+        unit, _ = parse_export_args(turn.arg)
         if not unit:
             await self.send_text(chat_id, MSG_EXPORT_USAGE)
             return
@@ -255,8 +252,9 @@ class ZaloBot:
         await self.send_text(chat_id, render_export_summary(result, PLAIN, MSG_EXPORT_NOTE) if result.ok
                              else result.message + (MSG_DEFAULT_PLAN_SCOPE if plan else ""))
 
-    async def choose_plan(self, chat_id: str, arg: str) -> None:
+    async def cmd_ke_hoach(self, turn: Turn) -> None:
         """Zalo has no inline keyboards: '/ke_hoach' lists numbered plans, '/ke_hoach 2' picks one."""
+        chat_id, arg = turn.chat_id, turn.arg
         plans = await asyncio.to_thread(self.assistant.plans)
         current = self.state.chat_plan(PLATFORM, chat_id)
         if not arg:
@@ -276,19 +274,6 @@ class ZaloBot:
         self.state.set_chat_plan(PLATFORM, chat_id, plan.slug)
         await self.send_text(chat_id, f"Đã chọn kế hoạch mặc định: {plan.name}.")
 
-    async def subscribe(self, chat_id: str, typed: str) -> None:
-        if not typed:
-            await self.send_text(chat_id, MSG_SUBSCRIBE_USAGE)
-            return
-        unit = await asyncio.to_thread(self.assistant.resolve_unit, typed)
-        if unit is None:
-            await self.send_text(chat_id, f"Không tìm thấy đơn vị «{typed}» trong các kế hoạch. "
-                                          "Bạn hãy kiểm tra lại tên, ví dụ: Phòng Văn hóa – Xã hội.")
-            return
-        self.state.subscribe(PLATFORM, chat_id, unit)
-        await self.send_text(chat_id, f"Đã đăng ký nhắc hạn cho {unit}. Mỗi sáng 7:30 tôi sẽ gửi các nhiệm vụ "
-                                      "còn 7, 3, 1 ngày đến hạn và các nhiệm vụ quá hạn.")
-
     async def send_reminders(self, today: date) -> int:
         """Send today's due-date reminders; today is a parameter so tests can fix the clock."""
         return await send_due_reminders(self.assistant, self.state, PLATFORM, today, PLAIN, self.send_text)
@@ -301,6 +286,12 @@ class ZaloBot:
             except Exception:
                 log.exception("Zalo reminder run failed")
             self.questions.prune()
+
+    async def sweep_loop(self) -> None:
+        """Chat contexts past the follow-up window, and answers past their time, are deleted."""
+        while True:
+            await asyncio.sleep(CONTEXT_SWEEP_SECONDS)
+            self.state.prune(self.questions.retention_days)
 
     # -- receiving
     async def poll(self, stop: asyncio.Event | None = None) -> None:
@@ -338,27 +329,26 @@ class ZaloBot:
         return app
 
 
-def open_question_log(cfg: ZaloConfig) -> QuestionLog:
-    questions = QuestionLog(cfg.log_path or cfg.state_path.with_name(LOG_NAME), cfg.log_salt, cfg.log_days)
-    questions.prune()
-    return questions
+def open_zalo_stores(cfg: ZaloConfig) -> tuple[BotState, QuestionLog]:
+    return open_stores(cfg.state_path, cfg.log_path or cfg.state_path.with_name(LOG_NAME),
+                       ChatKey.load(cfg.state_path.parent, cfg.log_salt), cfg.log_days)
 
 
 async def serve_zalo(assistant: Assistant, cfg: ZaloConfig, stop: asyncio.Event | None = None) -> None:
     """Run the Zalo bot until stop is set (or forever): webhook server if cfg.webhook_url, else polling."""
     install_token_filter(cfg.token)
-    state = BotState(cfg.state_path)
-    questions = open_question_log(cfg)
+    state, questions = open_zalo_stores(cfg)
     try:
         async with ZaloBot(assistant, cfg, state, questions) as bot:   # leaving it waits for updates in flight
-            reminders = asyncio.create_task(bot.reminder_loop())
+            loops = [asyncio.create_task(bot.reminder_loop()), asyncio.create_task(bot.sweep_loop())]
             try:
                 if cfg.webhook_url:
                     await _serve_webhook(bot, cfg, stop or asyncio.Event())
                 else:
                     await bot.poll(stop)
             finally:
-                reminders.cancel()
+                for loop in loops:
+                    loop.cancel()
     finally:
         state.close()
         questions.close()

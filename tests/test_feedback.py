@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
+import stat
 import time
 from datetime import date, datetime, timezone
 
 import run_bot
 from answers.types import Answer
-from bot.feedback import LOG_NAME, QuestionLog, report_csv, scrub, vote_of
+from bot.feedback import LOG_NAME, QuestionLog, report_csv, vote_of
+from bot.privacy import KEY_NAME, ChatKey, scrub
 from tests.fakes_assistant import source_for
 
 DAY = 86400
@@ -45,12 +47,18 @@ def test_log_stores_no_chat_id_no_phone_and_cited_lines(tmp_path):
     assert b"0987" not in raw
     hashed = row["chat"]
     log.close()
-    # the generated salt is kept: the same chat hashes the same after a restart...
+    # the key is made once, in its own file beside the log (owner-only), never inside the log...
+    key_file = tmp_path / KEY_NAME
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert key_file.read_bytes().strip() not in raw and b"salt" not in raw
+    # ...so the same chat hashes the same after a restart...
     again = QuestionLog(tmp_path / LOG_NAME)
     assert again.chat_hash("telegram", 123456789) == hashed
     again.close()
-    # ...and a salt from the environment changes every hash
-    assert QuestionLog(tmp_path / "other.sqlite3", salt="s3cret").chat_hash("telegram", 123456789) != hashed
+    # ...and a key from the environment (K57_LOG_SALT) changes every hash
+    other = QuestionLog(tmp_path / "other.sqlite3", ChatKey.load(tmp_path, "s3cret"))
+    assert other.chat_hash("telegram", 123456789) != hashed
+    other.close()
 
 
 def test_votes_belong_to_the_chat_and_the_last_answer(tmp_path):

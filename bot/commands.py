@@ -1,0 +1,140 @@
+"""The bot's commands, listed once for both transports: name, menu line, where offered, what it does.
+
+A command with shared behaviour runs here on a Turn (chat, argument, markup style, a reply function);
+one that needs a transport's own means (Telegram's inline keyboards and documents, Zalo's numbered
+lists) names no behaviour, and each transport offering it has a method cmd_<name>.
+"""
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from answers.protocol import Assistant
+from bot.feedback import QuestionLog, report_text
+from bot.render import MSG_DATA_DELETED, Style, help_text, render_sources, welcome_text
+from bot.state import BotState
+
+TELEGRAM, ZALO = "telegram", "zalo"
+BOTH = frozenset({TELEGRAM, ZALO})
+REPORT_LINES = 30
+
+MSG_NO_LAST = "Chưa có câu trả lời nào để xem nguồn. Hãy đặt một câu hỏi trước."
+MSG_NEW_TOPIC = "Đã bắt đầu câu chuyện mới: câu hỏi sau sẽ không dựa vào câu trước."
+MSG_NOT_ADMIN = "Xin lỗi, chỉ quản trị viên mới dùng được lệnh này."
+MSG_NOT_SUBSCRIBED = "Cuộc trò chuyện này chưa đăng ký nhắc hạn."
+MSG_BAD_DATE = "Ngày không hợp lệ. Cách dùng: /bao_cao [YYYY-MM-DD], ví dụ: /bao_cao 2026-01-01"
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One command in one chat, as a transport hands it over."""
+    platform: str
+    chat_id: int | str
+    arg: str                                   # the text after the command, NFC, stripped
+    style: Style                               # Telegram HTML or Zalo plain text
+    reply: Callable[[str], Awaitable[object]]  # sends text (already marked up) to the chat, split if long
+    admin: bool = False
+    files: bool = True                         # the transport can send documents
+
+
+class Bot(Protocol):
+    """What shared commands use of a transport."""
+    assistant: Assistant
+    state: BotState
+    questions: QuestionLog
+
+
+Run = Callable[[Bot, Turn], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str                  # the command menu's line
+    run: Run | None = None        # shared behaviour; None: each transport's cmd_<name>
+    transports: frozenset[str] = BOTH
+    menu: bool = True             # shown in Telegram's command menu (admin commands are not)
+
+
+async def start(bot: Bot, turn: Turn) -> None:
+    await turn.reply(welcome_text(turn.style))
+
+
+async def show_help(bot: Bot, turn: Turn) -> None:
+    await turn.reply(help_text(turn.style, admin=turn.admin, files=turn.files))
+
+
+async def last_sources(bot: Bot, turn: Turn) -> None:
+    sources = bot.state.last_answer_sources(turn.platform, turn.chat_id)
+    await turn.reply(render_sources(sources, turn.style, preview=None) if sources else MSG_NO_LAST)
+
+
+async def subscribe(bot: Bot, turn: Turn) -> None:
+    style = turn.style
+    if not turn.arg:
+        await turn.reply("Cách dùng: /nhac_han " + style.esc("<tên đơn vị>")
+                         + ", ví dụ: /nhac_han Phòng Văn hóa – Xã hội")
+        return
+    unit = await asyncio.to_thread(bot.assistant.resolve_unit, turn.arg)
+    if unit is None:
+        await turn.reply(f"Không tìm thấy đơn vị «{style.esc(turn.arg)}» trong các kế hoạch. "
+                         "Bạn hãy kiểm tra lại tên, ví dụ: Phòng Văn hóa – Xã hội, Trung tâm PVHCC.")
+        return
+    bot.state.subscribe(turn.platform, turn.chat_id, unit)
+    await turn.reply(f"Đã đăng ký nhắc hạn cho {style.bold(unit)}. Mỗi sáng 7:30 tôi sẽ gửi các nhiệm vụ "
+                     "còn 7, 3, 1 ngày đến hạn và các nhiệm vụ quá hạn. Gõ /huy_nhac_han để ngừng.")
+
+
+async def unsubscribe(bot: Bot, turn: Turn) -> None:
+    units = bot.state.unsubscribe(turn.platform, turn.chat_id)
+    await turn.reply("Đã huỷ nhắc hạn cho: " + ", ".join(turn.style.bold(u) for u in units) + "."
+                     if units else MSG_NOT_SUBSCRIBED)
+
+
+async def delete_data(bot: Bot, turn: Turn) -> None:
+    count = bot.questions.delete_chat(turn.platform, turn.chat_id)
+    bot.state.forget_answers(turn.platform, turn.chat_id)
+    await turn.reply(MSG_DATA_DELETED.format(count=count))
+
+
+async def new_topic(bot: Bot, turn: Turn) -> None:
+    bot.state.set_chat_context(turn.platform, turn.chat_id, None)
+    await turn.reply(MSG_NEW_TOPIC)
+
+
+async def report(bot: Bot, turn: Turn) -> None:
+    if not turn.admin:
+        await turn.reply(MSG_NOT_ADMIN)
+        return
+    since = None
+    if turn.arg:
+        try:
+            since = date.fromisoformat(turn.arg.split()[0])
+        except ValueError:
+            await turn.reply(MSG_BAD_DATE)
+            return
+    items = bot.questions.report(since, limit=REPORT_LINES)
+    await turn.reply(report_text(items, since, turn.style.esc))
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command("start", "Giới thiệu trợ lý", start),
+    Command("help", "Hướng dẫn sử dụng", show_help),
+    Command("ke_hoach", "Chọn kế hoạch mặc định"),
+    Command("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất", last_sources),
+    Command("nhac_han", "Đăng ký nhắc hạn cho một đơn vị", subscribe),
+    Command("huy_nhac_han", "Huỷ nhắc hạn", unsubscribe),
+    Command("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel"),
+    Command("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này", delete_data),
+    Command("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)", new_topic),
+    Command("bao_cao", "Câu hỏi chưa trả lời được hoặc bị chê", report, frozenset({TELEGRAM}), menu=False),
+    Command("xoa_ke_hoach", "Xoá một kế hoạch", None, frozenset({TELEGRAM}), menu=False),
+)
+
+
+def commands_of(platform: str) -> dict[str, Command]:
+    """The commands one transport offers, by name."""
+    return {c.name: c for c in COMMANDS if platform in c.transports}
