@@ -187,7 +187,8 @@ def cmd_plans(args) -> int:
 
 
 def _log_settings() -> dict:
-    """Question-log settings from the environment: K57_LOG_SALT, K57_LOG_DAYS (default 90)."""
+    """Chat-data settings from the environment: K57_LOG_SALT (key of the chat hashes; unset: the key file
+    data/chat_key, made once with mode 0600), K57_LOG_DAYS (days question text is kept, default 90)."""
     from bot.feedback import DEFAULT_RETENTION_DAYS
     raw = os.environ.get("K57_LOG_DAYS", "").strip()
     if raw and not (raw.isdigit() and int(raw) > 0):
@@ -198,7 +199,9 @@ def _log_settings() -> dict:
 
 def cmd_report(args) -> int:
     from datetime import date
-    from bot.feedback import LOG_NAME, QuestionLog, report_csv, report_text
+    from bot.feedback import LOG_NAME, report_csv, report_text
+    from bot.privacy import ChatKey
+    from bot.state import STATE_NAME, open_stores
     since = None
     if args.since:
         try:
@@ -212,12 +215,14 @@ def cmd_report(args) -> int:
         print(f"Chưa có nhật ký câu hỏi ở '{path}' (bot chưa nhận câu hỏi nào).", file=sys.stderr)
         return 1
     settings = _log_settings()
-    questions = QuestionLog(path, settings["log_salt"], settings["log_days"])
+    # with the chat state: an old log is re-keyed with the chat ids the old state knew
+    state, questions = open_stores(path.with_name(STATE_NAME), path,
+                                   ChatKey.load(path.parent, settings["log_salt"]), settings["log_days"])
     try:
-        questions.prune()
         items = questions.report(since, limit=args.limit)
     finally:
         questions.close()
+        state.close()
     if args.csv:
         try:
             Path(args.csv).write_bytes(report_csv(items))
@@ -262,13 +267,14 @@ def cmd_telegram(args) -> int:
     if not token:
         print("Lỗi: chưa đặt biến môi trường TELEGRAM_BOT_TOKEN.", file=sys.stderr)
         return 2
+    from bot.state import STATE_NAME
     from bot.telegram_bot import TelegramConfig, run_telegram
     ids = lambda name: frozenset(int(x) for x in os.environ.get(name, "").replace(";", ",").split(",") if x.strip().lstrip("-").isdigit())
     cfg = TelegramConfig(token=token, api_url=os.environ.get("TELEGRAM_API_URL") or None,
                          webhook_url=args.webhook, port=args.port,
                          secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                          allowed_chats=ids("TELEGRAM_ALLOWED_CHATS"), admin_ids=ids("TELEGRAM_ADMIN_IDS"),
-                         state_path=Path(args.data) / "bot_state.sqlite3", upload_dir=Path(args.data) / "uploads",
+                         state_path=Path(args.data) / STATE_NAME, upload_dir=Path(args.data) / "uploads",
                          **_log_settings())
     run_telegram(_assistant(args), cfg)
     return 0
@@ -279,10 +285,11 @@ def cmd_zalo(args) -> int:
     if not token:
         print("Lỗi: chưa đặt biến môi trường ZALO_BOT_TOKEN.", file=sys.stderr)
         return 2
+    from bot.state import STATE_NAME
     from bot.zalo_bot import ZaloConfig, run_zalo
     cfg = ZaloConfig(token=token, api_url=os.environ.get("ZALO_API_URL") or None, webhook_url=args.webhook,
                      port=args.port, secret=os.environ.get("ZALO_WEBHOOK_SECRET") or None,
-                     state_path=Path(args.data) / "bot_state.sqlite3", **_log_settings())
+                     state_path=Path(args.data) / STATE_NAME, **_log_settings())
     run_zalo(_assistant(args), cfg)
     return 0
 
