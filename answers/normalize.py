@@ -43,6 +43,9 @@ TONE_PAIR_MIN = 1
 # A question is read as typed with tone marks when at least this share of its syllables carry them
 # (among syllables the plans write with marks); below it a few stray marks are dropped instead.
 TONED_SHARE = 0.5
+# Question words written without tone marks in correct spelling ("bao nhiêu", "vì sao", "ai", "khi nào"):
+# never given a mark the plans' pairs suggest ("bảo", "sáo").
+_TONELESS_QUESTION_WORDS = frozenset("bao sao ai khi".split())
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,7 @@ class Normalizer:
         for i in markable:
             tok = tokens[i]
             low = tok.lower()
-            if fold(low) != low or low in keep:
+            if fold(low) != low or low in keep or low in _TONELESS_QUESTION_WORDS:
                 continue
             prev_, next_ = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
             own = self._context(low, prev_, next_)

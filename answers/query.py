@@ -35,6 +35,8 @@ tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
+# the same head words typed without tone marks ("phong VHXH"): only where the whole question has none
+_UNIT_HEAD_FOLDED = frozenset("phong so trung van vp cong tram ban to chi uy ubnd bo cac dang".split())
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
 _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục|"
                           r"Hội(?! nghị| thi| thảo| đồng| viên)|Đoàn(?! kết)|Mặt trận|Liên đoàn|Hợp tác xã|Ngân hàng|Bưu điện)"
@@ -208,6 +210,7 @@ class Query:
     phrases: tuple[tuple[str, ...], ...] = ()  # syllables in order, split at places and punctuation
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
+    plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
 
     @property
     def follows(self) -> bool:
@@ -385,7 +388,8 @@ class QueryReader:
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
-                     phrases=phrases, toned=toned, counted=counted, changes=changes)
+                     phrases=phrases, toned=toned, counted=counted, changes=changes,
+                     plain=self.lx.abbreviations.spell_out(self._strip_places(text, " | ")))
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
@@ -469,10 +473,12 @@ class QueryReader:
     def _units(self, expanded: str, scope: list[str]) -> list[UnitRef]:
         text = self._strip_places(expanded)
         tokens = re.findall(r"[\wÀ-ỹĐđ&\-\.]+", text)
+        toneless = fold(text) == text.lower()
         qwords = set(words(text)) - _QUESTION_WORDS
         phrases = []
         for i, tok in enumerate(tokens):
-            if _UNIT_HEAD_WORD.match(tok) or re.fullmatch(r"[A-ZĐ][A-ZĐ&\-\.]{1,}", tok):
+            if (_UNIT_HEAD_WORD.match(tok) or re.fullmatch(r"[A-ZĐ][A-ZĐ&\-\.]{1,}", tok)
+                    or (toneless and tok.lower() in _UNIT_HEAD_FOLDED)):
                 for j in range(i + 1, min(len(tokens), i + 8) + 1):
                     phrases.append(" ".join(tokens[i:j]).strip(" .,;:?"))
         folded_q = " " + " ".join(words(text)) + " "
