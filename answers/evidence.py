@@ -9,9 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import Query
+from answers.query import FILLER_FOLDED, FILLER_TONED, Query, ages
 from corpus.text import fold, one_spelling, syllables, words
-from index.text import STOP_WORDS
 
 from answers.records import Record, match_text
 
@@ -171,16 +170,6 @@ def counts_things(q: Query, r: Record) -> bool:
     return "%" not in r.obj.value_text
 
 
-# Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
-# folded for questions typed without them ("bảo hiểm" is a qualifier, "bao nhiêu" is not).
-_FILLER_TONED = frozenset("""
-ai gì nào là của và các những một cho với ở về thì khi hay hoặc được không chưa sẽ nhiều vậy à nhé nhỉ ơi ư hả
-sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào cuối hiện nay mức bằng từ trên địa bàn xã phường
-tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
-""".split())
-_FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in _FILLER_TONED)
-
-
 def _canon(w: str) -> str:
     """One spelling per syllable: "01" = "1", "tỉ" = "tỷ", "kĩ" = "kỹ"."""
     return (w.lstrip("0") or "0") if w.isdigit() else one_spelling(w)
@@ -240,20 +229,6 @@ def _as_words(seq, names: dict[str, list[tuple[str, ...]]]) -> list[str]:
     return words_
 
 
-_AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
-
-
-def ages(text: str) -> set[tuple[str, int]]:
-    """Age bounds a text sets on whom it counts: "từ 15 tuổi trở lên" -> (">=", 15), "dưới 15 tuổi" -> ("<", 15)."""
-    out = set()
-    for word, n, tail in _AGE.findall(fold(text)):
-        op = {"tu": ">=", "du": ">=", "tren": ">", "duoi": "<"}.get(word, "=")
-        if tail:
-            op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
-        out.add((op, int(n)))
-    return out
-
-
 def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
     sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
@@ -263,10 +238,10 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     tuổi trở lên")."""
     if r.kind != "target":
         return False
-    asked, set_ = ages(q.raw), ages(r.obj.text)
+    asked, set_ = q.ages, ages(r.obj.text)
     if asked and set_ and not asked & set_:
         return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên"
-    filler = _FILLER_TONED if q.toned else _FILLER_FOLDED
+    filler = FILLER_TONED if q.toned else FILLER_FOLDED
     abbreviations = snap.index.abbreviations
     names = _names(abbreviations.expansions, q.toned)
     phrases = [_as_words(syllables(p, q.toned), names)
@@ -306,13 +281,6 @@ WORDLIKE = 0.25
 COVER_MIN = 0.5
 # ... or misses fewer than this many of them (one unmatched word is as often a paraphrase as a near miss).
 MISSING_MIN = 2
-_FORM_PAIRS = frozenset("""
-bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
-ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_gi la_bao thoi_han han_chot
-han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay
-""".split())
-
-
 @dataclass(frozen=True)
 class Verdict:
     """Why a record answers the question or not: the content words met and missing, their weighted share,
@@ -334,19 +302,16 @@ def _df(snap: Snapshot, term: str) -> float:
 
 
 def content_words(snap: Snapshot, q: Query) -> list[str]:
-    """The question's word-like syllable pairs the plans use (folded, "doanh_nghiep"), form words left out.
-    Read from the question as typed (abbreviations spelled out), not from the plan wording added for its
-    everyday phrases: those are alternatives, not requirements."""
+    """The question's content words (Query.content) that the plans use as words. Read from the question as
+    typed, not from the plan wording added for its everyday phrases: those are alternatives, not requirements."""
     out = []
-    for chunk in re.split(r"[|,;:?!()]", q.plain):
-        sylls = [one_spelling(w) for w in words(chunk)]
-        for a, b in zip(sylls, sylls[1:]):
-            pair = f"{a}_{b}"
-            if pair in _FORM_PAIRS or pair in out or pair not in snap.idf or a.isdigit() or b.isdigit():
-                continue
-            rarer = min(_df(snap, a), _df(snap, b)) or 1.0
-            if _df(snap, pair) / rarer >= WORDLIKE:
-                out.append(pair)
+    for pair in q.content:
+        a, b = pair.split("_")
+        if pair in out or pair not in snap.idf:
+            continue
+        rarer = min(_df(snap, a), _df(snap, b)) or 1.0
+        if _df(snap, pair) / rarer >= WORDLIKE:
+            out.append(pair)
     return out
 
 

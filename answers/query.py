@@ -12,7 +12,8 @@ from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
-from corpus.text import fold, nfc, squash, syllables, words
+from corpus.text import fold, nfc, one_spelling, squash, syllables, words
+from index.text import STOP_WORDS
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
@@ -47,6 +48,51 @@ _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 # after "bao nhiêu / mấy": a measure or a form word, not a thing counted
 _NOT_COUNTED = frozenset("phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
                          "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de".split())
+_STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
+                     "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
+                     "vong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
+
+
+_STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
+                              # the issuing body is not what is counted or listed
+                              "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu",
+                              # "trên địa bàn" says where, as every record of the plan does
+                              "tren_dia", "dia_ban"})
+
+
+# Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
+# folded for questions typed without them ("bảo hiểm" is a qualifier, "bao nhiêu" is not).
+FILLER_TONED = frozenset("""
+ai gì nào là của và các những một cho với ở về thì khi hay hoặc được không chưa sẽ nhiều vậy à nhé nhỉ ơi ư hả
+sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào cuối hiện nay mức bằng từ trên địa bàn xã phường
+tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
+""".split())
+FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED)
+
+
+# Pairs that say what kind of thing is asked, not what it is about (content words leave them out).
+FORM_PAIRS = frozenset("""
+bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
+ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_gi la_bao thoi_han han_chot
+han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay
+""".split())
+
+
+_AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
+
+
+def ages(text: str) -> set[tuple[str, int]]:
+    """Age bounds a text sets on whom it counts: "từ 15 tuổi trở lên" -> (">=", 15), "dưới 15 tuổi" -> ("<", 15)."""
+    out = set()
+    for word, n, tail in _AGE.findall(fold(text)):
+        op = {"tu": ">=", "du": ">=", "tren": ">", "duoi": "<"}.get(word, "=")
+        if tail:
+            op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
+        out.add((op, int(n)))
+    return out
+
+
+
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
@@ -211,6 +257,36 @@ class Query:
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
+
+    @property
+    def ages(self) -> set[tuple[str, int]]:
+        """Age bounds the question sets on whom it counts ("trẻ em dưới 15 tuổi")."""
+        return ages(self.text)
+
+    @property
+    def content(self) -> tuple[str, ...]:
+        """Candidate content words: adjacent syllable pairs of the question as typed (places cut out,
+        abbreviations spelled out), folded, no number, no pair that only says what kind of thing is asked."""
+        out = []
+        for chunk in re.split(r"[|,;:?!()]", self.plain):
+            sylls = [one_spelling(w) for w in words(chunk)]
+            out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])
+                       if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in FORM_PAIRS)
+        return tuple(dict.fromkeys(out))
+
+    @property
+    def subject(self) -> tuple[str, ...]:
+        """Topic terms that name a subject: no structure words ("phụ lục", "tổng cộng"), no question words
+        inside, not the words of a unit the question names."""
+        unit_words = {w for u in self.units for w in words(u.name)}
+        # words of a structure phrase ("tổng cộng", "toàn bộ") are not a subject either
+        phrase_words = {p for t in self.topic if t in _STRUCTURE_PHRASES for p in t.split("_")}
+        return tuple(t for t in self.topic if t not in phrase_words and t not in _STRUCTURE_PHRASES
+                     # a two-syllable word is a subject unless both halves are form words ("cơ chế" is,
+                     # "nhiệm vụ" is not)
+                     if t in SUBJECT_PAIRS or not all(p in _STRUCTURE_WORDS or p in CUE_SYLLABLES or p.isdigit()
+                                                      for p in t.split("_"))
+                     and not set(t.split("_")) <= unit_words)
 
     @property
     def follows(self) -> bool:

@@ -1,6 +1,8 @@
 """One fact: who leads, who cooperates, by when, how much, which KPI or product — checked against the evidence."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from answers import evidence, rank
 from answers.handlers import Ctx
 from answers.handlers.lists import inline_items, list_around
@@ -62,11 +64,22 @@ def handle(ctx: Ctx):
     ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
     if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
         return None
-    ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(snap, q, r)]
+    verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= rank.MIN_COVERAGE}
+    ok = [(s, r) for s, r in ranked if id(r) in verdicts and verdicts[id(r)].ok]
     ok = without_repeats_of_clashing_targets(ctx, ranked, ok)
     if not ok or ok[0][0] < ranked[0][0] * 0.75:
-        return ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]])
+        return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])))
     chosen = rank.per_plan(ok)
+    return shown(_answer(ctx, chosen), verdicts.get(id(chosen[0].record)))
+
+
+def shown(ans, verdict):
+    """The answer with the verdict on its main record, for `ask --json` (evidence)."""
+    return replace(ans, evidence=verdict.to_json()) if ans is not None and verdict is not None else ans
+
+
+def _answer(ctx: Ctx, chosen):
+    q, snap = ctx.q, ctx.snap
     top = chosen[0].record
     if q.wants("list") and top.kind == "task":
         # "những hệ thống nào …": all sub-rows of the task the question names
