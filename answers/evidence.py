@@ -31,7 +31,6 @@ _FOREIGN_PROOF = {
     "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+(?:số\s+)?\d{1,2}\b(?!\s*%)", re.IGNORECASE),
 }
 # Never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
-_NEVER = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 UNSEEN_LIMIT = 0.34
 
 
@@ -74,7 +73,7 @@ _PEOPLE = re.compile(r"\b(?:người|cán bộ|công chức|viên chức|nhân v
 
 def holds_foreign(q: Query, r: Record) -> bool:
     """For facts plans rarely state, the record must show the fact itself."""
-    if q.foreign & _NEVER:
+    if q.never_stated:
         return False
     text = record_text(r)
     for f in q.foreign:
@@ -118,7 +117,6 @@ def names_unit(snap: Snapshot, q: Query, r: Record) -> bool:
 
 
 REST_LIMIT = 0.45
-_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien".split())   # the role asked, not the topic
 
 
 def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
@@ -128,8 +126,7 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     if not full:
         return True
     unit_words = {w for u in full for w in words(u.name)}
-    rest = [t for t in q.topic if not set(t.split("_")) <= unit_words and t in snap.idf
-            and not set(t.split("_")) & _ROLE_WORDS]
+    rest = [t for t in q.topic_without_roles if not set(t.split("_")) <= unit_words and t in snap.idf]
     if len(rest) < 2:
         return True
     return snap.coverage(rest, r.terms) >= REST_LIMIT

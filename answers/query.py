@@ -258,6 +258,23 @@ class Query:
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
 
+    def names_more_than(self, whole: str) -> bool:
+        """The question names something in particular, beyond the words that ask for the whole of a unit's
+        cooperation, of the plan's assignment of units, or of the plan ("overview")."""
+        words_ = _WHOLE_OF[whole]
+        terms_ = self.topic if whole == "overview" else self.subject
+        return any("_" not in t and t not in words_ and not t.isdigit() for t in terms_)
+
+    @property
+    def never_stated(self) -> bool:
+        """Asks for something no plan states (results achieved, opinions, who holds a post)."""
+        return bool(self.foreign & NEVER_STATED)
+
+    @property
+    def topic_without_roles(self) -> tuple[str, ...]:
+        """Topic terms with no role word in them: what is asked about, not the role asked ("chủ trì")."""
+        return tuple(t for t in self.topic if not set(t.split("_")) & _ROLE_ASKED)
+
     @property
     def ages(self) -> set[tuple[str, int]]:
         """Age bounds the question sets on whom it counts ("trẻ em dưới 15 tuổi")."""
@@ -315,6 +332,19 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
 _ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai".split())
+# the role a question asks about; "triển khai" names the work itself as often ("tiếp nhận, triển khai HTTT")
+_ROLE_ASKED = _ROLE_WORDS - {"trien", "khai"}
+# Single words that leave a question about the whole of something: a unit's cooperation ("phối hợp làm gì?"),
+# the units a plan assigns ("những đơn vị nào được phân công tổ chức thực hiện?"), the plan as a whole
+# ("nội dung chính của kế hoạch năm 2026?").
+_WHOLE_OF = {
+    "cooperation": frozenset("phoi hop phoi_hop lam".split()),
+    "assignment": frozenset("phan cong to chuc thuc hien trach nhiem tham gia giao liet ke tat ca trong phan muc".split()),
+    "overview": frozenset("ke hoach nam trong tam cu the noi dung chinh tong quan tom tat phai lam nhung gi co gom "
+                          "bao phan muc".split()),
+}
+# Facts never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
+NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
 _ATTRIBUTE_WORDS = frozenset("san pham dau kpi ket qua tieu chi luong".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")

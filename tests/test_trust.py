@@ -195,13 +195,60 @@ def test_no_import_circle_in_answers():
             visit(m, [])
 
 
-def test_routing_is_short_and_only_the_reader_reads_the_wording():
-    assert len((ROOT / "answers" / "service.py").read_text(encoding="utf-8").splitlines()) < 250
-    for path in (ROOT / "answers").rglob("*.py"):
-        if path.name == "query.py":
+_READ_ONLY_THE_QUERY = ["evidence.py", "rank.py", "handlers/*.py"]
+
+
+def _word_list_constants(tree: ast.Module) -> list[str]:
+    """Module-level names bound to a list of words: frozenset("a b c".split()) or a set/tuple of strings."""
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.Assign):
             continue
-        text = path.read_text(encoding="utf-8")
-        assert "q.text" not in text and ".folded" not in text, f"{path.name} reads the raw question"
+        value = node.value
+        if isinstance(value, ast.Call) and getattr(value.func, "id", "") in ("frozenset", "set", "tuple", "list"):
+            value = value.args[0] if value.args else value
+        split_words = (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+                       and value.func.attr == "split" and isinstance(value.func.value, ast.Constant))
+        literal_words = (isinstance(value, (ast.Set, ast.Tuple, ast.List)) and len(value.elts) >= 3
+                         and all(isinstance(e, ast.Constant) and isinstance(e.value, str) and " " not in e.value
+                                 and e.value.isalpha() for e in value.elts))
+        if split_words or literal_words:
+            found.extend(t.id for t in node.targets if isinstance(t, ast.Name))
+    return found
+
+
+def _question_reads(tree: ast.Module) -> list[str]:
+    """Uses of the question's own wording: q.raw / q.text / q.plain (also as ctx.q.raw …)."""
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ("raw", "text", "plain"):
+            owner = node.value
+            if (isinstance(owner, ast.Name) and owner.id == "q") or (isinstance(owner, ast.Attribute)
+                                                                      and owner.attr == "q"):
+                out.append(f"q.{node.attr} (line {node.lineno})")
+    return out
+
+
+def test_routing_is_short_and_only_the_reader_reads_the_wording():
+    """answers/query.py reads the question; the answerability check, the ranking and the handlers read the
+    Query it makes: no q.raw / q.text, no word lists of their own, no imports of the cue or synonym data."""
+    assert len((ROOT / "answers" / "service.py").read_text(encoding="utf-8").splitlines()) < 250
+    paths = [p for pattern in _READ_ONLY_THE_QUERY for p in (ROOT / "answers").glob(pattern)]
+    assert any(p.name == "evidence.py" for p in paths) and any(p.name == "groups.py" for p in paths)
+    for path in paths:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        assert not _question_reads(tree), f"{path.name} reads the question itself: {_question_reads(tree)}"
+        assert not _word_list_constants(tree), f"{path.name} keeps word lists: {_word_list_constants(tree)}"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "answers.query":
+                assert not {a.name for a in node.names} & {"load_cues", "load_synonyms", "CUES_FILE", "SYNONYMS_FILE"}
+
+
+def test_the_reading_rule_check_finds_what_it_forbids():
+    """The guard above would see a question read or a word list (so it cannot pass vacuously)."""
+    tree = ast.parse("W = frozenset('a b c'.split())\nX = {'ai', 'gi', 'nao'}\ndef f(ctx, q):\n    return ctx.q.raw + q.text\n")
+    assert _word_list_constants(tree) == ["W", "X"]
+    assert len(_question_reads(tree)) == 2
 
 
 @pytest.mark.parametrize("similarity, answered", [(0.75, True), (0.30, False)])
@@ -290,7 +337,7 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     ("từ 15 tổ chức trở lên", set()),
 ])
 def test_age_bounds_are_read(text, found):
-    from answers.evidence import ages
+    from answers.query import ages
     assert ages(text) == found
 
 

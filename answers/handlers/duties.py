@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from corpus.text import words
 
-from answers.handlers import Ctx, groups
+from answers.handlers import Ctx
 from answers.query import UnitRef
 from answers.records import Record
 
@@ -48,12 +48,9 @@ def handle(ctx: Ctx):
     return ctx.compose.duties(ctx.q, all_units, duties_of(ctx, units), led_by(ctx, units), other)
 
 
-_ROLE_TERMS = frozenset("phoi hop phoi_hop lam".split())
-
-
 def coop_or_duties(ctx: Ctx):
     """"X phối hợp làm gì?" with nothing more specific: the rows X cooperates on, else X's own duties."""
-    if not ctx.units or [t for t in groups.specific_topic(ctx) if "_" not in t and t not in _ROLE_TERMS]:
+    if not ctx.units or ctx.q.names_more_than("cooperation"):
         return None
     rows = [r for u in ctx.units for r in ctx.snap.of_kind("task", {u.plan}) if ctx.snap.holds_unit(r, u, "coop")]
     if rows:
