@@ -201,7 +201,8 @@ class Normalizer:
             after = f"{level or ''}{hit[0]}"
             changes.append(Change(m.group(0).strip(), after.strip(), "place"))
             return after
-        return re.sub(r"(?<![^\W_])((?i:tỉnh|xã|phường|huyện|thành phố)\s+)?([A-ZĐ]{2,4})(?![^\W_])", place, text)
+        return re.sub(r"(?<![^\W_])((?i:tỉnh|tinh|xã|xa|phường|phuong|huyện|huyen|thành phố|thanh pho)\s+)?"
+                      r"([A-ZĐ]{2,4})(?![^\W_])", place, text)
 
     # ------------------------------------------------------------------ one word
     def _known(self, word: str) -> bool:
@@ -294,9 +295,9 @@ class Normalizer:
         toned = [i for i in markable if fold(tokens[i]) != tokens[i].lower()]
         if len(toned) / len(markable) < TONED_SHARE:
             out = "".join(fold(t) if i in idx else t for i, t in enumerate(tokens))
-            if out != text and toned:
+            if out != text:
                 changes.append(Change(text, out, "accents"))
-            return out if toned else text
+            return out
         for i in markable:
             tok = tokens[i]
             low = tok.lower()

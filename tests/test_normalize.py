@@ -1,0 +1,100 @@
+"""answers.normalize: repairs of a phone-typed question against a vocabulary the test makes itself."""
+from __future__ import annotations
+
+import pytest
+
+from answers.normalize import Normalizer, decode_telex, decode_vni, initials, is_syllable
+from index.abbreviations import Abbreviations
+from index.text import DiacriticRestorer
+
+# A made-up plan text: every repair must come from these words, never from a list of answers.
+PLAN_TEXT = [
+    "Phòng Văn hóa chủ trì triển khai nhiệm vụ số hóa hồ sơ thủ tục hành chính",
+    "Thời hạn hoàn thành nhiệm vụ là quý III năm 2026",
+    "Tỷ lệ cán bộ được bồi dưỡng kỹ năng số căn bản đạt 100%",
+    "Trạm Y tế phối hợp triển khai sổ sức khỏe điện tử cho người dân",
+    "Ban Chỉ đạo giao Phòng Kinh tế theo dõi chỉ tiêu kinh tế số",
+    "Các phòng làm đầu mối tham mưu",
+]
+PLACES = [("Lộc Sơn", "xã"), ("Bình Minh", "phường"), ("Bình Mỹ", "xã"), ("Đông Giang", "tỉnh")]
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normalizer:
+    spelling = DiacriticRestorer.from_texts(PLAN_TEXT)
+    return Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({"DN": "doanh nghiệp", "KT": "Kinh tế"}),
+                      shorthand={"bn": "bao nhiêu", "ko": "không", "j": "gì", "r": "rồi", "dc": "được"})
+
+
+def test_telex_and_vni_decoding():
+    assert decode_telex("thowif") == ("thơi", "\u0300")
+    assert decode_telex("nhiejm") == ("nhiem", "\u0323")
+    assert decode_telex("sang") is None          # an initial s is a consonant, not a tone key
+    assert decode_vni("chu3") == ("chu", "\u0309")
+    assert decode_vni("5G") is None
+    assert is_syllable("nghiêng") and not is_syllable("trif") and not is_syllable("phnog")
+
+
+def test_shorthand_expands_only_words_the_plans_do_not_use(norm):
+    out = norm.normalize("Tỷ lệ cán bộ được bồi dưỡng bn % vậy, dc ko")
+    assert out.text == "Tỷ lệ cán bộ được bồi dưỡng bao nhiêu % vậy, được không"
+    assert [c.why for c in out.changes] == ["shorthand"] * 3
+    # a one-letter shorthand written in capitals is something else ("R&D")
+    assert "rồi" not in norm.normalize("Ai chủ trì R&D?").text
+
+
+def test_telex_leftovers_become_the_plans_spelling(norm):
+    out = norm.normalize("ai chur trif nhiejm vuj số hóa hồ sơ")
+    assert out.text == "ai chủ trì nhiệm vụ số hóa hồ sơ"
+    assert {c.why for c in out.changes} == {"telex"}
+
+
+def test_a_lost_tone_mark_is_restored_from_the_plans_pairs(norm):
+    out = norm.normalize("Tỷ lệ bồi dưỡng kỹ năng số căn ban là bao nhiêu?")
+    assert "căn bản" in out.text and "bao nhiêu" in out.text      # a question word stays as it is written
+    assert [(c.before, c.after, c.why) for c in out.changes] == [("ban", "bản", "tone")]
+
+
+def test_one_edit_typos_against_the_plans_vocabulary(norm):
+    out = norm.normalize("phnog van hoa chu tri so hoa ho so")   # a swapped pair of letters
+    assert out.text.startswith("phong van hoa")
+    assert out.changes[0].why == "typo"
+    # a word the plans contain is never changed, nor an unknown word with no neighbour to confirm it
+    assert norm.normalize("tram y te phoi hop").text == "tram y te phoi hop"
+    assert norm.normalize("zalo").text == "zalo"
+
+
+def test_a_toneless_question_stays_toneless(norm):
+    """A repair must not turn a question typed without marks into a half-marked one."""
+    out = norm.normalize("phong kinh te lafm j")
+    assert out.text == "phong kinh te lam gi"
+
+
+def test_place_initials_and_level_prefixes_come_from_the_loaded_plans(norm):
+    assert initials("Đông Giang") == "ĐG"
+    assert norm.normalize("tỉnh ĐG có bao nhiêu chỉ tiêu").text == "tỉnh Đông Giang có bao nhiêu chỉ tiêu"
+    assert norm.normalize("X.LS chỉ tiêu số hóa").text == "xã Lộc Sơn chỉ tiêu số hóa"
+    assert norm.normalize("P. Bình Minh ai chủ trì").text == "phường Bình Minh ai chủ trì"
+    # "BM" names two places (Bình Minh, Bình Mỹ): left alone, as is an initialism the plans define otherwise
+    assert norm.normalize("BM ai chủ trì").text == "BM ai chủ trì"
+    assert norm.normalize("DN nào được hỗ trợ").text == "DN nào được hỗ trợ"
+    # after a level word a plain D stands for Đ; a level that does not match the place leaves it
+    assert norm.normalize("tinh DG").text.lower().endswith("đông giang")
+    assert norm.normalize("xã ĐG").text == "xã ĐG"
+
+
+def test_the_json_answer_says_what_was_normalized(tmp_path):
+    from datetime import date
+
+    import shutil
+
+    from answers.service import build_assistant
+    from tests.plan_fixtures import NHA_BICH
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    shutil.copy(NHA_BICH, plans)
+    assistant = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = assistant.ask("ai chur trif nhiejm vuj nay", today=date(2026, 7, 1))
+    data = ans.to_json()
+    assert data["normalized"]["text"].startswith("ai chủ trì nhiệm vụ")
+    assert [c["why"] for c in data["normalized"]["changes"]][:2] == ["telex", "telex"]
