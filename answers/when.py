@@ -56,6 +56,88 @@ def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
+_QUARTERS = ["I", "II", "III", "IV"]
+# words that make a named period a question about deadlines ("việc nào đến hạn trong tháng 9")
+_DUE_WORDS = re.compile(r"(den|toi|het|dung) han|\bhan (chot |cuoi )?(trong|vao|la)|phai (xong|hoan thanh)"
+                        r"|hoan thanh (trong|truoc|vao)|can xong")
+
+
+def _quarter_label(y: int, q: int) -> str:
+    return f"quý {_QUARTERS[q - 1]}/{y}"
+
+
+def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | None, date | None, str] | None:
+    """The period a folded question names, relative to today: (start, end, label), or None. Periods that are
+    only a year or a month need words about deadlines or a status to count ("tháng 9" alone may be a date
+    the question quotes)."""
+    qnow = (today.month - 1) // 3 + 1
+    if m := re.search(r"quy\s*([ivx]+|[1-4])\b(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+        qn = int(m.group(1)) if m.group(1).isdigit() else _ROMAN.get(m.group(1))
+        if qn in (1, 2, 3, 4):
+            qy = int(m.group(2)) if m.group(2) else y
+            return (*_quarter(qy, qn), f"trong {_quarter_label(qy, qn)}")
+    for words_, step, said in (("nay|hien tai", 0, "quý này"), ("toi|sau|ke tiep", 1, "quý tới"),
+                               ("truoc|vua qua|roi", -1, "quý trước")):
+        if re.search(rf"quy ({words_})\b", f):
+            qy, qm = _add_months(today.year, 3 * qnow - 2, 3 * step)
+            qn = (qm - 1) // 3 + 1
+            return (*_quarter(qy, qn), f"trong {said} ({_quarter_label(qy, qn)})")
+    for words_, step, said in (("nay|hien tai", 0, "tháng này"), ("toi|sau|ke tiep", 1, "tháng tới"),
+                               ("truoc|vua qua|roi", -1, "tháng trước")):
+        if re.search(rf"thang ({words_})\b", f):
+            ny, nm = _add_months(today.year, today.month, step)
+            return date(ny, nm, 1), _month_end(ny, nm), f"trong {said} ({nm}/{ny})"
+    if m := re.search(r"(truoc|den truoc)\s+ngay\s+(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(20\d\d))?", f):
+        try:
+            day = date(int(m.group(4) or y), int(m.group(3)), int(m.group(2)))
+        except ValueError:
+            return None
+        return None, day - timedelta(days=1), f"trước ngày {day.day}/{day.month}/{day.year}"
+    if m := re.search(r"sau\s+ngay\s+(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(20\d\d))?", f):
+        try:
+            day = date(int(m.group(3) or y), int(m.group(2)), int(m.group(1)))
+        except ValueError:
+            return None
+        return day + timedelta(days=1), None, f"sau ngày {day.day}/{day.month}/{day.year}"
+    if m := re.search(r"(truoc|den truoc)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+        mo = int(m.group(2))
+        if 1 <= mo <= 12:
+            my = int(m.group(3)) if m.group(3) else y
+            return None, date(my, mo, 1) - timedelta(days=1), f"trước tháng {mo}/{my}"
+    if m := re.search(r"sau\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+        mo = int(m.group(1))
+        if 1 <= mo <= 12:
+            my = int(m.group(2)) if m.group(2) else y
+            ny, nm = _add_months(my, mo, 1)
+            return date(ny, nm, 1), None, f"sau tháng {mo}/{my}"
+    if m := re.search(r"tu\s+thang\s*(\d{1,2})\s+(?:den|toi)\s+(?:het\s+)?thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+        a, b = int(m.group(1)), int(m.group(2))
+        if 1 <= a <= b <= 12:
+            my = int(m.group(3)) if m.group(3) else y
+            return date(my, a, 1), _month_end(my, b), f"từ tháng {a} đến tháng {b}/{my}"
+    if m := re.search(r"trong (vong )?(\d{1,3}) ngay (toi|nua|sap toi)", f):
+        return today, today + timedelta(days=int(m.group(2))), f"trong {m.group(2)} ngày tới"
+    if m := re.search(r"(?:trong|vao|het|cuoi)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f) or (
+            about_deadlines and re.search(r"\bthang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f)):
+        mo = int(m.group(1))
+        if 1 <= mo <= 12:
+            my = int(m.group(2)) if m.group(2) else y
+            return date(my, mo, 1), _month_end(my, mo), f"trong tháng {mo}/{my}"
+    if m := re.search(r"(6|sau) thang (dau|cuoi) nam|nua (dau|cuoi) nam", f):
+        first = "dau" in m.group(0)
+        return (date(y, 1, 1), date(y, 6, 30), f"trong 6 tháng đầu năm {y}") if first else (
+            date(y, 7, 1), date(y, 12, 31), f"trong 6 tháng cuối năm {y}")
+    if not about_deadlines:
+        return None
+    for words_, step in (("nay", 0), ("sau|toi", 1), ("truoc|ngoai", -1)):
+        if re.search(rf"\bnam ({words_})\b", f):
+            ny = today.year + step
+            return date(ny, 1, 1), date(ny, 12, 31), f"trong năm {ny}"
+    if re.search(r"\b(trong|het|cuoi) nam\b(?! nao)|\bnam 20\d\d\b", f):
+        return date(y, 1, 1), date(y, 12, 31), f"trong năm {y}"
+    return None
+
+
 def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindow | None, bool]:
     """(window, asks_remaining) from folded question text."""
     y = year or today.year
@@ -74,48 +156,15 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
         status = "ask"
     label_parts = []
     start = end = None
-    m = re.search(r"quy\s*([ivx]+|[1-4])\b(?:\s*(?:/|nam)\s*(20\d\d))?", f)
-    if m and not re.search(r"quy (nay|toi|sau)", f):
-        qn = int(m.group(1)) if m.group(1).isdigit() else _ROMAN.get(m.group(1))
-        if qn in (1, 2, 3, 4):
-            qy = int(m.group(2)) if m.group(2) else y
-            start, end = _quarter(qy, qn)
-            label_parts.append(f"trong quý {['I', 'II', 'III', 'IV'][qn - 1]}/{qy}")
-    elif re.search(r"quy (nay|hien tai)", f):
-        qn = (today.month - 1) // 3 + 1
-        start, end = _quarter(today.year, qn)
-        label_parts.append(f"trong quý này (quý {['I', 'II', 'III', 'IV'][qn - 1]}/{today.year})")
-    elif re.search(r"quy (toi|sau)", f):
-        qn = (today.month - 1) // 3 + 2
-        qy = today.year + (1 if qn > 4 else 0)
-        qn = 1 if qn > 4 else qn
-        start, end = _quarter(qy, qn)
-        label_parts.append(f"trong quý tới (quý {['I', 'II', 'III', 'IV'][qn - 1]}/{qy})")
-    elif re.search(r"thang (nay|hien tai)", f):
-        start, end = date(today.year, today.month, 1), _month_end(today.year, today.month)
-        label_parts.append(f"trong tháng này ({today.month}/{today.year})")
-    elif re.search(r"thang (toi|sau)", f):
-        ny, nm = _add_months(today.year, today.month, 1)
-        start, end = date(ny, nm, 1), _month_end(ny, nm)
-        label_parts.append(f"trong tháng tới ({nm}/{ny})")
-    elif m := re.search(r"(truoc|den truoc)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
-        mo = int(m.group(2))
-        if 1 <= mo <= 12:
-            my = int(m.group(3)) if m.group(3) else y
-            end = date(my, mo, 1) - timedelta(days=1)
-            label_parts.append(f"trước tháng {mo}/{my}")
-    elif m := re.search(r"trong (vong )?(\d{1,3}) ngay (toi|nua|sap toi)", f):
-        start, end = today, today + timedelta(days=int(m.group(2)))
-        label_parts.append(f"trong {m.group(2)} ngày tới")
-    elif m := re.search(r"(?:trong|vao|het|cuoi)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
-        mo = int(m.group(1))
-        if 1 <= mo <= 12:
-            my = int(m.group(2)) if m.group(2) else y
-            start, end = date(my, mo, 1), _month_end(my, mo)
-            label_parts.append(f"trong tháng {mo}/{my}")
-    elif re.search(r"nam nay|trong nam|cuoi nam|het nam", f) and status:
-        start, end = date(today.year, 1, 1), date(today.year, 12, 31)
-        label_parts.append(f"trong năm {today.year}")
+    # "đã quá hạn chưa?" about the items of a period asks each one's state: the list with its state, not
+    # only the overdue ones ("việc nào đến hạn trong năm 2026, đã quá hạn chưa?")
+    asks_state = bool(re.search(r"(qua|tre|het) han (chua|khong)\b|qua chua|(da|co) (bi )?(qua|tre) han (chua|khong)", f))
+    found = _range(f, today, y, status is not None or asks_state or bool(_DUE_WORDS.search(f)))
+    if found is not None:
+        start, end, text = found
+        label_parts.append(text)
+        if asks_state and status == "overdue":
+            status = None
     if status == "pending" and start is None and re.search(r"sap (den|toi|het) han|gan (den|toi) han|sap phai", f):
         start, end = today, today + timedelta(days=UPCOMING_DAYS)
         label_parts.append(f"trong {UPCOMING_DAYS} ngày tới")

@@ -1,0 +1,41 @@
+"""answers.when: the periods people say, relative to a reference day passed in (never the clock)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from answers.when import read_window
+
+TODAY = date(2026, 5, 12)       # quý II/2026
+
+
+@pytest.mark.parametrize("folded, start, end, status", [
+    ("viec nao het han quy truoc", date(2026, 1, 1), date(2026, 3, 31), "overdue"),
+    ("viec nao den han trong quy toi", date(2026, 7, 1), date(2026, 9, 30), None),
+    ("thang truoc co nhiem vu nao den han", date(2026, 4, 1), date(2026, 4, 30), None),
+    ("nhiem vu nao phai xong trong thang 11", date(2026, 11, 1), date(2026, 11, 30), None),
+    ("han cua viec nao roi vao thang 8/2027", date(2027, 8, 1), date(2027, 8, 31), None),
+    ("viec nao phai hoan thanh truoc ngay 15/6", None, date(2026, 6, 14), None),
+    ("co viec nao den han sau thang 9 khong", date(2026, 10, 1), None, None),
+    ("tu thang 2 den thang 4 co viec nao den han", date(2026, 2, 1), date(2026, 4, 30), None),
+    ("viec nao den han trong nua cuoi nam", date(2026, 7, 1), date(2026, 12, 31), None),
+    ("nam sau co nhung viec nao den han", date(2027, 1, 1), date(2027, 12, 31), None),
+])
+def test_periods(folded, start, end, status):
+    window, _ = read_window(folded, TODAY)
+    assert (window.start, window.end, window.status) == (start, end, status)
+
+
+def test_a_compound_ask_keeps_both_halves():
+    """Which tasks fall in a year, and are they overdue: the list of the year, each with its state."""
+    window, _ = read_window("nhung viec nao den han nam 2026, da qua han chua", TODAY, 2026)
+    assert (window.start, window.end, window.status) == (date(2026, 1, 1), date(2026, 12, 31), None)
+    only_overdue, _ = read_window("nhung viec nao nam 2026 da qua han", TODAY, 2026)
+    assert only_overdue.status == "overdue"
+
+
+def test_a_month_or_year_alone_is_not_a_period_asked():
+    """'tháng 9' quoted in a question about something else, or 'trong năm nào', set no period."""
+    assert read_window("chi tieu thang 9 la bao nhieu", TODAY)[0] is None
+    assert read_window("nhiem vu x can hoan thanh trong nam nao", TODAY)[0] is None
