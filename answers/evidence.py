@@ -269,6 +269,16 @@ def counts_what_is_asked(q: Query, r: Record) -> bool:
     return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", text))
 
 
+def same_grade(snap: Snapshot, q: Query, r: Record) -> bool:
+    """"Sản phẩm OCOP đạt 4 sao" is not answered by a target about OCOP products with no star rating: a figure
+    and its measure the question sets must stand in the record ("5G" in "phủ sóng 5G")."""
+    if not q.graded or r.kind not in ("task", "target"):
+        return True
+    text = fold(snap.index.abbreviations.spell_out(record_text(r)))     # the question's figures are spelled out
+    return all(re.search(rf"(?<![\d/.,]){int(n)}\s*{unit}\b|(?<![\d/.,])0{int(n)}\s*{unit}\b", text)
+               for n, unit in q.graded)
+
+
 # ---------------------------------------------------------------------------------------------- one verdict
 # Content words: the question's two-syllable words that the plans use as words (the pair occurs in at least
 # WORDLIKE of the records holding its rarer syllable: "doanh nghiệp", not "trợ doanh"), form words left out.
@@ -344,7 +354,7 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("year")
     if not names_unit(snap, q, r):
         failed.append("unit")
-    if not (counts_things(q, r) and counts_what_is_asked(q, r)):
+    if not (counts_things(q, r) and counts_what_is_asked(q, r) and same_grade(snap, q, r)):
         failed.append("measure")
     if not covers_rest(snap, q, r):
         failed.append("rest")

@@ -266,6 +266,17 @@ class Query:
         return any("_" not in t and t not in words_ and not t.isdigit() for t in terms_)
 
     @property
+    def graded(self) -> tuple[tuple[str, str], ...]:
+        """A figure with its measure that qualifies what is asked about ("sản phẩm OCOP đạt 4 sao", "mạng 5G",
+        "3 tầng"): (figure, measure word), folded. Times, ages, percentages and counts asked are not."""
+        out = []
+        plain = _NAMED_BY_NUMBER.sub(" ", fold(self.plain))     # "Nghị quyết 57", "Đề án 06" are names
+        for n, unit in re.findall(r"(?<![\d/.,])(\d{1,3})\s*([a-z]+)\b", plain):
+            if unit not in _NOT_GRADES:
+                out.append((n, unit))
+        return tuple(out)
+
+    @property
     def never_stated(self) -> bool:
         """Asks for something no plan states (results achieved, opinions, who holds a post)."""
         return bool(self.foreign & NEVER_STATED)
@@ -343,6 +354,14 @@ _WHOLE_OF = {
     "overview": frozenset("ke hoach nam trong tam cu the noi dung chinh tong quan tom tat phai lam nhung gi co gom "
                           "bao phan muc".split()),
 }
+# Words after a figure that give a time, an age, a share or a count rather than a grade of the thing asked.
+_NOT_GRADES = frozenset("ngay thang nam quy tuan gio phut tuoi lan nguoi ho don vi muc nhiem vu chi tieu "
+                        "trieu ty nghin ngan dong "
+                        # function words that may follow a figure in a sentence
+                        "cua la va o tai trong cho voi ve den toi theo do thi duoc co khong da phai can se hay "
+                        "hoac nay kia ay nua roi ma nhu tu tren duoi sau truoc".split())
+_NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi thi|thong tu|chuong trinh|nhom|muc|"
+                              r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")
 # Facts never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
 NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer

@@ -181,7 +181,11 @@ def test_cli_json_contract(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert [row["kind"] for row in rows] == ["owner", "none"]
-    assert set(rows[0]) == {"question", "answer", "kind", "sources", "elapsed_ms"}
+    required = {"question", "answer", "kind", "sources", "elapsed_ms"}
+    assert set(rows[0]) >= required and set(rows[0]) - required <= {"evidence", "normalized"}
+    # why it answered: the content words the record covers and the checks that failed (none here)
+    assert set(rows[0]["evidence"]) == {"ok", "score", "matched", "missing", "failed"}
+    assert rows[0]["evidence"]["ok"] and rows[0]["evidence"]["failed"] == []
     assert set(rows[0]["sources"][0]) >= {"plan", "locality", "file", "section", "lines", "snippet"}
 
 
