@@ -308,8 +308,10 @@ def test_cold_start_times_the_first_json_line():
 
 # Floors for the keyword path alone (no embedding model): everyday paraphrases go unanswered there, so these
 # guard against regressions of that path only. The goals themselves are asserted below, on the model's vectors.
+# 2026-12-06: 14 synonym pairs that each served one question of this set were removed (issue 20), so the
+# keyword path answers fewer of its everyday paraphrases: precision 0.785 there (524/571); the floor follows.
 MIN_ACCURACY_ALL = 0.90
-MIN_ABSTAIN_PRECISION = 0.80
+MIN_ABSTAIN_PRECISION = 0.77
 MIN_ABSTAIN_RECALL = 0.94
 
 # The goals with the model (issue "Answers officials can trust"): asserted on vectors the real model made for
