@@ -87,10 +87,14 @@ def _answer(ctx: Ctx, chosen):
         if len(rows) > 1:
             label = f"thuộc nhiệm vụ “{top.obj.task.split('. ', 1)[-1][:120]}”"
             return ctx.compose.listing(q, rows, f"con (tiểu nhiệm vụ) {label}" if q.wants("subtasks") else label)
+    around = list_around(ctx, top) if len(chosen) == 1 and top.kind == "passage" else None
+    if around and around[0] is top and q.wants("duties"):
+        # "Bí thư, Chủ tịch UBND cấp xã phải làm gì?": the duties the lead-in naming them introduces, not the
+        # name itself among the lead-in's addressees
+        return ctx.compose.whole_list(q, *around)
     if len(chosen) == 1 and top.kind == "passage" and (inline := inline_items(ctx, top)):
         return ctx.compose.inline_list(q, top, *inline)
     if len(chosen) == 1 and top.kind == "passage":
-        around = list_around(ctx, top)
         if around and (top is around[0] or q.wants("list")):
             return ctx.compose.whole_list(q, *around)
         if (section := named_section(ctx, top)) is not None:

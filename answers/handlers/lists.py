@@ -9,7 +9,7 @@ from index.text import terms
 from answers.handlers import Ctx, duties, groups
 from answers.records import Record
 
-_MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
+_MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+\.?(?!\d)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
 _DEADLINE_KINDS = (("theo hướng dẫn/quy định", "guidance"), ("thường xuyên", "continuous"), ("định kỳ", "recurring"))
 
 
@@ -28,6 +28,8 @@ def marker_kind(text: str) -> str | None:
         return "+"
     if tok.endswith(")") and tok[0].isalpha():
         return "a)"
+    if re.match(r"\d{1,2}\.\d", tok):
+        return "1.1"            # "1.1.", "1.2.": the items under a numbered lead-in "1. …:"
     return "1."
 
 
@@ -83,15 +85,17 @@ def list_around(ctx: Ctx, r: Record) -> tuple[Record | None, list[Record]] | Non
     lead = section[lead_i]
     items: list[Record] = []
     mk = None
-    for x in section[lead_i + 1:]:
-        if x.first_line <= lead.last_line:
-            continue
+    rest = [x for x in section[lead_i + 1:] if x.first_line > lead.last_line]
+    for n, x in enumerate(rest):
         k = marker_kind(x.obj.text)
         if mk is None:
             if k is None:
                 break
             mk = k
-        if k != mk:
+        # one unmarked paragraph between two items of the list continues the item before it
+        continues = (k is None and n + 1 < len(rest) and marker_kind(rest[n + 1].obj.text) == mk
+                     and not x.obj.text.rstrip().endswith(":"))
+        if k != mk and not continues:
             break
         items.append(x)
         if x.obj.text.rstrip().endswith(":"):
