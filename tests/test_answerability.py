@@ -1,0 +1,84 @@
+"""One answerability verdict (answers.evidence.assess) and lists under a lead-in, on plans the tests write."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from answers import evidence
+from answers.service import build_assistant
+
+PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+1. Chỉ tiêu năm 2026
+
+- Tỷ lệ hộ kinh doanh, hợp tác xã ứng dụng thương mại điện tử đạt 40%.
+
+- Tỷ lệ học sinh trung học được học kỹ năng số đạt 90%.
+
+- Phát triển ít nhất 02 sản phẩm OCOP được bán trên sàn thương mại điện tử.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Trách nhiệm của người đứng đầu: Yêu cầu Bí thư chi bộ các ấp; Trưởng các ban, ngành xã; Thủ trưởng các đơn vị:
+
+1.1. Trực tiếp chỉ đạo việc chuyển đổi số trong đơn vị mình.
+
+1.2. Gương mẫu sử dụng chữ ký số trong xử lý văn bản.
+
+Đây là nhiệm vụ chính trị quan trọng, gắn với đánh giá thi đua cuối năm.
+
+1.3. Báo cáo kết quả thực hiện trước ngày 15 tháng 12 hằng năm.
+
+2. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+def _assistant(tmp_path: Path):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
+    return build_assistant(plans, tmp_path / "data", embedder=None)
+
+
+def test_a_lead_in_s_addressees_get_the_duties_it_introduces(tmp_path):
+    """Sub-numbered items (1.1, 1.2 …) are the list under "1. …:", an unmarked paragraph between two items
+    does not end it, and "X phải làm gì?" about an addressee gets the items, not X's own name."""
+    a = _assistant(tmp_path)
+    ans = a.ask("Ở Tân Hòa, bí thư chi bộ các ấp phải làm gì?", today=date(2026, 7, 1))
+    assert ans.kind != "none"
+    assert "Trực tiếp chỉ đạo" in ans.text and "trước ngày 15 tháng 12" in ans.text
+
+
+def test_content_words_missing_from_the_record_make_it_no_answer(tmp_path):
+    """The question names things the plan knows ("học sinh trung học", "kỹ năng số"): the target about
+    businesses does not cover them and fails on coverage, saying which words were missing; the target about
+    pupils covers them."""
+    a = _assistant(tmp_path)
+    snap = a.library.snapshot
+    q = snap.reader.read("Tân Hòa đặt tỷ lệ học sinh trung học được học kỹ năng số là bao nhiêu?", date(2026, 7, 1))
+    wrong = next(r for r in snap.of_kind("target") if "hộ kinh doanh" in r.obj.text)
+    right = next(r for r in snap.of_kind("target") if "học sinh" in r.obj.text)
+    verdict = evidence.assess(snap, q, wrong)
+    assert not verdict.ok and "coverage" in verdict.failed and verdict.score < evidence.COVER_MIN
+    assert {"hoc sinh", "trung hoc"} <= set(verdict.missing) and len(verdict.missing) >= evidence.MISSING_MIN
+    good = evidence.assess(snap, q, right)
+    assert good.ok and not good.missing and good.score == 1.0
+    ans = a.ask("Tân Hòa đặt tỷ lệ học sinh trung học được học kỹ năng số là bao nhiêu?", today=date(2026, 7, 1))
+    assert ans.kind == "target" and "90%" in ans.text and ans.evidence["ok"]
+
+
+def test_a_grade_the_target_does_not_state_is_no_answer(tmp_path):
+    """"OCOP 4 sao" is not the target about OCOP products on e-commerce platforms."""
+    a = _assistant(tmp_path)
+    asked = a.ask("Tân Hòa phát triển bao nhiêu sản phẩm OCOP đạt 4 sao?", today=date(2026, 7, 1))
+    assert asked.kind == "none"
+    plain = a.ask("Tân Hòa phát triển bao nhiêu sản phẩm OCOP bán trên sàn thương mại điện tử?", today=date(2026, 7, 1))
+    assert plain.kind == "target" and "02" in plain.text
+    assert plain.evidence["ok"] and plain.evidence["score"] >= evidence.COVER_MIN
