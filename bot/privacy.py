@@ -22,14 +22,21 @@ KEY_NAME = "chat_key"
 _PHONE = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){8,}(?![\w/])")
 
 
-def scrub(text: str) -> str:
-    """The text with phone-number-like digit runs replaced."""
-    return _PHONE.sub("[số]", text)
+def scrub(text: str, mark: str = "[số]") -> str:
+    """The text with phone-number-like digit runs replaced by mark."""
+    return _PHONE.sub(mark, text)
 
 
 def scrub_context(context: ChatContext) -> ChatContext:
-    """A chat context fit to store: the user's wording without phone numbers."""
-    return replace(context, question=scrub(context.question), label=scrub(context.label))
+    """A chat context fit to store: the user's wording without phone numbers.
+
+    The mark holds no word: the next question is read against this one, and "[số]" ("number") in it
+    would read as a question about a count."""
+    return replace(context, question=scrub(context.question, "…"), label=scrub(context.label, "…"))
+
+
+class KeyFileError(ValueError):
+    """The key file exists but cannot be a key (the message says what to do, in Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -50,11 +57,11 @@ class ChatKey:
             _create_key_file(path)
         if stat.S_IMODE(path.stat().st_mode) & 0o077:
             os.chmod(path, 0o600)       # a copy made with a loose umask: tighten rather than refuse
-        text = path.read_text(encoding="ascii").strip()
-        if len(text) < 32:
-            raise ValueError(f"tệp khoá '{path}' hỏng (quá ngắn); xoá nó chỉ khi chấp nhận mất liên kết "
-                             "giữa các cuộc trò chuyện và dữ liệu cũ")
-        return cls(text.encode("ascii"))
+        secret = path.read_bytes().strip()
+        if len(secret) < 32:
+            raise KeyFileError(f"tệp khoá '{path}' bị hỏng (quá ngắn). Hãy chép lại bản sao lưu của nó; chỉ xoá "
+                               "nó khi chấp nhận dữ liệu cũ không còn gắn với cuộc trò chuyện nào")
+        return cls(secret)
 
 
 def legacy_hash(salt: bytes, platform: str, chat_id: int | str) -> str:

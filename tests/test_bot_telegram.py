@@ -16,6 +16,7 @@ import run_bot
 from answers.export import HEADERS
 from answers.types import Answer
 from bot.feedback import LOG_NAME, QuestionLog
+from bot.state import STATE_NAME
 
 from bot.telegram_bot import TelegramConfig, build_application, handlers_of
 from tests.fake_telegram_api import FakeTelegramAPI, free_port, run_async
@@ -33,7 +34,7 @@ async def running(assistant, tmp_path, api: FakeTelegramAPI | None = None, **cfg
     api = api or FakeTelegramAPI()
     if own:
         await api.start()
-    config = TelegramConfig(token=api.token, api_url=api.url, state_path=tmp_path / "state.sqlite3",
+    config = TelegramConfig(token=api.token, api_url=api.url, state_path=tmp_path / STATE_NAME,
                             upload_dir=tmp_path / "uploads", **cfg)
     app = build_application(assistant, config)
     try:
