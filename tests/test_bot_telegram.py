@@ -514,3 +514,36 @@ def test_a_quick_answer_spends_no_chat_action(tmp_path):
             await api.wait_for(lambda: api.texts(12))
             assert api.calls_of("sendChatAction", 12) == []
     run_async(scenario())
+
+
+class SlowOnCue(FakeAssistant):
+    """Takes its time over a question holding "chậm", so a quick follow-up arrives while it works."""
+
+    def ask(self, question, default_plan=None, today=None, context=None):
+        if "chậm" in question:
+            time.sleep(0.6)
+        return super().ask(question, default_plan, today=today, context=context)
+
+
+def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
+    async def scenario():
+        assistant = SlowOnCue()
+        async with running(assistant, tmp_path) as (api, app):
+            api.user_message(26, "Câu hỏi chậm: ai chủ trì số hóa?")
+            api.user_message(26, "Hạn khi nào?")                    # same getUpdates batch as the first
+            api.user_message(27, "Câu của chat khác")                # another chat is not held up
+            await api.wait_for(lambda: len(api.texts(26)) == 2 and api.texts(27), timeout=8)
+            first, second = api.texts(26)
+            assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
+            asked = [q for q, _ in assistant.asked]
+            follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
+            assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
+            assert api.calls_of("sendMessage", 27)[0].at < api.calls_of("sendMessage", 26)[0].at
+    run_async(scenario())
+
+
+def test_every_command_of_the_shared_table_has_a_telegram_handler():
+    from bot.commands import commands_of
+    from bot.telegram_bot import TelegramHandlers
+    for command in commands_of("telegram").values():
+        assert command.run is not None or callable(getattr(TelegramHandlers, "cmd_" + command.name, None)), command

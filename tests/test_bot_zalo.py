@@ -231,3 +231,54 @@ def test_xuat_as_text_and_xoa_du_lieu(tmp_path):
                 await bot.handle_update(api.text_update("x1", "👍"))
                 assert "Chưa có câu trả lời" in api.texts("x1")[-1]
     run_async(scenario())
+
+
+class SlowOnCue(FakeAssistant):
+    """Takes its time over a question holding "chậm", so a quick follow-up arrives while it works."""
+
+    def ask(self, question, default_plan=None, today=None, context=None):
+        if "chậm" in question:
+            time.sleep(0.6)
+        return super().ask(question, default_plan, today=today, context=context)
+
+
+def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
+    async def scenario():
+        assistant = SlowOnCue()
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(assistant, cfg) as bot:
+                bot.dispatch(api.text_update("q1", "Câu hỏi chậm: ai chủ trì số hóa?"))
+                bot.dispatch(api.text_update("q1", "Hạn khi nào?"))
+                bot.dispatch(api.text_update("q2", "Câu của chat khác"))
+                await api.wait_for(lambda: len(api.texts("q1")) == 2 and api.texts("q2"), timeout=8)
+                first, second = api.texts("q1")
+                assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
+                asked = [q for q, _ in assistant.asked]
+                follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
+                assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
+                assert api.calls_of("sendMessage", "q2")[0].at < api.calls_of("sendMessage", "q1")[0].at
+                assert len(bot.locks) == 0
+    run_async(scenario())
+
+
+def test_commands_come_from_the_shared_table(tmp_path):
+    from bot.commands import commands_of
+    offered = commands_of("zalo")
+    assert "xoa_ke_hoach" not in offered and "bao_cao" not in offered      # Telegram-only (files, admins)
+    for command in offered.values():
+        assert command.run is not None or callable(getattr(ZaloBot, "cmd_" + command.name, None)), command
+
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(FakeAssistant(), cfg) as bot:
+                for text in ("/help", "/huy_nhac_han", "/nguon", "/bao_cao", "/moi@kh57bot"):
+                    await bot.handle_update(api.text_update("k1", text))
+                help_, unsubscribed, sources, unknown, new_topic = api.texts("k1")
+                assert "/ke_hoach" in help_ and "<b>" not in help_ and "Excel" not in help_
+                assert "chưa đăng ký nhắc hạn" in unsubscribed
+                assert "Chưa có câu trả lời" in sources
+                assert "không biết lệnh này" in unknown
+                assert "câu chuyện mới" in new_topic
+    run_async(scenario())
