@@ -547,3 +547,20 @@ def test_every_command_of_the_shared_table_has_a_telegram_handler():
     from bot.telegram_bot import TelegramHandlers
     for command in commands_of("telegram").values():
         assert command.run is not None or callable(getattr(TelegramHandlers, "cmd_" + command.name, None)), command
+
+
+def test_a_network_hiccup_is_retried_and_a_lasting_one_gives_up(tmp_path):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            api.break_next("sendMessage")
+            api.user_message(28, "Câu hỏi qua mạng chập chờn")
+            [text] = await api.wait_for(lambda: api.texts(28), timeout=8)
+            assert "Câu hỏi qua mạng chập chờn" in text
+            assert [c.method for c in api.calls if c.method.startswith("sendMessage")][:2] == [
+                "sendMessage:502", "sendMessage"]
+            api.break_next("sendMessage", times=10)      # 1 try + 2 retries, then the error handler
+            api.user_message(29, "Câu thứ hai")
+            await api.wait_for(lambda: len([c for c in api.calls if c.method == "sendMessage:502"]) >= 4)
+            await asyncio.sleep(0.5)
+            assert api.texts(29) == [] and len([c for c in api.calls if c.method == "sendMessage:502"]) == 5
+    run_async(scenario())

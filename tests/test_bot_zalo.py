@@ -7,10 +7,11 @@ import time
 from datetime import date, timedelta
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.feedback import LOG_NAME, QuestionLog
-from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
+from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloApiError, ZaloBot, ZaloConfig, serve_zalo
 from tests.fake_telegram_api import free_port, run_async
 from tests.fake_zalo_api import FakeZaloAPI
 from tests.fakes_assistant import FakeAssistant, due_task
@@ -281,4 +282,24 @@ def test_commands_come_from_the_shared_table(tmp_path):
                 assert "Chưa có câu trả lời" in sources
                 assert "không biết lệnh này" in unknown
                 assert "câu chuyện mới" in new_topic
+    run_async(scenario())
+
+
+def test_a_network_hiccup_is_retried(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.zalo_bot.RETRY_BACKOFF", 0.02)
+
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(FakeAssistant(), cfg) as bot:
+                api.break_next("sendMessage", times=2)
+                await bot.handle_update(api.text_update("n1", "Câu hỏi qua mạng chập chờn"))
+                assert "Câu hỏi qua mạng chập chờn" in api.texts("n1")[0]
+                assert [c.method for c in api.calls if c.method.startswith("sendMessage")] == [
+                    "sendMessage:502", "sendMessage:502", "sendMessage"]
+                api.break_next("sendMessage", times=10)
+                with pytest.raises(ZaloApiError) as failure:
+                    await bot.send_text("n1", "không tới")
+                assert failure.value.code is None and api.token not in str(failure.value)
+                assert len([c for c in api.calls if c.method == "sendMessage:502"]) == 2 + 4
     run_async(scenario())
