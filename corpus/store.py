@@ -30,12 +30,9 @@ def _parser_version() -> str:
     import hashlib
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in sorted(("parse.py", "tables.py", "cellstream.py", "units.py", "values.py", "text.py",
-                        "records.py", "reader.py", "docx_reader.py", "pdf_reader.py", "pdf_words.py", "ocr.py",
-                        "assignments.py", "document.py", "store.py")):
-        f = here / name
-        if f.exists():
-            h.update(f.read_bytes())
+    for f in sorted(here.glob("*.py")):     # every reader and parser of this package
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -145,7 +142,7 @@ def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport],
     db["ingest_log"].insert_all([asdict(r) for r in reports], pk="file") if reports else db["ingest_log"].create(
         {k: str for k in FileReport.__dataclass_fields__}, pk="file")
     db["plans"].create({"slug": str, "title": str, "issuer": str, "locality": str, "level": str, "file": str,
-                        "sha256": str, "number": str, "date": str, "signer": str, "source_kind": str}, pk="slug")
+                        "sha256": str, "number": str, "date": str, "signer": str, "source_kind": str, "doc_type": str}, pk="slug")
     db["units"].create({"id": int, "plan": str, "canonical": str, "level": str}, pk="id",
                        foreign_keys=[("plan", "plans", "slug")])
     db["unit_aliases"].create({"unit_id": int, "alias": str, "alias_folded": str}, pk=("unit_id", "alias"),
