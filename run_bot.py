@@ -197,10 +197,18 @@ def _log_settings() -> dict:
             "log_days": int(raw) if raw else DEFAULT_RETENTION_DAYS}
 
 
+def _chat_key(data: Path, settings: dict):
+    """The key of the chat hashes (K57_LOG_SALT, else data/chat_key, made once); a broken one stops here."""
+    from bot.privacy import ChatKey
+    try:
+        return ChatKey.load(data, settings["log_salt"])
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"Lỗi: không dùng được khoá băm mã cuộc trò chuyện: {exc}.")
+
+
 def cmd_report(args) -> int:
     from datetime import date
     from bot.feedback import LOG_NAME, report_csv, report_text
-    from bot.privacy import ChatKey
     from bot.state import STATE_NAME, open_stores
     since = None
     if args.since:
@@ -216,8 +224,8 @@ def cmd_report(args) -> int:
         return 1
     settings = _log_settings()
     # with the chat state: an old log is re-keyed with the chat ids the old state knew
-    state, questions = open_stores(path.with_name(STATE_NAME), path,
-                                   ChatKey.load(path.parent, settings["log_salt"]), settings["log_days"])
+    state, questions = open_stores(path.with_name(STATE_NAME), path, _chat_key(path.parent, settings),
+                                   settings["log_days"])
     try:
         items = questions.report(since, limit=args.limit)
     finally:
@@ -269,13 +277,15 @@ def cmd_telegram(args) -> int:
         return 2
     from bot.state import STATE_NAME
     from bot.telegram_bot import TelegramConfig, run_telegram
+    settings = _log_settings()
+    _chat_key(Path(args.data), settings)
     ids = lambda name: frozenset(int(x) for x in os.environ.get(name, "").replace(";", ",").split(",") if x.strip().lstrip("-").isdigit())
     cfg = TelegramConfig(token=token, api_url=os.environ.get("TELEGRAM_API_URL") or None,
                          webhook_url=args.webhook, port=args.port,
                          secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                          allowed_chats=ids("TELEGRAM_ALLOWED_CHATS"), admin_ids=ids("TELEGRAM_ADMIN_IDS"),
                          state_path=Path(args.data) / STATE_NAME, upload_dir=Path(args.data) / "uploads",
-                         **_log_settings())
+                         **settings)
     run_telegram(_assistant(args), cfg)
     return 0
 
@@ -287,9 +297,11 @@ def cmd_zalo(args) -> int:
         return 2
     from bot.state import STATE_NAME
     from bot.zalo_bot import ZaloConfig, run_zalo
+    settings = _log_settings()
+    _chat_key(Path(args.data), settings)
     cfg = ZaloConfig(token=token, api_url=os.environ.get("ZALO_API_URL") or None, webhook_url=args.webhook,
                      port=args.port, secret=os.environ.get("ZALO_WEBHOOK_SECRET") or None,
-                     state_path=Path(args.data) / STATE_NAME, **_log_settings())
+                     state_path=Path(args.data) / STATE_NAME, **settings)
     run_zalo(_assistant(args), cfg)
     return 0
 

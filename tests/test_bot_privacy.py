@@ -287,3 +287,14 @@ def test_per_chat_lock_keeps_order_and_frees_itself():
     assert [n for c, n in seen if c == "a"] == [1, 2, 3]
     assert seen[0] == ("b", 1)                  # another chat does not wait for chat "a"
     assert left == 0
+
+
+def test_run_bot_stops_politely_on_a_broken_key_file(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("K57_LOG_SALT", raising=False)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAFakeTokenForTests_abcdefghijklmnop")
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / KEY_NAME).write_text("hỏng\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        run_bot.main(["telegram", "--data", str(data), "--no-model"])
+    assert "khoá băm" in str(stop.value) and "bị hỏng" in str(stop.value)
