@@ -22,7 +22,8 @@ from index.docs import docs_from_parsed
 from index.hybrid import HybridIndex
 from index.text import terms
 
-from answers.query import Lexicon, PlaceRef, QueryReader, UnitRef
+from answers.plan_refs import plan_ref
+from answers.query import Lexicon, QueryReader, UnitRef
 from answers.records import PlanData, Record, match_text
 from answers.types import IngestReport, PlanInfo
 
@@ -153,7 +154,7 @@ class PlanLibrary:
             df.update(r.terms)
         n = max(1, len(records))
         lexicon = Lexicon(
-            places=[PlaceRef(s, pd.parsed.plan.locality, pd.parsed.plan.level) for s, pd in sorted(plans.items())],
+            places=[plan_ref(s, pd.parsed.plan) for s, pd in sorted(plans.items())],
             units={s: pd.units.groups for s, pd in plans.items()},
             vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer)
         return Snapshot(plans=plans, records={d.id: r for d, r in zip(docs, records)}, all_records=records,

@@ -20,7 +20,7 @@ from corpus.records import ParsedPlan, Passage, Plan, Target, Task
 from corpus.tables import TableRow, parse_table
 from corpus.text import fold
 from corpus.units import split_units
-from corpus.values import clean_cell, parse_deadline, parse_value
+from corpus.values import clean_cell, parse_deadline, parse_value, value_in_prose
 
 _strip_md = ol.strip_md
 _roman_code = prose.roman_code
@@ -96,6 +96,8 @@ def _target_from_row(row: TableRow, group: str, section: str, year: int | None) 
     if not text:
         return None
     value = clean_cell(row.get("value"))
+    if not value and "value" not in row.cells:
+        value = value_in_prose(text) or ""      # "Kinh tế số chiếm 45% GRDP" in a table with no value column
     op, low, high = parse_value(value)
     code = clean_cell(row.get("code"))
     gcode = _roman_code(group)
@@ -104,6 +106,27 @@ def _target_from_row(row: TableRow, group: str, section: str, year: int | None) 
                   value_high=high, year=year, lead=split_units(clean_cell(row.get("lead") or row.get("monitor"))),
                   section=section,
                   first_line=row.first_line, last_line=row.last_line)
+
+
+def _targets_from_row(row: TableRow, section: str, year: int | None) -> list[Target]:
+    """One target per row; an indicator table with a column per year ("2025 | 2030 | 2045") gives one target per
+    year that has a value."""
+    years = [(r, int(r[5:])) for r in row.cells if r.startswith("year:")]
+    if not years:
+        t = _target_from_row(row, row.group, section, year)
+        return [t] if t else []
+    out = []
+    for role, y in years:
+        value = clean_cell(row.cells.get(role, ""))
+        if not value or value in ("-", "–", "x", "X"):
+            continue
+        cells = {k: v for k, v in row.cells.items() if not k.startswith("year:")}
+        cells["value"] = value
+        t = _target_from_row(TableRow(cells, row.group, row.first_line, row.last_line, row.part), row.group,
+                             section, y)
+        if t:
+            out.append(t)
+    return out
 
 
 def _task_from_row(row: TableRow, group: str, section: str) -> Task | None:
@@ -216,12 +239,11 @@ def _table_records(lines: tuple[str, ...], regions: ol.Regions, outline: ol.Outl
         year = _year_of(header_text) or (int(m.group(1)) if (m := re.search(r"(20\d\d)", header_text)) else None) \
             or plan_year
         for row in rows:
+            row_section = f"{section} > {row.part}" if row.part and section else (row.part or section)
             if table_kind == "targets":
-                t = _target_from_row(row, row.group, section, year)
-                if t:
-                    targets.append(t)
+                targets.extend(_targets_from_row(row, row_section, year))
             elif table_kind == "tasks":
-                t = _task_from_row(row, row.group, section)
+                t = _task_from_row(row, row.group, row_section)
                 if t:
                     tasks.append(t)
     return tasks, targets, warnings

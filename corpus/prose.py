@@ -52,7 +52,7 @@ def is_lettered_duty(para: Para, stack: Stack) -> bool:
     text = strip_md(para.text)
     if not stack or not re.search(r"[.;]\s*$", text) or len(text) < 40:
         return False
-    if not any("to chuc thuc hien" in fold(title) for _, title, _ in stack):
+    if not any(DUTY_SECTION.search(fold(title)) for _, title, _ in stack):
         return False
     parent = stack[-1][1]
     return bool(leading_units(re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", parent)))
@@ -86,22 +86,48 @@ def passages(outline: Outline, doc: TextDocument) -> list[Passage]:
 
 # ---------------------------------------------------------------- phase 4: duties
 
+# Sections that assign work to units: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Trách nhiệm của …".
+DUTY_SECTION = re.compile(r"to chuc thuc hien|phan cong (?:nhiem vu|thuc hien|trach nhiem)|giao nhiem vu"
+                          r"|trach nhiem (?:cua|thuc hien)|nhiem vu cua cac")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[IVX]{1,4}\.)\s+")
+_LEADER = re.compile(r"^(?:Lãnh đạo|Tổ trưởng|Người đứng đầu|Thủ trưởng)\s+(?=\S)")
+
+
+def unit_heading(title: str) -> tuple[str, ...]:
+    """The units a heading names when the heading is nothing but their name ("3. Vụ Tổ chức cán bộ",
+    "a) Tổ đảng ở Thường trực Ủy ban KH,CN&MT", "n) Lãnh đạo Ban Dân nguyện"): what follows is their duty,
+    wherever the section sits."""
+    body = _NUMBERING.sub("", title).strip()
+    if len(body) > 110 or re.search(r"[.;:]\s*$", body):
+        return ()
+    units = leading_units(body) or leading_units(_LEADER.sub("", body))
+    if not units or sum(len(u) for u in units) < 0.6 * len(_LEADER.sub("", body)):
+        return ()
+    return units
+
+
 def duties(outline: Outline, doc: TextDocument) -> list[Duty]:
-    """Duties in "Tổ chức thực hiện": each paragraph under a unit's heading, or opening with a unit's name."""
+    """Duties: in a section that assigns work ("Tổ chức thực hiện", "Phân công nhiệm vụ"), each paragraph
+    under a unit's heading or opening with a unit's name; elsewhere, the paragraphs under a heading that is
+    a unit's name."""
     out: list[Duty] = []
     for para, path, stk in outline.body:
         fpath = fold(path)
-        if "to chuc thuc hien" not in fpath:
+        assigning = bool(DUTY_SECTION.search(fpath))
+        named = [u for _, t, _ in stk if (u := unit_heading(t))]
+        if not assigning and not named:
             continue
         text = strip_md(para.text)
         if re.match(r"^(?:Trên đây|Yêu cầu|Trong quá trình)", text):
             continue   # closing paragraphs address everyone, not the unit above them
         units: tuple[str, ...] = ()
-        own = [t for lvl, t, _ in stk if "to chuc thuc hien" not in fold(t)]
+        own = [t for lvl, t, _ in stk if not DUTY_SECTION.search(fold(t))]
         if own:
             units = leading_units(own[-1] if not own[-1][:1].isdigit() else own[-1])
             if not units:
                 units = leading_units(re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", own[-1]))
+        if not units and named:
+            units = named[-1]
         lead = leading_units(text)
         if lead:
             units = lead
