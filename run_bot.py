@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 DEFAULT_PLANS = ROOT / "corpus" / "plans"
 DEFAULT_DATA = ROOT / "data"
 DEFAULT_MODEL = ROOT / "models" / "embeddinggemma-300m"
+MODEL_LOG = ROOT / "models" / "fetch-model.log"     # where start.sh sends a background fetch-model's output
 
 log = logging.getLogger("k57")
 
@@ -49,25 +50,68 @@ def _env_choice(name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _model_spec(args) -> str | None:
+    """K57_EMBED_MODEL (a folder or a hub name), else the fetched default when it exists; None for none."""
+    from index.model.files import pending_mark
+    spec = os.environ.get("K57_EMBED_MODEL")
+    if spec is None and (DEFAULT_MODEL.exists() or pending_mark(DEFAULT_MODEL).exists()):
+        spec = str(DEFAULT_MODEL)
+    if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
+        return None
+    return spec
+
+
+def _load_embedder(spec: str, **kwargs):
+    from index.model import BACKENDS, SPINNING, load_embedder
+    backend = _env_choice("K57_EMBED_BACKEND", BACKENDS)
+    spinning = _env_choice("K57_EMBED_SPINNING", SPINNING)
+    return load_embedder(spec, backend=backend, spinning=spinning, **kwargs)
+
+
 def _embedder(args):
     """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none.
 
     K57_EMBED_BACKEND=torch|onnx overrides the default (the verified ONNX export beside the model when
     `fetch-model` made one, else torch); K57_EMBED_SPINNING=auto|on|off sets whether ONNX Runtime's
-    threads spin inside a run (auto: only when the machine is quiet, see OnnxEmbedder.spin_now)."""
-    spec = os.environ.get("K57_EMBED_MODEL")
-    if spec is None and DEFAULT_MODEL.exists():
-        spec = str(DEFAULT_MODEL)
-    if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
+    threads spin inside a run (auto: only when the machine is quiet, see OnnxEmbedder.spin_now). While a
+    `fetch-model` is still at work on the folder: none (keywords; chat and bots switch when it is done)."""
+    spec = _model_spec(args)
+    if spec is None:
         return None
-    from index.embedding import BACKENDS, SPINNING, load_embedder
-    backend = _env_choice("K57_EMBED_BACKEND", BACKENDS)
-    spinning = _env_choice("K57_EMBED_SPINNING", SPINNING)
+    from index.model import export_pending
+    if export_pending(spec):
+        print("Mô hình nhúng đang được chuẩn bị ở nền; trợ lý tạm tìm theo từ khóa.", file=sys.stderr)
+        return None
     try:
-        return load_embedder(spec, backend=backend, spinning=spinning)
+        return _load_embedder(spec)
     except Exception as exc:
         print(f"Cảnh báo: không nạp được mô hình nhúng ({exc}); dùng tìm kiếm từ khóa.", file=sys.stderr)
         return None
+
+
+def _follow_export(args, assistant, cache: Path) -> None:
+    """When the chat or a bot opened on keywords because `fetch-model` is still at work, switch to the model
+    as soon as its verified export is ready (the plans are embedded in the background), and say so once."""
+    spec = _model_spec(args)
+    if spec is None or assistant.library.embedder is not None:
+        return
+    from index.model import export_pending, when_export_ready
+    if not export_pending(spec):
+        return
+
+    def switch(embedder) -> None:
+        library = assistant.library
+        if embedder is not None:
+            library.embedder, library.vector_cache = embedder, cache
+            library.reload()
+        if library.embedder is not None:
+            print("\n(Mô hình nhúng đã sẵn sàng: từ giờ trợ lý tìm cả theo nghĩa, không chỉ theo từ khóa.)",
+                  file=sys.stderr, flush=True)
+        else:
+            print(f"\n(Không chuẩn bị được mô hình nhúng, xem {MODEL_LOG}; trợ lý tiếp tục tìm theo từ khóa.)",
+                  file=sys.stderr, flush=True)
+
+    when_export_ready(spec, switch, load=lambda: _load_embedder(spec, progress=False))
 
 
 def _plans_dir(args) -> Path:
@@ -78,7 +122,7 @@ def _plans_dir(args) -> Path:
     return plans
 
 
-def _assistant(args):
+def _assistant(args, follow_export: bool = False):
     from answers.service import build_assistant
     plans = _plans_dir(args)
     data = Path(args.data)
@@ -96,6 +140,8 @@ def _assistant(args):
                 print(f"Bỏ qua {r.message}", file=sys.stderr)
     if not assistant.plans():
         raise SystemExit("Lỗi: không nạp được kế hoạch nào từ thư mục kế hoạch.")
+    if follow_export:
+        _follow_export(args, assistant, cache)
     return assistant
 
 
@@ -267,7 +313,7 @@ def cmd_export(args) -> int:
 def cmd_chat(args) -> int:
     from bot.chat import run_chat
     today = _today(args)
-    return run_chat(_assistant(args), today=today)
+    return run_chat(_assistant(args, follow_export=True), today=today)
 
 
 def cmd_telegram(args) -> int:
@@ -286,7 +332,7 @@ def cmd_telegram(args) -> int:
                          allowed_chats=ids("TELEGRAM_ALLOWED_CHATS"), admin_ids=ids("TELEGRAM_ADMIN_IDS"),
                          state_path=Path(args.data) / STATE_NAME, upload_dir=Path(args.data) / "uploads",
                          **settings)
-    run_telegram(_assistant(args), cfg)
+    run_telegram(_assistant(args, follow_export=True), cfg)
     return 0
 
 
@@ -302,13 +348,14 @@ def cmd_zalo(args) -> int:
     cfg = ZaloConfig(token=token, api_url=os.environ.get("ZALO_API_URL") or None, webhook_url=args.webhook,
                      port=args.port, secret=os.environ.get("ZALO_WEBHOOK_SECRET") or None,
                      state_path=Path(args.data) / STATE_NAME, **settings)
-    run_zalo(_assistant(args), cfg)
+    run_zalo(_assistant(args, follow_export=True), cfg)
     return 0
 
 
 def cmd_fetch_model(args) -> int:
-    from index.fetch_model import main as fetch_main
-    return fetch_main([str(args.dest)])
+    from index.model.cli import main as fetch_main
+    return fetch_main([str(args.dest)] + (["--no-onnx"] if args.no_onnx else []) + (["--status"] if args.status else [])
+                      + (["--log", str(args.log)] if args.log else []))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -367,6 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(fn=fn)
     p = sub.add_parser("fetch-model", help="tải và kiểm tra mô hình EmbeddingGemma-300m")
     p.add_argument("--dest", default=str(DEFAULT_MODEL))
+    p.add_argument("--no-onnx", action="store_true", help="không xuất bản ONNX (chỉ torch)")
+    p.add_argument("--status", action="store_true", help="chỉ in trạng thái: ready | running | missing")
+    p.add_argument("--log", help="ghi cảnh báo của thư viện vào tệp này, chỉ in các bước")
     p.set_defaults(fn=cmd_fetch_model)
     args = ap.parse_args(argv)
     if not getattr(args, "fn", None):
