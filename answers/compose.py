@@ -194,7 +194,8 @@ class Composer:
         if r.kind == "duty":
             if kind == "deadline":
                 return f"{o.unit}: {self.best_sentence(o.text, q, prefer=r'trước ngày|hằng tháng|định kỳ|hoàn thành')}"
-            return f"{o.unit}: {short(o.text, 400)}"
+            # a long duty: the sentence that answers ("Rà soát … các dự án: Luật …, Luật …"), whole
+            return f"{o.unit}: {short(o.text, 400) if len(o.text) <= 400 else self.best_sentence(o.text, q)}"
         if q.wants("list"):    # "… như sau: A; B; C" answers a list question whole
             return short(o.text, 700)
         return self.best_sentence(o.text, q)
@@ -207,6 +208,8 @@ class Composer:
             score = len(qw & set(words(s))) / (1 + len(qw))
             if prefer and re.search(prefer, s, re.IGNORECASE):
                 score += 0.5
+            if "number" in q.expects and re.search(r"\d", s):
+                score += 0.3      # "bao nhiêu": the sentence with the figure
             if score > best_score:
                 best, best_score = s, score
         if ":" in best and not best.rstrip().endswith(":") and best.rstrip().endswith(";"):

@@ -148,3 +148,35 @@ def resolve(refs: list[PlaceRef], place_names, text: str, f: str, spelled: str =
         named = [r.slug for r in refs]
     narrowed = by_subject(refs, named, f"{text} {spelled}", f)
     return narrowed if (places or len(narrowed) < len(named)) else []
+
+
+_TYPE_SPELLINGS = ("kế hoạch", "ke hoach", "kh", "chương trình", "chuong trinh", "ctr", "công văn", "cong van", "cv",
+                   "nghị quyết", "nghi quyet", "nq", "quyết định", "quyet dinh", "qđ", "qd", "đề án", "de an")
+
+
+def naming_pattern(refs: list[PlaceRef]) -> re.Pattern | None:
+    """Every way a question names a loaded plan, as one pattern: place names (with and without tone marks),
+    plan numbers with their document word ("KH 179", "công văn số 6225/BVHTTDL-VP") and the issuing bodies of
+    plans without a place ("Bộ VHTTDL", "Đảng đoàn QH"). These words say which plan, not what is asked: the
+    reader cuts them out of the question's topic."""
+    names: set[str] = set()
+    for r in refs:
+        if getattr(r, "has_place", True) and r.locality:
+            names |= {r.locality, fold(r.locality)}
+        elif getattr(r, "issuer", ""):
+            names |= {r.issuer, fold(r.issuer)} | issuer_keys(r.issuer) | _toned_keys(r.issuer)
+    alternatives = [re.escape(n) for n in sorted(names, key=len, reverse=True) if n]
+    types = "|".join(re.escape(t) for t in sorted(_TYPE_SPELLINGS, key=len, reverse=True))
+    for r in refs:
+        digits = re.match(r"\d+", getattr(r, "number", "") or "")
+        if digits:
+            alternatives.append(rf"(?:(?:{types})\s*(?:số\s*|so\s*)?){digits.group(0)}(?:\s*[-/]\s*[\wĐđ&.]+)*"
+                                rf"|{digits.group(0)}\s*[-/]\s*[A-Za-zĐđ][\wĐđ&.]*(?:\s*[-/]\s*[\wĐđ&.]+)*")
+    return re.compile(rf"(?i)\b(?:{'|'.join(alternatives)})\b") if alternatives else None
+
+
+def _toned_keys(issuer: str) -> set[str]:
+    """issuer_keys with tone marks kept on the words written in full ("đảng đoàn qh")."""
+    from corpus.text import syllables
+    ws = [w for w in syllables(issuer, True) if w != "và"]
+    return {" ".join(ws[:k] + ["".join(fold(w)[0] for w in ws[k:])]) for k in range(1, len(ws) - 1)}

@@ -43,7 +43,9 @@ def leading_units(text: str) -> tuple[str, ...]:
         phrase = body[: m.start()]
     else:
         phrase = body.rstrip(" ;.") if len(body) <= 120 else " ".join(body.split()[:8])
-    return split_units(phrase)
+    # "Tổ chức triển khai …" is a verb, not a team; a head word alone ("Sở, ngành …") names no unit
+    return tuple(u for u in split_units(phrase)
+                 if not fold(u).startswith("to chuc") and (len(u.split()) >= 2 or u.isupper()))
 
 
 def is_lettered_duty(para: Para, stack: Stack) -> bool:

@@ -19,7 +19,7 @@ _ROLE_RULES = (
     ("lead", ("chu tri", "don vi thuc hien", "co quan thuc hien", "don vi thuc hien chinh", "don vi dau moi",
               "co quan dau moi", "don vi thuc hien nhiem vu")),
     ("coop", ("phoi hop",)),
-    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do")),
+    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do", "thoi gian", "lo trinh")),
     ("code", ("stt", "so tt", "tt")),
     ("uom", ("don vi tinh", "dvt")),
     ("value", ("ket qua", "gia tri", "muc phan dau", "chi so dat")),
