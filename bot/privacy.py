@@ -48,6 +48,14 @@ class ChatKey:
         return hmac.new(self.secret, f"{platform}\x1f{chat_id}".encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
     @classmethod
+    def beside(cls, path: Path | str) -> ChatKey:
+        """The key for a SQLite file opened without one: the key file in its folder (a fresh random key
+        for an in-memory database)."""
+        if str(path) == ":memory:":
+            return cls(secrets.token_hex(32).encode("ascii"))
+        return cls.load(Path(path).parent)
+
+    @classmethod
     def load(cls, folder: Path | str, secret: str | None = None) -> ChatKey:
         """The key from secret (K57_LOG_SALT) when given, else from folder/chat_key, created once."""
         if secret:
