@@ -42,6 +42,7 @@ def vn_date(d: date) -> str:
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
+_FULL_STOP = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
 
 
 class Composer:
@@ -201,7 +202,9 @@ class Composer:
         return self.best_sentence(o.text, q)
 
     def best_sentence(self, text: str, q: Query, prefer: str | None = None) -> str:
-        sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()] or [text]
+        # a list question keeps an enumeration whole: "… Luật Thuế giá trị gia tăng; Luật Thuế xuất khẩu …"
+        splitter = _FULL_STOP if q.wants("list") else _SENTENCE
+        sentences = [s.strip() for s in splitter.split(text) if s.strip()] or [text]
         qw = {t for t in q.topic if "_" not in t}
         best, best_score = sentences[0], -1.0
         for s in sentences:

@@ -15,10 +15,12 @@ from corpus.units import _HEAD_RE, split_units
 from corpus.values import parse_deadline, parse_value, value_in_prose
 
 _CLAUSE_SPLIT = re.compile(r"(?<=[;.])\s+(?=[A-ZĐÀ-Ỹa-zđ(+\-])")
+# Where a unit's name ends: the first verb after it. Lower case only: "Sở Xây dựng", "Vụ Tổ chức cán bộ" are
+# names, "Sở Tài chính xây dựng …", "Chủ trì, phối hợp …" are not (a capitalized first verb still ends it).
 _DUTY_VERBS = re.compile(
     r"\s+(?:chủ trì|phối hợp|tham mưu|có trách nhiệm|thực hiện|triển khai|căn cứ|theo dõi|là cơ quan|trực tiếp|"
     r"chịu trách nhiệm|xây dựng|tổ chức|đẩy mạnh|tập trung|rà soát|bảo đảm|thường xuyên|giao ban|định kỳ|cần|phải|"
-    r"được giao|sẽ)\b|:", re.IGNORECASE)
+    r"được giao|sẽ)\b|\s+(?:Chủ trì|Phối hợp|Tham mưu|Có trách nhiệm|Chịu trách nhiệm|Là cơ quan)\b|:")
 
 
 def roman_code(group: str) -> str:
