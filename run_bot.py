@@ -81,6 +81,7 @@ def _embedder(args):
     from index.model import export_pending
     if export_pending(spec):
         print("Mô hình nhúng đang được chuẩn bị ở nền; trợ lý tạm tìm theo từ khóa.", file=sys.stderr)
+        logging.getLogger("index.hybrid").setLevel(logging.ERROR)    # its "no model" warning says less than this
         return None
     try:
         return _load_embedder(spec)
