@@ -212,7 +212,7 @@ class Composer:
             if prefer and re.search(prefer, s, re.IGNORECASE):
                 score += 0.5
             if "number" in q.expects and re.search(r"\d", s):
-                score += 0.3      # "bao nhiêu": the sentence with the figure
+                score += 0.3 + (0.2 if re.search(r"\d\s*%", s) else 0.0)   # "bao nhiêu": the one with the figure
             if score > best_score:
                 best, best_score = s, score
         if ":" in best and not best.rstrip().endswith(":") and best.rstrip().endswith(";"):

@@ -193,4 +193,12 @@ def registry_for(parsed) -> UnitRegistry:
             registry.add(u)
     for d in parsed.duties:
         registry.add(d.unit)
+    # an acronym the plan writes for one of its units ("UBTVQH" for "Ủy ban Thường vụ Quốc hội") is that unit
+    acronyms = {a for p in parsed.passages for a in _ACRONYM_IN_TEXT.findall(p.text)}
+    for acronym in sorted(acronyms):
+        if any(same_unit(acronym, alias) for g in registry.groups for alias in g.aliases):
+            registry.add(acronym)
     return registry
+
+
+_ACRONYM_IN_TEXT = re.compile(r"(?<![\w&])[A-ZĐ][A-ZĐ&]{3,}(?![\w&])")
