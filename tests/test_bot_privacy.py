@@ -56,6 +56,12 @@ def cells_holding(path: Path, text: str) -> set[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def keep_logging_as_is(monkeypatch):
+    """run_bot.main configures logging for the process (levels of httpx & co.): not for the tests after."""
+    monkeypatch.setattr(run_bot, "_configure_logging", lambda verbose: None)
+
+
 @pytest.fixture
 def plans_dir(tmp_path) -> Path:
     plans = tmp_path / "plans"
