@@ -201,8 +201,11 @@ def cmd_index(args) -> int:
     result = ingest(plans, Path(args.data), force=args.force)
     for r in result.reports:
         if r.ok:
-            print(f"✓ {r.file}: {r.locality} — {r.tasks} nhiệm vụ, {r.targets} chỉ tiêu, {r.duties} trách nhiệm, "
-                  f"{r.passages} đoạn" + (f" (lưu ý: {r.message})" if r.message else ""))
+            print(f"✓ {r.file}: {r.name or r.locality} — {r.tasks} nhiệm vụ, {r.targets} chỉ tiêu, {r.duties} trách nhiệm, "
+                  f"{r.passages} đoạn")
+            print(f"    nhận ra: {r.recognized()}")
+            if r.skipped:
+                print(f"    bỏ qua {r.skipped} dòng không đọc được: {r.message}" + (" …" if r.skipped > 3 else ""))
         else:
             print(f"✗ bỏ qua {r.message}")
     if not result.changed:
@@ -216,14 +219,17 @@ def cmd_index(args) -> int:
 
 
 def cmd_plans(args) -> int:
-    from corpus.store import STORE_NAME, load_plans
+    from corpus.store import STORE_NAME, ingest, load_plans
     store = Path(args.data) / STORE_NAME
+    if args.plans:      # read this folder first (the store is rebuilt only when a plan file changed)
+        store = ingest(_plans_dir(args), Path(args.data), progress=False).store_path
     if not store.exists():
         print(f"Lỗi: chưa có kho dữ liệu ở '{args.data}'. Chạy: python run_bot.py index", file=sys.stderr)
         return 2
     rows = [{"plan": p.plan.name, "slug": p.plan.slug, "locality": p.plan.locality, "file": p.plan.file,
              "tasks": len(p.tasks), "targets": len(p.targets), "duties": len(p.duties),
-             "passages": len(p.passages)} for p in load_plans(store)]
+             "passages": len(p.passages), "doc_type": p.plan.doc_type, "issuer": p.plan.issuer,
+             "level": p.plan.level, "number": p.plan.number, "date": p.plan.date} for p in load_plans(store)]
     for row in rows:
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
@@ -386,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true")
     p.set_defaults(fn=cmd_index)
     p = sub.add_parser("plans", help="liệt kê kế hoạch đã nạp")
-    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p.add_argument("--plans", default=None, help="thư mục kế hoạch (đọc lại trước khi liệt kê)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_plans)
     p = sub.add_parser("report", help="câu hỏi chưa trả lời được hoặc bị chê, gộp theo chữ không dấu")

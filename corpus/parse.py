@@ -210,8 +210,10 @@ def parse_document(doc: TextDocument, file_name: str, sha256: str) -> ParsedPlan
                                     last_line=t.last_line, origin="target", page=doc.page_of(t.first_line)))
     tasks = [_with_page(t, doc) for t in tasks]
     targets = [_with_page(t, doc) for t in targets]
-    if not sections and not tasks and not targets:
-        raise UnreadablePlan(f"{file_name}: không thấy cấu trúc kế hoạch (không có mục, bảng nhiệm vụ hay chỉ tiêu)")
+    if not tasks and not targets and not duties:
+        # a letter, a report, a notice: a document, but one that assigns nothing
+        raise UnreadablePlan(f"{file_name}: không nhận ra kế hoạch ({plan.doc_type.lower()} này không giao nhiệm vụ, "
+                             "chỉ tiêu hay trách nhiệm cho đơn vị nào — có thể là thư, thông báo hoặc báo cáo)")
     sections.sort(key=lambda s: (s.first_line, -s.last_line))
     return ParsedPlan(plan=plan, sections=tuple(sections), passages=tuple(passages), tasks=tuple(tasks),
                       targets=tuple(targets), duties=tuple(duties), warnings=tuple(warnings))

@@ -50,6 +50,26 @@ class FileReport:
     duties: int = 0
     passages: int = 0
     message: str = ""
+    # what the document was recognized as (for `run_bot.py index`)
+    name: str = ""              # "Kế hoạch 179/KH-UBND tỉnh Đồng Nai"
+    doc_type: str = ""
+    issuer: str = ""
+    level: str = ""
+    number: str = ""
+    date: str = ""
+    signer: str = ""
+    skipped: int = 0            # lines or rows left out, each with a reason (the first three in message)
+
+    def recognized(self) -> str:
+        """'Kế hoạch; cơ quan ban hành: UBND tỉnh Đồng Nai (cấp tỉnh); số 179/KH-UBND; …' for the index report."""
+        parts = [self.doc_type or "văn bản"]
+        if self.issuer:
+            parts.append(f"cơ quan ban hành: {self.issuer}" + (f" (cấp {self.level})" if self.level else ""))
+        parts.append(f"số {self.number}" if self.number else "không ghi số")
+        parts.append(self.date or "không ghi ngày")
+        if self.signer:
+            parts.append(f"người ký: {self.signer}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -117,9 +137,12 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False, progress: bool 
         seen_slugs.add(p.plan.slug)
         parsed.append(p)
         lines[p.plan.slug] = tuple(doc.lines)   # citations show the plan's own lines, from the store
-        reports.append(FileReport(path.name, True, p.plan.slug, p.plan.locality, len(p.tasks), len(p.targets),
-                                  len(p.duties), len(p.passages),
-                                  "; ".join(p.warnings[:3])))
+        plan = p.plan
+        reports.append(FileReport(path.name, True, plan.slug, plan.locality, len(p.tasks), len(p.targets),
+                                  len(p.duties), len(p.passages), "; ".join(p.warnings[:3]), name=plan.name,
+                                  doc_type=plan.doc_type, issuer=plan.issuer or "", level=plan.level or "",
+                                  number=plan.number or "", date=plan.date or "", signer=plan.signer or "",
+                                  skipped=len(p.warnings)))
     tmp = store_path.with_name(STORE_NAME + ".building")
     if tmp.exists():
         tmp.unlink()
