@@ -191,7 +191,7 @@ def test_down_proj_choice_spends_the_budget_on_the_least_sensitive():
     assert onnx_export.down_proj_to_quantize(drops, budget=0.0) == ["d"]
 
 
-def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(tiny):
+def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(tiny, monkeypatch):
     from sentence_transformers import SentenceTransformer
     model_dir, _ = tiny
     st = SentenceTransformer(str(model_dir), device="cpu")
@@ -200,6 +200,13 @@ def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(ti
     assert sorted(drops) == ["transformer.layers.0.mlp.down_proj", "transformer.layers.1.mlp.down_proj"]
     assert all(0 < d < 1 for d in drops.values())          # int8 changes the vectors, a little
     assert np.array_equal(onnx_export.reference_vectors(st), before)
+    # the layers before each trial replay a clean pass: the same numbers as running them all again
+    layer = list(st)[0].auto_model.layers[0]
+    assert "forward" not in vars(layer)                      # the replay is undone
+    monkeypatch.setattr(onnx_export, "_layer_index", lambda name, count: 0)
+    assert onnx_export.down_proj_sensitivity(st) == drops
+    monkeypatch.setattr(onnx_export, "_layer_index", lambda name, count: count)   # a replay that skips too much
+    assert onnx_export.down_proj_sensitivity(st) != drops
 
 
 def _down_proj_input_amax(st) -> list[np.ndarray]:
