@@ -186,6 +186,7 @@ def proper_case(name: str, body: str = "") -> str:
         if w.endswith(",") or low == "và":
             capital_next = bool(out and fold(out[0].lower()) in ("bo", "so", "cuc", "vu", "ban"))
     text = " ".join(out)
+    text = re.sub(r"\b(Tỉnh|Thành|Huyện|Quận|Thị) Ủy\b", r"\1 ủy", text)    # "Tỉnh ủy Bình Minh"
     for key, proper in _PROPER.items():
         text = re.sub(rf"(?i)\b{key}\b", proper, text) if fold(text) == text.lower() else text
         f = fold(text)
@@ -284,8 +285,9 @@ def title_block(lines: tuple[str, ...], head: list[tuple[int, str]]) -> tuple[st
             if not nxt:
                 continue
             if _TITLE_STOP.match(fold(nxt)) or lines[j].strip().startswith(("---", "___", "***")) \
-                    or re.match(r"^[IVX]{1,4}\.\s", nxt) or (nxt.endswith(":") and len(nxt) > 60):
-                break
+                    or re.match(r"^[IVX]{1,4}\.\s", nxt) or (nxt.endswith(":") and len(nxt) > 60) \
+                    or (parts and _is_upper(nxt) and _organ_start(fold(nxt)) and len(nxt) < 60):
+                break           # the body restated above its legal bases ("CHÍNH PHỦ") ends the title
             parts.append(nxt)
             if re.search(r"(xã|phường|tỉnh)\s+[A-ZĐ][^\s,]*(\s+[A-ZĐ][^\s,]*)*(\s+năm\s+\d{4})?$", nxt):
                 break

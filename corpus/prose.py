@@ -174,6 +174,8 @@ def targets(outline: Outline, doc: TextDocument, plan_year: int | None) -> list[
         for clause in _CLAUSE_SPLIT.split(text):
             clause = clause.strip(" ;.")
             value = value_in_prose(clause)
+            # "Đến năm 2030: 100% …" sets its own year; "phấn đấu … đạt …" after it keeps the paragraph's
+            said = re.match(r"^(?:[-+•]\s*)?(?:đến|tới|trong|đến hết|năm)\s+(?:năm\s+)?(20\d\d)\b", clause, re.IGNORECASE)
             # a numbered target "(7) Triển khai ứng dụng AI …" counts even when it states no figure
             if len(clause) < 12 or not (value or re.match(r"^\(\d+\)\s", clause)):
                 continue
@@ -186,7 +188,8 @@ def targets(outline: Outline, doc: TextDocument, plan_year: int | None) -> list[
                                         (mcode.group(1) if mcode else str(seq))) if p)
             out.append(Target(group=titles[-1] if titles else "", code=code,
                               text=re.sub(r"^(?:\(\d+\)|[-+•])\s*", "", clause), unit_of_measure="%" if "%" in value else "",
-                              value_text=value, value_op=op, value_low=low, value_high=high, year=year, lead=(),
+                              value_text=value, value_op=op, value_low=low, value_high=high,
+                              year=int(said.group(1)) if said else year, lead=(),
                               section=path, first_line=para.first, last_line=para.last,
                               page=doc.page_of(para.first)))
     return out
