@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,6 +85,15 @@ def main(argv: list[str] | None = None) -> int:
               f"is at work on {dest}.", file=sys.stderr)
         return 0
     progress = _steps_to_terminal(args.log) if args.log else (lambda msg: print(msg, file=sys.stderr))
+    # Stopped (kill, the machine shutting down): unwind, so the half-made folders and the mark are removed.
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    try:
+        return _fetch_and_export(dest, not args.no_onnx, progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _fetch_and_export(dest: Path, export: bool, progress: Callable[[str], None]) -> int:
     pins = load_pins()
     progress(f"Giấy phép / License: {pins.license}")
     with _marked(dest):
@@ -93,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
             progress(f"Lỗi / Error: {exc}")
             return 1
         print(path)
-        if not args.no_onnx:
+        if export:
             export_onnx(path, progress)
     return 0
 
