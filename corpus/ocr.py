@@ -306,8 +306,10 @@ class _CellReader:
 
     def __init__(self, table, words: list[_Word], claimed: set[int], reread) -> None:
         self.words, self.claimed, self.reread = words, claimed, reread
-        first = table.col_edges[1] - table.col_edges[0] if table.n_cols >= 2 else 0
-        self.narrow_first = table.n_cols >= 2 and first <= 0.12 * (table.box[2] - table.box[0])
+        # the row-number column ("STT", "TT"), wherever it stands: the narrowest, a small share of the width
+        widths = [b - a for a, b in zip(table.col_edges, table.col_edges[1:])]
+        narrowest = min(range(len(widths)), key=widths.__getitem__)
+        self.code_column = narrowest if widths[narrowest] <= 0.12 * (table.box[2] - table.box[0]) else None
 
     def __call__(self, cell) -> str:
         x0, top, x1, bottom = cell.box
@@ -317,7 +319,7 @@ class _CellReader:
                 self.claimed.add(k)
                 inside.append(word)
         text = repair_cell(repair_text(_cell_text(inside)))
-        if cell.col == 0 and self.narrow_first and fold(text).replace(" ", "") not in _CODE_HEADERS:
+        if cell.col == self.code_column and cell.cols == 1 and fold(text).replace(" ", "") not in _CODE_HEADERS:
             # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
             code = _roman_fix(self.reread(cell.box, 8, True))
             return code if _CODE.match(code) else text

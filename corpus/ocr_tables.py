@@ -6,6 +6,8 @@ rules, connected rule networks as tables, and the white regions each network enc
 grid position and spans come from where its edges fall among all the table's cell edges, so merged group
 rows, cells wrapped over several lines and any column order come out as in a text PDF's ruled table
 (pdfplumber's find_tables). A table cut by a page break without its closing rule is closed at its edge.
+Vertical strokes count as rules only when they join two horizontal rules or are long, so letters printed
+against a table do not add rows.
 This module reads no text; corpus/ocr.py puts Tesseract's words into the cells.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 # Lengths in inches, so the same scan read at 200 or 300 dpi gives the same tables.
 _H_RULE = 0.5       # a horizontal rule runs at least this long (a narrow "STT" column is ~0.45 in)
 _V_RULE = 0.15      # a vertical rule is longer than any glyph stem of body or table text (<= 13 pt)
+_LONG_RULE = 0.3    # a vertical rule this long is one even when no horizontal rule ends it (a page break)
 _MIN_WIDTH = 1.0    # a rule network narrower than this is no table
 _MIN_CELL = 0.04    # white regions thinner than this are gaps between double rules, not cells
 _EDGE_TOL = 0.05    # cell edges this close lie on one grid line
@@ -64,7 +67,7 @@ def find_tables(gray, dpi: int) -> tuple[list[RuledTable], object]:
                                   cv2.getStructuringElement(cv2.MORPH_RECT, (round(dpi * _H_RULE), 1)))
     vertical = cv2.morphologyEx(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN,
                                 cv2.getStructuringElement(cv2.MORPH_RECT, (1, round(dpi * _V_RULE))))
-    rules = cv2.dilate(horizontal | vertical, np.ones((5, 5), np.uint8))
+    rules = cv2.dilate(horizontal | _joined(vertical, horizontal, dpi), np.ones((5, 5), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(rules, connectivity=8)
     tables: list[RuledTable] = []
     erase = np.zeros_like(rules)
@@ -81,14 +84,30 @@ def find_tables(gray, dpi: int) -> tuple[list[RuledTable], object]:
     return tables, erase > 0
 
 
+def _joined(vertical, horizontal, dpi: int):
+    """The vertical strokes that are column rules: those running from one horizontal rule to another, or
+    long ones (a table cut by a page break has no rule at that end). Stems of a heading's letters printed
+    just under a table touch its bottom rule at one end only and would make a row of their own."""
+    import cv2
+    import numpy as np
+
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    near = cv2.dilate(horizontal, np.ones((9, 9), np.uint8)) > 0
+    keep = np.zeros(count, dtype=bool)
+    for k in range(1, count):
+        x, y, w, h, _ = (int(v) for v in stats[k])
+        ends = near[y:y + 3, x:x + w].any(), near[y + h - 3:y + h, x:x + w].any()
+        keep[k] = all(ends) or h >= dpi * _LONG_RULE
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
 def _table(network, x: int, y: int, dpi: int) -> RuledTable | None:
     """The cells one rule network encloses; None when it is no table of two columns or more."""
     import cv2
 
     h, w = network.shape
-    closed = network.copy()
-    cv2.rectangle(closed, (0, 0), (w - 1, h - 1), 255, 1)   # an open end at a page break still closes a row
-    count, _, stats, _ = cv2.connectedComponentsWithStats(255 - closed, connectivity=4)
+    # the white regions inside the network's box; at an open end (a page break) the box's edge closes them
+    count, _, stats, _ = cv2.connectedComponentsWithStats(255 - network, connectivity=4)
     least = dpi * _MIN_CELL
     boxes = [(int(a) + x, int(b) + y, int(a + c) + x, int(b + d) + y)
              for a, b, c, d, _ in stats[1:] if c >= least and d >= least]
@@ -110,7 +129,7 @@ def _table(network, x: int, y: int, dpi: int) -> RuledTable | None:
 
 
 def _cluster(values: list[int], tol: int) -> list[int]:
-    """Positions within tol of their neighbour are one grid line (its mean)."""
+    """Positions within tol of their neighbour are one grid line (their mean)."""
     groups: list[list[int]] = []
     for v in sorted(values):
         if groups and v - groups[-1][-1] <= tol:
