@@ -145,3 +145,14 @@ def test_a_plan_without_a_place_named_by_its_issuer_and_number(assistant):
 def test_seed_plan_still_answers_beside_them(assistant):
     ans = _ask(assistant, "Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?")
     assert ans.kind != "none" and "Công an xã" in ans.text and ans.sources[0].plan == "Kế hoạch xã Nha Bích"
+
+
+def test_default_plan_command_with_two_plans_of_one_place():
+    from answers.types import PlanInfo
+    from bot.chat import choose_plans
+    plans = [PlanInfo("binh-minh-88", "Kế hoạch 88/KH-UBND tỉnh Bình Minh", "Bình Minh", "a.txt"),
+             PlanInfo("tinh-uy-05", "Chương trình hành động 05-CTr/TU của Tỉnh ủy Bình Minh", "Bình Minh", "b.md"),
+             PlanInfo("chinh-phu-12", "Nghị quyết 12/NQ-CP của Chính phủ", "", "c.txt")]
+    assert [p.slug for p in choose_plans(plans, "binh minh")] == ["binh-minh-88", "tinh-uy-05"]
+    assert [p.slug for p in choose_plans(plans, "05-ctr")] == ["tinh-uy-05"]
+    assert [p.slug for p in choose_plans(plans, "chinh phu")] == ["chinh-phu-12"]
