@@ -72,8 +72,8 @@ def by_number(refs: list[PlaceRef], f: str) -> list[str]:
                 continue
             own = _code_letters(r.number[digits.end():])
             said = _code_letters(code)
-            if said and not own.startswith(said) and not said.startswith(own[:len(said)]):
-                continue
+            if said and not own.startswith(said):
+                continue        # "179/KH-UBND" is not "179/QĐ-UBND"
             if word is None and not said:
                 continue
             kind_code = _TYPE_WORDS.get(word) if word else None

@@ -187,8 +187,7 @@ def proper_case(name: str, body: str = "") -> str:
             capital_next = bool(out and fold(out[0].lower()) in ("bo", "so", "cuc", "vu", "ban"))
     text = " ".join(out)
     text = re.sub(r"\b(Tỉnh|Thành|Huyện|Quận|Thị) Ủy\b", r"\1 ủy", text)    # "Tỉnh ủy Bình Minh"
-    for key, proper in _PROPER.items():
-        text = re.sub(rf"(?i)\b{key}\b", proper, text) if fold(text) == text.lower() else text
+    for key, proper in _PROPER.items():       # "Quốc hội", "Chính phủ" are names wherever they stand
         f = fold(text)
         at = f.find(key)
         if at >= 0 and len(f) == len(text):
