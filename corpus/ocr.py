@@ -276,9 +276,13 @@ def _verify_geq(word: _Word, ink) -> _Word:
 _TEXT_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]%/\-–—+=<>≥≤\"'“”‘’…*&@#§°]+$")
 
 
+_NOISE = re.compile(r"^[_|~^`]+$")
+
+
 def _is_scribble(word: _Word) -> bool:
-    """A signature or stamp read as symbols ("X_xX⁄X⁄\\"): unsure, and holding characters no plan text uses."""
-    return word.conf < 60 and not _TEXT_CHARS.match(word.text)
+    """A signature or stamp read as symbols ("X_xX⁄X⁄\\"): unsure, and holding characters no plan text uses;
+    or a speck or rule remnant read as "_" or "|", which no plan writes as a word of its own."""
+    return bool(_NOISE.match(word.text)) or (word.conf < 60 and not _TEXT_CHARS.match(word.text))
 
 
 def _skew_angle(image) -> float:

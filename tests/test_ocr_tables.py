@@ -165,3 +165,12 @@ def test_scanned_appendix_gives_the_same_tasks(appendix, scanned):
         assert task.deadline.text == truth.deadline
         assert squash(";".join(task.cooperating)) == squash(truth.coop)
     assert [t.group for t in from_scan] == [t.group for t in from_text]
+
+
+@pytest.mark.parametrize("text,conf,noise", [
+    ("_", 95.0, True), ("|", 45.0, True), ("X⁄X⁄\\", 30.0, True),      # specks, rule remnants, a signature
+    ("-", 40.0, False), ("%", 50.0, False), ("2025", 30.0, False), ("Sở", 38.0, False),
+])
+def test_rule_remnants_and_specks_are_no_words(text, conf, noise):
+    from corpus.ocr import _is_scribble, _Word
+    assert _is_scribble(_Word(text, 0, 10, 0, 10, (1, 1, 1), conf)) is noise
