@@ -132,6 +132,7 @@ def _after_repeated_header(cells: list[str], header: list[str]) -> list[str] | N
 
 
 _PART = re.compile(r"^[A-H]\.?$")                        # "A", "B." : a part of the appendix
+_PART_TITLE = re.compile(r"^[A-H]\.\s+\S")
 _LABEL_ROLES = ("code", "task", "text", "subtask")
 
 
@@ -163,6 +164,8 @@ def _group_row(cells_by_role: dict[str, str], cleaned: list[str], kind: str) -> 
         return None
     if code and _PART.match(code) and label:
         return f"{code.rstrip('.')}. {label}"
+    if code and not label and (_ROMAN_TITLE.match(code) or _PART_TITLE.match(code)):
+        return code         # one cell merged across the row: "II. NHÓM GIẢI PHÁP …", "B. PHÁT TRIỂN …"
     if not code and label and _ROMAN_TITLE.match(label):
         return label
     if not code and not label and len(filled) == 1 and _ROMAN_TITLE.match(filled[0]):
@@ -227,7 +230,7 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
         others = [v for r, v in cells_by_role.items() if r != first_role and v]
         title = _group_row(cells_by_role, cleaned, kind)
         if title is not None:
-            if _PART.match(cells_by_role.get("code", "").strip()):
+            if _PART.match(cells_by_role.get("code", "").strip()) or _PART_TITLE.match(title):
                 part, group, subgroup = title, "", ""
             else:
                 group, subgroup = title, ""

@@ -156,3 +156,26 @@ def test_default_plan_command_with_two_plans_of_one_place():
     assert [p.slug for p in choose_plans(plans, "binh minh")] == ["binh-minh-88", "tinh-uy-05"]
     assert [p.slug for p in choose_plans(plans, "05-ctr")] == ["tinh-uy-05"]
     assert [p.slug for p in choose_plans(plans, "chinh phu")] == ["chinh-phu-12"]
+
+
+def test_target_table_group_rows_merged_into_one_cell_and_parts():
+    from corpus.tables import parse_table
+    lines = ("TT\tChỉ tiêu\tChủ trì", "I. Kinh tế số\t\t", "1\tKinh tế số chiếm 45% GRDP\tSở Tài chính",
+             "B. CHỈ TIÊU XÃ HỘI\t\t", "II. Xã hội số\t\t", "1\tTỷ lệ dân số có chữ ký số đạt 80%\tCông an tỉnh")
+    kind, _, rows, warnings = parse_table(lines, 0, len(lines) - 1)
+    assert kind == "targets" and not warnings
+    assert [(r.group, r.part) for r in rows] == [("I. Kinh tế số", ""), ("II. Xã hội số", "B. CHỈ TIÊU XÃ HỘI")]
+
+
+def test_indicator_appendix_with_a_column_per_year(tmp_path):
+    text = "\n".join(["ỦY BAN NHÂN DÂN", "TỈNH BÌNH MINH", "Số: 90/KH-UBND", "KẾ HOẠCH",
+                      "Chuyển đổi số trên địa bàn tỉnh Bình Minh", "PHỤ LỤC",
+                      "STT\tChỉ tiêu\t2025\t2030\t2045\tCơ quan theo dõi",
+                      "1\tTỷ lệ dịch vụ công trực tuyến toàn trình\t50%\t80%\t100%\tVăn phòng UBND tỉnh",
+                      "2\tKinh tế số trong GRDP\t-\t30%\t50%\tSở Tài chính"]) + "\n"
+    path = tmp_path / "chi-tieu.txt"
+    path.write_text(text, encoding="utf-8")
+    targets = parse_plan_file(path).targets
+    assert [(t.code, t.year, t.value_text) for t in targets] == [
+        ("1", 2025, "50%"), ("1", 2030, "80%"), ("1", 2045, "100%"), ("2", 2030, "30%"), ("2", 2045, "50%")]
+    assert targets[0].lead == ("Văn phòng UBND tỉnh",)
