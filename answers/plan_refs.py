@@ -109,18 +109,17 @@ def by_issuer(refs: list[PlaceRef], f: str) -> list[str]:
 
 
 def by_subject(refs: list[PlaceRef], candidates: list[str], text: str, f: str) -> list[str]:
-    """Among several plans, those whose subject line the question names: the bigrams of the subject that the
-    other candidates' subjects lack. Said after "KH …"/"kế hoạch …" one shared bigram is enough; otherwise a
-    phrase of four syllables or more (three bigrams) must match."""
+    """Among several plans, those whose subject line the question names best, counting the subject's bigrams
+    that not every candidate shares (two plans on the digital economy are both named by "KH kinh tế số").
+    Said after "KH …"/"kế hoạch …" one bigram is enough; otherwise a phrase of four syllables or more (three
+    bigrams) must match."""
     subjects = {r.slug: frozenset(t for t in terms(getattr(r, "subject", "")) if "_" in t and t not in _GENERIC)
                 for r in refs if r.slug in candidates}
     if len(subjects) < 2:
         return candidates
     asked = frozenset(t for t in terms(text) if "_" in t)
-    scores = {}
-    for slug, bigrams in subjects.items():
-        others = frozenset().union(*(b for s, b in subjects.items() if s != slug))
-        scores[slug] = len((bigrams - others) & asked)
+    shared = frozenset.intersection(*subjects.values())     # what every candidate's subject says
+    scores = {slug: len((bigrams - shared) & asked) for slug, bigrams in subjects.items()}
     best = max(scores.values())
     need = 1 if _PLAN_NOUN.search(f) else 3
     if best < need:

@@ -179,3 +179,15 @@ def test_indicator_appendix_with_a_column_per_year(tmp_path):
     assert [(t.code, t.year, t.value_text) for t in targets] == [
         ("1", 2025, "50%"), ("1", 2030, "80%"), ("1", 2045, "100%"), ("2", 2030, "30%"), ("2", 2045, "50%")]
     assert targets[0].lead == ("Văn phòng UBND tỉnh",)
+
+
+def test_subject_names_every_plan_that_has_it():
+    from answers.plan_refs import PlanRef, by_subject
+    refs = [PlanRef("a", "Bình Minh", "tỉnh", subject="Phát triển kinh tế số và xã hội số giai đoạn 2026 - 2030"),
+            PlanRef("b", "Hòa Bình", "tỉnh", subject="Phát triển kinh tế số, xã hội số tỉnh Hòa Bình"),
+            PlanRef("c", "Bình Minh", "tỉnh", subject="Chuyển đổi số kết cấu hạ tầng giao thông")]
+    ask = "Kế hoạch kinh tế số của tỉnh đặt chỉ tiêu gì?"
+    assert by_subject(refs, ["a", "b", "c"], ask, "ke hoach kinh te so cua tinh dat chi tieu gi?") == ["a", "b"]
+    # without "kế hoạch …" a subject must be said at length to name the plan
+    short = "Chỉ tiêu kinh tế số là bao nhiêu?"
+    assert by_subject(refs, ["a", "c"], short, "chi tieu kinh te so la bao nhieu?") == ["a", "c"]
