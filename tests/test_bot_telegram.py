@@ -525,6 +525,17 @@ class SlowOnCue(FakeAssistant):
         return super().ask(question, default_plan, today=today, context=context)
 
 
+def assert_answered_in_order(api, assistant: SlowOnCue, chat, other) -> None:
+    """The slow question and its quick follow-up: answered in order, the follow-up read against the slow
+    one; the other chat answered meanwhile."""
+    first, second = api.texts(chat)
+    assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
+    asked = [q for q, _ in assistant.asked]
+    follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
+    assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
+    assert api.calls_of("sendMessage", other)[0].at < api.calls_of("sendMessage", chat)[0].at
+
+
 def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
     async def scenario():
         assistant = SlowOnCue()
@@ -533,12 +544,7 @@ def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_
             api.user_message(26, "Hạn khi nào?")                    # same getUpdates batch as the first
             api.user_message(27, "Câu của chat khác")                # another chat is not held up
             await api.wait_for(lambda: len(api.texts(26)) == 2 and api.texts(27), timeout=8)
-            first, second = api.texts(26)
-            assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
-            asked = [q for q, _ in assistant.asked]
-            follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
-            assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
-            assert api.calls_of("sendMessage", 27)[0].at < api.calls_of("sendMessage", 26)[0].at
+            assert_answered_in_order(api, assistant, 26, 27)
     run_async(scenario())
 
 

@@ -15,6 +15,7 @@ from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloApiError, ZaloBot, Za
 from tests.fake_telegram_api import free_port, run_async
 from tests.fake_zalo_api import FakeZaloAPI
 from tests.fakes_assistant import FakeAssistant, due_task
+from tests.test_bot_telegram import SlowOnCue, assert_answered_in_order
 
 CITATION = "Kế hoạch xã Nha Bích, Phụ lục II, dòng 257–259"
 
@@ -234,15 +235,6 @@ def test_xuat_as_text_and_xoa_du_lieu(tmp_path):
     run_async(scenario())
 
 
-class SlowOnCue(FakeAssistant):
-    """Takes its time over a question holding "chậm", so a quick follow-up arrives while it works."""
-
-    def ask(self, question, default_plan=None, today=None, context=None):
-        if "chậm" in question:
-            time.sleep(0.6)
-        return super().ask(question, default_plan, today=today, context=context)
-
-
 def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
     async def scenario():
         assistant = SlowOnCue()
@@ -253,12 +245,7 @@ def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_
                 bot.dispatch(api.text_update("q1", "Hạn khi nào?"))
                 bot.dispatch(api.text_update("q2", "Câu của chat khác"))
                 await api.wait_for(lambda: len(api.texts("q1")) == 2 and api.texts("q2"), timeout=8)
-                first, second = api.texts("q1")
-                assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
-                asked = [q for q, _ in assistant.asked]
-                follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
-                assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
-                assert api.calls_of("sendMessage", "q2")[0].at < api.calls_of("sendMessage", "q1")[0].at
+                assert_answered_in_order(api, assistant, "q1", "q2")
                 assert len(bot.locks) == 0
     run_async(scenario())
 
