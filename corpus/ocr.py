@@ -323,7 +323,13 @@ class _CellReader:
                 self.claimed.add(k)
                 inside.append(word)
         text = repair_cell(repair_text(_cell_text(inside)))
-        if cell.col == self.code_column and cell.cols == 1 and fold(text).replace(" ", "") not in _CODE_HEADERS:
+        if cell.col == self.code_column and cell.cols == 1 and not _is_code_header(text):
+            if cell.row == 0:
+                # a table's first row on a page may be its header repeated: a bold "TT" alone is read "7"
+                # by the digit-minded reading below, as a line by the Vietnamese model it stays "TT"
+                header = self.reread(cell.box, 7, False)
+                if _is_code_header(header):
+                    return header
             # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
             code = _roman_fix(self.reread(cell.box, 8, True))
             return code if _CODE.match(code) else text
@@ -334,6 +340,10 @@ class _CellReader:
 
 
 _CODE_HEADERS = {"stt", "tt", "sott", "so"}
+
+
+def _is_code_header(text: str) -> bool:
+    return fold(text).replace(" ", "").rstrip(".") in _CODE_HEADERS
 _CODE = re.compile(r"^(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,2})?)\.?$")
 _VALUE = re.compile(r"^(?:[≥>≤<]\s*)?\d{1,6}(?:[.,]\d+)?\s*%?$")
 

@@ -314,10 +314,11 @@ APPENDIX_HEADER = {"code": "STT", "text": "Nội dung nhiệm vụ", "lead": "Đ
                    "coop": "Đơn vị phối hợp", "deadline": "Thời gian thực hiện"}
 
 
-def build_appendix_pdf(path: Path, commune: str, columns: tuple[str, ...]) -> Path:
+def build_appendix_pdf(path: Path, commune: str, columns: tuple[str, ...], code_header: str = "STT") -> Path:
     """A text PDF as md-to-PDF tools and Word export it: thin 0.5 pt grid, 9-pt cells wrapped over several
     lines, the columns in the given order (names of APPENDIX_HEADER), group rows spanning from the task
-    column to the right edge, the header row repeated on the next page, 21 tasks over two pages."""
+    column to the right edge, the header row (row numbers headed code_header) repeated on the next page,
+    21 tasks over two pages."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
@@ -330,7 +331,7 @@ def build_appendix_pdf(path: Path, commune: str, columns: tuple[str, ...]) -> Pa
     story = [Paragraph(escape(line), body) for line in head_lines(commune)]
     story += [Paragraph("I. MỤC ĐÍCH, YÊU CẦU", body), Paragraph(escape(PURPOSE), body),
               Paragraph("II. NHIỆM VỤ CỤ THỂ", body)]
-    rows = [[Paragraph(APPENDIX_HEADER[c], head) for c in columns]]
+    rows = [[Paragraph(code_header if c == "code" else APPENDIX_HEADER[c], head) for c in columns]]
     spans = []
     text_col = columns.index("text")
     for g, (group, tasks) in enumerate(APPENDIX_GROUPS):

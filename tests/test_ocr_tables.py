@@ -124,9 +124,10 @@ def test_boxes_lines_and_two_tables_on_one_page():
 
 @pytest.fixture(scope="module")
 def appendix(tmp_path_factory):
-    """The appendix as a text PDF, columns in an order no seed plan uses."""
+    """The appendix as a text PDF, columns in an order no seed plan uses, row numbers headed "TT"."""
     folder = tmp_path_factory.mktemp("appendix")
-    return build_appendix_pdf(folder / "xa-long-phuoc.pdf", "Long Phước", ("deadline", "lead", "code", "text", "coop"))
+    return build_appendix_pdf(folder / "xa-long-phuoc.pdf", "Long Phước", ("deadline", "lead", "code", "text", "coop"),
+                              code_header="TT")
 
 
 @pytest.fixture(scope="module")
