@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 DEFAULT_PLANS = ROOT / "corpus" / "plans"
 DEFAULT_DATA = ROOT / "data"
 DEFAULT_MODEL = ROOT / "models" / "embeddinggemma-300m"
+MODEL_LOG = ROOT / "models" / "fetch-model.log"     # where start.sh sends a background fetch-model's output
 
 log = logging.getLogger("k57")
 
@@ -49,25 +50,69 @@ def _env_choice(name: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def _model_spec(args) -> str | None:
+    """K57_EMBED_MODEL (a folder or a hub name), else the fetched default when it exists; None for none."""
+    from index.model.files import pending_mark
+    spec = os.environ.get("K57_EMBED_MODEL")
+    if spec is None and (DEFAULT_MODEL.exists() or pending_mark(DEFAULT_MODEL).exists()):
+        spec = str(DEFAULT_MODEL)
+    if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
+        return None
+    return spec
+
+
+def _load_embedder(spec: str, **kwargs):
+    from index.model import BACKENDS, SPINNING, load_embedder
+    backend = _env_choice("K57_EMBED_BACKEND", BACKENDS)
+    spinning = _env_choice("K57_EMBED_SPINNING", SPINNING)
+    return load_embedder(spec, backend=backend, spinning=spinning, **kwargs)
+
+
 def _embedder(args):
     """The embedding model from K57_EMBED_MODEL (a folder or a hub name), else the fetched default, else none.
 
     K57_EMBED_BACKEND=torch|onnx overrides the default (the verified ONNX export beside the model when
     `fetch-model` made one, else torch); K57_EMBED_SPINNING=auto|on|off sets whether ONNX Runtime's
-    threads spin inside a run (auto: only when the machine is quiet, see OnnxEmbedder.spin_now)."""
-    spec = os.environ.get("K57_EMBED_MODEL")
-    if spec is None and DEFAULT_MODEL.exists():
-        spec = str(DEFAULT_MODEL)
-    if getattr(args, "no_model", False) or not spec or spec.lower() == "none":
+    threads spin inside a run (auto: only when the machine is quiet, see OnnxEmbedder.spin_now). While a
+    `fetch-model` is still at work on the folder: none (keywords; chat and bots switch when it is done)."""
+    spec = _model_spec(args)
+    if spec is None:
         return None
-    from index.embedding import BACKENDS, SPINNING, load_embedder
-    backend = _env_choice("K57_EMBED_BACKEND", BACKENDS)
-    spinning = _env_choice("K57_EMBED_SPINNING", SPINNING)
+    from index.model import export_pending
+    if export_pending(spec):
+        print("Mô hình nhúng đang được chuẩn bị ở nền; trợ lý tạm tìm theo từ khóa.", file=sys.stderr)
+        logging.getLogger("index.hybrid").setLevel(logging.ERROR)    # its "no model" warning says less than this
+        return None
     try:
-        return load_embedder(spec, backend=backend, spinning=spinning)
+        return _load_embedder(spec)
     except Exception as exc:
         print(f"Cảnh báo: không nạp được mô hình nhúng ({exc}); dùng tìm kiếm từ khóa.", file=sys.stderr)
         return None
+
+
+def _follow_export(args, assistant, cache: Path) -> None:
+    """When the chat or a bot opened on keywords because `fetch-model` is still at work, switch to the model
+    as soon as its verified export is ready (the plans are embedded in the background), and say so once."""
+    spec = _model_spec(args)
+    if spec is None or assistant.library.embedder is not None:
+        return
+    from index.model import export_pending, when_export_ready
+    if not export_pending(spec):
+        return
+
+    def switch(embedder) -> None:
+        library = assistant.library
+        if embedder is not None:
+            library.embedder, library.vector_cache = embedder, cache
+            library.reload()
+        if library.embedder is not None:
+            print("\n(Mô hình nhúng đã sẵn sàng: từ giờ trợ lý tìm cả theo nghĩa, không chỉ theo từ khóa.)",
+                  file=sys.stderr, flush=True)
+        else:
+            print(f"\n(Không chuẩn bị được mô hình nhúng, xem {MODEL_LOG}; trợ lý tiếp tục tìm theo từ khóa.)",
+                  file=sys.stderr, flush=True)
+
+    when_export_ready(spec, switch, load=lambda: _load_embedder(spec, progress=False))
 
 
 def _plans_dir(args) -> Path:
@@ -78,7 +123,7 @@ def _plans_dir(args) -> Path:
     return plans
 
 
-def _assistant(args):
+def _assistant(args, follow_export: bool = False):
     from answers.service import build_assistant
     plans = _plans_dir(args)
     data = Path(args.data)
@@ -96,6 +141,8 @@ def _assistant(args):
                 print(f"Bỏ qua {r.message}", file=sys.stderr)
     if not assistant.plans():
         raise SystemExit("Lỗi: không nạp được kế hoạch nào từ thư mục kế hoạch.")
+    if follow_export:
+        _follow_export(args, assistant, cache)
     return assistant
 
 
@@ -154,8 +201,11 @@ def cmd_index(args) -> int:
     result = ingest(plans, Path(args.data), force=args.force)
     for r in result.reports:
         if r.ok:
-            print(f"✓ {r.file}: {r.locality} — {r.tasks} nhiệm vụ, {r.targets} chỉ tiêu, {r.duties} trách nhiệm, "
-                  f"{r.passages} đoạn" + (f" (lưu ý: {r.message})" if r.message else ""))
+            print(f"✓ {r.file}: {r.name or r.locality} — {r.tasks} nhiệm vụ, {r.targets} chỉ tiêu, {r.duties} trách nhiệm, "
+                  f"{r.passages} đoạn")
+            print(f"    nhận ra: {r.recognized()}")
+            if r.skipped:
+                print(f"    bỏ qua {r.skipped} dòng không đọc được: {r.message}" + (" …" if r.skipped > 3 else ""))
         else:
             print(f"✗ bỏ qua {r.message}")
     if not result.changed:
@@ -169,14 +219,17 @@ def cmd_index(args) -> int:
 
 
 def cmd_plans(args) -> int:
-    from corpus.store import STORE_NAME, load_plans
+    from corpus.store import STORE_NAME, ingest, load_plans
     store = Path(args.data) / STORE_NAME
+    if args.plans:      # read this folder first (the store is rebuilt only when a plan file changed)
+        store = ingest(_plans_dir(args), Path(args.data), progress=False).store_path
     if not store.exists():
         print(f"Lỗi: chưa có kho dữ liệu ở '{args.data}'. Chạy: python run_bot.py index", file=sys.stderr)
         return 2
     rows = [{"plan": p.plan.name, "slug": p.plan.slug, "locality": p.plan.locality, "file": p.plan.file,
              "tasks": len(p.tasks), "targets": len(p.targets), "duties": len(p.duties),
-             "passages": len(p.passages)} for p in load_plans(store)]
+             "passages": len(p.passages), "doc_type": p.plan.doc_type, "issuer": p.plan.issuer,
+             "level": p.plan.level, "number": p.plan.number, "date": p.plan.date} for p in load_plans(store)]
     for row in rows:
         if args.json:
             print(json.dumps(row, ensure_ascii=False))
@@ -197,10 +250,18 @@ def _log_settings() -> dict:
             "log_days": int(raw) if raw else DEFAULT_RETENTION_DAYS}
 
 
+def _chat_key(data: Path, settings: dict):
+    """The key of the chat hashes (K57_LOG_SALT, else data/chat_key, made once); a broken one stops here."""
+    from bot.privacy import ChatKey
+    try:
+        return ChatKey.load(data, settings["log_salt"])
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"Lỗi: không dùng được khoá băm mã cuộc trò chuyện: {exc}.")
+
+
 def cmd_report(args) -> int:
     from datetime import date
     from bot.feedback import LOG_NAME, report_csv, report_text
-    from bot.privacy import ChatKey
     from bot.state import STATE_NAME, open_stores
     since = None
     if args.since:
@@ -216,8 +277,8 @@ def cmd_report(args) -> int:
         return 1
     settings = _log_settings()
     # with the chat state: an old log is re-keyed with the chat ids the old state knew
-    state, questions = open_stores(path.with_name(STATE_NAME), path,
-                                   ChatKey.load(path.parent, settings["log_salt"]), settings["log_days"])
+    state, questions = open_stores(path.with_name(STATE_NAME), path, _chat_key(path.parent, settings),
+                                   settings["log_days"])
     try:
         items = questions.report(since, limit=args.limit)
     finally:
@@ -259,7 +320,7 @@ def cmd_export(args) -> int:
 def cmd_chat(args) -> int:
     from bot.chat import run_chat
     today = _today(args)
-    return run_chat(_assistant(args), today=today)
+    return run_chat(_assistant(args, follow_export=True), today=today)
 
 
 def cmd_telegram(args) -> int:
@@ -269,14 +330,16 @@ def cmd_telegram(args) -> int:
         return 2
     from bot.state import STATE_NAME
     from bot.telegram_bot import TelegramConfig, run_telegram
+    settings = _log_settings()
+    _chat_key(Path(args.data), settings)
     ids = lambda name: frozenset(int(x) for x in os.environ.get(name, "").replace(";", ",").split(",") if x.strip().lstrip("-").isdigit())
     cfg = TelegramConfig(token=token, api_url=os.environ.get("TELEGRAM_API_URL") or None,
                          webhook_url=args.webhook, port=args.port,
                          secret=os.environ.get("TELEGRAM_WEBHOOK_SECRET") or None,
                          allowed_chats=ids("TELEGRAM_ALLOWED_CHATS"), admin_ids=ids("TELEGRAM_ADMIN_IDS"),
                          state_path=Path(args.data) / STATE_NAME, upload_dir=Path(args.data) / "uploads",
-                         **_log_settings())
-    run_telegram(_assistant(args), cfg)
+                         **settings)
+    run_telegram(_assistant(args, follow_export=True), cfg)
     return 0
 
 
@@ -287,16 +350,19 @@ def cmd_zalo(args) -> int:
         return 2
     from bot.state import STATE_NAME
     from bot.zalo_bot import ZaloConfig, run_zalo
+    settings = _log_settings()
+    _chat_key(Path(args.data), settings)
     cfg = ZaloConfig(token=token, api_url=os.environ.get("ZALO_API_URL") or None, webhook_url=args.webhook,
                      port=args.port, secret=os.environ.get("ZALO_WEBHOOK_SECRET") or None,
-                     state_path=Path(args.data) / STATE_NAME, **_log_settings())
-    run_zalo(_assistant(args), cfg)
+                     state_path=Path(args.data) / STATE_NAME, **settings)
+    run_zalo(_assistant(args, follow_export=True), cfg)
     return 0
 
 
 def cmd_fetch_model(args) -> int:
-    from index.fetch_model import main as fetch_main
-    return fetch_main([str(args.dest)])
+    from index.model.cli import main as fetch_main
+    return fetch_main([str(args.dest)] + (["--no-onnx"] if args.no_onnx else []) + (["--status"] if args.status else [])
+                      + (["--log", str(args.log)] if args.log else []))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -326,7 +392,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true")
     p.set_defaults(fn=cmd_index)
     p = sub.add_parser("plans", help="liệt kê kế hoạch đã nạp")
-    p.add_argument("--data", default=str(DEFAULT_DATA))
+    p.add_argument("--plans", default=None, help="thư mục kế hoạch (đọc lại trước khi liệt kê)")
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
     p.add_argument("--json", action="store_true")
     p.set_defaults(fn=cmd_plans)
     p = sub.add_parser("report", help="câu hỏi chưa trả lời được hoặc bị chê, gộp theo chữ không dấu")
@@ -355,6 +422,9 @@ def main(argv: list[str] | None = None) -> int:
         p.set_defaults(fn=fn)
     p = sub.add_parser("fetch-model", help="tải và kiểm tra mô hình EmbeddingGemma-300m")
     p.add_argument("--dest", default=str(DEFAULT_MODEL))
+    p.add_argument("--no-onnx", action="store_true", help="không xuất bản ONNX (chỉ torch)")
+    p.add_argument("--status", action="store_true", help="chỉ in trạng thái: ready | running | missing")
+    p.add_argument("--log", help="ghi cảnh báo của thư viện vào tệp này, chỉ in các bước")
     p.set_defaults(fn=cmd_fetch_model)
     args = ap.parse_args(argv)
     if not getattr(args, "fn", None):

@@ -42,6 +42,7 @@ def vn_date(d: date) -> str:
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
+_FULL_STOP = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
 
 
 class Composer:
@@ -194,19 +195,24 @@ class Composer:
         if r.kind == "duty":
             if kind == "deadline":
                 return f"{o.unit}: {self.best_sentence(o.text, q, prefer=r'trước ngày|hằng tháng|định kỳ|hoàn thành')}"
-            return f"{o.unit}: {short(o.text, 400)}"
+            # a long duty: the sentence that answers ("Rà soát … các dự án: Luật …, Luật …"), whole
+            return f"{o.unit}: {short(o.text, 400) if len(o.text) <= 400 else self.best_sentence(o.text, q)}"
         if q.wants("list"):    # "… như sau: A; B; C" answers a list question whole
             return short(o.text, 700)
         return self.best_sentence(o.text, q)
 
     def best_sentence(self, text: str, q: Query, prefer: str | None = None) -> str:
-        sentences = [s.strip() for s in _SENTENCE.split(text) if s.strip()] or [text]
+        # a list question keeps an enumeration whole: "… Luật Thuế giá trị gia tăng; Luật Thuế xuất khẩu …"
+        splitter = _FULL_STOP if q.wants("list") else _SENTENCE
+        sentences = [s.strip() for s in splitter.split(text) if s.strip()] or [text]
         qw = {t for t in q.topic if "_" not in t}
         best, best_score = sentences[0], -1.0
         for s in sentences:
             score = len(qw & set(words(s))) / (1 + len(qw))
             if prefer and re.search(prefer, s, re.IGNORECASE):
                 score += 0.5
+            if "number" in q.expects and re.search(r"\d", s):
+                score += 0.3 + (0.2 if re.search(r"\d\s*%", s) else 0.0)   # "bao nhiêu": the one with the figure
             if score > best_score:
                 best, best_score = s, score
         if ":" in best and not best.rstrip().endswith(":") and best.rstrip().endswith(";"):

@@ -22,7 +22,8 @@ from index.docs import docs_from_parsed
 from index.hybrid import HybridIndex
 from index.text import terms
 
-from answers.query import Lexicon, PlaceRef, QueryReader, UnitRef
+from answers.plan_refs import naming_pattern, plan_ref
+from answers.query import Lexicon, QueryReader, UnitRef
 from answers.records import PlanData, Record, match_text
 from answers.types import IngestReport, PlanInfo
 
@@ -152,10 +153,13 @@ class PlanLibrary:
             r.terms = frozenset(terms(match_text(r), index.abbreviations))
             df.update(r.terms)
         n = max(1, len(records))
+        refs = [plan_ref(s, pd.parsed.plan) for s, pd in sorted(plans.items())]
         lexicon = Lexicon(
-            places=[PlaceRef(s, pd.parsed.plan.locality, pd.parsed.plan.level) for s, pd in sorted(plans.items())],
+            places=refs,
             units={s: pd.units.groups for s, pd in plans.items()},
             vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer)
+        # the words that name a plan (place, number, issuer) are not what a question is about
+        lexicon.place_any = naming_pattern(refs) or lexicon.place_any
         return Snapshot(plans=plans, records={d.id: r for d, r in zip(docs, records)}, all_records=records,
                         index=index, idf={t: math.log(1 + n / c) for t, c in df.items()},
                         default_idf=math.log(1 + n), reader=QueryReader(lexicon))

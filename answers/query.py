@@ -518,8 +518,8 @@ class QueryReader:
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
-        named = [slug for (pattern, slug), name in zip(self.lx.place_names, self.lx.place_folded)
-                 if name in f and pattern.search(f)]
+        from answers.plan_refs import resolve     # by number, issuer, place and subject (many plans per place)
+        named = resolve(self.lx.places, self.lx.place_names, text, f, self.lx.abbreviations.spell_out(text))
         if named:
             return named, None
         for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",

@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         embedder = None
         if args.model:
-            from index.embedding import load_embedder
+            from index.model import load_embedder
             embedder = load_embedder(args.model)
             if args.record:
                 embedder = RecordingEmbedder(embedder)

@@ -46,7 +46,7 @@ def _real_assistant(plans: Path, data: Path):
     model = ROOT / "models" / "embeddinggemma-300m"
     embedder = None
     if model.exists():
-        from index.embedding import load_embedder
+        from index.model import load_embedder
         embedder = load_embedder(str(model))
     print(f"assistant: {'model ' + embedder.name if embedder else 'keywords only'}", flush=True)
     return build_assistant(plans, data, embedder=embedder,

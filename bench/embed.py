@@ -28,7 +28,7 @@ T_START = time.perf_counter()
 def worker(args) -> int:
     """One backend in this process; writes figures (JSON) and vectors (npz) for the parent."""
     sys.path.insert(0, str(ROOT))
-    from index.embedding import load_embedder
+    from index.model import load_embedder
     embedder = load_embedder(args.model, backend=args.worker, onnx_dir=args.onnx_dir, mem_arena=args.arena,
                              progress=False)
     expected = "SentenceTransformerEmbedder" if args.worker == "torch" else "OnnxEmbedder"
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import numpy as np
     sys.path.insert(0, str(ROOT))
-    from index.onnx_export import read_manifest
+    from index.model.files import read_manifest
     model = Path(args.model)
     exports = [Path(p) for p in args.onnx] if args.onnx else sorted(model.parent.glob(f"{model.name}-onnx*"))
     exports = [p for p in exports if read_manifest(p)]

@@ -1,12 +1,14 @@
-"""Ingest figures on this machine: OCR pages/second and accuracy by resolution, text-PDF pages/second, and
-how well each PDF text extractor keeps Vietnamese words whole. Figures, not tests.
+"""Ingest figures on this machine: OCR pages/second and accuracy by resolution (a noisy commune scan, and a
+scanned two-page appendix table compared row by row with the text PDF it was printed from), text-PDF
+pages/second, and how well each PDF text extractor keeps Vietnamese words whole. Figures, not tests.
 
-    .venv/bin/python bench/ingest.py [--dpi 200 300 400] [--repeat 3]
+    .venv/bin/python bench/ingest.py [--dpi 200 300 400] [--repeat 3] [--only tables]
 """
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 import tempfile
 import time
@@ -18,7 +20,8 @@ from corpus.document import TextDocument  # noqa: E402
 from corpus.ocr import OcrOptions, missing_tools  # noqa: E402
 from corpus.parse import parse_document  # noqa: E402
 from corpus.pdf_reader import read_pdf  # noqa: E402
-from tests.ingest_fixtures import TASKS, build_scan, build_text_pdf  # noqa: E402
+from tests.ingest_fixtures import (  # noqa: E402
+    APPENDIX_TASKS, TASKS, build_appendix_pdf, build_scan, build_text_pdf, rasterize)
 from tests.plan_fixtures import NHA_BICH, _register_fonts, build_pdf  # noqa: E402
 
 
@@ -69,6 +72,42 @@ def bench_ocr(tmp: Path, dpis: list[int], workers: int = 0, font_size: float = 1
     start = time.perf_counter()
     read_pdf(scan, OcrOptions(cache_dir=tmp / f"cache-{dpis[-1]}-{workers}", dpi=dpis[-1], progress=False))
     print(f"  again from the cache: {time.perf_counter() - start:.2f} s")
+
+
+def bench_ocr_tables(tmp: Path, dpis: list[int], workers: int) -> None:
+    """A 21-task appendix (thin 0.5 pt grid, 9-pt wrapped cells, columns in another order, merged group rows,
+    header repeated on the second page) printed to a text PDF and scanned at 200 dpi, read by OCR at each
+    resolution: table rows identical to the text PDF's (spaces ignored), tasks whose lead, partners and
+    deadline are exact."""
+    missing = missing_tools(OcrOptions())
+    if missing:
+        print(f"OCR tables: skipped ({missing})")
+        return
+    text_pdf = build_appendix_pdf(tmp / "xa-long-phuoc.pdf", "Long Phước", ("deadline", "lead", "code", "text", "coop"))
+    scan = rasterize(text_pdf, tmp / "scan-long-phuoc.pdf", dpi=200)
+    squash = lambda s: "".join(s.split())  # noqa: E731
+    truth_rows = [squash(line) for line in read_pdf(text_pdf).lines if "\t" in line]
+    print(f"OCR of a scanned appendix (200 dpi scan, {len(truth_rows)} table rows, {len(APPENDIX_TASKS)} tasks):")
+    for dpi in dpis:
+        start = time.perf_counter()
+        doc = read_pdf(scan, OcrOptions(cache_dir=tmp / f"tables-{dpi}", dpi=dpi, progress=False, workers=workers))
+        elapsed = time.perf_counter() - start
+        rows = [squash(line) for line in doc.lines if "\t" in line]
+        same = sum(a == b for a, b in zip(truth_rows, rows)) if len(rows) == len(truth_rows) else 0
+        tasks = parse_document(doc, scan.name, "0" * 64).tasks
+        exact = sum(squash(";".join(t.lead)) == squash(truth.lead) and t.deadline.text == truth.deadline
+                    and squash(";".join(t.cooperating)) == squash(truth.coop)
+                    for t, truth in zip(tasks, APPENDIX_TASKS))
+        pages = max(doc.pages)
+        print(f"  read at {dpi} dpi: {pages / elapsed:.3f} pages/s ({elapsed / pages:.1f} s/page), rows "
+              f"{same}/{len(truth_rows)} as in the text PDF ({len(rows)} found), tasks {len(tasks)}, "
+              f"exact lead/partners/deadline {exact}/{len(APPENDIX_TASKS)}")
+
+
+def _machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "unknown CPU")
+    return f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} | {os.cpu_count()} cores, {cpu}"
 
 
 def bench_text_pdf(tmp: Path, repeat: int) -> None:
@@ -213,12 +252,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--font-size", type=float, default=11, help="size of the text in the OCR test scan")
     parser.add_argument("--workers", type=int, default=1, help="OCR pages at once (0: one per core)")
-    parser.add_argument("--only", choices=["prose", "words", "pdf", "ocr"], help="one part only")
+    parser.add_argument("--only", choices=["prose", "words", "pdf", "ocr", "tables"], help="one part only")
     args = parser.parse_args()
+    print(_machine())
     with tempfile.TemporaryDirectory(prefix="k57-bench-") as tmp:
         parts = {"prose": bench_prose_assignments, "words": lambda: bench_word_splitting(Path(tmp)),
                  "pdf": lambda: bench_text_pdf(Path(tmp), args.repeat),
-                 "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers, args.font_size)}
+                 "ocr": lambda: bench_ocr(Path(tmp), args.dpi, args.workers, args.font_size),
+                 "tables": lambda: bench_ocr_tables(Path(tmp), args.dpi, args.workers)}
         for name, run in parts.items():
             if args.only in (None, name):
                 run()

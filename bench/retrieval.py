@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from corpus.parse import parse_plan_file  # noqa: E402
 from index.docs import Doc, docs_from_parsed  # noqa: E402
-from index.embedding import load_embedder  # noqa: E402
+from index.model import load_embedder  # noqa: E402
 from index.fusion import reciprocal_rank_fusion  # noqa: E402
 from index.hybrid import HybridIndex, corpus_stamp  # noqa: E402
 
@@ -69,7 +69,7 @@ def reopen_seconds(data_dir: Path, model: str | None, stamp: str) -> float | Non
     None when the plans or parser changed since this run built the index (nothing to time then).
     """
     code = ("import sys,time; t=time.perf_counter(); sys.path.insert(0, %r)\n"
-            "from bench.retrieval import load_docs; from index.embedding import load_embedder\n"
+            "from bench.retrieval import load_docs; from index.model import load_embedder\n"
             "from index.hybrid import HybridIndex, corpus_stamp; from index.abbreviations import load_abbreviations\n"
             "docs = load_docs()\n"
             "if corpus_stamp(docs, load_abbreviations(d.text for d in docs)) != %r: print('changed'); sys.exit()\n"

@@ -11,6 +11,15 @@ HELP = ("Gõ câu hỏi rồi Enter; có thể hỏi tiếp (“Hạn khi nào?�
         "câu chuyện mới, /giup trợ giúp, /thoat hoặc Ctrl-D để thoát.")
 
 
+def choose_plans(plans, arg: str) -> list:
+    """Plans a /ke_hoach argument (folded) names: its code exactly, else every plan whose code, name (with
+    its number, "179/KH-UBND") or place holds the words."""
+    exact = [p for p in plans if arg == p.slug]
+    if exact:
+        return exact
+    return [p for p in plans if arg in p.slug or (p.locality and arg in fold(p.locality)) or arg in fold(p.name)]
+
+
 def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
@@ -48,12 +57,15 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
                 default_plan = None
                 print("Đang hỏi trên tất cả kế hoạch: " + ", ".join(f"{p.name} [{p.slug}]" for p in plans), file=stdout)
                 continue
-            match = [p for p in plans if arg in p.slug or arg in fold(p.locality) or arg in fold(p.name)]
+            match = choose_plans(plans, arg)
             if len(match) == 1:
                 default_plan = match[0].slug
                 print(f"Kế hoạch mặc định: {match[0].name}", file=stdout)
+            elif match:    # a place with several plans: say which, by name and code
+                print("Có nhiều kế hoạch khớp, hãy gõ /ke_hoach kèm số hiệu hoặc mã: "
+                      + "; ".join(f"{p.name} [{p.slug}]" for p in match), file=stdout)
             else:
-                print("Không rõ kế hoạch nào. Có: " + ", ".join(p.locality for p in plans), file=stdout)
+                print("Không rõ kế hoạch nào. Có: " + "; ".join(f"{p.name} [{p.slug}]" for p in plans), file=stdout)
             continue
         if line in ("/moi", "/new"):
             context = None

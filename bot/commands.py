@@ -14,7 +14,7 @@ from typing import Protocol
 
 from answers.protocol import Assistant
 from bot.feedback import QuestionLog, report_text
-from bot.render import MSG_DATA_DELETED, Style, help_text, render_sources, welcome_text
+from bot.render import EXAMPLE_QUESTIONS, MSG_DATA_DELETED, Style, render_sources, welcome_text
 from bot.state import BotState
 
 TELEGRAM, ZALO = "telegram", "zalo"
@@ -53,10 +53,17 @@ Run = Callable[[Bot, Turn], Awaitable[None]]
 @dataclass(frozen=True)
 class Command:
     name: str
-    summary: str                  # the command menu's line
+    summary: str                  # the command menu's line (Telegram's setMyCommands)
     run: Run | None = None        # shared behaviour; None: each transport's cmd_<name>
+    help: str = ""                # the /help line after "/name [usage] — "; empty: not in /help
+    usage: str = ""               # the argument, e.g. "<đơn vị>"
+    help_text_only: str = ""      # the /help line where the transport cannot send files, if different
     transports: frozenset[str] = BOTH
-    menu: bool = True             # shown in Telegram's command menu (admin commands are not)
+    admin: bool = False           # listed under "Quản trị" in /help, left out of the menu
+
+    def help_line(self, style: Style, files: bool) -> str:
+        usage = " " + style.esc(self.usage) if self.usage else ""
+        return f"/{self.name}{usage} — " + (self.help if files or not self.help_text_only else self.help_text_only)
 
 
 async def start(bot: Bot, turn: Turn) -> None:
@@ -64,7 +71,7 @@ async def start(bot: Bot, turn: Turn) -> None:
 
 
 async def show_help(bot: Bot, turn: Turn) -> None:
-    await turn.reply(help_text(turn.style, admin=turn.admin, files=turn.files))
+    await turn.reply(help_text(turn.style, turn.platform, admin=turn.admin, files=turn.files))
 
 
 async def last_sources(bot: Bot, turn: Turn) -> None:
@@ -122,19 +129,44 @@ async def report(bot: Bot, turn: Turn) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", "Giới thiệu trợ lý", start),
-    Command("help", "Hướng dẫn sử dụng", show_help),
-    Command("ke_hoach", "Chọn kế hoạch mặc định"),
-    Command("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất", last_sources),
-    Command("nhac_han", "Đăng ký nhắc hạn cho một đơn vị", subscribe),
-    Command("huy_nhac_han", "Huỷ nhắc hạn", unsubscribe),
-    Command("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel"),
-    Command("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này", delete_data),
-    Command("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)", new_topic),
-    Command("bao_cao", "Câu hỏi chưa trả lời được hoặc bị chê", report, frozenset({TELEGRAM}), menu=False),
-    Command("xoa_ke_hoach", "Xoá một kế hoạch", None, frozenset({TELEGRAM}), menu=False),
+    Command("help", "Hướng dẫn sử dụng", show_help, "hướng dẫn này"),
+    Command("ke_hoach", "Chọn kế hoạch mặc định", None, "chọn kế hoạch mặc định cho cuộc trò chuyện"),
+    Command("nguon", "Xem đầy đủ nguồn của câu trả lời gần nhất", last_sources,
+            "xem đầy đủ nguồn của câu trả lời gần nhất"),
+    Command("nhac_han", "Đăng ký nhắc hạn cho một đơn vị", subscribe,
+            "nhận nhắc hạn nhiệm vụ của đơn vị lúc 7:30 mỗi sáng", "<đơn vị>"),
+    Command("huy_nhac_han", "Huỷ nhắc hạn", unsubscribe, "ngừng nhận nhắc hạn"),
+    Command("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel", None,
+            "nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị ra tệp Excel (thêm csv hoặc ics để lấy tệp CSV hoặc "
+            "lịch hạn)", "<đơn vị>", help_text_only="danh sách nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị"),
+    Command("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này", delete_data,
+            "xoá nhật ký câu hỏi của cuộc trò chuyện này"),
+    Command("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)", new_topic,
+            "bắt đầu câu chuyện mới (câu hỏi sau không dựa vào câu trước)"),
+    Command("xoa_ke_hoach", "Xoá một kế hoạch", None, "xoá một kế hoạch",
+            transports=frozenset({TELEGRAM}), admin=True),
+    Command("bao_cao", "Câu hỏi chưa trả lời được hoặc bị chê", report,
+            "câu hỏi chưa trả lời được hoặc bị chê, nhiều nhất trước", "[YYYY-MM-DD]",
+            transports=frozenset({TELEGRAM}), admin=True),
 )
 
 
 def commands_of(platform: str) -> dict[str, Command]:
-    """The commands one transport offers, by name."""
+    """The commands one transport offers, by name, in the table's order."""
     return {c.name: c for c in COMMANDS if platform in c.transports}
+
+
+def help_text(style: Style, platform: str, admin: bool = False, files: bool = True) -> str:
+    """/help, from the table: the commands the transport offers; admins also see theirs.
+    files: the transport can send documents (Telegram) or only text (Zalo)."""
+    offered = [c for c in commands_of(platform).values() if c.help]
+    lines = [style.bold("Cách dùng"), "Gửi câu hỏi bằng tiếng Việt, ví dụ: " + style.esc(EXAMPLE_QUESTIONS[0]), ""]
+    lines += [c.help_line(style, files) for c in offered if not c.admin]
+    lines += ["👍 / 👎 — đánh giá câu trả lời vừa nhận", "",
+              style.italic("Câu hỏi được lưu ẩn danh (không tên, không số điện thoại) để cải thiện trợ lý, "
+                           "tự xoá sau một thời hạn.")]
+    if admin:
+        lines += ["", style.bold("Quản trị"),
+                  "Gửi tệp .txt, .md, .docx hoặc .pdf (tối đa 20 MB) để thêm kế hoạch mới."]
+        lines += [c.help_line(style, files) for c in offered if c.admin]
+    return "\n".join(lines)

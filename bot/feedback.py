@@ -89,7 +89,7 @@ class QuestionLog:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self.retention_days = retention_days
-        self.chat_hash = key or ChatKey.load(Path(path).parent)
+        self.chat_hash = key or ChatKey.beside(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA secure_delete=ON")

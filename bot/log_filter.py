@@ -1,4 +1,8 @@
-"""Keep bot tokens out of logs (httpx and aiohttp log request URLs, which contain the token)."""
+"""Keep bot tokens and chat payloads out of logs.
+
+httpx and aiohttp log request URLs, which contain the token; python-telegram-bot's debug lines dump
+whole updates and API parameters, which contain chat ids and message text.
+"""
 from __future__ import annotations
 
 import logging
@@ -11,10 +15,17 @@ MASK = "<TOKEN>"
 # Loggers that print request URLs or errors carrying them.
 NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext", "aiohttp.access",
                  "aiohttp.client", "aiohttp.server", "aiohttp.web", "apscheduler", "bot")
+_PAYLOAD_LOGGERS = {"telegram", "aiohttp", "bot"}
+
+
+def _scalar(value: object) -> bool:
+    return value is None or isinstance(value, (str, int, float))
 
 
 class TokenMaskFilter(logging.Filter):
-    """Rewrites a record's message (and traceback text) with every token replaced by <TOKEN>."""
+    """Rewrites a record's message (and traceback text) with every token replaced by <TOKEN>; on the
+    transports' loggers, an argument that is a payload (an update, API parameters or results: dicts,
+    lists, objects) is logged as its type alone."""
 
     def __init__(self, tokens: Iterable[str] = ()):
         super().__init__()
@@ -26,6 +37,9 @@ class TokenMaskFilter(logging.Filter):
         return _TOKEN_SHAPE.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if (record.name.split(".")[0] in _PAYLOAD_LOGGERS and isinstance(record.args, tuple)
+                and not all(_scalar(a) for a in record.args)):
+            record.args = tuple(a if _scalar(a) else f"<{type(a).__name__}>" for a in record.args)
         try:
             message = record.getMessage()
         except Exception:   # a broken format string is not ours to fix; leave the record alone

@@ -22,14 +22,21 @@ KEY_NAME = "chat_key"
 _PHONE = re.compile(r"(?<![\w/])\+?\d(?:[ .\-]?\d){8,}(?![\w/])")
 
 
-def scrub(text: str) -> str:
-    """The text with phone-number-like digit runs replaced."""
-    return _PHONE.sub("[số]", text)
+def scrub(text: str, mark: str = "[số]") -> str:
+    """The text with phone-number-like digit runs replaced by mark."""
+    return _PHONE.sub(mark, text)
 
 
 def scrub_context(context: ChatContext) -> ChatContext:
-    """A chat context fit to store: the user's wording without phone numbers."""
-    return replace(context, question=scrub(context.question), label=scrub(context.label))
+    """A chat context fit to store: the user's wording without phone numbers.
+
+    The mark holds no word: the next question is read against this one, and "[số]" ("number") in it
+    would read as a question about a count."""
+    return replace(context, question=scrub(context.question, "…"), label=scrub(context.label, "…"))
+
+
+class KeyFileError(ValueError):
+    """The key file exists but cannot be a key (the message says what to do, in Vietnamese)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,14 @@ class ChatKey:
         return hmac.new(self.secret, f"{platform}\x1f{chat_id}".encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
     @classmethod
+    def beside(cls, path: Path | str) -> ChatKey:
+        """The key for a SQLite file opened without one: the key file in its folder (a fresh random key
+        for an in-memory database)."""
+        if str(path) == ":memory:":
+            return cls(secrets.token_hex(32).encode("ascii"))
+        return cls.load(Path(path).parent)
+
+    @classmethod
     def load(cls, folder: Path | str, secret: str | None = None) -> ChatKey:
         """The key from secret (K57_LOG_SALT) when given, else from folder/chat_key, created once."""
         if secret:
@@ -50,11 +65,11 @@ class ChatKey:
             _create_key_file(path)
         if stat.S_IMODE(path.stat().st_mode) & 0o077:
             os.chmod(path, 0o600)       # a copy made with a loose umask: tighten rather than refuse
-        text = path.read_text(encoding="ascii").strip()
-        if len(text) < 32:
-            raise ValueError(f"tệp khoá '{path}' hỏng (quá ngắn); xoá nó chỉ khi chấp nhận mất liên kết "
-                             "giữa các cuộc trò chuyện và dữ liệu cũ")
-        return cls(text.encode("ascii"))
+        secret = path.read_bytes().strip()
+        if len(secret) < 32:
+            raise KeyFileError(f"tệp khoá '{path}' bị hỏng (quá ngắn). Hãy chép lại bản sao lưu của nó; chỉ xoá "
+                               "nó khi chấp nhận dữ liệu cũ không còn gắn với cuộc trò chuyện nào")
+        return cls(secret)
 
 
 def legacy_hash(salt: bytes, platform: str, chat_id: int | str) -> str:

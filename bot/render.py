@@ -68,38 +68,6 @@ def welcome_text(style: Style, commands: bool = True) -> str:
     return "\n".join(lines)
 
 
-def help_text(style: Style, admin: bool = False, files: bool = True) -> str:
-    """files: the transport can send documents (Telegram) or only text (Zalo)."""
-    lines = [
-        style.bold("Cách dùng"),
-        "Gửi câu hỏi bằng tiếng Việt, ví dụ: " + style.esc(EXAMPLE_QUESTIONS[0]),
-        "",
-        "/ke_hoach — chọn kế hoạch mặc định cho cuộc trò chuyện",
-        "/nguon — xem đầy đủ nguồn của câu trả lời gần nhất",
-        "/nhac_han " + style.esc("<đơn vị>") + " — nhận nhắc hạn nhiệm vụ của đơn vị lúc 7:30 mỗi sáng",
-        "/huy_nhac_han — ngừng nhận nhắc hạn",
-        "/xuat " + style.esc("<đơn vị>") + (" — nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị ra tệp Excel "
-                                            "(thêm csv hoặc ics để lấy tệp CSV hoặc lịch hạn)" if files else
-                                            " — danh sách nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị"),
-        "👍 / 👎 — đánh giá câu trả lời vừa nhận",
-        "/xoa_du_lieu — xoá nhật ký câu hỏi của cuộc trò chuyện này",
-        "/moi — bắt đầu câu chuyện mới (câu hỏi sau không dựa vào câu trước)",
-        "/help — hướng dẫn này",
-        "",
-        style.italic("Câu hỏi được lưu ẩn danh (không tên, không số điện thoại) để cải thiện trợ lý, "
-                     "tự xoá sau một thời hạn."),
-    ]
-    if admin:
-        lines += [
-            "",
-            style.bold("Quản trị"),
-            "Gửi tệp .txt, .md, .docx hoặc .pdf (tối đa 20 MB) để thêm kế hoạch mới.",
-            "/xoa_ke_hoach — xoá một kế hoạch",
-            "/bao_cao [YYYY-MM-DD] — câu hỏi chưa trả lời được hoặc bị chê, nhiều nhất trước",
-        ]
-    return "\n".join(lines)
-
-
 def render_answer(answer: Answer, style: Style) -> str:
     """The reply to a question: the answer text, then up to INLINE_CITATIONS citations."""
     parts = [style.esc(answer.text.strip())]

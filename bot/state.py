@@ -65,7 +65,7 @@ class BotState:
         """key: None -> the key file beside the state file."""
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._key = key or ChatKey.load(Path(path).parent)
+        self._key = key or ChatKey.beside(path)
         # Handlers run on the event loop, the reminder job may run elsewhere: one lock, one connection.
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")

@@ -29,13 +29,13 @@ from answers.protocol import Assistant
 from answers.types import PlanInfo
 from corpus.text import nfc
 from bot.chat_lock import ChatLocks
-from bot.commands import MSG_NOT_ADMIN, Command, Turn, commands_of
+from bot.commands import MSG_NOT_ADMIN, Command, Turn, commands_of, help_text
 from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
 from bot.privacy import ChatKey
 from bot.reminders import REMINDER_TIME, TZ, send_due_reminders, today_in_vietnam
 from bot.render import (HTML, MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS,
-                        TELEGRAM_LIMIT, export_caption, help_text, parse_export_args, render_answer,
+                        TELEGRAM_LIMIT, export_caption, parse_export_args, render_answer,
                         render_ingest_report, render_plans, render_sources, split_message)
 from bot.retry import api_retrying
 from bot.state import BotState, open_stores
@@ -331,7 +331,7 @@ class TelegramHandlers:
                 return
         question = nfc(text).strip()
         if not question:
-            await message.reply_text(help_text(HTML))
+            await message.reply_text(help_text(HTML, PLATFORM))
             return
         vote = vote_of(question)
         if vote is not None:            # a bare 👍 / 👎 rates the answer replied to, else the chat's last one
@@ -490,7 +490,7 @@ class TelegramHandlers:
 
 async def _post_init(app: telegram.ext.Application) -> None:
     with contextlib.suppress(TelegramError):
-        await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS.values() if c.menu])
+        await app.bot.set_my_commands([BotCommand(c.name, c.summary) for c in COMMANDS.values() if not c.admin])
 
 
 def build_application(assistant: Assistant, cfg: TelegramConfig) -> telegram.ext.Application:

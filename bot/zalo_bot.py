@@ -22,13 +22,13 @@ from aiohttp import web
 from answers.protocol import Assistant
 from corpus.text import nfc
 from bot.chat_lock import ChatLocks
-from bot.commands import Turn, commands_of
+from bot.commands import Turn, commands_of, help_text
 from bot.feedback import DEFAULT_RETENTION_DAYS, LOG_NAME, QuestionLog, vote_of
 from bot.log_filter import install_token_filter
 from bot.privacy import ChatKey
 from bot.reminders import seconds_until_next_run, send_due_reminders, today_in_vietnam
 from bot.render import (MSG_DEFAULT_PLAN_SCOPE, MSG_EXPORT_USAGE, MSG_NO_VOTE_TARGET, MSG_THANKS, PLAIN,
-                        ZALO_LIMIT, help_text, parse_export_args, render_answer, render_export_summary,
+                        ZALO_LIMIT, parse_export_args, render_answer, render_export_summary,
                         render_plans, split_message)
 from bot.retry import api_retrying
 from bot.state import BotState, open_stores
@@ -209,7 +209,7 @@ class ZaloBot:
         elif text:
             await self.answer(chat_id, text)
         else:
-            await self.send_text(chat_id, help_text(PLAIN, files=False))
+            await self.send_text(chat_id, help_text(PLAIN, PLATFORM, files=False))
 
     async def command(self, chat_id: str, command: str, arg: str) -> None:
         """A command of the shared table: its shared behaviour, or this transport's cmd_<name>."""

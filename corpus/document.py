@@ -1,7 +1,18 @@
 """A plan file read into numbered lines (the unit every parser and citation works on)."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
+
+
+def file_sha256(path: Path) -> str:
+    """A plan file's identity (store rebuilds, OCR cache keys)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 class UnreadablePlan(Exception):

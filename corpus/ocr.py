@@ -1,7 +1,8 @@
 """Read scanned PDF pages (no text layer) with Tesseract's Vietnamese model into lines and table rows.
 
 Per page: poppler's pdftoppm renders it (300 dpi by default), the page is straightened (projection-profile
-skew estimate), ruled table lines are found in the pixels and erased, Tesseract reads the rest and gives
+skew estimate), ruled tables' cells are found with OpenCV (corpus/ocr_tables.py) and their rules erased,
+Tesseract reads the rest and gives
 word boxes (TSV), and each word goes to the table cell its centre lies in -- so a lead unit stays in the
 lead column -- or to a prose line. Only OCR faults whose fix is certain are repaired (see `repair_text`).
 Results are cached by the file's sha256, so a restart does not read the scan again.
@@ -19,7 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from corpus.text import fold, nfc
@@ -30,8 +31,6 @@ CACHE_FOLDER = ".ocr-cache"
 SHARED_CACHE = Path(__file__).resolve().parent.parent / "data" / "ocr-cache"
 INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie poppler-utils"
 _DARK = 150                 # grey level below which a pixel is ink
-_LINE_RUN = 0.25            # a ruled horizontal line runs over at least this share of the page width
-_RULE_COVER = 0.85          # a column separator darkens this share of a row band's height
 
 
 @dataclass(frozen=True)
@@ -87,7 +86,8 @@ def missing_tools(options: OcrOptions) -> str | None:
 
 
 def _code_version() -> str:
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    here = Path(__file__).resolve().parent
+    return hashlib.sha256(b"".join((here / name).read_bytes() for name in ("ocr.py", "ocr_tables.py"))).hexdigest()[:12]
 
 
 def _cache_files(path: Path, sha256: str, options: OcrOptions) -> list[Path]:
@@ -157,6 +157,8 @@ def _read_page(path: Path, number: int, tmp: Path, options: OcrOptions) -> OcrPa
     import numpy as np
     from PIL import Image
 
+    from corpus.ocr_tables import find_tables
+
     prefix = tmp / f"p{number}"
     subprocess.run([options.pdftoppm, "-r", str(options.dpi), "-gray", "-png", "-f", str(number), "-l",
                     str(number), "-singlefile", str(path), str(prefix)], check=True, capture_output=True,
@@ -165,23 +167,22 @@ def _read_page(path: Path, number: int, tmp: Path, options: OcrOptions) -> OcrPa
     angle = _skew_angle(image)
     if abs(angle) >= 0.05:
         image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=255)
-    ink = np.asarray(image) < _DARK
-    grids = _find_grids(ink)
-    cleaned = np.asarray(image).copy()
-    for grid in grids:
-        grid.erase(cleaned)
+    pixels = np.asarray(image)
+    tables, rules = find_tables(pixels, options.dpi)
+    cleaned = pixels.copy()
+    cleaned[rules] = 255
     clean_png = tmp / f"c{number}.png"
     Image.fromarray(cleaned).save(clean_png)
     words = [_verify_geq(word, cleaned < _DARK) for word in _tesseract_words(clean_png, options)]
     scale = 72.0 / options.dpi
-    tables, prose = [], []
+    found, prose = [], []
     claimed: set[int] = set()
-    for grid in grids:
+    for table in tables:
         def reread(box, psm, row_number):
             return _reread_cell(cleaned, box, tmp / f"cell{number}.png", options, psm, row_number)
-        rows = grid.rows(words, claimed, reread)
+        rows = table.rows(_CellReader(table, words, claimed, reread))
         if rows:
-            tables.append(OcrTable(tuple(rows), grid.top * scale))
+            found.append(OcrTable(tuple(rows), table.top * scale))
     lines: dict[tuple, list[_Word]] = {}
     for k, word in enumerate(words):
         if k not in claimed:
@@ -191,7 +192,7 @@ def _read_page(path: Path, number: int, tmp: Path, options: OcrOptions) -> OcrPa
         if text.strip(" |"):
             prose.append(OcrLine(text.strip(" |"), min(w.x0 for w in group) * scale, max(w.x1 for w in group) * scale,
                                  min(w.top for w in group) * scale, max(w.bottom for w in group) * scale))
-    return OcrPage(tuple(_merge_same_row(prose)), tuple(tables), angle)
+    return OcrPage(tuple(_merge_same_row(prose)), tuple(found), angle)
 
 
 def _merge_same_row(lines: list[OcrLine]) -> list[OcrLine]:
@@ -275,9 +276,13 @@ def _verify_geq(word: _Word, ink) -> _Word:
 _TEXT_CHARS = re.compile(r"^[\wÀ-ỹĐđ.,;:!?()\[\]%/\-–—+=<>≥≤\"'“”‘’…*&@#§°]+$")
 
 
+_NOISE = re.compile(r"^[_|~^`]+$")
+
+
 def _is_scribble(word: _Word) -> bool:
-    """A signature or stamp read as symbols ("X_xX⁄X⁄\\"): unsure, and holding characters no plan text uses."""
-    return word.conf < 60 and not _TEXT_CHARS.match(word.text)
+    """A signature or stamp read as symbols ("X_xX⁄X⁄\\"): unsure, and holding characters no plan text uses;
+    or a speck or rule remnant read as "_" or "|", which no plan writes as a word of its own."""
+    return bool(_NOISE.match(word.text)) or (word.conf < 60 and not _TEXT_CHARS.match(word.text))
 
 
 def _skew_angle(image) -> float:
@@ -297,82 +302,48 @@ def _skew_angle(image) -> float:
     return best
 
 
-# --------------------------------------------------------------------------------------- ruled tables
+# --------------------------------------------------------------------------------------- table cells
 
-def _longest_runs(ink) -> list[tuple[int, int, int]]:
-    """Per pixel row: (length, start, end) of its longest run of ink ((0, 0, 0) for a blank row)."""
-    import numpy as np
+class _CellReader:
+    """A table cell's text: the page's words whose centre lies in the cell (each word claimed once), with the
+    certain repairs; a row-number cell or a short figure that reads oddly is read again on its own pixels."""
 
-    padded = np.zeros((ink.shape[0], ink.shape[1] + 2), dtype=np.int8)
-    padded[:, 1:-1] = ink
-    change = np.diff(padded, axis=1)
-    runs = []
-    for y in range(ink.shape[0]):
-        up = np.flatnonzero(change[y] == 1)
-        down = np.flatnonzero(change[y] == -1)
-        if not len(up):
-            runs.append((0, 0, 0))
-            continue
-        k = int((down - up).argmax())
-        runs.append((int(down[k] - up[k]), int(up[k]), int(down[k])))
-    return runs
+    def __init__(self, table, words: list[_Word], claimed: set[int], reread) -> None:
+        self.words, self.claimed, self.reread = words, claimed, reread
+        # the row-number column ("STT", "TT"), wherever it stands: the narrowest, a small share of the width
+        widths = [b - a for a, b in zip(table.col_edges, table.col_edges[1:])]
+        narrowest = min(range(len(widths)), key=widths.__getitem__)
+        self.code_column = narrowest if widths[narrowest] <= 0.12 * (table.box[2] - table.box[0]) else None
 
-
-@dataclass
-class _Grid:
-    """One ruled table: its horizontal rules (y) and, per row band, the x of the rules that cross it."""
-    x0: int
-    x1: int
-    ys: list[int]
-    columns: list[int] = field(default_factory=list)          # every separator x seen in any band
-    band_separators: list[list[int]] = field(default_factory=list)
-
-    @property
-    def top(self) -> int:
-        return self.ys[0]
-
-    def erase(self, pixels) -> None:
-        for y in self.ys:
-            pixels[max(0, y - 4):y + 5, max(0, self.x0 - 4):self.x1 + 5] = 255
-        for (a, b), seps in zip(zip(self.ys, self.ys[1:]), self.band_separators):
-            for x in seps:
-                pixels[a:b + 1, max(0, x - 4):x + 5] = 255
-
-    def rows(self, words: list[_Word], claimed: set[int], reread) -> list[str]:
-        """Each band's cells; reread(box, psm) reads one cell's pixels again on their own."""
-        rows = []
-        narrow_first = len(self.columns) >= 3 and self.columns[1] - self.columns[0] <= 0.12 * (self.x1 - self.x0)
-        for band, ((a, b), seps) in enumerate(zip(zip(self.ys, self.ys[1:]), self.band_separators)):
-            cells: dict[int, list[_Word]] = {}
-            for k, word in enumerate(words):
-                if k in claimed or not (a <= word.cy <= b and self.x0 <= word.cx <= self.x1):
-                    continue
-                claimed.add(k)
-                column = sum(1 for x in seps if x < word.cx) - 1
-                cells.setdefault(max(column, 0), []).append(word)
-            # grid columns: a band whose separator is missing has a merged cell spanning the next column
-            texts: list[str] = []
-            inner = sorted(seps)
-            for column in range(max(len(inner) - 1, 1)):
-                right = inner[column + 1] if column + 1 < len(inner) else self.x1
-                text = repair_cell(repair_text(_cell_text(cells.get(column, []))))
-                box = (inner[column], a, right, b)
-                if column == 0 and narrow_first and fold(text).replace(" ", "") not in _CODE_HEADERS:
-                    # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
-                    code = _roman_fix(reread(box, 8, True))
-                    text = code if _CODE.match(code) else text
-                elif len(text) <= 6 and re.search(r"\d", text) and not _VALUE.match(text):
-                    again = repair_cell(reread(box, 7, False))
-                    text = again if _VALUE.match(again) else text
-                texts.append(text)
-                spanned = sum(1 for x in self.columns[1:-1] if inner[column] + 8 < x < right - 8)
-                texts.extend([""] * spanned)
-            if any(t.strip() for t in texts):
-                rows.append("\t".join(texts))
-        return rows
+    def __call__(self, cell) -> str:
+        x0, top, x1, bottom = cell.box
+        inside = []
+        for k, word in enumerate(self.words):
+            if k not in self.claimed and x0 <= word.cx <= x1 and top <= word.cy <= bottom:
+                self.claimed.add(k)
+                inside.append(word)
+        text = repair_cell(repair_text(_cell_text(inside)))
+        if cell.col == self.code_column and cell.cols == 1 and not _is_code_header(text):
+            if cell.row == 0:
+                # a table's first row on a page may be its header repeated: a bold "TT" alone is read "7"
+                # by the digit-minded reading below, as a line by the Vietnamese model it stays "TT"
+                header = self.reread(cell.box, 7, False)
+                if _is_code_header(header):
+                    return header
+            # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
+            code = _roman_fix(self.reread(cell.box, 8, True))
+            return code if _CODE.match(code) else text
+        if len(text) <= 6 and re.search(r"\d", text) and not _VALUE.match(text):
+            again = repair_cell(self.reread(cell.box, 7, False))
+            return again if _VALUE.match(again) else text
+        return text
 
 
 _CODE_HEADERS = {"stt", "tt", "sott", "so"}
+
+
+def _is_code_header(text: str) -> bool:
+    return fold(text).replace(" ", "").rstrip(".") in _CODE_HEADERS
 _CODE = re.compile(r"^(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,2})?)\.?$")
 _VALUE = re.compile(r"^(?:[≥>≤<]\s*)?\d{1,6}(?:[.,]\d+)?\s*%?$")
 
@@ -393,7 +364,7 @@ def _reread_cell(pixels, box: tuple[int, int, int, int], png: Path, options: Ocr
     from PIL import Image
 
     x0, top, x1, bottom = box
-    cell = pixels[top + 5:bottom - 4, x0 + 5:x1 - 4]
+    cell = pixels[top + 2:bottom - 1, x0 + 2:x1 - 1]   # the box is the white inside the (erased) rules
     ink = cell < _DARK
     rows = np.flatnonzero(ink.sum(axis=1) >= 2)
     cols = np.flatnonzero(ink.sum(axis=0) >= 2)
@@ -454,93 +425,16 @@ def _upright_bars(ink) -> int:
 
 
 def _cell_text(words: list[_Word]) -> str:
-    """A cell's words in reading order: Tesseract's lines top to bottom, each left to right."""
-    lines: dict[tuple, list[_Word]] = {}
-    for word in words:
-        lines.setdefault(word.line, []).append(word)
-    ordered = sorted(lines.values(), key=lambda ws: min(w.top for w in ws))
-    return " ".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in ordered).strip(" |")
-
-
-def _find_grids(ink) -> list[_Grid]:
-    import numpy as np
-
-    height, width = ink.shape
-    # a rule drawn slightly askew still forms one run when three neighbouring rows are merged
-    merged = ink.copy()
-    merged[1:] |= ink[:-1]
-    merged[:-1] |= ink[1:]
-    runs = _longest_runs(merged)
-    rules: list[tuple[int, int, int]] = []   # (y, x0, x1)
-    y = 0
-    while y < height:
-        if runs[y][0] >= _LINE_RUN * width:
-            rows = [y]
-            while y + 1 < height and runs[y + 1][0] >= _LINE_RUN * width:
-                y += 1
-                rows.append(y)
-            mid = rows[len(rows) // 2]
-            rules.append((mid, runs[mid][1], runs[mid][2]))
-        y += 1
-    grids: list[_Grid] = []
-    for y, x0, x1 in rules:
-        last = grids[-1] if grids else None
-        if last and abs(last.x0 - x0) <= 20 and abs(last.x1 - x1) <= 20 and y - last.ys[-1] < height // 3:
-            last.ys.append(y)
+    """A cell's words in reading order: visual lines top to bottom (words overlapping in height), each left
+    to right. Tesseract's own line numbers may join a line across cells or split one within a cell."""
+    lines: list[list[_Word]] = []
+    for word in sorted(words, key=lambda w: w.cy):
+        line = lines[-1] if lines else None
+        if line and min(w.bottom for w in line) > word.cy > max(w.top for w in line):
+            line.append(word)
         else:
-            grids.append(_Grid(x0, x1, [y]))
-    found = []
-    for grid in grids:
-        if len(grid.ys) < 2:
-            continue
-        for part in _split_at_open_bands(ink, grid):
-            part.columns = _cluster(sorted(x for seps in part.band_separators for x in seps), gap=12)
-            if len(part.columns) >= 3:   # at least two columns: a ruled box around prose is not a table
-                found.append(part)
-    return found
-
-
-def _band_separators(ink, grid: _Grid, a: int, b: int) -> list[int]:
-    """x of the vertical rules crossing the band between rules y=a and y=b ([] when none)."""
-    import numpy as np
-
-    left = max(0, grid.x0 - 6)
-    band = ink[a + 5:b - 4, left:grid.x1 + 7]
-    if band.shape[0] < 3:
-        return []
-    cols = band.copy()
-    cols[:, 1:] |= band[:, :-1]
-    cols[:, :-1] |= band[:, 1:]
-    xs = np.flatnonzero(cols.mean(axis=0) >= _RULE_COVER) + left
-    return _cluster(list(map(int, xs)))
-
-
-def _split_at_open_bands(ink, grid: _Grid) -> list[_Grid]:
-    """Rules of equal width with prose between them (two tables, a heading in between) are two grids:
-    a band no vertical rule crosses is no table row."""
-    parts: list[_Grid] = []
-    current: _Grid | None = None
-    for a, b in zip(grid.ys, grid.ys[1:]):
-        seps = _band_separators(ink, grid, a, b)
-        if len(seps) < 2:
-            current = None
-            continue
-        if current is None:
-            current = _Grid(grid.x0, grid.x1, [a])
-            parts.append(current)
-        current.ys.append(b)
-        current.band_separators.append(seps)
-    return parts
-
-
-def _cluster(xs: list[int], gap: int = 3) -> list[int]:
-    groups: list[list[int]] = []
-    for x in sorted(xs):
-        if groups and x - groups[-1][-1] <= gap:
-            groups[-1].append(x)
-        else:
-            groups.append([x])
-    return [sum(g) // len(g) for g in groups]
+            lines.append([word])
+    return " ".join(" ".join(w.text for w in sorted(ws, key=lambda w: w.x0)) for ws in lines).strip(" |")
 
 
 # ------------------------------------------------------------------------------ certain OCR repairs

@@ -16,10 +16,9 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.document import TextDocument, UnreadablePlan
+from corpus.document import TextDocument, UnreadablePlan, file_sha256
 from corpus.ocr import INSTALL_HINT, OcrOptions, cached_pages, missing_tools, ocr_pages
 from corpus.pdf_words import text_lines
-from corpus.reader import file_sha256
 from corpus.text import nfc
 
 _ITEM_START = re.compile(r"^(?:[-–•+*]\s|(?:\d{1,3}(?:\.\d{1,3})*|[IVXL]{1,5}|[a-zđ])[.)]\s)")

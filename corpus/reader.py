@@ -1,24 +1,15 @@
 """Read a plan file of any supported type into a TextDocument, or say in one line why not."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-from corpus.document import TextDocument, UnreadablePlan
+from corpus.document import TextDocument, UnreadablePlan, file_sha256  # noqa: F401  (file_sha256: re-exported)
 from corpus.text import nfc
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ""}
 DOC_SUFFIXES = {".docx", ".pdf"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | DOC_SUFFIXES
 _VIET_MARKERS = ("ệ", "ạ", "ố", "ư", "ơ", "đ", "ả", "ộ", "ế", "ấ")
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -30,11 +30,25 @@ class Plan:
     date: str | None = None
     signer: str | None = None
     source_kind: str = "text"   # text | docx | pdf
+    doc_type: str = "Kế hoạch"  # Kế hoạch | Chương trình | Nghị quyết | Công văn | …
+
+    @property
+    def numbered(self) -> str | None:
+        """The document number when it has one ("179/KH-UBND"); None for a draft's blank "/KH-UBND"."""
+        return self.number if self.number and self.number[:1].isdigit() else None
 
     @property
     def name(self) -> str:
-        """Human name used in answers, e.g. 'Kế hoạch xã Nha Bích'."""
-        return f"Kế hoạch {self.level} {self.locality}"
+        """Human name used in answers: 'Kế hoạch xã Nha Bích' (no number), 'Kế hoạch 179/KH-UBND tỉnh Đồng Nai',
+        'Kế hoạch 3260-KH/ĐĐQH15 của Đảng đoàn Quốc hội', 'Công văn 6225/BVHTTDL-VP của Bộ …'."""
+        kind = self.doc_type or "Kế hoạch"
+        number = f" {self.numbered}" if self.numbered else ""
+        by_committee = not self.issuer or self.issuer.lower().startswith(("ubnd", "ủy ban nhân dân", "uỷ ban nhân dân"))
+        if self.locality and (by_committee or not number):
+            return f"{kind}{number} {self.level} {self.locality}"
+        if self.issuer:
+            return f"{kind}{number} của {self.issuer}"
+        return f"{kind}{number}" if number else (self.title[:80] or kind)
 
 
 @dataclass(frozen=True)

@@ -30,12 +30,9 @@ def _parser_version() -> str:
     import hashlib
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for name in sorted(("parse.py", "tables.py", "cellstream.py", "units.py", "values.py", "text.py",
-                        "records.py", "reader.py", "docx_reader.py", "pdf_reader.py", "pdf_words.py", "ocr.py",
-                        "assignments.py", "document.py", "store.py")):
-        f = here / name
-        if f.exists():
-            h.update(f.read_bytes())
+    for f in sorted(here.glob("*.py")):     # every reader and parser of this package
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
     return h.hexdigest()[:16]
 
 
@@ -53,6 +50,26 @@ class FileReport:
     duties: int = 0
     passages: int = 0
     message: str = ""
+    # what the document was recognized as (for `run_bot.py index`)
+    name: str = ""              # "Kế hoạch 179/KH-UBND tỉnh Đồng Nai"
+    doc_type: str = ""
+    issuer: str = ""
+    level: str = ""
+    number: str = ""
+    date: str = ""
+    signer: str = ""
+    skipped: int = 0            # lines or rows left out, each with a reason (the first three in message)
+
+    def recognized(self) -> str:
+        """'Kế hoạch; cơ quan ban hành: UBND tỉnh Đồng Nai (cấp tỉnh); số 179/KH-UBND; …' for the index report."""
+        parts = [self.doc_type or "văn bản"]
+        if self.issuer:
+            parts.append(f"cơ quan ban hành: {self.issuer}" + (f" (cấp {self.level})" if self.level else ""))
+        parts.append(f"số {self.number}" if self.number else "không ghi số")
+        parts.append(self.date or "không ghi ngày")
+        if self.signer:
+            parts.append(f"người ký: {self.signer}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -120,9 +137,12 @@ def ingest(plans_dir: Path, data_dir: Path, force: bool = False, progress: bool 
         seen_slugs.add(p.plan.slug)
         parsed.append(p)
         lines[p.plan.slug] = tuple(doc.lines)   # citations show the plan's own lines, from the store
-        reports.append(FileReport(path.name, True, p.plan.slug, p.plan.locality, len(p.tasks), len(p.targets),
-                                  len(p.duties), len(p.passages),
-                                  "; ".join(p.warnings[:3])))
+        plan = p.plan
+        reports.append(FileReport(path.name, True, plan.slug, plan.locality, len(p.tasks), len(p.targets),
+                                  len(p.duties), len(p.passages), "; ".join(p.warnings[:3]), name=plan.name,
+                                  doc_type=plan.doc_type, issuer=plan.issuer or "", level=plan.level or "",
+                                  number=plan.number or "", date=plan.date or "", signer=plan.signer or "",
+                                  skipped=len(p.warnings)))
     tmp = store_path.with_name(STORE_NAME + ".building")
     if tmp.exists():
         tmp.unlink()
@@ -145,7 +165,7 @@ def write_store(path: Path, parsed: list[ParsedPlan], reports: list[FileReport],
     db["ingest_log"].insert_all([asdict(r) for r in reports], pk="file") if reports else db["ingest_log"].create(
         {k: str for k in FileReport.__dataclass_fields__}, pk="file")
     db["plans"].create({"slug": str, "title": str, "issuer": str, "locality": str, "level": str, "file": str,
-                        "sha256": str, "number": str, "date": str, "signer": str, "source_kind": str}, pk="slug")
+                        "sha256": str, "number": str, "date": str, "signer": str, "source_kind": str, "doc_type": str}, pk="slug")
     db["units"].create({"id": int, "plan": str, "canonical": str, "level": str}, pk="id",
                        foreign_keys=[("plan", "plans", "slug")])
     db["unit_aliases"].create({"unit_id": int, "alias": str, "alias_folded": str}, pk=("unit_id", "alias"),

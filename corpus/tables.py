@@ -12,12 +12,14 @@ from corpus.text import fold, squash
 
 _ROLE_RULES = (
     ("subtask", ("tieu nhiem vu", "nhiem vu cu the", "hoat dong cu the")),
-    ("task", ("ma nhiem vu", "nhiem vu tong quat", "ten nhiem vu", "noi dung nhiem vu", "nhiem vu", "noi dung cong viec")),
+    ("task", ("ma nhiem vu", "nhiem vu tong quat", "ten nhiem vu", "noi dung nhiem vu", "nhiem vu", "noi dung cong viec",
+              "giai phap", "ten de an", "ten du an", "cong viec")),
     ("product", ("san pham",)),
     ("kpi", ("kpi", "do luong")),
-    ("lead", ("chu tri",)),
+    ("lead", ("chu tri", "don vi thuc hien", "co quan thuc hien", "don vi thuc hien chinh", "don vi dau moi",
+              "co quan dau moi", "don vi thuc hien nhiem vu")),
     ("coop", ("phoi hop",)),
-    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do")),
+    ("deadline", ("thoi han", "thoi gian hoan thanh", "thoi gian thuc hien", "tien do", "thoi gian", "lo trinh")),
     ("code", ("stt", "so tt", "tt")),
     ("uom", ("don vi tinh", "dvt")),
     ("value", ("ket qua", "gia tri", "muc phan dau", "chi so dat")),
@@ -38,6 +40,7 @@ class TableRow:
     group: str
     first_line: int
     last_line: int
+    part: str = ""           # the appendix part the row sits in ("B. PHÁT TRIỂN …"), if the table has parts
 
     def get(self, role: str) -> str:
         return self.cells.get(role, "")
@@ -60,12 +63,21 @@ def _is_separator(cells: list[str]) -> bool:
     return all(re.fullmatch(r":?-{2,}:?|", c) for c in cells) and any(cells)
 
 
+_YEAR_COLUMN = re.compile(r"(?:(?:nam|muc tieu|ke hoach|chi tieu|den nam|giai doan|dich)\s*)*(20\d\d)")
+
+
 def header_roles(cells: list[str]) -> list[str | None]:
     roles: list[str | None] = []
     used: set[str] = set()
+    years = [m.group(1) for c in cells if (m := _YEAR_COLUMN.fullmatch(fold(_clean(c)).strip(" .:")))]
     for cell in cells:
         f = fold(_clean(cell))
         role = None
+        m = _YEAR_COLUMN.fullmatch(f.strip(" .:"))
+        if len(years) >= 2 and m:
+            # an indicator table: one value column per year ("2025 | 2030 | 2045")
+            roles.append(f"year:{m.group(1)}")
+            continue
         if "code" not in used and f.replace(" ", "").rstrip(".") in _CODE_HEADERS:
             used.add("code")
             roles.append("code")
@@ -84,11 +96,20 @@ def header_roles(cells: list[str]) -> list[str | None]:
         if role:
             used.add(role)
         roles.append(role)
+    if "task" in used and "lead" in used and "value" in used and "product" not in used:
+        # "Kết quả thực hiện" beside a task: the result to deliver, not a target's value
+        roles = ["product" if r == "value" else r for r in roles]
+    if "task" not in used and "text" in used and "lead" in used and ("deadline" in used or "coop" in used) \
+            and "value" not in used and not any(r and r.startswith("year:") for r in roles):
+        # "Nội dung | Đơn vị thực hiện | Đơn vị phối hợp | Thời gian": the content of a task
+        roles = ["task" if r == "text" else r for r in roles]
     return roles
 
 
 def _table_kind(roles: list[str | None]) -> str | None:
     rs = set(r for r in roles if r)
+    if any(r.startswith("year:") for r in rs):
+        rs.add("value")
     if "lead" not in rs and "monitor" in rs:
         rs.add("lead")
     if {"lead"} <= rs and ({"task", "deadline"} & rs) and "value" not in rs:
@@ -110,8 +131,52 @@ def _after_repeated_header(cells: list[str], header: list[str]) -> list[str] | N
     return rest if any(rest) else None
 
 
+_PART = re.compile(r"^[A-H]\.?$")                        # "A", "B." : a part of the appendix
+_PART_TITLE = re.compile(r"^[A-H]\.\s+\S")
+_LABEL_ROLES = ("code", "task", "text", "subtask")
+
+
+def _is_header_row(cleaned: list[str]) -> list[str | None] | None:
+    """The roles of a row that repeats or restates the header (after a page break, or a sub-header inside a
+    group: "Nội dung | Đơn vị thực hiện | …"), else None."""
+    roles = header_roles(cleaned)
+    named = [r for r in roles if r]
+    if len(named) < 3 or not _table_kind(roles):
+        return None
+    # every named cell is short, as header cells are
+    if any(len(c) > 60 for c, r in zip(cleaned, roles) if r):
+        return None
+    return roles
+
+
+def _group_row(cells_by_role: dict[str, str], cleaned: list[str], kind: str) -> str | None:
+    """The title of a group row ("I | Hoàn thiện thể chế", "| I. Kinh tế số |", "A | PHÁT TRIỂN …", a merged
+    row "II. NHÓM GIẢI PHÁP …"): a numeral or letter with a title and nothing in the other columns."""
+    filled = [c for c in cleaned if c]
+    code = cells_by_role.get("code", "")
+    label = cells_by_role.get("task") or cells_by_role.get("text") or cells_by_role.get("subtask") or ""
+    others = [v for r, v in cells_by_role.items() if r not in _LABEL_ROLES and v]
+    if code and _ROMAN.match(code):
+        # a group numeral rules the row, whatever else it holds ("%"); its title may sit in any column
+        label = label or next((c for c in cleaned if c and c != code), "")
+        return f"{code.rstrip('.')}. {label}".strip()
+    if others or len(filled) > 2:
+        return None
+    if code and _PART.match(code) and label:
+        return f"{code.rstrip('.')}. {label}"
+    if code and not label and (_ROMAN_TITLE.match(code) or _PART_TITLE.match(code)):
+        return code         # one cell merged across the row: "II. NHÓM GIẢI PHÁP …", "B. PHÁT TRIỂN …"
+    if not code and label and _ROMAN_TITLE.match(label):
+        return label
+    if not code and not label and len(filled) == 1 and _ROMAN_TITLE.match(filled[0]):
+        return filled[0]
+    return None
+
+
 def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str, list[TableRow], list[str]]:
-    """Rows of the table spanning lines[a..b] (0-based, inclusive)."""
+    """Rows of the table spanning lines[a..b] (0-based, inclusive). A row's group is its group row's title
+    ("IV. Phát triển …", with a numbered sub-group "IV. … > 5.1. Thương mại"); a part letter row ("B. …")
+    is kept in TableRow.part."""
     warnings: list[str] = []
     raw_rows: list[tuple[int, list[str]]] = []
     for idx in range(a, b + 1):
@@ -127,9 +192,12 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
     kind = None
     rows: list[TableRow] = []
     group = ""
+    subgroup = ""
+    part = ""
     current: TableRow | None = None
     header_key = None
-    for line_no, cells in raw_rows:
+    codes = [_clean(cells[0]) for _, cells in raw_rows]
+    for pos, (line_no, cells) in enumerate(raw_rows):
         cleaned = [_clean(c) for c in cells]
         if not any(cleaned):
             continue
@@ -144,6 +212,15 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
             continue
         if fold(" ".join(cleaned)) == header_key:
             continue  # header repeated after a page break
+        restated = _is_header_row(cleaned)
+        if restated is not None:
+            # a sub-header: its named columns take their roles, the others keep theirs
+            roles = [nr or (orr if i >= len(cleaned) or not cleaned[i] else None)
+                     for i, (nr, orr) in enumerate(zip(restated + [None] * len(roles), roles))]
+            if kind == "tasks":
+                roles = ["task" if r == "text" else r for r in roles]
+            current = None
+            continue
         rest = _after_repeated_header(cleaned, header)
         if rest is not None:
             cleaned = rest   # the repeated header and the rest of a row cut by the page break share cells
@@ -151,22 +228,30 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
         first_role = "code" if "code" in cells_by_role else "task"
         first = cells_by_role.get(first_role, cleaned[0])
         others = [v for r, v in cells_by_role.items() if r != first_role and v]
+        title = _group_row(cells_by_role, cleaned, kind)
+        if title is not None:
+            if _PART.match(cells_by_role.get("code", "").strip()) or _PART_TITLE.match(title):
+                part, group, subgroup = title, "", ""
+            else:
+                group, subgroup = title, ""
+            current = None
+            continue
+        if (kind == "tasks" and first_role == "code" and _NUMBER.match(first) and not any(
+                cells_by_role.get(r) for r in ("lead", "coop", "deadline", "product", "kpi"))
+                and any(c.startswith(first.rstrip(".") + ".") for c in codes[pos + 1:pos + 4])):
+            # "5.1 | Thương mại" above "5.1.1", "5.1.2": a numbered sub-group
+            subgroup = f"{first.rstrip('.')}. {cells_by_role.get('task', '')}".strip()
+            current = None
+            continue
+        full_group = " > ".join(g for g in (group, subgroup) if g) or part
         if kind == "targets":
-            if _ROMAN.match(first):
-                group = f"{first.rstrip('.')}. {cells_by_role.get('text', '')}".strip()
-                current = None
-                continue
             if _NUMBER.match(first):
-                current = TableRow(dict(cells_by_role), group, line_no, line_no)
+                current = TableRow(dict(cells_by_role), full_group, line_no, line_no, part)
                 rows.append(current)
                 continue
         else:
-            if first_role == "code" and _ROMAN.match(first):
-                group = f"{first.rstrip('.')}. {cells_by_role.get('task', '')}".strip()
-                current = None
-                continue
             if first_role == "code" and _NUMBER.match(first):
-                current = TableRow(dict(cells_by_role), group, line_no, line_no)
+                current = TableRow(dict(cells_by_role), full_group, line_no, line_no, part)
                 rows.append(current)
                 continue
             if _ROMAN_TITLE.match(first) and len(others) == 0:
@@ -174,7 +259,7 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
                 current = None
                 continue
             if _NUMBERED_TITLE.match(first):
-                current = TableRow(dict(cells_by_role), group, line_no, line_no)
+                current = TableRow(dict(cells_by_role), full_group, line_no, line_no, part)
                 rows.append(current)
                 continue
             if (not first and current is not None and cells_by_role.get("lead") and cells_by_role.get("deadline")
@@ -182,7 +267,7 @@ def parse_table(lines: tuple[str, ...], a: int, b: int) -> tuple[str | None, str
                 # a further sub-row of the same task (task cell left empty)
                 sub = dict(cells_by_role)
                 sub["task"] = current.get("task")
-                current = TableRow(sub, group, line_no, line_no)
+                current = TableRow(sub, full_group, line_no, line_no, part)
                 rows.append(current)
                 continue
         if current is None:

@@ -15,13 +15,16 @@ UNIT_HEADS = (
     "phòng", "sở", "trung tâm", "công an", "trạm", "các", "ban", "văn phòng", "vp", "ủy ban", "uỷ ban", "ubnd",
     "chi nhánh", "tổ", "bộ chỉ huy", "bộ", "đảng ủy", "đảng uỷ", "hội", "đoàn", "trường", "thủ trưởng", "tt",
     "cơ quan", "đơn vị", "doanh nghiệp", "liên đoàn", "mặt trận", "ubmttq", "bưu điện", "ngân hàng", "đề nghị",
+    "vụ", "cục", "chi cục", "tổng cục", "tiểu ban", "viện", "tỉnh đoàn", "thành đoàn", "huyện đoàn", "liên hiệp",
+    "liên minh", "hiệp hội", "báo", "đài", "chính phủ", "thủ tướng", "quốc hội", "hội đồng", "tỉnh ủy", "thành ủy",
 )
 _HEAD_RE = re.compile(r"^(?:" + "|".join(re.escape(h) for h in sorted(UNIT_HEADS, key=len, reverse=True)) + r")\b",
                       re.IGNORECASE)
 _ACRONYM = re.compile(r"^[A-ZĐ&]{2,}$")
 _STOP = {"và", "&", "của", "thuộc"}
 # A unit cell sometimes continues with an instruction ("... căn cứ các văn bản của tỉnh tham mưu ...").
-_TAIL = re.compile(r"\s+(?:căn cứ|theo dõi|chủ trì|tham mưu|có trách nhiệm|phối hợp với)\b.*$", re.IGNORECASE)
+_TAIL = re.compile(r"\s+(?:căn cứ|theo dõi|chủ trì|tham mưu|có trách nhiệm|phối hợp với|thúc đẩy|hướng dẫn|thực hiện"
+                   r")\b.*$", re.IGNORECASE)
 
 
 _LOWER_HEADS = ("các ", "trạm ", "phòng ")
@@ -47,7 +50,7 @@ def split_units(cell: str) -> tuple[str, ...]:
         return ()
     out: list[str] = []
     for part in re.split(r"\s*;\s*", text):
-        pieces = re.split(r"\s*,\s*", part)
+        pieces = re.split(r"\s*,(?=\s)\s*", part)     # "KH,CN&MT" is one name
         current = pieces[0]
         for piece in pieces[1:]:
             if _starts_unit(piece):
@@ -190,4 +193,12 @@ def registry_for(parsed) -> UnitRegistry:
             registry.add(u)
     for d in parsed.duties:
         registry.add(d.unit)
+    # an acronym the plan writes for one of its units ("UBTVQH" for "Ủy ban Thường vụ Quốc hội") is that unit
+    acronyms = {a for p in parsed.passages for a in _ACRONYM_IN_TEXT.findall(p.text)}
+    for acronym in sorted(acronyms):
+        if any(same_unit(acronym, alias) for g in registry.groups for alias in g.aliases):
+            registry.add(acronym)
     return registry
+
+
+_ACRONYM_IN_TEXT = re.compile(r"(?<![\w&])[A-ZĐ][A-ZĐ&]{3,}(?![\w&])")

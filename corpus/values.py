@@ -47,7 +47,8 @@ def parse_deadline(text: str) -> Deadline:
     f = fold(raw)
     if not f:
         return Deadline(raw, "unspecified")
-    m = re.search(r"quy\s*([ivx]+|[1-4])\s*/\s*(?:nam\s*)?(\d{4})|quy\s*([ivx]+|[1-4])\s+nam\s+(\d{4})", f)
+    # "Quý I/2026", "Quý II năm 2026", "Quí IV-2025" (as some offices spell it)
+    m = re.search(r"qu[yi]\s*([ivx]+|[1-4])\s*[/\-]\s*(?:nam\s*)?(\d{4})|qu[yi]\s*([ivx]+|[1-4])\s+nam\s+(\d{4})", f)
     if m:
         q_raw = m.group(1) or m.group(3)
         year = int(m.group(2) or m.group(4))
@@ -78,6 +79,10 @@ def parse_deadline(text: str) -> Deadline:
             y = int(m.group(1))
             return Deadline(raw, "guidance", f"{y}-01-01", f"{y}-12-31")
         return Deadline(raw, "guidance")
+    m = re.fullmatch(r"(?:(?:nam|giai doan|trong nam|cac nam)\s*)?(20\d\d)\s*-\s*(20\d\d)", f)
+    if m and m.group(1) < m.group(2):
+        # "Năm 2025-2026", "2026 - 2030": due by the end of the last year
+        return Deadline(raw, "year", f"{m.group(1)}-01-01", f"{m.group(2)}-12-31")
     m = re.search(r"(?:nam|truoc nam|den nam|trong nam)\s*(20\d\d)", f) or re.fullmatch(r"(20\d\d)", f)
     if m:
         y = int(m.group(1))

@@ -129,7 +129,7 @@ class HybridIndex:
         if embedder is None:
             log.warning("!!! KHÔNG có mô hình nhúng: chỉ tìm kiếm từ khóa (BM25), câu hỏi diễn đạt khác sẽ kém "
                         "chính xác. / No embedding model: lexical-only search. Fetch it with "
-                        "`python -m index.fetch_model` and pass its folder. !!!")
+                        "`run_bot.py fetch-model` and pass its folder. !!!")
         else:
             path = data_dir / DENSE_FILE
             meta = {"stamp": stamp, "model": embedder.name, "dim": int(embedder.dim)}

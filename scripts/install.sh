@@ -21,16 +21,24 @@ fi
 PY=${PYTHON:-python3.11}
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 if [ ! -x .venv/bin/python ]; then
-  echo "==> Tạo môi trường .venv"
   "$PY" -m venv .venv
 fi
 stamp=.venv/.k57-installed
+log=.venv/install.log
 want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "==> Cài đặt thư viện (torch CPU 2.13.0 trước, rồi dự án)"
-  .venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
-  # torch first and pinned: any other spec would pull a multi-GB CUDA build
-  .venv/bin/python -m pip install -q -c constraints.txt torch==2.13.0
-  .venv/bin/python -m pip install -q -c constraints.txt -e '.[test]'
+  echo "    cài thư viện (torch CPU 2.13.0 trước, rồi dự án; nhật ký: $log)"
+  t0=$SECONDS
+  # pip's own notices and setuptools' build warnings go to the log; on failure its end is shown.
+  # --no-compile: modules are byte-compiled when first imported instead of all of torch now.
+  # torch first and pinned: any other spec would pull a multi-GB CUDA build.
+  if ! { .venv/bin/python -m pip install --no-compile --disable-pip-version-check -c constraints.txt torch==2.13.0 \
+         && .venv/bin/python -m pip install --no-compile --disable-pip-version-check -c constraints.txt -e '.[test]'; } \
+       >"$log" 2>&1; then
+    tail -n 20 "$log" >&2
+    echo "Lỗi: không cài được thư viện. Xem toàn bộ nhật ký: $log" >&2
+    exit 1
+  fi
   echo "$want" > "$stamp"
+  echo "    xong sau $((SECONDS - t0)) s"
 fi

@@ -46,6 +46,7 @@ class FakeBotServer:
         self.token = token
         self.calls: list[Call] = []
         self._fail: dict[str, int] = {}
+        self._broken: dict[str, int] = {}
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -79,6 +80,10 @@ class FakeBotServer:
     def fail_next(self, method: str, retry_after: int = 1) -> None:
         """The next call of method answers 429 with retry_after, like flood control does."""
         self._fail[method] = retry_after
+
+    def break_next(self, method: str, times: int = 1) -> None:
+        """The next calls of method meet a proxy's 502 page (HTML, not JSON), like a network hiccup."""
+        self._broken[method] = times
 
     def calls_of(self, method: str, chat_id: int | str | None = None) -> list[Call]:
         return [c for c in self.calls if c.method == method
@@ -121,6 +126,11 @@ class FakeBotServer:
 
     async def dispatch(self, method: str, params: dict) -> web.Response:
         """Answer one API call: an injected 429, the _m_<method> handler, or 404."""
+        if self._broken.get(method):
+            self._broken[method] -= 1
+            self.calls.append(Call(method + ":502", params))
+            return web.Response(status=502, text="<html><body>502 Bad Gateway</body></html>",
+                                content_type="text/html")
         retry_after = self.take_failure(method, params)
         if retry_after is not None:
             return self._error(429, f"Too Many Requests: retry after {retry_after}",

@@ -290,3 +290,77 @@ def build_docx_variant(path: Path, commune: str = "Bình Lợi") -> Path:
     document.add_paragraph("Nguyễn Văn An")
     document.save(path)
     return path
+
+
+# ------------------------------------------------------------------------------- appendix over pages
+
+_ACTIONS = ("Rà soát, cập nhật", "Xây dựng và vận hành", "Tổ chức tập huấn về", "Triển khai thí điểm",
+            "Đánh giá, nhân rộng", "Hướng dẫn các ấp thực hiện", "Nâng cấp, bảo trì")
+_OBJECTS = ("hệ thống camera an ninh kết nối trung tâm điều hành của xã",
+            "sổ tay điện tử hướng dẫn thủ tục đất đai cho người dân",
+            "mô hình chợ bốn không dùng tiền mặt tại chợ trung tâm")
+_UNITS = ("Phòng Kinh tế", "Công an xã", "Văn phòng HĐND và UBND xã", "Phòng Văn hóa - Xã hội",
+          "Trung tâm Phục vụ hành chính công", "Đoàn Thanh niên xã", "Hội Nông dân xã")
+_DEADLINES = ("Quý I/2027", "Năm 2027", "Thường xuyên", "Tháng 9/2027", "2027 - 2028")
+APPENDIX_GROUPS: tuple[tuple[str, tuple[TaskRow, ...]], ...] = tuple(
+    (group, tuple(
+        TaskRow(f"{_ACTIONS[k]} {_OBJECTS[g]}, bảo đảm đúng tiến độ và báo cáo kết quả về Ủy ban nhân dân xã",
+                _UNITS[(g + k) % len(_UNITS)], f"{_UNITS[(g + k + 3) % len(_UNITS)]}; Ban nhân dân các ấp",
+                _DEADLINES[(g * 2 + k) % len(_DEADLINES)], "")
+        for k in range(len(_ACTIONS))))
+    for g, group in enumerate(("An ninh, trật tự", "Cải cách hành chính", "Kinh tế số")))
+APPENDIX_TASKS: tuple[TaskRow, ...] = tuple(task for _, tasks in APPENDIX_GROUPS for task in tasks)
+APPENDIX_HEADER = {"code": "STT", "text": "Nội dung nhiệm vụ", "lead": "Đơn vị chủ trì",
+                   "coop": "Đơn vị phối hợp", "deadline": "Thời gian thực hiện"}
+
+
+def build_appendix_pdf(path: Path, commune: str, columns: tuple[str, ...], code_header: str = "STT") -> Path:
+    """A text PDF as md-to-PDF tools and Word export it: thin 0.5 pt grid, 9-pt cells wrapped over several
+    lines, the columns in the given order (names of APPENDIX_HEADER), group rows spanning from the task
+    column to the right edge, the header row (row numbers headed code_header) repeated on the next page,
+    21 tasks over two pages."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import cm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    _register_fonts()
+    body = ParagraphStyle("body", fontName="DejaVuSans", fontSize=11, leading=14, spaceAfter=4)
+    cell = ParagraphStyle("cell", fontName="DejaVuSans", fontSize=9, leading=11)
+    head = ParagraphStyle("head", parent=cell, fontName="DejaVuSans-Bold")
+    story = [Paragraph(escape(line), body) for line in head_lines(commune)]
+    story += [Paragraph("I. MỤC ĐÍCH, YÊU CẦU", body), Paragraph(escape(PURPOSE), body),
+              Paragraph("II. NHIỆM VỤ CỤ THỂ", body)]
+    rows = [[Paragraph(code_header if c == "code" else APPENDIX_HEADER[c], head) for c in columns]]
+    spans = []
+    text_col = columns.index("text")
+    for g, (group, tasks) in enumerate(APPENDIX_GROUPS):
+        row = ["" for _ in columns]
+        row[columns.index("code")] = Paragraph(_ROMAN[g], head)
+        row[text_col] = Paragraph(escape(group), head)
+        rows.append(row)
+        spans.append(("SPAN", (text_col, len(rows) - 1), (len(columns) - 1, len(rows) - 1)))
+        for k, task in enumerate(tasks, 1):
+            values = {"code": str(k), "text": task.text, "lead": task.lead, "coop": task.coop,
+                      "deadline": task.deadline}
+            rows.append([Paragraph(escape(values[c]), cell) for c in columns])
+    shares = {"code": 1.1, "text": 6.6, "lead": 3.3, "coop": 3.6, "deadline": 2.4}
+    style = TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "TOP")] + spans)
+    story.append(Table(rows, colWidths=[shares[c] * cm for c in columns], repeatRows=1, style=style))
+    story.append(Paragraph("III. TỔ CHỨC THỰC HIỆN", body))
+    story.append(Paragraph(escape(DUTIES[0][1][0]), body))
+    SimpleDocTemplate(str(path), pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=1.5 * cm,
+                      bottomMargin=1.5 * cm).build(story)
+    return path
+
+
+def rasterize(source: Path, path: Path, dpi: int = 200) -> Path:
+    """An image-only copy of a PDF, page by page (what a plain office scanner gives), no noise."""
+    from PIL import Image
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(source), str(Path(tmp) / "page")],
+                       check=True, capture_output=True)
+        pages = [Image.open(png).convert("L") for png in sorted(Path(tmp).glob("page*.png"))]
+        pages[0].save(path, save_all=True, append_images=pages[1:], resolution=dpi)
+    return path

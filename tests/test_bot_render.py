@@ -107,3 +107,18 @@ def test_citation_already_in_the_answer_is_not_repeated():
     ans = Answer("q", "owner", f"Công an xã chủ trì.\nNguồn: {src.citation()}", (src,))
     for style in (HTML, PLAIN):
         assert render_answer(ans, style).count("Nguồn:") == 1
+
+
+def test_help_is_built_from_the_one_command_table():
+    from bot.commands import COMMANDS, help_text
+    telegram_admin = help_text(HTML, "telegram", admin=True)
+    telegram = help_text(HTML, "telegram")
+    zalo = help_text(PLAIN, "zalo", files=False)
+    for command in COMMANDS:
+        if not command.help:
+            continue
+        assert f"/{command.name}" in telegram_admin
+        assert (f"/{command.name}" in telegram) == (not command.admin)
+        assert (f"/{command.name}" in zalo) == ("zalo" in command.transports and not command.admin)
+    assert "/xuat &lt;đơn vị&gt; — nhiệm vụ" in telegram and "Excel" in telegram
+    assert "/xuat <đơn vị> — danh sách" in zalo and "Excel" not in zalo and "<b>" not in zalo

@@ -16,6 +16,7 @@ import run_bot
 from answers.export import HEADERS
 from answers.types import Answer
 from bot.feedback import LOG_NAME, QuestionLog
+from bot.state import STATE_NAME
 
 from bot.telegram_bot import TelegramConfig, build_application, handlers_of
 from tests.fake_telegram_api import FakeTelegramAPI, free_port, run_async
@@ -33,7 +34,7 @@ async def running(assistant, tmp_path, api: FakeTelegramAPI | None = None, **cfg
     api = api or FakeTelegramAPI()
     if own:
         await api.start()
-    config = TelegramConfig(token=api.token, api_url=api.url, state_path=tmp_path / "state.sqlite3",
+    config = TelegramConfig(token=api.token, api_url=api.url, state_path=tmp_path / STATE_NAME,
                             upload_dir=tmp_path / "uploads", **cfg)
     app = build_application(assistant, config)
     try:
@@ -512,4 +513,62 @@ def test_a_quick_answer_spends_no_chat_action(tmp_path):
             api.user_message(12, "Ai chủ trì nhiệm vụ chuyển đổi số?")
             await api.wait_for(lambda: api.texts(12))
             assert api.calls_of("sendChatAction", 12) == []
+    run_async(scenario())
+
+
+class SlowOnCue(FakeAssistant):
+    """Takes its time over a question holding "chậm", so a quick follow-up arrives while it works."""
+
+    def ask(self, question, default_plan=None, today=None, context=None):
+        if "chậm" in question:
+            time.sleep(0.6)
+        return super().ask(question, default_plan, today=today, context=context)
+
+
+def assert_answered_in_order(api, assistant: SlowOnCue, chat, other) -> None:
+    """The slow question and its quick follow-up: answered in order, the follow-up read against the slow
+    one; the other chat answered meanwhile."""
+    first, second = api.texts(chat)
+    assert "Câu hỏi chậm" in first and "Hạn khi nào?" in second
+    asked = [q for q, _ in assistant.asked]
+    follow_up = assistant.contexts[asked.index("Hạn khi nào?")]
+    assert follow_up is not None and follow_up.question == "Câu hỏi chậm: ai chủ trì số hóa?"
+    assert api.calls_of("sendMessage", other)[0].at < api.calls_of("sendMessage", chat)[0].at
+
+
+def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
+    async def scenario():
+        assistant = SlowOnCue()
+        async with running(assistant, tmp_path) as (api, app):
+            api.user_message(26, "Câu hỏi chậm: ai chủ trì số hóa?")
+            api.user_message(26, "Hạn khi nào?")                    # same getUpdates batch as the first
+            api.user_message(27, "Câu của chat khác")                # another chat is not held up
+            await api.wait_for(lambda: len(api.texts(26)) == 2 and api.texts(27), timeout=8)
+            assert_answered_in_order(api, assistant, 26, 27)
+    run_async(scenario())
+
+
+def test_every_command_of_the_shared_table_has_a_telegram_handler():
+    from bot.commands import commands_of
+    from bot.telegram_bot import TelegramHandlers
+    for command in commands_of("telegram").values():
+        assert command.run is not None or callable(getattr(TelegramHandlers, "cmd_" + command.name, None)), command
+
+
+def test_a_network_hiccup_is_retried_and_a_lasting_one_gives_up(tmp_path):
+    async def scenario():
+        async with running(FakeAssistant(), tmp_path) as (api, app):
+            api.break_next("sendMessage")
+            api.user_message(28, "Câu hỏi qua mạng chập chờn")
+            [text] = await api.wait_for(lambda: api.texts(28), timeout=8)
+            assert "Câu hỏi qua mạng chập chờn" in text
+            assert [c.method for c in api.calls if c.method.startswith("sendMessage")][:2] == [
+                "sendMessage:502", "sendMessage"]
+            api.break_next("sendMessage", times=10)
+            api.user_message(29, "Câu thứ hai")
+            broken = lambda: len([c for c in api.calls if c.method == "sendMessage:502"])
+            # the answer: 1 try + 2 retries; then the error handler's apology, as many
+            await api.wait_for(lambda: broken() == 1 + 3 + 3, timeout=10)
+            await asyncio.sleep(0.3)
+            assert api.texts(29) == [] and broken() == 7
     run_async(scenario())

@@ -7,13 +7,15 @@ import time
 from datetime import date, timedelta
 
 import aiohttp
+import pytest
 from aiohttp import web
 
 from bot.feedback import LOG_NAME, QuestionLog
-from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloBot, ZaloConfig, serve_zalo
+from bot.zalo_bot import MSG_VOTE_HINT, SECRET_HEADER, ZaloApiError, ZaloBot, ZaloConfig, serve_zalo
 from tests.fake_telegram_api import free_port, run_async
 from tests.fake_zalo_api import FakeZaloAPI
 from tests.fakes_assistant import FakeAssistant, due_task
+from tests.test_bot_telegram import SlowOnCue, assert_answered_in_order
 
 CITATION = "Kế hoạch xã Nha Bích, Phụ lục II, dòng 257–259"
 
@@ -230,4 +232,61 @@ def test_xuat_as_text_and_xoa_du_lieu(tmp_path):
                 assert [r["question"] for r in bot.questions.rows()] == ["Câu hai"]
                 await bot.handle_update(api.text_update("x1", "👍"))
                 assert "Chưa có câu trả lời" in api.texts("x1")[-1]
+    run_async(scenario())
+
+
+def test_two_quick_messages_of_one_chat_are_answered_in_order_against_the_right_context(tmp_path):
+    async def scenario():
+        assistant = SlowOnCue()
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(assistant, cfg) as bot:
+                bot.dispatch(api.text_update("q1", "Câu hỏi chậm: ai chủ trì số hóa?"))
+                bot.dispatch(api.text_update("q1", "Hạn khi nào?"))
+                bot.dispatch(api.text_update("q2", "Câu của chat khác"))
+                await api.wait_for(lambda: len(api.texts("q1")) == 2 and api.texts("q2"), timeout=8)
+                assert_answered_in_order(api, assistant, "q1", "q2")
+                assert len(bot.locks) == 0
+    run_async(scenario())
+
+
+def test_commands_come_from_the_shared_table(tmp_path):
+    from bot.commands import commands_of
+    offered = commands_of("zalo")
+    assert "xoa_ke_hoach" not in offered and "bao_cao" not in offered      # Telegram-only (files, admins)
+    for command in offered.values():
+        assert command.run is not None or callable(getattr(ZaloBot, "cmd_" + command.name, None)), command
+
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(FakeAssistant(), cfg) as bot:
+                for text in ("/help", "/huy_nhac_han", "/nguon", "/bao_cao", "/moi@kh57bot"):
+                    await bot.handle_update(api.text_update("k1", text))
+                help_, unsubscribed, sources, unknown, new_topic = api.texts("k1")
+                assert "/ke_hoach" in help_ and "<b>" not in help_ and "Excel" not in help_
+                assert "chưa đăng ký nhắc hạn" in unsubscribed
+                assert "Chưa có câu trả lời" in sources
+                assert "không biết lệnh này" in unknown
+                assert "câu chuyện mới" in new_topic
+    run_async(scenario())
+
+
+def test_a_network_hiccup_is_retried(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.zalo_bot.RETRY_BACKOFF", 0.02)
+
+    async def scenario():
+        async with FakeZaloAPI() as api:
+            cfg = ZaloConfig(token=api.token, api_url=api.url, state_path=tmp_path / "z.sqlite3")
+            async with ZaloBot(FakeAssistant(), cfg) as bot:
+                api.break_next("sendMessage", times=2)
+                await bot.handle_update(api.text_update("n1", "Câu hỏi qua mạng chập chờn"))
+                assert "Câu hỏi qua mạng chập chờn" in api.texts("n1")[0]
+                assert [c.method for c in api.calls if c.method.startswith("sendMessage")] == [
+                    "sendMessage:502", "sendMessage:502", "sendMessage"]
+                api.break_next("sendMessage", times=10)
+                with pytest.raises(ZaloApiError) as failure:
+                    await bot.send_text("n1", "không tới")
+                assert failure.value.code is None and api.token not in str(failure.value)
+                assert len([c for c in api.calls if c.method == "sendMessage:502"]) == 2 + 4
     run_async(scenario())

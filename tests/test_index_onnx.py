@@ -1,4 +1,4 @@
-"""ONNX backend: a tiny Gemma-3 sentence-transformers model built here, exported by index.onnx_export."""
+"""ONNX backend: a tiny Gemma-3 sentence-transformers model built here, exported by index.model.export."""
 from __future__ import annotations
 
 import io
@@ -16,10 +16,12 @@ import pytest
 pytest.importorskip("onnxruntime", reason="onnxruntime is not installed (pyproject dependency)")
 pytest.importorskip("onnxscript", reason="onnxscript is not installed (pyproject dependency)")
 
-from index import onnx_export  # noqa: E402
-from index.embedding import OnnxEmbedder, SentenceTransformerEmbedder, load_embedder  # noqa: E402
-from index.onnx_export import (MANIFEST, MODEL_FILE, ExportError, build_onnx, onnx_dir_for,  # noqa: E402
-                               read_manifest)
+from index.model import export as onnx_export  # noqa: E402
+from index.model import files, load_embedder  # noqa: E402
+from index.model.export import ExportError, build_onnx  # noqa: E402
+from index.model.files import MANIFEST, MODEL_FILE, onnx_dir_for, read_manifest  # noqa: E402
+from index.model.onnx_embedder import OnnxEmbedder  # noqa: E402
+from index.model.torch_embedder import SentenceTransformerEmbedder  # noqa: E402
 from index.stores import VectorCache  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,7 +147,7 @@ def test_int8_runs_the_down_proj_the_budget_allows_in_int8(tiny, tmp_path, monke
     # fp32 unless the measured budget lets them go.
     monkeypatch.setattr(onnx_export, "DOWN_PROJ_BUDGET", budget)
     vnni = budget < 0         # one run as on a CPU with VNNI, the other as without
-    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: vnni)
+    monkeypatch.setattr(files, "cpu_has_vnni", lambda *a: vnni)
     manifest = build_onnx(model_dir, tmp_path / "int8", variants=("int8",), probes=PROBES, min_cosine=-1)
     names = ["transformer.layers.0.mlp.down_proj", "transformer.layers.1.mlp.down_proj"]
     assert manifest["variant"] == "int8"
@@ -153,13 +155,10 @@ def test_int8_runs_the_down_proj_the_budget_allows_in_int8(tiny, tmp_path, monke
     # one down_proj per layer, and the two Dense heads (one row per text: int8 would save nothing there)
     assert manifest["fp32_nodes"] == (2 if budget < 0 else 0) + 2
     assert manifest["smoothed_groups"] == 6 and manifest["smooth_alpha"] == onnx_export.SMOOTH_ALPHA
-    # with VNNI both weight ranges were checked on the probes and the one kept is the closer to torch;
-    # without it only 7-bit weights, the ones its kernel adds up without saturating
-    if vnni:
-        tried = manifest["weight_bits_cosine_mean"]
-        assert set(tried) == {"7", "8"} and tried[str(manifest["weight_bits"])] == max(tried.values())
-    else:
-        assert manifest["weight_bits"] == 7 and "weight_bits_cosine_mean" not in manifest
+    # one int8 variant, its weight range read from the CPU's flags before quantizing: 8 bits with VNNI, else 7
+    # (the range its kernel adds up without saturating)
+    assert manifest["weight_bits"] == (8 if vnni else 7) and manifest["cpu_vnni"] is vnni
+    assert "weight_bits_cosine_mean" not in manifest
     graph = onnx.load(str(tmp_path / "int8" / MODEL_FILE)).graph
     ops = [n.op_type for n in graph.node]
     # per layer: q/k/v (merged), o, gate/up (merged) (, down)
@@ -192,7 +191,7 @@ def test_down_proj_choice_spends_the_budget_on_the_least_sensitive():
     assert onnx_export.down_proj_to_quantize(drops, budget=0.0) == ["d"]
 
 
-def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(tiny):
+def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(tiny, monkeypatch):
     from sentence_transformers import SentenceTransformer
     model_dir, _ = tiny
     st = SentenceTransformer(str(model_dir), device="cpu")
@@ -201,6 +200,13 @@ def test_sensitivity_is_measured_per_down_proj_and_leaves_the_model_unchanged(ti
     assert sorted(drops) == ["transformer.layers.0.mlp.down_proj", "transformer.layers.1.mlp.down_proj"]
     assert all(0 < d < 1 for d in drops.values())          # int8 changes the vectors, a little
     assert np.array_equal(onnx_export.reference_vectors(st), before)
+    # the layers before each trial replay a clean pass: the same numbers as running them all again
+    layer = list(st)[0].auto_model.layers[0]
+    assert "forward" not in vars(layer)                      # the replay is undone
+    monkeypatch.setattr(onnx_export, "_layer_index", lambda name, count: 0)
+    assert onnx_export.down_proj_sensitivity(st) == drops
+    monkeypatch.setattr(onnx_export, "_layer_index", lambda name, count: count)   # a replay that skips too much
+    assert onnx_export.down_proj_sensitivity(st) != drops
 
 
 def _down_proj_input_amax(st) -> list[np.ndarray]:
@@ -268,7 +274,7 @@ def test_graph_rewrites_are_exact_and_rotary_refuses_tables_that_depend_on_more_
                                                                                         monkeypatch):
     import onnxruntime as ort
     from sentence_transformers import SentenceTransformer
-    from index import onnx_rewrite
+    from index.model import rewrite as onnx_rewrite
     model_dir, _ = tiny
     for name in ("raw", "fused"):
         (tmp_path / name).mkdir()
@@ -375,26 +381,26 @@ def test_backend_switch_and_cache_keys(tiny, tmp_path):
 def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
     info = tmp_path / "cpuinfo"
     info.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 avx512f avx512_vnni\n")
-    assert onnx_export.cpu_has_vnni(info) is True
+    assert files.cpu_has_vnni(info) is True
     info.write_text("processor\t: 0\nflags\t\t: fpu sse avx2 fma\n")
-    assert onnx_export.cpu_has_vnni(info) is False
+    assert files.cpu_has_vnni(info) is False
     info.write_text("Processor\t: AArch64\nFeatures\t: fp asimd\n")      # not x86: unknown
-    assert onnx_export.cpu_has_vnni(info) is None
-    assert onnx_export.cpu_has_vnni(tmp_path / "missing") is None
+    assert files.cpu_has_vnni(info) is None
+    assert files.cpu_has_vnni(tmp_path / "missing") is None
 
 
 def test_an_8_bit_export_is_not_used_on_a_cpu_without_vnni(tiny, tmp_path, monkeypatch, caplog):
     model_dir, _ = tiny
     moved = tmp_path / "moved"
     shutil.copytree(onnx_dir_for(model_dir), moved)
-    manifest = json.loads((moved / onnx_export.MANIFEST).read_text())
+    manifest = json.loads((moved / MANIFEST).read_text())
     manifest.update(variant="int8", weight_bits=8, cpu_vnni=True)
-    (moved / onnx_export.MANIFEST).write_text(json.dumps(manifest))
-    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: True)
+    (moved / MANIFEST).write_text(json.dumps(manifest))
+    monkeypatch.setattr(files, "cpu_has_vnni", lambda *a: True)
     assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), OnnxEmbedder)
-    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: None)       # unknown: trust the export's check
+    monkeypatch.setattr(files, "cpu_has_vnni", lambda *a: None)       # unknown: trust the export's check
     assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), OnnxEmbedder)
-    monkeypatch.setattr(onnx_export, "cpu_has_vnni", lambda *a: False)
+    monkeypatch.setattr(files, "cpu_has_vnni", lambda *a: False)
     with caplog.at_level("WARNING"):
         assert isinstance(load_embedder(str(model_dir), onnx_dir=moved), SentenceTransformerEmbedder)
     assert "VNNI" in caplog.text and "fetch-model" in caplog.text
@@ -402,7 +408,7 @@ def test_an_8_bit_export_is_not_used_on_a_cpu_without_vnni(tiny, tmp_path, monke
     again = build_onnx(model_dir, moved, variants=("fp32",), probes=PROBES)
     assert again["variant"] == "fp32" and "weight_bits" not in again
     manifest["weight_bits"] = 7
-    assert onnx_export.export_fits_this_cpu(manifest)
+    assert files.export_fits_this_cpu(manifest)
 
 
 def test_run_bot_backend_env(tiny, monkeypatch):
@@ -418,7 +424,7 @@ def test_run_bot_backend_env(tiny, monkeypatch):
 
 def test_onnx_backend_never_imports_torch(tiny):
     model_dir, _ = tiny
-    code = ("import sys; from index.embedding import load_embedder\n"
+    code = ("import sys; from index.model import load_embedder\n"
             f"e = load_embedder({str(model_dir)!r}, backend='onnx')\n"
             "v = e.embed_query('ai chủ trì'); d = e.embed_documents(['công an xã', 'xã'])\n"
             "assert type(e).__name__ == 'OnnxEmbedder' and v.shape == (32,) and d.shape == (2, 32)\n"
@@ -431,7 +437,7 @@ def test_onnx_backend_never_imports_torch(tiny):
 
 
 def test_fetch_model_command_exports_once_and_survives_a_refusal(tiny, monkeypatch, capsys):
-    from index import fetch_model as fm
+    from index.model import cli as fm
     model_dir, manifest = tiny
     monkeypatch.setattr(fm, "fetch_model", lambda dest, pins, progress: model_dir)
     assert fm.main([str(model_dir)]) == 0
@@ -452,14 +458,14 @@ def test_fetch_model_command_exports_once_and_survives_a_refusal(tiny, monkeypat
 def test_export_step_checks_the_fast_tokenizer(tiny, monkeypatch):
     """build_onnx offers the source's tokenizer.model for the token-id check, with the plan records among the
     probes; the tiny model has none, so its export keeps tokenizer.json, and a failing check never fails it."""
-    from index import fast_tokenizer
+    from index.model import tokenizer as fast_tokenizer
     model_dir, manifest = tiny
     folder = onnx_dir_for(model_dir)
     assert not (folder / fast_tokenizer.FAST_MANIFEST).exists()
     assert not isinstance(load_embedder(str(model_dir), backend="onnx").tokenizer,
                           fast_tokenizer.SentencePieceTokenizer)
     calls = []
-    monkeypatch.setattr(fast_tokenizer, "build_fast_tokenizer",
+    monkeypatch.setattr(onnx_export, "build_fast_tokenizer",
                         lambda out, src, texts, max_length, progress: calls.append((out, src, texts, max_length)))
     build_onnx(model_dir, variants=("fp32",), probes=PROBES)
     (out, src, texts, max_length), = calls
@@ -468,14 +474,14 @@ def test_export_step_checks_the_fast_tokenizer(tiny, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
-    monkeypatch.setattr(fast_tokenizer, "build_fast_tokenizer", broken)
+    monkeypatch.setattr(onnx_export, "build_fast_tokenizer", broken)
     msgs = []
     assert build_onnx(model_dir, variants=("fp32",), probes=PROBES, progress=msgs.append)["verified"]
     assert "Fast tokenizer skipped" in msgs[-1]
 
 
 def test_threads_spin_only_on_a_quiet_machine_and_vectors_do_not_depend_on_it(tiny, monkeypatch):
-    from index import embedding
+    from index.model import onnx_embedder as embedding
     model_dir, _ = tiny
     onnx = load_embedder(str(model_dir), backend="onnx", progress=False)
     load = [0]
@@ -505,7 +511,7 @@ def test_threads_spin_only_on_a_quiet_machine_and_vectors_do_not_depend_on_it(ti
 
 
 def test_runnable_tasks_are_read_from_the_kernel(monkeypatch):
-    from index import embedding
+    from index.model import onnx_embedder as embedding
     import builtins
     real_open = builtins.open
 

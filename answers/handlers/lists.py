@@ -131,6 +131,10 @@ def unit_tasks(ctx: Ctx):
         if role == "coop" and q.about != "target":
             if duties.duties_of(ctx, units):     # "X phối hợp những việc gì" where no row names X: its duties
                 return duties.handle(ctx)
+        if role == "lead" and q.about != "target" and (own := duties.duties_of(ctx, units)) \
+                and not duties.led_by(ctx, units):
+            # a plan that assigns work in prose: the unit's duty about the question's topic, else all its duties
+            return _duty_about(ctx, own) or duties.handle(ctx)
         return ctx.compose.listing_empty(q, label, "chỉ tiêu" if q.about == "target" else "nhiệm vụ",
                                          sorted({u.plan for u in units}))
     notes = {}
@@ -139,6 +143,17 @@ def unit_tasks(ctx: Ctx):
             u = next(x for x in units if x.plan == r.plan)
             notes[id(r)] = "chủ trì" if snap.holds_unit(r, u, "lead") else "phối hợp"
     return ctx.compose.listing(q, out, label, notes)
+
+
+def _duty_about(ctx: Ctx, own: list[Record]):
+    """The duty of a unit whose words best cover the question's topic (the unit's own name left out)."""
+    from answers.records import Found
+    unit_words = {w for u in ctx.units for w in u.name.lower().split()}
+    topic = [t for t in groups.specific_topic(ctx) if t.split("_")[0] not in unit_words and t in ctx.snap.idf]
+    if not topic:
+        return None
+    score, best = max(((ctx.snap.coverage(topic, r.terms), r) for r in own), key=lambda x: x[0])
+    return ctx.compose.fact(ctx.q, [Found(score, best)]) if score >= 0.4 else None
 
 
 def by_deadline_kind(ctx: Ctx):

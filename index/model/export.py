@@ -1,33 +1,33 @@
 """Export a sentence-transformers model to one ONNX graph, quantize it, and keep it only if it matches torch.
 
 The graph holds the whole pipeline (transformer -> masked mean pooling -> Dense layers -> L2 normalize), so
-at query time only onnxruntime and the `tokenizers` library are needed (see index.embedding.OnnxEmbedder).
+at query time only onnxruntime and a tokenizer are needed (see index.model.onnx_embedder.OnnxEmbedder).
 A probe set of Vietnamese texts is embedded by torch and by the export; any probe below MIN_COSINE and the
 export is deleted and torch stays in use. What was kept is recorded in a manifest beside the files.
 """
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import json
 import logging
 import shutil
-import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from index.fetch_model import _sha256_file
+from index.model.files import (MANIFEST, MODEL_FILE, TOKENIZER_FILE, export_fits_this_cpu, int8_weight_bits,
+                               onnx_dir_for, read_manifest, sha256_file)
+from index.model.onnx_embedder import OnnxEmbedder
+from index.model.rewrite import fold_single_kv_head, fuse_rotary, merge_shared_matmuls
+from index.model.tokenizer import build_fast_tokenizer, project_texts
 
 log = logging.getLogger(__name__)
 
-MANIFEST = "onnx-manifest.json"
-MODEL_FILE = "model.onnx"
-TOKENIZER_FILE = "tokenizer.json"
 MIN_COSINE = 0.99
 MAX_SEQ_LENGTH = 256            # the cap SentenceTransformerEmbedder uses: same tokens, same vectors
 VARIANTS = ("int8", "fp32")     # tried in this order; the first that passes the probe check is kept
@@ -66,54 +66,8 @@ PROBES: tuple[tuple[str, str], ...] = (
 )
 
 
-def cpu_has_vnni(cpuinfo: str | Path = "/proc/cpuinfo") -> bool | None:
-    """Whether this x86 CPU has VNNI (AVX512-VNNI or AVX-VNNI), read from cpuinfo's flags; None when
-    unknown (no such file, or no x86 flags line)."""
-    try:
-        text = Path(cpuinfo).read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    line = next((row for row in text.splitlines() if row.startswith("flags")), None)
-    if line is None or ":" not in line:
-        return None
-    return bool(set(line.split(":", 1)[1].split()) & {"avx512_vnni", "avx_vnni"})
-
-
-def export_fits_this_cpu(manifest: dict) -> bool:
-    """False for an int8 export with 8-bit weights (chosen where VNNI made them exact) on an x86 CPU
-    without VNNI, where the u8 x s8 kernel saturates (probe cosine 0.92 measured on such a CPU): the export
-    was made on another machine and must be made again here (build_onnx does, the embedder refuses it)."""
-    return not (manifest.get("weight_bits") == 8 and cpu_has_vnni() is False)
-
-
 class ExportError(Exception):
     """The export could not be made or did not match torch; str(exc) is Vietnamese + English."""
-
-
-def onnx_dir_for(model_dir: str | Path) -> Path:
-    """Where the export of a model folder lives: beside it, '<name>-onnx'."""
-    model_dir = Path(model_dir)
-    return model_dir.parent / f"{model_dir.name}-onnx"
-
-
-def read_manifest(onnx_dir: str | Path, *, check_hashes: bool = False) -> dict | None:
-    """The manifest of a verified export, or None when absent, unreadable, failed, or a listed file is
-    missing or changed in size (or, with check_hashes, in sha256). Sizes only by default: hashing
-    hundreds of MB on every start would cost more than loading the model."""
-    onnx_dir = Path(onnx_dir)
-    try:
-        manifest = json.loads((onnx_dir / MANIFEST).read_text(encoding="utf-8"))
-        if not manifest.get("verified") or MODEL_FILE not in manifest["files"]:
-            return None
-        for name, meta in manifest["files"].items():
-            path = onnx_dir / name
-            if not path.is_file() or path.stat().st_size != meta["size"]:
-                return None
-            if check_hashes and _sha256_file(path) != meta["sha256"]:
-                return None
-        return manifest
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _source_signature(model_dir: Path) -> str:
@@ -326,11 +280,18 @@ def down_proj_sensitivity(st_model, probes=PROBES, reference: np.ndarray | None 
     gated MLP activations, whose outliers make that scale coarse in some layers (EmbeddingGemma: the first
     layer loses 0.005 alone, most middle layers 0.00005). Names are module paths under the pipeline
     ('transformer.layers.3.mlp.down_proj'), as the exporter records them in each node's name scopes.
-    reference: the model's own probe vectors when the caller already has them."""
+    reference: the model's own probe vectors when the caller already has them.
+
+    The layers before the one being tried compute what they computed in a clean pass, so their outputs are
+    recorded once and replayed (_replay_layers): about half the work of running every probe through every
+    layer for each of the 24 trials, with the same numbers."""
     import torch
     transformer = list(st_model)[0].auto_model
     if reference is None:
         reference = reference_vectors(st_model, probes)
+    layers = getattr(transformer, "layers", None)
+    layers = list(layers) if isinstance(layers, torch.nn.ModuleList) else []
+    recorded = _record_layer_outputs(st_model, layers, probes)
     drops: dict[str, float] = {}
     for name, module in transformer.named_modules():
         if not name.endswith("down_proj") or not isinstance(module, torch.nn.Linear):
@@ -339,12 +300,61 @@ def down_proj_sensitivity(st_model, probes=PROBES, reference: np.ndarray | None 
         module.weight.data = _fake_quant_weight(weight)
         hook = module.register_forward_pre_hook(lambda mod, args: (_fake_quant_activations(args[0]), *args[1:]))
         try:
-            got = reference_vectors(st_model, probes)
+            with _replay_layers(layers[:_layer_index(name, len(layers))], recorded):
+                got = reference_vectors(st_model, probes)
         finally:
             hook.remove()
             module.weight.data = weight
         drops[f"transformer.{name}"] = float(1.0 - np.mean(np.sum(got * reference, axis=1)))
     return drops
+
+
+def _layer_index(name: str, count: int) -> int:
+    """The decoder layer a module path lies in ('layers.3.mlp.down_proj' -> 3); 0 (replay nothing) when the
+    path names no layer."""
+    parts = name.split(".")
+    if "layers" in parts[:-1]:
+        value = parts[parts.index("layers") + 1]
+        if value.isdigit() and int(value) < count:
+            return int(value)
+    return 0
+
+
+def _record_layer_outputs(st_model, layers, probes) -> list[list]:
+    """Each layer's outputs over one clean pass of the probes, in call order."""
+    recorded: list[list] = [[] for _ in layers]
+    hooks = [layer.register_forward_hook(lambda mod, args, out, i=i: recorded[i].append(out))
+             for i, layer in enumerate(layers)]
+    try:
+        reference_vectors(st_model, probes)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return recorded
+
+
+@contextmanager
+def _replay_layers(layers, recorded):
+    """Within the block, each given layer returns (a copy of) its recorded outputs in order instead of
+    computing them; the layers after it run for real on them."""
+    import torch
+
+    def copy(value):
+        if isinstance(value, torch.Tensor):
+            return value.clone()
+        return type(value)(copy(v) for v in value) if isinstance(value, tuple) else value
+
+    def replay(outputs):
+        feed = iter(outputs)
+        return lambda *args, **kwargs: copy(next(feed))
+
+    for i, layer in enumerate(layers):
+        layer.forward = replay(recorded[i])
+    try:
+        yield
+    finally:
+        for layer in layers:
+            del layer.forward          # the class's forward again
 
 
 def down_proj_to_quantize(drops: dict[str, float], budget: float | None = None) -> list[str]:
@@ -370,7 +380,7 @@ def quantize_int8(fp32_path: Path, out_path: Path, int8_down_proj: list[str] | t
     weight_bits 7 (reduce_range): without VNNI the u8 x s8 kernel adds pairs in int16 and saturates with
     full-range weights (probe cosine 0.92 on an AVX2-only EPYC, 0.30 with the down projections in int8 too;
     7 bits: 0.995). With VNNI (AVX512-VNNI / AVX-VNNI) 8 bits is exact and halves the weights' rounding:
-    build_onnx tries both and keeps the one closer to torch on the probes."""
+    build_onnx takes the range index.model.files.int8_weight_bits reads from the CPU's flags."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -425,7 +435,7 @@ def _write_manifest(folder: Path, info: dict) -> dict:
     files = {}
     for path in sorted(folder.iterdir()):
         if path.is_file() and path.name != MANIFEST:
-            files[path.name] = {"size": path.stat().st_size, "sha256": _sha256_file(path)}
+            files[path.name] = {"size": path.stat().st_size, "sha256": sha256_file(path)}
     manifest = {**info, "files": files}
     tmp = folder / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -445,9 +455,6 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
     and ExportError says why. after_export (tests) may tamper with the fp32 folder before the check.
     """
     from sentence_transformers import SentenceTransformer
-
-    from index.embedding import OnnxEmbedder
-    from index.onnx_rewrite import fold_single_kv_head, fuse_rotary, merge_shared_matmuls
 
     model_dir = Path(model_dir)
     out_dir = Path(out_dir) if out_dir else onnx_dir_for(model_dir)
@@ -485,7 +492,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
             raise ExportError(f"Xuất ONNX thất bại. / ONNX export failed: {type(exc).__name__}: "
                               f"{str(exc)[:500]}") from exc
         # Graph steps, each into its own folder: onnxscript's ORT fusions, then the exact rewrites of
-        # index.onnx_rewrite. A step that fails or changes nothing leaves the graph before it in use: that
+        # index.model.rewrite. A step that fails or changes nothing leaves the graph before it in use: that
         # graph is correct, only slower. Each returns what it did, as counts.
         fusions: dict[str, int] = {}
         steps = (("fused", fuse_for_ort),
@@ -513,12 +520,12 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
         export_s = time.perf_counter() - t0
         progress(f"exported in {export_s:.0f} s")
         del st_model
-        vnni = cpu_has_vnni()
+        bits = int8_weight_bits()
 
-        def candidate(variant: str, bits: int | None):
+        def candidate(variant: str):
             """(folder, manifest) of one variant made and checked against torch on the probes; None (the reason
             in failures) when it does not pass."""
-            folder = work / (variant + (f"-{bits}bit" if bits else ""))
+            folder = work / variant
             folder.mkdir()
             notes: dict = {}
             try:
@@ -530,7 +537,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
                              "in int8, the others fp32)...")
                     notes["fp32_nodes"] = len(quantize_int8(fp32_dir / MODEL_FILE, folder / MODEL_FILE, int8_down,
                                                             weight_bits=bits))
-                    notes.update(int8_down_proj=int8_down, weight_bits=bits, cpu_vnni=vnni)
+                    notes.update(int8_down_proj=int8_down, weight_bits=bits, cpu_vnni=bits == 8)
                 else:
                     raise ExportError(f"Biến thể không rõ: {variant}. / Unknown variant {variant!r}.")
                 shutil.copy2(tokenizer_json, folder / TOKENIZER_FILE)
@@ -556,17 +563,13 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
             info.update(verified=True, cosine_min=round(worst, 6), cosine_mean=round(float(np.mean(cosines)), 6))
             return folder, info
 
-        # Variants in order of preference, the first that passes is kept; int8 comes with 8-bit and 7-bit
-        # weights (see quantize_int8): both are checked and the one closer to torch on the probes is kept.
-        # Without VNNI only 7-bit: the embedder would refuse 8-bit weights here (export_fits_this_cpu).
-        int8_bits = (7,) if vnni is False else (8, 7)
+        # Variants in order of preference, the first that passes is kept; int8 with the weight range this CPU
+        # runs exactly (int8_weight_bits: 8 bits with VNNI, else 7), so one int8 variant is made, not two.
         for variant in variants:
-            tried = [c for bits in (int8_bits if variant == "int8" else (None,)) if (c := candidate(variant, bits))]
-            if not tried:
+            kept = candidate(variant)
+            if kept is None:
                 continue
-            folder, info = max(tried, key=lambda c: c[1]["cosine_mean"])
-            if len(tried) > 1:
-                info["weight_bits_cosine_mean"] = {str(i["weight_bits"]): i["cosine_mean"] for _, i in tried}
+            folder, info = kept
             info.update(min_cosine=min_cosine, probes=len(probes), export_seconds=round(export_s, 1),
                         created=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
             manifest = _write_manifest(folder, info)
@@ -582,8 +585,7 @@ def build_onnx(model_dir: str | Path, out_dir: str | Path | None = None, *, vari
 
 def fast_tokenizer(out_dir: Path, model_dir: Path, manifest: dict, progress: Callable[[str], None]) -> bool:
     """Beside a verified export, the SentencePiece file that loads 15x faster than tokenizer.json, kept only
-    when it gives the same token ids on every probe (index.fast_tokenizer); never fails the export."""
-    from index.fast_tokenizer import build_fast_tokenizer, project_texts
+    when it gives the same token ids on every probe (index.model.tokenizer); never fails the export."""
     try:
         texts = project_texts(manifest.get("prompts") or {})
         texts += [p + t for kind, t in PROBES for p in ("", (manifest.get("prompts") or {}).get(kind, ""))]
@@ -592,25 +594,3 @@ def fast_tokenizer(out_dir: Path, model_dir: Path, manifest: dict, progress: Cal
     except Exception as exc:
         progress(f"Bỏ đường tách từ nhanh, dùng tokenizer.json. / Fast tokenizer skipped: {type(exc).__name__}: {exc}")
         return False
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Xuất mô hình nhúng sang ONNX và kiểm tra. / Export the "
-                                                 "embedding model to ONNX and verify it against torch.")
-    parser.add_argument("model_dir", type=Path)
-    parser.add_argument("--out", type=Path, help="default: <model_dir>-onnx beside the model")
-    parser.add_argument("--variant", choices=VARIANTS, action="append", help="default: int8, then fp32")
-    parser.add_argument("--force", action="store_true")
-    args = parser.parse_args(argv)
-    try:
-        manifest = build_onnx(args.model_dir, args.out, variants=tuple(args.variant or VARIANTS), force=args.force,
-                              progress=lambda msg: print(msg, file=sys.stderr))
-    except ExportError as exc:
-        print(f"Lỗi / Error: {exc}", file=sys.stderr)
-        return 1
-    print(json.dumps({k: manifest[k] for k in ("variant", "cosine_min", "cosine_mean")}))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -3,7 +3,7 @@
 Gemma's tokenizer.json (33 MB, 515k BPE merges) takes 1.2-1.6 s to load with the `tokenizers` library on
 2 cores, most of the cold start. The same vocabulary as a SentencePiece model (tokenizer.model, 4.7 MB)
 loads in under 0.1 s. The two are only interchangeable where they give the same token ids, so the export
-step (index.onnx_export, run by `run_bot.py fetch-model`) checks them against each other on a probe set
+step (index.model.export, run by `run_bot.py fetch-model`) checks them against each other on a probe set
 (every text the index embeds, the questions of the benchmarks, edge cases, random strings; prompts,
 <bos>/<eos> and the token cap included) and writes FAST_MANIFEST only when every probe matches.
 
@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 from typing import Callable, Iterable
 
-from index.fetch_model import _sha256_file
+from index.model.files import sha256_file
 
 log = logging.getLogger(__name__)
 
@@ -224,8 +224,8 @@ def build_fast_tokenizer(folder: str | Path, source_dir: str | Path, texts: Iter
     except ImportError:
         progress("sentencepiece is not installed: tokenizer.json stays in use")
         return None
-    hf_sha = _sha256_file(hf_json)
-    spm_sha = _sha256_file(source)
+    hf_sha = sha256_file(hf_json)
+    spm_sha = sha256_file(source)
     current = read_fast_manifest(folder)
     if (current and current["files"].get(HF_FILE, {}).get("sha256") == hf_sha
             and current["files"].get(SPM_FILE, {}).get("sha256") == spm_sha
@@ -277,7 +277,7 @@ def build_fast_tokenizer(folder: str | Path, source_dir: str | Path, texts: Iter
     return manifest
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def project_texts(prompts: dict[str, str], root: Path = ROOT) -> list[str]:
