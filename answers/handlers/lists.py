@@ -297,15 +297,12 @@ def group_items(ctx: Ctx):
     return ctx.compose.listing(q, items, f"trong nhóm “{groups.group_name(found[0][0])}”")
 
 
-_ASSIGNING = frozenset("phan cong to chuc thuc hien trach nhiem tham gia giao liet ke tat ca trong phan muc".split())
-
-
 def assigned_units(ctx: Ctx):
     """"Những đơn vị nào được phân công …?": every unit the plan gives duties to, in the plan's order."""
     q = ctx.q
     if not q.wants("list_units") or ctx.units or not q.plans:
         return None
-    if [t for t in groups.specific_topic(ctx) if "_" not in t and t not in _ASSIGNING]:
+    if q.names_more_than("assignment"):
         return None     # "… được giao phối hợp tuyên truyền": about one thing, not the whole assignment
     items = [pair for slug in q.plans for pair in _first_named((r.obj.unit, r) for r in ctx.snap.of_kind("duty", {slug}))]
     return ctx.compose.unit_roll(q, items) if items else None

@@ -176,14 +176,10 @@ def person(ctx: Ctx):
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
 
 
-_GENERIC_TOPIC = frozenset("ke hoach nam trong tam cu the noi dung chinh tong quan tom tat phai lam nhung gi co gom "
-                           "bao phan muc".split())
-
-
 def overview(ctx: Ctx):
     q = ctx.q
     blocks = []
-    if [t for t in q.topic if "_" not in t and t not in _GENERIC_TOPIC and not t.isdigit()] or (q.year and q.about == "target"):
+    if q.names_more_than("overview") or (q.year and q.about == "target"):
         return None     # about something in particular (or one year's targets): a list or a fact, not the whole plan
     plans = list(q.plans) or ([ctx.scope[0]] if len(ctx.scope) == 1 else [])
     if not plans:
