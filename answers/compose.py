@@ -206,9 +206,13 @@ class Composer:
         splitter = _FULL_STOP if q.wants("list") else _SENTENCE
         sentences = [s.strip() for s in splitter.split(text) if s.strip()] or [text]
         qw = {t for t in q.topic if "_" not in t}
+        qp = {t for t in q.topic if "_" in t}
         best, best_score = sentences[0], -1.0
         for s in sentences:
-            score = len(qw & set(words(s))) / (1 + len(qw))
+            sw = words(s)
+            # the question's word pairs count double: "người đứng đầu … chịu trách nhiệm" over "sử dụng"
+            pairs = {f"{a}_{b}" for a, b in zip(sw, sw[1:])}
+            score = (len(qw & set(sw)) + 2 * len(qp & pairs)) / (1 + len(qw) + 2 * len(qp))
             if prefer and re.search(prefer, s, re.IGNORECASE):
                 score += 0.5
             if "number" in q.expects and re.search(r"\d", s):
