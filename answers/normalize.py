@@ -201,8 +201,23 @@ class Normalizer:
             after = f"{level or ''}{hit[0]}"
             changes.append(Change(m.group(0).strip(), after.strip(), "place"))
             return after
-        return re.sub(r"(?<![^\W_])((?i:tỉnh|tinh|xã|xa|phường|phuong|huyện|huyen|thành phố|thanh pho)\s+)?"
+        text = re.sub(r"(?<![^\W_])((?i:tỉnh|tinh|xã|xa|phường|phuong|huyện|huyen|thành phố|thanh pho)\s+)?"
                       r"([A-ZĐ]{2,4})(?![^\W_])", place, text)
+        folded_abbreviations = {fold(a) for a in self.abbreviations}
+
+        def lower_place(m: re.Match) -> str:
+            # "hg", "nb" typed in lower case: only a token that is no Vietnamese syllable, no word of the plans,
+            # no chat shorthand and no abbreviation the plans define
+            code = m.group(0)
+            if (is_syllable(code) or self._known(code) or code in self.shorthand
+                    or fold(code) in folded_abbreviations):
+                return code
+            hit = self.initials.get(code.upper()) or self.initials.get(code.upper().replace("D", "Đ", 1))
+            if hit is None:
+                return code
+            changes.append(Change(code, hit[0], "place"))
+            return hit[0]
+        return re.sub(r"(?<![^\W_])[a-zđ]{2,4}(?![^\W_])", lower_place, text)
 
     # ------------------------------------------------------------------ one word
     def _known(self, word: str) -> bool:

@@ -81,6 +81,9 @@ def test_place_initials_and_level_prefixes_come_from_the_loaded_plans(norm):
     # after a level word a plain D stands for Đ; a level that does not match the place leaves it
     assert norm.normalize("tinh DG").text.lower().endswith("đông giang")
     assert norm.normalize("xã ĐG").text == "xã ĐG"
+    # typed in lower case: a token that is no syllable and no word of the plans
+    assert norm.normalize("ls: ai chu tri so hoa").text.startswith("loc son:")
+    assert norm.normalize("dn nao duoc ho tro").text.startswith("dn ")
 
 
 def test_the_json_answer_says_what_was_normalized(tmp_path):
