@@ -20,7 +20,7 @@ SHARED_DIR = ROOT.parent / "shared" / "eval"
 # file -> (id prefix, required tag, minimum number of cases)
 FILES = {
     "today.jsonl": ("t", "today", 34),
-    "counts.jsonl": ("c", "count", 28),
+    "counts.jsonl": ("k", "count", 28),
     "roles.jsonl": ("r", "coop", 28),
     "lists.jsonl": ("l", "list_whole", 28),
     "conversations.jsonl": ("v", "conversation", 28),
