@@ -37,8 +37,8 @@ _LEVEL_PREFIX = re.compile(r"(?<![^\W_])(?:(tỉnh|xã|phường|huyện|thành 
                            r"(?=[A-ZĐÀ-Ỹ])")
 # Typo repair reads a word of at least this many letters (shorter ones are too easily another word).
 TYPO_MIN_LETTERS = 4
-# A toneless syllable in a toned question is given the plan's spelling when the plans pair that spelling with
-# a neighbour at least this often and never pair the toneless one with it.
+# A toneless syllable in a toned question is given the plan's spelling when the plans write that spelling
+# after the (toned) word before it at least this often and never pair the toneless one with a neighbour.
 TONE_PAIR_MIN = 1
 # A question is read as typed with tone marks when at least this share of its syllables carry them
 # (among syllables the plans write with marks); below it a few stray marks are dropped instead.
@@ -319,8 +319,10 @@ class Normalizer:
             if fold(low) != low or low in keep or low in _TONELESS_QUESTION_WORDS:
                 continue
             prev_, next_ = self._neighbour(tokens, i, -1), self._neighbour(tokens, i, 1)
+            if not prev_ or fold(prev_) == prev_:
+                continue    # the word it completes must stand before it, with its own marks ("căn ban")
             own = self._context(low, prev_, next_)
-            options = [(self._context(f, prev_, next_), c, f) for f, c in self.forms.get(low, ()) if f != low]
+            options = [(self.pairs.get((prev_, f), 0), c, f) for f, c in self.forms.get(low, ()) if f != low]
             if own or not options:
                 continue
             score, _, form = max(options)

@@ -53,6 +53,8 @@ def test_a_lost_tone_mark_is_restored_from_the_plans_pairs(norm):
     out = norm.normalize("Tỷ lệ bồi dưỡng kỹ năng số căn ban là bao nhiêu?")
     assert "căn bản" in out.text and "bao nhiêu" in out.text      # a question word stays as it is written
     assert [(c.before, c.after, c.why) for c in out.changes] == [("ban", "bản", "tone")]
+    # a word with no marked word before it is left as typed ("Ban Chỉ đạo" is not "Bàn")
+    assert norm.normalize("Ban chỉ đạo giao việc gì?").text == "Ban chỉ đạo giao việc gì?"
 
 
 def test_one_edit_typos_against_the_plans_vocabulary(norm):
