@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from corpus.text import fold, words
 from index.text import terms
 
-from answers.query import PlaceRef
 
 # Words that name a kind of document, folded, with the codes numbers use for it.
 _TYPE_WORDS = {
@@ -33,8 +32,12 @@ chinh_tri so_57 ve_dot dot_pha ban_hanh khai_thuc""".split())
 
 
 @dataclass(frozen=True)
-class PlanRef(PlaceRef):
-    """A loaded plan as questions name it. locality is the place, or the issuer's name for a plan with none."""
+class PlanRef:
+    """A loaded plan as questions name it (what answers.query.PlaceRef holds, and more). locality is the place,
+    or the issuer's name for a plan with none."""
+    slug: str
+    locality: str
+    level: str
     number: str = ""
     doc_type: str = ""
     issuer: str = ""
@@ -53,7 +56,7 @@ def _code_letters(code: str) -> str:
     return re.sub(r"[^a-z0-9&]", "", fold(code))
 
 
-def by_number(refs: list[PlaceRef], f: str) -> list[str]:
+def by_number(refs: list[PlanRef], f: str) -> list[str]:
     """Plans whose number the question gives: digits after a document word ("KH 179", "công văn 6225"), or a
     full number ("3260-KH/ĐĐQH15"). "NQ 57" names no loaded plan unless one is numbered 57."""
     found: list[str] = []
@@ -96,7 +99,7 @@ def issuer_keys(issuer: str) -> set[str]:
     return {k for k in keys if len(k.replace(" ", "")) >= 3}
 
 
-def by_issuer(refs: list[PlaceRef], f: str) -> list[str]:
+def by_issuer(refs: list[PlanRef], f: str) -> list[str]:
     """Plans without a place whose issuing body the question names."""
     q = " " + " ".join(words(f)) + " "
     found = []
@@ -108,7 +111,7 @@ def by_issuer(refs: list[PlaceRef], f: str) -> list[str]:
     return found
 
 
-def by_subject(refs: list[PlaceRef], candidates: list[str], text: str, f: str) -> list[str]:
+def by_subject(refs: list[PlanRef], candidates: list[str], text: str, f: str) -> list[str]:
     """Among several plans, those whose subject line the question names best, counting the subject's bigrams
     that not every candidate shares (two plans on the digital economy are both named by "KH kinh tế số").
     Said after "KH …"/"kế hoạch …" one bigram is enough; otherwise a phrase of four syllables or more (three
@@ -127,7 +130,7 @@ def by_subject(refs: list[PlaceRef], candidates: list[str], text: str, f: str) -
     return [s for s in candidates if scores.get(s) == best]
 
 
-def resolve(refs: list[PlaceRef], place_names, text: str, f: str, spelled: str = "") -> list[str]:
+def resolve(refs: list[PlanRef], place_names, text: str, f: str, spelled: str = "") -> list[str]:
     """The plans a question names (slugs, in the order of refs), or [] when it names none.
     place_names: (compiled folded pattern, slug) per ref, as the Lexicon holds them. spelled: the question
     with its abbreviations written out (for subject words: "CĐS" -> "chuyển đổi số")."""
@@ -153,7 +156,7 @@ _TYPE_SPELLINGS = ("kế hoạch", "ke hoach", "kh", "chương trình", "chuong 
                    "nghị quyết", "nghi quyet", "nq", "quyết định", "quyet dinh", "qđ", "qd", "đề án", "de an")
 
 
-def naming_pattern(refs: list[PlaceRef]) -> re.Pattern | None:
+def naming_pattern(refs: list[PlanRef]) -> re.Pattern | None:
     """Every way a question names a loaded plan, as one pattern: place names (with and without tone marks),
     plan numbers with their document word ("KH 179", "công văn số 6225/BVHTTDL-VP") and the issuing bodies of
     plans without a place ("Bộ VHTTDL", "Đảng đoàn QH"). These words say which plan, not what is asked: the

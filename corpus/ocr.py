@@ -2,9 +2,8 @@
 
 Per page: poppler's pdftoppm renders it (300 dpi by default), the page is straightened (projection-profile
 skew estimate), ruled tables' cells are found with OpenCV (corpus/ocr_tables.py) and their rules erased,
-Tesseract reads the rest and gives
-word boxes (TSV), and each word goes to the table cell its centre lies in -- so a lead unit stays in the
-lead column -- or to a prose line. Only OCR faults whose fix is certain are repaired (see `repair_text`).
+Tesseract reads the rest and gives word boxes (TSV), and each word goes to the table cell its centre lies
+in -- so a lead unit stays in the lead column -- or to a prose line. Only OCR faults whose fix is certain are repaired (see `repair_text`).
 Results are cached by the file's sha256, so a restart does not read the scan again.
 """
 from __future__ import annotations
@@ -323,20 +322,25 @@ class _CellReader:
                 self.claimed.add(k)
                 inside.append(word)
         text = repair_cell(repair_text(_cell_text(inside)))
-        if cell.col == self.code_column and cell.cols == 1 and not _is_code_header(text):
-            if cell.row == 0:
-                # a table's first row on a page may be its header repeated: a bold "TT" alone is read "7"
-                # by the digit-minded reading below, as a line by the Vietnamese model it stays "TT"
-                header = self.reread(cell.box, 7, False)
-                if _is_code_header(header):
-                    return header
-            # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
-            code = _roman_fix(self.reread(cell.box, 8, True))
-            return code if _CODE.match(code) else text
+        if cell.col == self.code_column and cell.cols == 1:
+            return self._row_number(cell, text)
         if len(text) <= 6 and re.search(r"\d", text) and not _VALUE.match(text):
             again = repair_cell(self.reread(cell.box, 7, False))
             return again if _VALUE.match(again) else text
         return text
+
+    def _row_number(self, cell, text: str) -> str:
+        if _is_code_header(text) or _DOTTED.match(text):
+            return text
+        if cell.row == 0:
+            # a table's first row on a page may be its header repeated: a bold "TT" alone is read "7"
+            # by the digit-minded reading below, as a line by the Vietnamese model it stays "TT"
+            header = self.reread(cell.box, 7, False)
+            if _is_code_header(header):
+                return header
+        # a lone "2" comes out as ";", "3" as "B" and "I" as nothing on a full page
+        code = _roman_fix(self.reread(cell.box, 8, True))
+        return code if _CODE.match(code) else text
 
 
 _CODE_HEADERS = {"stt", "tt", "sott", "so"}
@@ -345,6 +349,8 @@ _CODE_HEADERS = {"stt", "tt", "sott", "so"}
 def _is_code_header(text: str) -> bool:
     return fold(text).replace(" ", "").rstrip(".") in _CODE_HEADERS
 _CODE = re.compile(r"^(?:[IVX]{1,4}|\d{1,3}(?:\.\d{1,2})?)\.?$")
+# a dotted number read on the full page ("4.2", "5.1.3") is kept: the cell read alone drops the small dot ("42")
+_DOTTED = re.compile(r"^\d{1,3}(?:\.\d{1,2}){1,2}\.?$")
 _VALUE = re.compile(r"^(?:[≥>≤<]\s*)?\d{1,6}(?:[.,]\d+)?\s*%?$")
 
 

@@ -20,8 +20,9 @@ _H_RULE = 0.5       # a horizontal rule runs at least this long (a narrow "STT" 
 _V_RULE = 0.15      # a vertical rule is longer than any glyph stem of body or table text (<= 13 pt)
 _LONG_RULE = 0.3    # a vertical rule this long is one even when no horizontal rule ends it (a page break)
 _MIN_WIDTH = 1.0    # a rule network narrower than this is no table
-_MIN_CELL = 0.04    # white regions thinner than this are gaps between double rules, not cells
+_MIN_CELL = 0.08    # white regions thinner than this (2 mm) are gaps between double rules or overshoots
 _EDGE_TOL = 0.05    # cell edges this close lie on one grid line
+_FILL = 0.5         # share of a cell's box that is white (text covers far less than half of a cell)
 
 
 @dataclass(frozen=True)
@@ -109,8 +110,10 @@ def _table(network, x: int, y: int, dpi: int) -> RuledTable | None:
     # the white regions inside the network's box; at an open end (a page break) the box's edge closes them
     count, _, stats, _ = cv2.connectedComponentsWithStats(255 - network, connectivity=4)
     least = dpi * _MIN_CELL
+    # a cell's white fills most of its box; a sliver between an askew outer rule and the network's
+    # bounding box does not (its box spans the table and would take the words of the cells under it)
     boxes = [(int(a) + x, int(b) + y, int(a + c) + x, int(b + d) + y)
-             for a, b, c, d, _ in stats[1:] if c >= least and d >= least]
+             for a, b, c, d, area in stats[1:] if c >= least and d >= least and area >= _FILL * c * d]
     if len(boxes) < 2:
         return None
     tol = max(2, round(dpi * _EDGE_TOL))

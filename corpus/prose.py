@@ -93,6 +93,7 @@ def passages(outline: Outline, doc: TextDocument) -> list[Passage]:
 # Sections that assign work to units: "Tổ chức thực hiện", "Phân công nhiệm vụ", "Trách nhiệm của …".
 DUTY_SECTION = re.compile(r"to chuc thuc hien|phan cong (?:nhiem vu|thuc hien|trach nhiem)|giao nhiem vu"
                           r"|trach nhiem (?:cua|thuc hien)|nhiem vu cua cac")
+_REPORTING = re.compile(r"che do bao cao|theo doi, kiem tra|kiem tra, giam sat")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|[a-zđ]\)|[IVX]{1,4}\.)\s+")
 _LEADER = re.compile(r"^(?:Lãnh đạo|Tổ trưởng|Người đứng đầu|Thủ trưởng)\s+(?=\S)")
 
@@ -119,9 +120,12 @@ def duties(outline: Outline, doc: TextDocument) -> list[Duty]:
         fpath = fold(path)
         assigning = bool(DUTY_SECTION.search(fpath))
         named = [u for _, t, _ in stk if (u := unit_heading(t))]
+        text = strip_md(para.text)
+        if not assigning and not named and _REPORTING.search(fpath):
+            # a reporting section addresses everyone ("Các cơ quan, đơn vị …") unless a sentence names a body
+            assigning = any(not fold(u).startswith("cac ") for u in leading_units(text))
         if not assigning and not named:
             continue
-        text = strip_md(para.text)
         if re.match(r"^(?:Trên đây|Yêu cầu|Trong quá trình)", text):
             continue   # closing paragraphs address everyone, not the unit above them
         units: tuple[str, ...] = ()

@@ -83,10 +83,25 @@ def test_thin_grey_grid_with_a_merged_group_row_and_wrapped_cells():
 def test_askew_scan_keeps_its_columns():
     page = Page()
     _ruled_table(page, [100, 180, 600, 900, 1250], [80, 140, 300, 460, 620, 780, 940, 1100], spanned={2: (1, 3)})
-    for degrees in (0.15, -0.3):
+    for degrees in (0.15, -0.3, 1.0):   # 1 degree: slivers between the askew outer rules and the box
         (table,), _ = find_tables(page.rotated(degrees), DPI)
         assert (table.n_rows, table.n_cols) == (7, 4), degrees
         assert len(table.cells) == 6 * 4 + 2
+
+
+def test_rule_ends_sticking_out_make_no_cell():
+    """The left rule standing a little above the top rule and the bottom rule running past the right rule
+    (a scan turned straight, rules overshooting): the white between them and the table's bounding box is a
+    thin band around two sides of the table, not a cell that would take the words of the cells inside it."""
+    page = Page()
+    xs, ys = [100, 250, 800, 1100], [200, 280, 420, 560]
+    for y in ys:
+        page.hline(y, xs[0], xs[-1] + (12 if y == ys[-1] else 0))
+    for x in xs:
+        page.vline(x, ys[0] - (12 if x == xs[0] else 0), ys[-1])
+    (table,), _ = find_tables(page.pixels, DPI)
+    assert (table.n_rows, table.n_cols) == (3, 3)
+    assert all(cell.rows == cell.cols == 1 for cell in table.cells) and len(table.cells) == 9
 
 
 def test_row_cut_by_the_page_break_is_still_a_row():
@@ -175,3 +190,21 @@ def test_scanned_appendix_gives_the_same_tasks(appendix, scanned):
 def test_rule_remnants_and_specks_are_no_words(text, conf, noise):
     from corpus.ocr import _is_scribble, _Word
     assert _is_scribble(_Word(text, 0, 10, 0, 10, (1, 1, 1), conf)) is noise
+
+
+def test_row_numbers_read_again_only_when_the_page_reading_is_unsure():
+    """A dotted number read on the full page is kept (read alone, its small dot is lost: "4.2" -> "42");
+    a row number the page read as ";" is read again; the header "TT" stays."""
+    from corpus.ocr import _CellReader, _Word
+    from corpus.ocr_tables import GridCell, RuledTable
+
+    def cell(row, col):
+        x0, x1 = ((0, 60), (60, 600), (600, 900))[col]
+        return GridCell(row, col, 1, 1, (x0, row * 50, x1, row * 50 + 50))
+
+    table = RuledTable((0, 0, 900, 200), 4, 3, tuple(cell(r, c) for r in range(4) for c in range(3)), (0, 60, 600, 900))
+    words = [_Word(text, 10, 40, 50 * row + 20, 50 * row + 30, (row, 1, 1))
+             for row, text in ((0, "TT"), (1, "4.2"), (2, ";"), (3, "5.1.3"))]
+    again = {1: "42", 2: "3", 3: "513"}
+    reader = _CellReader(table, words, set(), lambda box, psm, row_number: again.get(box[1] // 50, ""))
+    assert [reader(cell(r, 0)) for r in range(4)] == ["TT", "4.2", "3", "5.1.3"]
