@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.text import fold, nfc
+from corpus.text import fold, nfc, read_pairs
 
 SHORTHAND_FILE = Path(__file__).parent / "data" / "chat_shorthand.tsv"
 
@@ -65,12 +65,7 @@ class Normalized:
 
 
 def load_shorthand(path: Path = SHORTHAND_FILE) -> dict[str, str]:
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#") and "\t" in line:
-            short, full = line.split("\t", 1)
-            table[nfc(short.strip()).lower()] = full.strip()
-    return table
+    return {nfc(short).lower(): full for short, full in read_pairs(path)}
 
 
 def initials(name: str) -> str:

@@ -12,7 +12,7 @@ from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
-from corpus.text import fold, nfc, one_spelling, squash, syllables, words
+from corpus.text import ROMAN_NUMERALS, fold, nfc, one_spelling, read_pairs, squash, syllables, words
 from index.text import STOP_WORDS
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
@@ -93,29 +93,19 @@ def ages(text: str) -> set[tuple[str, int]]:
 
 
 
-_ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")
 
 
 def load_cues(path: Path = CUES_FILE) -> dict[str, list[re.Pattern]]:
     """Cue patterns per label (data file: label<TAB>regex on folded text)."""
     out: dict[str, list[re.Pattern]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or "\t" not in line:
-            continue
-        label, pattern = line.split("\t", 1)
-        out.setdefault(label.strip(), []).append(re.compile(pattern.strip()))
+    for label, pattern in read_pairs(path):
+        out.setdefault(label, []).append(re.compile(pattern))
     return out
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
     """(everyday with tones, everyday folded, plan wording), longest first."""
-    pairs = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#") or "\t" not in line:
-            continue
-        everyday, formal = line.split("\t", 1)
-        everyday = everyday.strip()
-        pairs.append((" ".join(syllables(everyday, True)), fold(everyday), formal.strip()))
+    pairs = [(" ".join(syllables(everyday, True)), fold(everyday), formal) for everyday, formal in read_pairs(path)]
     return sorted(pairs, key=lambda p: -len(p[1]))
 
 
@@ -483,7 +473,7 @@ class QueryReader:
                          if label.startswith("meta_") and "@" not in label and self._has(label, f, toned))
         if meta:
             asks.add("metadata")
-        g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(_ROMAN) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
+        g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(ROMAN_NUMERALS) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
         group_ref = g.group(1) if g else None
         expects = {label[7:] for label in self.lx.cues
                    if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}

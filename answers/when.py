@@ -5,13 +5,13 @@
 """
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from corpus.text import month_end, roman_value
+
 UPCOMING_DAYS = 30
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,8 @@ class TimeWindow:
         return True
 
 
-def _month_end(y: int, m: int) -> date:
-    return date(y, m, calendar.monthrange(y, m)[1])
-
-
 def _quarter(y: int, q: int) -> tuple[date, date]:
-    return date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+    return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
 
 
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
@@ -72,7 +68,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
     the question quotes)."""
     qnow = (today.month - 1) // 3 + 1
     if m := re.search(r"quy\s*([ivx]+|[1-4])\b(?:\s*(?:/|nam)\s*(20\d\d))?", f):
-        qn = int(m.group(1)) if m.group(1).isdigit() else _ROMAN.get(m.group(1))
+        qn = int(m.group(1)) if m.group(1).isdigit() else roman_value(m.group(1))
         if qn in (1, 2, 3, 4):
             qy = int(m.group(2)) if m.group(2) else y
             return (*_quarter(qy, qn), f"trong {_quarter_label(qy, qn)}")
@@ -86,7 +82,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
                                ("truoc|vua qua|roi", -1, "tháng trước")):
         if re.search(rf"thang ({words_})\b", f):
             ny, nm = _add_months(today.year, today.month, step)
-            return date(ny, nm, 1), _month_end(ny, nm), f"trong {said} ({nm}/{ny})"
+            return date(ny, nm, 1), month_end(ny, nm), f"trong {said} ({nm}/{ny})"
     if m := re.search(r"(truoc|den truoc)\s+ngay\s+(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(20\d\d))?", f):
         try:
             day = date(int(m.group(4) or y), int(m.group(3)), int(m.group(2)))
@@ -114,7 +110,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= b <= 12:
             my = int(m.group(3)) if m.group(3) else y
-            return date(my, a, 1), _month_end(my, b), f"từ tháng {a} đến tháng {b}/{my}"
+            return date(my, a, 1), month_end(my, b), f"từ tháng {a} đến tháng {b}/{my}"
     if m := re.search(r"trong (vong )?(\d{1,3}) ngay (toi|nua|sap toi)", f):
         return today, today + timedelta(days=int(m.group(2))), f"trong {m.group(2)} ngày tới"
     if m := re.search(r"(?:trong|vao|het|cuoi)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f) or (
@@ -122,7 +118,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
         mo = int(m.group(1))
         if 1 <= mo <= 12:
             my = int(m.group(2)) if m.group(2) else y
-            return date(my, mo, 1), _month_end(my, mo), f"trong tháng {mo}/{my}"
+            return date(my, mo, 1), month_end(my, mo), f"trong tháng {mo}/{my}"
     if m := re.search(r"(6|sau) thang (dau|cuoi) nam|nua (dau|cuoi) nam", f):
         first = "dau" in m.group(0)
         return (date(y, 1, 1), date(y, 6, 30), f"trong 6 tháng đầu năm {y}") if first else (
@@ -188,8 +184,8 @@ def next_monthly(day: int, today: date) -> date:
     """The next 'trước ngày N hằng tháng' date on or after today."""
     y, m = today.year, today.month
     for _ in range(2):
-        d = min(day, calendar.monthrange(y, m)[1])
+        d = min(day, month_end(y, m).day)
         if date(y, m, d) >= today:
             return date(y, m, d)
         y, m = _add_months(y, m, 1)
-    return date(y, m, min(day, calendar.monthrange(y, m)[1]))
+    return date(y, m, min(day, month_end(y, m).day))

@@ -1,8 +1,11 @@
 """Vietnamese text normalization shared by every layer: NFC, tone placement, folding."""
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
+from datetime import date
+from pathlib import Path
 
 # Old-style tone placement ("hoà", "thuỷ") -> the placement most text uses ("hòa", "thủy").
 _TONE_FIX = {
@@ -78,3 +81,28 @@ class LineRun:
     @property
     def last(self) -> int:
         return self.lines[-1][0]
+
+
+ROMAN_NUMERALS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")     # folded, in order
+
+
+def roman_value(token: str) -> int | None:
+    """'iii' / 'III' -> 3; None for anything else (I to X: the numbering plans use)."""
+    t = token.strip().lower()
+    return ROMAN_NUMERALS.index(t) + 1 if t in ROMAN_NUMERALS else None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def read_pairs(path: Path) -> list[tuple[str, str]]:
+    """The data files' format: 'key<TAB>value' a line, '#' comments and blank lines skipped, a third column
+    and beyond are notes."""
+    out = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        key, value = line.split("\t")[:2]
+        out.append((key.strip(), value.strip()))
+    return out

@@ -1,13 +1,11 @@
 """Normalize deadlines and target values as plans write them."""
 from __future__ import annotations
 
-import calendar
 import re
 
 from corpus.records import Deadline
-from corpus.text import fold, squash
+from corpus.text import fold, month_end, roman_value, squash
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _LATEX = [
     (re.compile(r"\\geq?\b|\\ge\b"), "≥"),
     (re.compile(r"\\leq?\b|\\le\b"), "≤"),
@@ -34,7 +32,7 @@ def clean_cell(text: str) -> str:
 
 
 def _month_end(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
+    return month_end(year, month).isoformat()
 
 
 def _prev_month(year: int, month: int) -> tuple[int, int]:
@@ -52,7 +50,7 @@ def parse_deadline(text: str) -> Deadline:
     if m:
         q_raw = m.group(1) or m.group(3)
         year = int(m.group(2) or m.group(4))
-        q = int(q_raw) if q_raw.isdigit() else _ROMAN.get(q_raw)
+        q = int(q_raw) if q_raw.isdigit() else roman_value(q_raw)
         if q in (1, 2, 3, 4):
             start = f"{year:04d}-{3 * q - 2:02d}-01"
             return Deadline(raw, "quarter", start, _month_end(year, 3 * q))
@@ -60,7 +58,7 @@ def parse_deadline(text: str) -> Deadline:
     if m:
         day, month, year = int(m.group(2)), int(m.group(3)), int(m.group(4))
         if 1 <= month <= 12 and 1 <= day <= 31:
-            return Deadline(raw, "date", None, f"{year:04d}-{month:02d}-{min(day, calendar.monthrange(year, month)[1]):02d}")
+            return Deadline(raw, "date", None, f"{year:04d}-{month:02d}-{min(day, month_end(year, month).day):02d}")
     if re.search(r"hang (thang|quy|nam|tuan)|dinh ky|moi (thang|quy|nam)|hang ngay|6 thang", f):
         return Deadline(raw, "recurring")
     m = re.search(r"(truoc)?\s*thang\s*(\d{1,2})\s*(?:/|nam\s*)(\d{4})", f)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from corpus.text import fold
+from corpus.text import fold, read_pairs
 
 DATA_DIR = Path(__file__).parent / "data"
 CURATED_FILE = DATA_DIR / "abbreviations_curated.tsv"
@@ -58,12 +58,7 @@ def derive_abbreviations(texts: Iterable[str]) -> dict[str, str]:
 
 
 def read_tsv(path: Path) -> dict[str, str]:
-    table = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            abbr, expansion = line.split("\t")[:2]
-            table[abbr.strip()] = expansion.strip()
-    return table
+    return dict(read_pairs(path))
 
 
 def write_tsv(path: Path, table: Mapping[str, str], header: str) -> None:
