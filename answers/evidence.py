@@ -30,16 +30,16 @@ _FOREIGN_PROOF = {
     "penalty": re.compile(r"kỷ luật|xử phạt|xử lý (vi phạm|trách nhiệm)", re.IGNORECASE),
     "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+(?:số\s+)?\d{1,2}\b(?!\s*%)", re.IGNORECASE),
 }
-# Never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
 UNSEEN_LIMIT = 0.34
 
 
 def record_text(r: Record) -> str:
+    """What the record states: its matched text plus its units and deadline."""
     o = r.obj
     if r.kind == "task":
-        return f"{o.task} {o.subtask} {o.product} {o.kpi} {' '.join(o.lead)} {' '.join(o.cooperating)} {o.deadline.text}"
+        return f"{match_text(r)} {' '.join(o.lead)} {' '.join(o.cooperating)} {o.deadline.text}"
     if r.kind == "target":
-        return f"{o.text} {o.value_text} {' '.join(o.lead)}"
+        return f"{match_text(r)} {' '.join(o.lead)}"
     return match_text(r)
 
 
