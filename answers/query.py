@@ -440,7 +440,8 @@ class QueryReader:
         expanded, replaced = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         unknown_unit = None
-        if not units and (m := _UNIT_PHRASE.search(text)):
+        # the issuing body of a plan the question names ("Bộ VHTTDL giao …") names that plan, not an unknown unit
+        if not units and (m := _UNIT_PHRASE.search(self._strip_places(text, " | "))):
             # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
             unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                                   "", m.group(0))

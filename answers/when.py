@@ -148,7 +148,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
         status = "pending"
     elif re.search(r"\bda (toi|den) (han |moc |luc )?chua\b|co (bi )?qua han khong|tinh den (hom nay|nay)|hom nay"
                    r"|\b(lan|ky|dot|hom)\b.{0,25}\b(toi|ke tiep|gan nhat|sap toi|tiep theo)\b|(ke tiep|tiep theo|gan nhat|sap toi)"
-                   r"|\btoi day\b|tu nay|ke tu (hom nay|nay)", f):
+                   r"|\btoi day\b|tu nay|ke tu (hom nay|nay)"
+                   # "đã xong chưa?": a plan cannot say what was done; its deadline against today can
+                   r"|\b(da )?(xong|hoan thanh) chua\b", f):
         status = "ask"
     label_parts = []
     start = end = None

@@ -39,3 +39,8 @@ def test_a_month_or_year_alone_is_not_a_period_asked():
     """'tháng 9' quoted in a question about something else, or 'trong năm nào', set no period."""
     assert read_window("chi tieu thang 9 la bao nhieu", TODAY)[0] is None
     assert read_window("nhiem vu x can hoan thanh trong nam nao", TODAY)[0] is None
+
+
+def test_is_it_done_asks_the_deadline_against_today():
+    window, _ = read_window("nhiem vu x thoi gian thuc hien nam nao, da xong chua", TODAY)
+    assert window is not None and window.status == "ask"
