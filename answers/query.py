@@ -509,10 +509,18 @@ class QueryReader:
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
-        from answers.plan_refs import resolve     # by number, issuer, place and subject (many plans per place)
+        from answers.plan_refs import by_number, resolve   # by number, issuer, place, subject (many plans per place)
         named = resolve(self.lx.places, self.lx.place_names, text, f, self.lx.abbreviations.spell_out(text))
+        unknown = self._unknown_place(text, f)
+        if named and unknown and not any(p.search(f) for p, _ in self.lx.place_names) \
+                and not by_number(self.lx.places, f):
+            return [], unknown      # "kế hoạch chuyển đổi số của tỉnh Bình Dương": a subject is not that place
         if named:
             return named, None
+        return [], unknown
+
+    def _unknown_place(self, text: str, f: str) -> str | None:
+        """A place the question names with its level word that no loaded plan has ("tỉnh Bình Dương")."""
         for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
                              text):
             name_words = []
@@ -521,12 +529,12 @@ class QueryReader:
                     break
                 name_words.append(w)
             if name_words:
-                return [], f"{m.group(1).lower()} {' '.join(name_words)}"
+                return f"{m.group(1).lower()} {' '.join(name_words)}"
         if fold(text) == text.lower():
             m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", f)
             if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary:
-                return [], f"{m.group(1)} {m.group(2)} {m.group(3)}"
-        return [], None
+                return f"{m.group(1)} {m.group(2)} {m.group(3)}"
+        return None
 
     @staticmethod
     def _levels(text: str, f: str) -> frozenset[str]:
