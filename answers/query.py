@@ -440,11 +440,13 @@ class QueryReader:
         expanded, replaced = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         unknown_unit = None
-        # the issuing body of a plan the question names ("Bộ VHTTDL giao …") names that plan, not an unknown unit
-        if not units and (m := _UNIT_PHRASE.search(self._strip_places(text, " | "))):
+        if not units and (m := _UNIT_PHRASE.search(text)):
             # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
             unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                                   "", m.group(0))
+            # the issuing body of a plan the question names ("Bộ VHTTDL giao …") names that plan, not a unit
+            if len(self._strip_places(unknown_unit, " ").split()) < 2:
+                unknown_unit = None
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
                                     "kpi", "metadata", "overview", "subtasks", "list_units", "coop_only") if self._has(label, f, toned)}
         if "coop_only" in asks:     # "đơn vị nào chỉ phối hợp chứ không chủ trì": a list of units
