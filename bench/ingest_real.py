@@ -51,6 +51,23 @@ def cpu() -> str:
     return platform.processor() or "unknown CPU"
 
 
+ANSWERS = 20
+
+
+def _answer_ms(tasks, plans: Path, data: Path, env: dict) -> float:
+    """p50 of elapsed_ms over owner questions on the first task names, asked twice (the second pass timed)."""
+    import json
+    import statistics
+    names = [t.task.split(". ", 1)[-1][:90] for t in tasks if t.task][:ANSWERS]
+    qfile = data.parent / f"{data.name}-questions.txt"
+    qfile.write_text("\n".join(f"Ai chủ trì {n}?" for n in names * 2) + "\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "ask", "--json", "--plans", str(plans),
+                          "--data", str(data), "--file", str(qfile)], capture_output=True, text=True, env=env, cwd=ROOT)
+    rows = [json.loads(line) for line in out.stdout.splitlines() if line.startswith("{")]
+    warm = [r["elapsed_ms"] for r in rows[len(names):]]
+    return statistics.median(warm) if warm else float("nan")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=140)
@@ -71,10 +88,17 @@ def main() -> int:
         out = subprocess.run([sys.executable, str(ROOT / "run_bot.py"), "index", "--plans", str(plans),
                               "--data", str(data)], capture_output=True, text=True, env=env, cwd=ROOT)
         index_s = time.perf_counter() - t0
+        big_ms = _answer_ms(parsed.tasks, plans, data, env)
+        seeds = ROOT / "corpus" / "plans"
+        seed_tasks = [t for f in sorted(seeds.glob("*.txt")) for t in parse_document(
+            TextDocument(tuple(f.read_text(encoding="utf-8").split("\n"))), f.name, "x").tasks]
+        seed_ms = _answer_ms(seed_tasks, seeds, Path(tmp) / "seed-data", env)
     print(f"plan: {len(text.encode('utf-8')) / 1024:.0f} kB, {len(parsed.tasks)} tasks, {len(parsed.duties)} duties, "
           f"{len(parsed.passages)} passages")
     print(f"parse: {parse_s:.1f} s; first `run_bot.py index` (store, index, vectors): {index_s:.1f} s")
     print((out.stdout.strip().splitlines() or [""])[-1])
+    print(f"answers, warm, {ANSWERS} owner questions on task names: p50 {big_ms:.0f} ms on it, "
+          f"{seed_ms:.0f} ms on the five seed plans")
     print(f"{cpu()}; {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; model: "
           f"{os.environ.get('K57_EMBED_MODEL') or 'default (models/)'}")
     return out.returncode
