@@ -8,7 +8,7 @@ Exits 1 if any check fails:
     the folder, questions (and conversations) unique;
   * every fact not listed in `computed` has its FIRST alternative inside the named plan file
     within +-3 lines of `line` or of an `also` line, after the scorer's norm() (imported from
-    ../shared/eval/score.py when present, else the same rules copied here); the plan text is
+    ../shared/eval/score.py when present, else the project's copy in bench/answers.py); the plan text is
     read as a reader sees it: `$\\geq 95\\%$` -> `>= 95%` (as the sign), <b> and ** dropped,
     the window's lines joined with spaces;
   * `none` cases: facts [], plan "", line 0;
@@ -34,19 +34,9 @@ SHARED = os.path.abspath(os.path.join(ROOT, "..", "shared"))
 try:
     sys.path.insert(0, os.path.join(SHARED, "eval"))
     from score import norm  # the scorer's own rules
-except Exception:  # pragma: no cover - same rules copied
-    TONE = {"oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uý": "úy", "uỳ": "ùy",
-            "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy", "oé": "óe", "oè": "òe"}
-
-    def norm(s):
-        s = unicodedata.normalize("NFC", str(s)).lower()
-        s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-        for a, b in TONE.items():
-            s = s.replace(a, b)
-        s = re.sub(r"\s+", " ", s)
-        s = re.sub(r"\s*-\s*", "-", s)
-        s = re.sub(r"\s*/\s*", "/", s)
-        return s.strip()
+except Exception:  # pragma: no cover - the project's own copy of the scorer's rules
+    sys.path.insert(0, ROOT)
+    from bench.answers import norm
 
 PLANS = {"Nha Bích": "xa-nha-bich-2026.txt", "Đồng Nai": "tinh-dong-nai-2026.txt",
          "Hàng Gòn": "phuong-hang-gon-2026.txt", "Xuân Phú": "xa-xuan-phu.txt",
