@@ -290,6 +290,8 @@ COVER_MIN = 0.5
 # miss). Chosen on the tuning part of our eval with the model's vectors replayed (2026-12-06): 2 -> 550/571,
 # abstention precision 0.949; 3 -> 551/571, 0.957; COVER_MIN 0.4 or 0.5 the same.
 MISSING_MIN = 3
+
+
 @dataclass(frozen=True)
 class Verdict:
     """Why a record answers the question or not: the content words met and missing, their weighted share,
@@ -335,8 +337,9 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
     its section path and its plan's title (abbreviations spelled out on both sides)."""
     spell = snap.index.abbreviations.spell_out
     here = _pairs_of(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
-    met = [w for w in content_words(snap, q) if w in here]
-    missing = [w for w in content_words(snap, q) if w not in here]
+    asked = content_words(snap, q)
+    met = [w for w in asked if w in here]
+    missing = [w for w in asked if w not in here]
     total = sum(snap.idf[w] for w in met + missing)
     share = sum(snap.idf[w] for w in met) / total if total else 1.0
     return share, [w.replace("_", " ") for w in met], [w.replace("_", " ") for w in missing]

@@ -144,6 +144,7 @@ class Normalizer:
         self.forms = forms                  # folded syllable -> ((as written, count), ...), most common first
         self.pairs = pairs                  # (syllable, next syllable) as written -> count
         self.abbreviations = set(getattr(abbreviations, "table", {}) or {})
+        self.folded_abbreviations = {fold(a) for a in self.abbreviations}
         self.shorthand = load_shorthand() if shorthand is None else shorthand
         self._keys = list(forms)
         by_initials: dict[str, set[tuple[str, str]]] = {}
@@ -198,14 +199,13 @@ class Normalizer:
             return after
         text = re.sub(r"(?<![^\W_])((?i:tỉnh|tinh|xã|xa|phường|phuong|huyện|huyen|thành phố|thanh pho)\s+)?"
                       r"([A-ZĐ]{2,4})(?![^\W_])", place, text)
-        folded_abbreviations = {fold(a) for a in self.abbreviations}
 
         def lower_place(m: re.Match) -> str:
             # "hg", "nb" typed in lower case: only a token that is no Vietnamese syllable, no word of the plans,
             # no chat shorthand and no abbreviation the plans define
             code = m.group(0)
             if (is_syllable(code) or self._known(code) or code in self.shorthand
-                    or fold(code) in folded_abbreviations):
+                    or fold(code) in self.folded_abbreviations):
                 return code
             hit = self.initials.get(code.upper()) or self.initials.get(code.upper().replace("D", "Đ", 1))
             if hit is None:

@@ -8,7 +8,7 @@ import html
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -90,8 +90,6 @@ def ages(text: str) -> set[tuple[str, int]]:
             op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
         out.add((op, int(n)))
     return out
-
-
 
 
 
@@ -255,7 +253,7 @@ class Query:
         terms_ = self.topic if whole == "overview" else self.subject
         return any("_" not in t and t not in words_ and not t.isdigit() for t in terms_)
 
-    @property
+    @cached_property
     def graded(self) -> tuple[tuple[str, str], ...]:
         """A figure with its measure that qualifies what is asked about ("sản phẩm OCOP đạt 4 sao", "mạng 5G",
         "3 tầng"): (figure, measure word), folded. Times, ages, percentages and counts asked are not."""
@@ -271,17 +269,17 @@ class Query:
         """Asks for something no plan states (results achieved, opinions, who holds a post)."""
         return bool(self.foreign & NEVER_STATED)
 
-    @property
+    @cached_property
     def topic_without_roles(self) -> tuple[str, ...]:
         """Topic terms with no role word in them: what is asked about, not the role asked ("chủ trì")."""
         return tuple(t for t in self.topic if not set(t.split("_")) & _ROLE_ASKED)
 
-    @property
+    @cached_property
     def ages(self) -> set[tuple[str, int]]:
         """Age bounds the question sets on whom it counts ("trẻ em dưới 15 tuổi")."""
         return ages(self.text)
 
-    @property
+    @cached_property
     def content(self) -> tuple[str, ...]:
         """Candidate content words: adjacent syllable pairs of the question as typed (places cut out,
         abbreviations spelled out), folded, no number, no pair that only says what kind of thing is asked."""
@@ -292,7 +290,7 @@ class Query:
                        if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in FORM_PAIRS)
         return tuple(dict.fromkeys(out))
 
-    @property
+    @cached_property
     def subject(self) -> tuple[str, ...]:
         """Topic terms that name a subject: no structure words ("phụ lục", "tổng cộng"), no question words
         inside, not the words of a unit the question names."""
