@@ -226,6 +226,16 @@ def _as_words(seq, names: dict[str, list[tuple[str, ...]]]) -> list[str]:
     return words_
 
 
+def _age_sides(bounds: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which side of which age a group lies on: people say "trên 15 tuổi" for "từ 15 tuổi trở lên"; a bare
+    "15 tuổi" may mean either side."""
+    out = set()
+    for op, n in bounds:
+        sides = {">": ("up",), ">=": ("up",), "<": ("down",), "<=": ("down",)}.get(op, ("up", "down"))
+        out.update((side, n) for side in sides)
+    return out
+
+
 def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     """The question qualifies what it asks about differently from the target: "tỷ lệ giáo viên" is not "tỷ lệ học
     sinh", "doanh nghiệp lớn" is not "doanh nghiệp vừa và nhỏ", "OCOP 5 sao" is not "OCOP ứng dụng công nghệ số".
@@ -235,7 +245,7 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     tuổi trở lên")."""
     if r.kind != "target":
         return False
-    asked, set_ = q.ages, ages(r.obj.text)
+    asked, set_ = _age_sides(q.ages), _age_sides(ages(r.obj.text))
     if asked and set_ and not asked & set_:
         return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên"
     filler = FILLER_TONED if q.toned else FILLER_FOLDED
@@ -249,6 +259,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     qset = {part for p in qphrases for w in p for part in (w, *w.split("_"))}
     qnext = _next_words(qphrases, filler)
     for head, ours in qnext.items():
+        if any(w.isdigit() for w in head):
+            continue    # "15 tuổi …": what follows a figure and its measure is no qualifier (ages are read above)
         theirs = {(d, d2) for d, d2 in rnext.get(head, ()) if not d.isdigit()}   # "Phấn đấu 2-5%": the figure
         if not theirs or any(c in rset for c, _ in ours) or any(d in qset for d, _ in theirs):
             continue

@@ -46,6 +46,12 @@ TONED_SHARE = 0.5
 # Question words written without tone marks in correct spelling ("bao nhiêu", "vì sao", "ai", "khi nào"):
 # never given a mark the plans' pairs suggest ("bảo", "sáo").
 _TONELESS_QUESTION_WORDS = frozenset("bao sao ai khi".split())
+# An initialism the plans do not define ("HTTT", "KHKT", "CBCCVC") is read as the run of syllables whose
+# initials spell it and whose adjacent pairs the plans write: the best run must be expected at least
+# ACRONYM_MIN_COUNT times in the plans and ACRONYM_DOMINANCE times as often as the next best reading.
+ACRONYM_MIN_COUNT = 3
+ACRONYM_DOMINANCE = 2.0
+_ACRONYM = re.compile(r"(?<![^\W_])([A-ZĐ]{3,6})(?![^\W_])")   # two letters ("VP", "TP") read too many ways
 
 
 @dataclass(frozen=True)
@@ -154,11 +160,13 @@ class Normalizer:
         # initials two places share name neither
         self.initials = {k: next(iter(v)) for k, v in by_initials.items() if len(v) == 1}
         self.localities = {locality for locality, _ in places}
+        self._next: dict[str, list[tuple[str, int]]] | None = None     # syllable -> (next syllable, count)
 
     # ------------------------------------------------------------------ public
     def normalize(self, text: str) -> Normalized:
         changes: list[Change] = []
         text = self._places(text, changes)
+        text = self._acronyms(text, changes)
         tokens = _WORD.findall(text)
         idx = [i for i, t in enumerate(tokens) if t[0].isalpha()]
         for i in idx:
@@ -213,6 +221,55 @@ class Normalizer:
             changes.append(Change(code, hit[0], "place"))
             return hit[0]
         return re.sub(r"(?<![^\W_])[a-zđ]{2,4}(?![^\W_])", lower_place, text)
+
+    # ------------------------------------------------------------------ initialisms
+    def _acronyms(self, text: str, changes: list[Change]) -> str:
+        """'HTTT' -> 'hệ thống thông tin' when the plans write that run often and no other run is close."""
+        def spell(m: re.Match) -> str:
+            code = m.group(1)
+            if code in self.abbreviations or code in self.initials or self._known(code.lower()):
+                return code
+            found = self.spelled(code)
+            if found is None:
+                return code
+            changes.append(Change(code, found, "initials"))
+            return found
+        return _ACRONYM.sub(spell, text)
+
+    def spelled(self, code: str) -> str | None:
+        """The plans' run of syllables whose initials spell `code`, or None. A run's weight is how often the
+        plans' pair statistics expect it (count of its first syllable times the chance of each next one,
+        a Markov estimate): "hệ thống thông tin" ~ 30, "học tập trung tâm" (pairs that meet across words) ~ 0.2."""
+        if self._next is None:
+            nxt: dict[str, list[tuple[str, int]]] = {}
+            for (a, b), n in self.pairs.items():
+                if a.isalpha() and b.isalpha():
+                    nxt.setdefault(a, []).append((b, n))
+            self._count = {f: n for forms in self.forms.values() for f, n in forms}
+            self._next = nxt
+        letters = list(fold(code.lower()))
+        runs: list[tuple[float, list[str]]] = []
+
+        def walk(run: list[str], weight: float) -> None:
+            if weight < 0.5:
+                return
+            if len(run) == len(letters):
+                runs.append((weight, run))
+                return
+            last = run[-1]
+            for b, n in self._next.get(last, ()):
+                if fold(b[0]) == letters[len(run)]:
+                    walk(run + [b], weight * n / max(1, self._count.get(last, n)))
+        for first, n in self._count.items():
+            if first[0].isalpha() and fold(first[0]) == letters[0]:
+                walk([first], float(n))
+        if not runs:
+            return None
+        runs.sort(key=lambda x: -x[0])
+        best, second = runs[0][0], (runs[1][0] if len(runs) > 1 else 0.0)
+        if best < ACRONYM_MIN_COUNT or best < ACRONYM_DOMINANCE * second:
+            return None
+        return " ".join(runs[0][1])
 
     # ------------------------------------------------------------------ one word
     def _known(self, word: str) -> bool:
