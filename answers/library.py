@@ -157,7 +157,8 @@ class PlanLibrary:
         lexicon = Lexicon(
             places=refs,
             units={s: pd.units.groups for s, pd in plans.items()},
-            vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer)
+            vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer,
+            said=lambda: index.folded_text)
         # the words that name a plan (place, number, issuer) are not what a question is about
         lexicon.place_any = naming_pattern(refs) or lexicon.place_any
         return Snapshot(plans=plans, records={d.id: r for d, r in zip(docs, records)}, all_records=records,

@@ -142,6 +142,7 @@ class Lexicon:
     by_distinct_word: dict[str, list[int]] = field(default_factory=dict)   # each non-generic word occurrence
     by_spelling_key: dict[str, list[int]] = field(default_factory=dict)    # what corpus.units.same_unit compares
     spelling: object = None                    # () -> index.text.DiacriticRestorer: the plans' syllables and pairs
+    said: object = None                        # () -> str: every plan text as folded words (index folded_text)
     _normalizer: Normalizer | None = None
 
     @property
@@ -368,6 +369,19 @@ class QueryReader:
             return any(p.search(f) for p in self.lx.cues.get(label + "@plain", ()))
         return any(p.search(toned) for p in self.lx.cues.get(label + "@toned", ()))
 
+    def _plans_write_cue(self, label: str, f: str, toned: str) -> bool:
+        """Every stretch of the question a cue label matches has two words or more, and the plans write it."""
+        if self.lx.said is None:
+            return False
+        patterns = self.lx.cues.get(label, []) + self.lx.cues.get(label + ("@plain" if toned == f else "@toned"), [])
+        spans = [m.group(0).strip() for p in patterns for m in p.finditer(f if toned == f or p in
+                                                                          self.lx.cues.get(label, []) else toned)]
+        spans = [" ".join(words(s)) for s in spans if s]
+        if not spans or any(len(s.split()) < 2 for s in spans):
+            return False
+        said = self.lx.said()
+        return all(f" {s} " in said for s in spans)
+
     def read(self, raw: str, today: date, context=None, now: float | None = None) -> Query:
         """Read a question; with a chat context (answers.types.ChatContext), an elliptical follow-up
         ("Hạn khi nào?", "Còn Phước An thì sao?", "Phòng đó còn làm gì?") is read against it."""
@@ -482,6 +496,9 @@ class QueryReader:
                    if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
         if "subtasks" in asks:
             expects.discard("number")
+        # a cue the plans themselves write is plan wording, not a request for a fact plans never state:
+        # "bài báo … có địa chỉ tại tỉnh" asks for a target, not for an address
+        foreign -= {label for label in foreign if self._plans_write_cue(f"foreign_{label}", f, toned)}
         if "calendar" in foreign and re.search(r"\bnhiem vu\b|\bviec\b", f) and re.search(r"\b(thoi )?han\b", f):
             foreign.discard("calendar")     # "nhiệm vụ tham dự hội thi … hạn khi nào": a task's deadline
         if window is not None or remaining:

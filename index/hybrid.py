@@ -18,6 +18,7 @@ from index.docs import Doc
 from index.embedding import Embedder
 from index.fusion import reciprocal_rank_fusion
 from index.stores import DenseStore, LexicalStore, VectorCache
+from corpus.text import words
 from index.text import DiacriticRestorer, terms
 
 log = logging.getLogger(__name__)
@@ -147,6 +148,12 @@ class HybridIndex:
         index = cls(docs, lexical, dense, embedder, abbreviations)
         index.rebuilt = tuple(rebuilt)
         return index
+
+    @cached_property
+    def folded_text(self) -> str:
+        """Every indexed text as folded words, one space apart, with a space at each end: "does any plan say
+        this phrase?" is a substring test (answers.query reads cue words the plans use as plan wording)."""
+        return " " + " | ".join(" ".join(words(d.text)) for d in self.docs) + " "
 
     @cached_property
     def restorer(self) -> DiacriticRestorer:
