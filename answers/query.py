@@ -411,6 +411,14 @@ class QueryReader:
             return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
         units = q.units
+        if q.year and len(own) < 2 and not q.units and not _RECORD_PRONOUN.search(f):
+            # "Còn đến 2030?": the earlier question asked for another year (the same indicator's value for
+            # that year is another record), not a question about the records last cited
+            earlier = context.question
+            asked = re.sub(r"\b20[2-5]\d\b", str(q.year), earlier) if re.search(r"\b20[2-5]\d\b", earlier) \
+                else f"{earlier.rstrip(' ?')} năm {q.year}?"
+            return replace(self._read(asked, today), raw=raw, base=asked,
+                           assumed=f"cùng câu hỏi trước, cho năm {q.year}")
         if not units and (_UNIT_PRONOUN.search(f) or len(own) < 2):
             units = tuple(UnitRef(*u) for u in context.units if u[0] in plans or not plans)
         base = self._read(context.question, today)
