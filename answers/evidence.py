@@ -12,6 +12,7 @@ from answers.library import Snapshot
 from answers.query import FILLER_FOLDED, FILLER_TONED, Query, ages
 from corpus.text import fold, one_spelling, syllables, words
 
+from answers.normalize import is_syllable
 from answers.records import Record, match_text
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
@@ -264,6 +265,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
         theirs = {(d, d2) for d, d2 in rnext.get(head, ()) if not d.isdigit()}   # "Phấn đấu 2-5%": the figure
         if not theirs or any(c in rset for c, _ in ours) or any(d in qset for d, _ in theirs):
             continue
+        if all(not is_syllable(c) for c, _ in ours):
+            continue    # an initialism no plan spells out ("tiến bộ KHKT") may be the target's own words
         # "áp dụng" / "ứng dụng": a word that ends alike is another way of saying it, not another qualifier
         if not any(c2 and c2 == d2 for _, c2 in ours for _, d2 in theirs):
             return True

@@ -51,6 +51,8 @@ _TONELESS_QUESTION_WORDS = frozenset("bao sao ai khi".split())
 # ACRONYM_MIN_COUNT times in the plans and ACRONYM_DOMINANCE times as often as the next best reading.
 ACRONYM_MIN_COUNT = 3
 ACRONYM_DOMINANCE = 2.0
+# ... or be the only reading the plans' pairs allow, expected at least this often
+ACRONYM_ONLY_READING = 0.5
 _ACRONYM = re.compile(r"(?<![^\W_])([A-ZĐ]{3,6})(?![^\W_])")   # two letters ("VP", "TP") read too many ways
 
 
@@ -267,6 +269,8 @@ class Normalizer:
             return None
         runs.sort(key=lambda x: -x[0])
         best, second = runs[0][0], (runs[1][0] if len(runs) > 1 else 0.0)
+        if second == 0.0 and best >= ACRONYM_ONLY_READING:
+            return " ".join(runs[0][1])     # the plans' only reading of these initials ("khoa học kỹ thuật")
         if best < ACRONYM_MIN_COUNT or best < ACRONYM_DOMINANCE * second:
             return None
         return " ".join(runs[0][1])

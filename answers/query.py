@@ -74,7 +74,7 @@ FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED)
 FORM_PAIRS = frozenset("""
 bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
 ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_gi la_bao thoi_han han_chot
-han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay
+han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay chiu_trach trach_nhiem
 """.split())
 
 
@@ -519,7 +519,8 @@ class QueryReader:
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         all_words = frozenset(terms(self._strip_places(text)))
-        m = re.search(r"\b(?:bao nhieu|may)\s+([a-z]+)", f)
+        # "bao nhiêu người", "mấy lớp"; toneless "mây bao nhiêu" is not "mấy bao"
+        m = re.search(r"\b(?:bao nhieu|may)\s+(?!bao\b|nhieu\b)([a-z]+)", f)
         counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED and "number" in expects else None
         spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
         toned = fold(spelled) != spelled.lower()
