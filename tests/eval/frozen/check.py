@@ -4,7 +4,7 @@
 usage: python tests/eval/frozen/check.py [-v]
 
 Exits 1 if any check fails:
-  * schema per file (required/allowed keys, kinds, localities, types), ids f### unique across
+  * schema per file (required/allowed keys, kinds, localities, types), ids g### unique across
     the folder, questions (and conversations) unique;
   * every fact not listed in `computed` has its FIRST alternative inside the named plan file
     within +-3 lines of `line` or of an `also` line, after the scorer's norm() (imported from
@@ -13,16 +13,16 @@ Exits 1 if any check fails:
     the window's lines joined with spaces;
   * `none` cases: facts [], plan "", line 0;
   * no near copies: word-set Jaccard (lower case, tone marks folded, đ -> d) < 0.5 against every
-    question of ../shared/eval/*.jsonl, ../shared/eval/real_dev/questions.jsonl and
-    tests/eval/*.jsonl (conversation turns of >= 6 words are compared one by one, and a whole
+    question of ../shared/eval/*.jsonl, ../shared/eval/real_dev/questions.jsonl,
+    tests/eval/*.jsonl and tests/eval/heldout1/*.jsonl (the previous frozen part; conversation turns of >= 6 words are compared one by one, and a whole
     conversation as the join of its turns);
   * `style` tags are known; `notone` questions carry no diacritics at all; `two` has >= 2 facts;
     `xamình` says "xã/phường mình" and names a locality; `abbrev`, `shorthand` and `english`
     questions contain a token from the lists below;
-  * sizes: chat >= 60, plain >= 60, near_miss >= 30 (all kind none, >= 1/3 without tone marks),
-    today >= 10 (>= 3 distinct `today` dates), conversations >= 10 (2-3 turns, both
-    context_needed values present); answerable cases: Đồng Nai >= 30%, each commune >= 12%;
-    every kind used.
+  * sizes: chat >= 70 (>= 20 `notone`), plain >= 60, near_miss >= 36 (all kind none, >= 1/3
+    without tone marks), today >= 20 (>= 5 distinct `today` dates), conversations >= 20 (2-3
+    turns, >= 12 with context_needed true and >= 6 with false); answerable cases: Đồng Nai >= 30%,
+    each commune >= 12%; every kind used.
 """
 import glob, json, os, re, sys, unicodedata
 from collections import Counter
@@ -45,18 +45,21 @@ KINDS = {"owner", "deadline", "target", "duties", "list", "passage", "none"}
 STYLES = {"notone", "shorthand", "typo", "abbrev", "two", "xamình", "english"}
 SHORTHAND = {"bn", "ko", "k", "đc", "dc", "j", "ntn", "vs", "z", "ạ", "nhé", "r", "cx", "ng", "trc",
              "sx", "hs", "ah", "nha", "vậy", "dzậy", "hok", "kh", "mn", "a", "ak", "nhe", "ha", "hả",
-             "sài", "bik", "j?", "chq", "ko?", "đk", "nx", "tks", "oke", "ok", "ạ?", "z?", "nhé?"}
+             "sài", "bik", "bc", "j?", "chq", "ko?", "đk", "nx", "tks", "oke", "ok", "ạ?", "z?", "nhé?"}
 ABBREV = {"đn", "dn", "p.hg", "hg", "x.", "xã pa", "pa", "ubnd", "vp", "hđnd-ubnd", "tthc", "dvctt",
           "csdl", "cđs", "cds", "khcn", "kh&cn", "đmst", "dmst", "vneid", "htx", "dn", "hộ kd",
           "kd", "httt", "attt", "ntm", "nq", "kh", "ocop", "p.", "p.vh-xh", "vhxh", "xp", "khkt",
-          "lgsp", "đu", "ttpvhcc", "pvhcc", "bcđ", "gddt", "gd&đt", "cn", "kpi", "sx", "ts", "soc",
-          "vh-xh", "kt", "đa", "ict", "ai", "iot", "tw", "cbccvc", "cbcc", "qg", "dvc", "đk", "cns",
+          "lgsp", "nb", "đu", "ttpvhcc", "pvhcc", "bcđ", "gddt", "gd&đt", "cn", "kpi", "sx", "ts", "soc",
+          "vh-xh", "kt", "đa", "dnnvv", "ict", "ai", "iot", "tw", "cbccvc", "cbcc", "qg", "dvc", "đk", "cns",
           "nn&mt", "nckh", "bc"}
 ENGLISH = {"target", "deadline", "website", "web", "cloud", "open", "data", "kpi", "online", "app",
            "digital", "twin", "update", "check", "report", "ok", "list", "plan", "email", "hotline",
            "big", "wifi", "local", "sign", "team", "boss", "file", "link", "top"}
-FILES = {"chat.jsonl": 60, "plain.jsonl": 60, "near_miss.jsonl": 30, "today.jsonl": 10,
-         "conversations.jsonl": 10}
+FILES = {"chat.jsonl": 70, "plain.jsonl": 60, "near_miss.jsonl": 36, "today.jsonl": 20,
+         "conversations.jsonl": 20}
+MIN_DATES = 5          # distinct `today` dates in today.jsonl
+MIN_CTX = {True: 12, False: 6}  # conversations by context_needed
+MIN_CHAT_NOTONE = 20
 BASE = {"id", "kind", "plan", "facts", "tags", "line"}
 OPT = {"also", "computed", "note", "style"}
 
@@ -117,7 +120,8 @@ def texts(case):
 def load_public():
     out = []
     pats = [os.path.join(SHARED, "eval", "*.jsonl"), os.path.join(SHARED, "eval", "real_dev", "*.jsonl"),
-            os.path.join(ROOT, "tests", "eval", "*.jsonl")]
+            os.path.join(ROOT, "tests", "eval", "*.jsonl"),
+            os.path.join(ROOT, "tests", "eval", "heldout1", "*.jsonl")]
     for pat in pats:
         for f in sorted(glob.glob(pat)):
             for l in open(f, encoding="utf-8"):
@@ -165,7 +169,7 @@ def main():
                 continue
             if set(c) - allowed:
                 err(f"{cid}: unknown keys {sorted(set(c) - allowed)}")
-            if not re.fullmatch(r"f\d{3}", cid) or cid in ids:
+            if not re.fullmatch(r"g\d{3}", cid) or cid in ids:
                 err(f"{cid}: bad or duplicate id")
             ids.add(cid)
             key = " || ".join(norm(t) for t in texts(c))
@@ -256,10 +260,16 @@ def main():
                         err(f"{cid}: near copy (J={j:.2f}) of {f}:{pid}: {pt[:80]!r}")
                         break
             allcases.append(c)
-        if fname == "today.jsonl" and len(dates) < 3:
-            err("today.jsonl: fewer than 3 distinct dates")
-        if fname == "conversations.jsonl" and (ctx[True] == 0 or ctx[False] == 0):
-            err("conversations.jsonl: need both context_needed true and false")
+        if fname == "today.jsonl" and len(dates) < MIN_DATES:
+            err(f"today.jsonl: {len(dates)} distinct dates < {MIN_DATES}")
+        if fname == "conversations.jsonl":
+            for v, m in MIN_CTX.items():
+                if ctx[v] < m:
+                    err(f"conversations.jsonl: {ctx[v]} with context_needed={v} < {m}")
+        if fname == "chat.jsonl":
+            nt = sum(1 for c in cases if "notone" in c.get("style", []))
+            if nt < MIN_CHAT_NOTONE:
+                err(f"chat.jsonl: {nt} notone questions < {MIN_CHAT_NOTONE}")
         if fname == "near_miss.jsonl" and notone * 3 < len(cases):
             err(f"near_miss.jsonl: only {notone} of {len(cases)} without tone marks")
     # near copies inside the folder
