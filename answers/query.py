@@ -81,6 +81,16 @@ han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_n
 _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
 
 
+# a document number: "433-KH/TU", "91/KH-UBND", "07-KH/ĐU", "66.7/2025/NQ-CP", "57-NQ/TW"
+_DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[A-ZĐ]{1,6}"
+                      r"(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){1,3}(?![\w/])")
+
+
+def doc_key(text: str) -> str:
+    """A document number as compared: folded, no spaces ("433 - KH/TU" = "433-kh/tu")."""
+    return re.sub(r"\s+", "", fold(text))
+
+
 def ages(text: str) -> set[tuple[str, int]]:
     """Age bounds a text sets on whom it counts: "từ 15 tuổi trở lên" -> (">=", 15), "dưới 15 tuổi" -> ("<", 15)."""
     out = set()
@@ -264,6 +274,12 @@ class Query:
             if unit not in _NOT_GRADES:
                 out.append((n, unit))
         return tuple(out)
+
+    @cached_property
+    def doc_refs(self) -> tuple[str, ...]:
+        """Document numbers the question names ("Kế hoạch số 433-KH/TU", "91/KH-UBND", "66.7/2025/NQ-CP"), as
+        compact folded keys (no spaces, lower case, đ -> d) to find the lines that cite them."""
+        return tuple(dict.fromkeys(doc_key(m) for m in _DOC_REF.findall(self.text)))
 
     @property
     def never_stated(self) -> bool:

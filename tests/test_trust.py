@@ -694,3 +694,39 @@ def test_tren_dia_ban_says_where_not_what(assistant):
     """"trên địa bàn" is in nearly every line of a plan: it must not pull a list question away from its lead-in."""
     ans = assistant.ask("Đến hết năm 2025, hạ tầng số trên địa bàn xã Xuân Phú phải đạt những gì?")
     assert ans.kind == "list" and "Phát triển hạ tầng số:" in ans.text and "5G" in ans.text, ans.text
+
+
+CITING_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+Số: 12/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+Căn cứ Kế hoạch số 205-KH/TU ngày 03/04/2025 của Tỉnh ủy về chuyển đổi số;
+
+Căn cứ Kế hoạch số 88/KH-UBND ngày 17/01/2026 của UBND tỉnh về khoa học, công nghệ;
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+- Triển khai nghiêm túc các nhiệm vụ về chuyển đổi số.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+- Chủ trì theo dõi, đôn đốc thực hiện kế hoạch; báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+def test_a_cited_document_is_answered_from_the_line_citing_it(tmp_path):
+    """"Kế hoạch số X … ban hành ngày nào?" names another document: the answer is the line citing it, not the
+    plan's own (blank) date; a number no line cites falls back to the plan's own facts."""
+    a = one_plan_assistant(tmp_path, CITING_PLAN)
+    ans = a.ask("Văn bản 88/KH-UBND mà xã Tân Hòa căn cứ được ký ngày nào?")
+    first, last = ans.sources[0].lines
+    assert "17/01/2026" in ans.text and first <= 10 <= last
+    ans = a.ask("Kế hoạch 205 - KH/TU của Tỉnh ủy ban hành ngày nào?")
+    assert "03/04/2025" in ans.text
+    own = a.ask("Kế hoạch 12/KH-UBND của xã Tân Hòa ban hành ngày nào?")
+    assert "17/01/2026" not in own.text and "03/04/2025" not in own.text

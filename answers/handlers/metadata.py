@@ -8,7 +8,9 @@ from corpus.text import fold
 
 from answers.compose import short
 from answers.handlers import Ctx
-from answers.records import PlanData
+from answers.evidence import record_text
+from answers.query import doc_key
+from answers.records import Found, PlanData
 from answers.types import Source
 
 
@@ -150,11 +152,39 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     return "\n".join(lines), sources
 
 
+def cited_document(ctx: Ctx, fields: set[str]):
+    """"Kế hoạch số 433-KH/TU … ban hành ngày nào?": about another document the plan cites, not the plan itself;
+    the answer is the plan's lines that cite that number (where its date and issuer stand)."""
+    if not ctx.q.doc_refs or not fields & {"date", "issuer", "number", "signer"} \
+            or not fields <= {"date", "issuer", "number", "signer", "title", "period", "basis"}:
+        return None
+    own = {doc_key(ctx.snap.plans[s].parsed.plan.numbered or "") for s in ctx.scope}
+    refs = [ref for ref in ctx.q.doc_refs if ref not in own]
+    if not refs:
+        return None
+    found = []
+    for r in ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target")):
+        text = doc_key(record_text(r))
+        if any(ref in text for ref in refs):
+            found.append(Found(1.0, r))
+    if not found:
+        return None
+    by_plan: dict[str, Found] = {}
+    for f in sorted(found, key=lambda f: (f.record.plan, f.record.first_line)):
+        by_plan.setdefault(f.record.plan, f)        # the first line citing it in each plan
+    chosen = list(by_plan.values())
+    # asked of no plan in particular: one citation says the document's date ("Nghị quyết 57-NQ/TW ban hành
+    # ngày nào?" is the same in every plan)
+    return ctx.compose.fact(ctx.q, chosen if ctx.q.plans else chosen[:1])
+
+
 def handle(ctx: Ctx):
     q = ctx.q
     fields = set(q.meta)
     if not fields:
         return None
+    if (ans := cited_document(ctx, fields)) is not None:
+        return ans
     if fields == {"title"}:
         fields.add("signer")
     plans = ctx.scope if (q.plans or len(ctx.scope) == 1) else [
