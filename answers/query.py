@@ -271,7 +271,7 @@ class Query:
         out = []
         plain = _NAMED_BY_NUMBER.sub(" ", fold(self.plain))     # "Nghị quyết 57", "Đề án 06" are names
         for n, unit in re.findall(r"(?<![\d/.,])(\d{1,3})\s*([a-z]+)\b", plain):
-            if unit not in _NOT_GRADES:
+            if unit not in _NOT_GRADES and unit not in FILLER_FOLDED:     # "… theo ĐA 06 vậy": no measure
                 out.append((n, unit))
         return tuple(out)
 
