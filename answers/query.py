@@ -406,8 +406,9 @@ class QueryReader:
         if context is None or context.expired(now if now is not None else time.time()) or q.empty or q.greeting:
             return q
         f = fold(q.text)
+        pointing = {w for m in _UNIT_PRONOUN.finditer(f) for w in m.group(0).split()}    # "sở đó", "phòng này"
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
-               and t not in _ATTRIBUTE_WORDS]
+               and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing]
         marked = bool(_FOLLOW_UP.search(f))
         if q.plans or q.unknown_place:
             if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f):
