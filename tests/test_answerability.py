@@ -82,3 +82,54 @@ def test_a_grade_the_target_does_not_state_is_no_answer(tmp_path):
     plain = a.ask("Tân Hòa phát triển bao nhiêu sản phẩm OCOP bán trên sàn thương mại điện tử?", today=date(2026, 7, 1))
     assert plain.kind == "target" and "02" in plain.text
     assert plain.evidence["ok"] and plain.evidence["score"] >= evidence.COVER_MIN
+
+
+WORDING_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+1. Chỉ tiêu năm 2026
+
+- Có ít nhất 05 sáng kiến có địa chỉ tại xã được công nhận.
+
+- Tỷ lệ hộ kinh doanh bán hàng trên sàn thương mại điện tử đạt 40%.
+
+2. Chỉ tiêu đến năm 2030
+
+- Tỷ lệ hộ kinh doanh bán hàng trên sàn thương mại điện tử đạt 75%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+"""
+
+
+def test_a_fact_cue_the_plan_itself_writes_is_its_wording(tmp_path):
+    """"địa chỉ" asks for contact details, unless the plan writes that very phrase: "sáng kiến có địa chỉ tại
+    xã" is a target; the office's address is still nowhere in the plan."""
+    a = _assistant_of(tmp_path, WORDING_PLAN)
+    ans = a.ask("Tân Hòa cần bao nhiêu sáng kiến có địa chỉ tại xã?")
+    assert ans.kind == "target" and "05" in ans.text
+    ans = a.ask("Cho hỏi địa chỉ trụ sở UBND xã Tân Hòa ở đâu?")
+    assert ans.kind == "none"
+
+
+def test_a_year_alone_re_asks_the_earlier_question(tmp_path):
+    """"Còn năm 2030?" after a 2026 figure is the same indicator's 2030 value, another record."""
+    a = _assistant_of(tmp_path, WORDING_PLAN)
+    first = a.ask("Năm 2026 Tân Hòa muốn bao nhiêu phần trăm hộ kinh doanh bán hàng trên sàn thương mại điện tử?")
+    assert "40%" in first.text
+    follow = a.ask("Còn năm 2030?", context=first.context)
+    assert "75%" in follow.text and "40%" not in follow.text and "Hiểu theo câu trước" in follow.text
+
+
+def _assistant_of(tmp_path: Path, text: str):
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(text, encoding="utf-8")
+    return build_assistant(plans, tmp_path / "data", embedder=None)

@@ -88,6 +88,26 @@ def test_place_initials_and_level_prefixes_come_from_the_loaded_plans(norm):
     assert norm.normalize("dn nao duoc ho tro").text.startswith("dn ")
 
 
+def test_initialisms_the_plans_do_not_define_are_read_from_their_pairs():
+    """"HTTT" is the run the plans write often whose initials spell it; a run met once is accepted only when
+    no other reading exists; two letters, a defined abbreviation and a run with a close rival stay as typed."""
+    texts = ["Hệ thống thông tin của xã được kết nối với hệ thống thông tin của tỉnh"] * 3 + [
+        "Bảo đảm an toàn hệ thống thông tin theo cấp độ",
+        "Hoàn thành trước tháng tư", "Hỗ trợ tổ chức tập huấn", "Hộ tham gia tập huấn",
+        "Ứng dụng tiến bộ khoa học kỹ thuật vào sản xuất"]
+    spelling = DiacriticRestorer.from_texts(texts)
+    n = Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({"KT": "Kinh tế", "HTTH": "hồ sơ"}),
+                   shorthand={})
+    out = n.normalize("Tỷ lệ HTTT chạy trên nền tảng số?")
+    assert out.text == "Tỷ lệ hệ thống thông tin chạy trên nền tảng số?"
+    assert [(c.before, c.why) for c in out.changes] == [("HTTT", "initials")]
+    assert n.spelled("KHKT") == "khoa học kỹ thuật"          # the only reading the pairs allow
+    assert n.spelled("HTTH") is None or n.normalize("HTTH").text == "HTTH"   # defined: left to the table
+    assert n.normalize("HTTH là gì").text == "HTTH là gì"
+    assert n.spelled("HTTT") and n.normalize("KT").text == "KT"
+    assert n.spelled("HTTG") is None                          # no run of the plans spells it
+
+
 def test_the_json_answer_says_what_was_normalized(tmp_path):
     from datetime import date
 

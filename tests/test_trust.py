@@ -730,3 +730,11 @@ def test_a_cited_document_is_answered_from_the_line_citing_it(tmp_path):
     assert "03/04/2025" in ans.text
     own = a.ask("Kế hoạch 12/KH-UBND của xã Tân Hòa ban hành ngày nào?")
     assert "17/01/2026" not in own.text and "03/04/2025" not in own.text
+
+
+def test_who_works_with_that_unit_asks_the_partners_of_the_row_last_cited(assistant):
+    """"Ai cùng thực hiện với sở đó?" after an owner answer: the partners of that row, not "không có"."""
+    first = assistant.ask("Tỉnh Đồng Nai giao sở nào lập quy định tiêu chí hỗ trợ cho dự án bán dẫn?")
+    assert "Sở Khoa học và Công nghệ" in first.text
+    follow = assistant.ask("Ai cùng thực hiện với sở đó?", context=first.context)
+    assert follow.kind != "none" and "Sở Tài chính" in follow.text
