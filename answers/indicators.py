@@ -18,12 +18,16 @@ from pathlib import Path
 from answers.records import Record
 from corpus.text import fold, words
 
-# Cosine of two stored target vectors (EmbeddingGemma, int8 export): at or above SURE the same indicator,
-# from MAYBE "có thể tương ứng". Lexical (no model): IDF-weighted cosine of the targets' word sets.
-DENSE_SURE = 0.80
-DENSE_MAYBE = 0.70
+# Two signals, each with a sure and a "có thể tương ứng" (maybe) threshold: the cosine of two stored target
+# vectors (EmbeddingGemma, int8 export, each plan's mean taken away) and, with or without a model, the
+# IDF-weighted cosine of the targets' words. A pair passing either signal's threshold passes.
+# Calibration: docs/answering.md.
+DENSE_SURE = 0.60
+DENSE_MAYBE = 0.50
 LEXICAL_SURE = 0.55
-LEXICAL_MAYBE = 0.35
+LEXICAL_MAYBE = 0.36
+MIN_TARGETS_TO_CENTRE = 8
+SAME_INDICATOR_SHARE = 0.85  # another year's target of the indicator scores at least this share of the best
 POPULATION_PENALTY = 0.9     # a pair counting different populations keeps 90% of its score and is never sure
 
 MEASURES = ("percent", "count", "money", "yes", "other")
@@ -159,7 +163,7 @@ class _Model:
         for i, r in enumerate(self.targets):
             self.by_plan.setdefault(r.plan, []).append(i)
         self.vectors = self._vectors(snap)
-        self.weights = [self._weights(_wording(r)) for r in self.targets]
+        self.weights = [self._weights(wording(r)) for r in self.targets]
         self.measures = [measure_of(r) for r in self.targets]
         self.populations = [population_of(r) for r in self.targets]
 
@@ -168,13 +172,21 @@ class _Model:
         return self.vectors is not None
 
     def _vectors(self, snap):
+        """The stored record vectors of the targets (no re-embedding), each plan's mean taken away: a record's
+        vector also carries its plan's name and headings, which would make two targets of one plan closer than
+        the same target in two plans. A plan with few targets is centred on all its records instead."""
         dense = getattr(snap.index, "dense", None)
         if dense is None or not self.targets:
             return None
         import numpy as np
-        positions = [snap._position[id(r)] for r in self.targets]
-        # the stored record vectors (normalized at build time): no re-embedding
-        vectors = np.vstack([dense.index.reconstruct(int(p)) for p in positions]).astype(np.float32)
+        stored = dense.index.reconstruct_n(0, dense.index.ntotal)
+        vectors = stored[[snap._position[id(r)] for r in self.targets]].astype(np.float32)
+        for plan, rows in self.by_plan.items():
+            if len(rows) >= MIN_TARGETS_TO_CENTRE:
+                vectors[rows] -= vectors[rows].mean(axis=0)
+            else:
+                positions = [snap._position[id(r)] for r in snap.in_plans({plan}, ("passage", "task", "target", "duty"))]
+                vectors[rows] -= stored[positions].mean(axis=0)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
 
@@ -194,28 +206,30 @@ class _Model:
         dot = sum(w * b[t] for t, w in a.items() if t in b)
         return dot / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
 
-    def scores(self, i: int, rows: list[int]) -> list[float]:
-        """Similarity of target i to each of rows, with the population check applied."""
-        if self.dense:
-            sims = (self.vectors[rows] @ self.vectors[i]).tolist()
-        else:
-            sims = [self.lexical(self.weights[i], self.weights[j]) for j in rows]
-        return [s * (POPULATION_PENALTY if self._clash(i, j) else 1.0) for s, j in zip(sims, rows)]
+    def scores(self, i: int, rows: list[int]) -> list[tuple[float, bool, bool]]:
+        """(score, sure, maybe) of target i against each of rows. score is on one scale for both signals (1.0 =
+        a sure threshold): the better of the word overlap and the model's cosine, each divided by its sure
+        threshold; a population clash costs POPULATION_PENALTY."""
+        lexical = [self.lexical(self.weights[i], self.weights[j]) for j in rows]
+        dense = (self.vectors[rows] @ self.vectors[i]).tolist() if self.dense else [0.0] * len(rows)
+        out = []
+        for lex, den, j in zip(lexical, dense, rows):
+            penalty = POPULATION_PENALTY if self._clash(i, j) else 1.0
+            lex, den = lex * penalty, den * penalty
+            out.append((max(lex / LEXICAL_SURE, den / DENSE_SURE),
+                        lex >= LEXICAL_SURE or den >= DENSE_SURE, lex >= LEXICAL_MAYBE or den >= DENSE_MAYBE))
+        return out
 
     def _clash(self, i: int, j: int) -> bool:
         a, b = self.populations[i], self.populations[j]
         return a is not None and b is not None and a != b
 
-    def thresholds(self) -> tuple[float, float]:
-        return (DENSE_SURE, DENSE_MAYBE) if self.dense else (LEXICAL_SURE, LEXICAL_MAYBE)
-
-
-def _wording(r: Record) -> str:
+def wording(r: Record) -> str:
     """What a target measures: its wording without the value it sets."""
     o = r.obj
-    text = o.text or ""
-    if o.value_text and text.rstrip(" .").endswith(o.value_text):
-        text = text.rstrip(" .")[: -len(o.value_text)]
+    text = (o.text or "").rstrip(" .")
+    if o.value_text and text.endswith(o.value_text):
+        text = text[: -len(o.value_text)].rstrip(" :")
     return text
 
 
@@ -240,8 +254,9 @@ def model_of(snap) -> _Model:
 
 
 def similarity(snap, a: Record, b: Record) -> float:
+    """a and b on the scale of counterpart() scores (1.0: the sure threshold)."""
     m = model_of(snap)
-    return m.scores(m.row[id(a)], [m.row[id(b)]])[0]
+    return m.scores(m.row[id(a)], [m.row[id(b)]])[0][0]
 
 
 # ---------------------------------------------------------------------------------------------- matching
@@ -250,20 +265,20 @@ def counterpart(snap, target: Record, plan_slug: str) -> Counterpart:
     """The target of plan_slug that measures what `target` measures; other=None when none reaches the "maybe"
     threshold. sure=False for "có thể tương ứng": below the sure threshold, another measure or population."""
     m = model_of(snap)
-    if target.plan == plan_slug:
-        return Counterpart(target, target, 1.0, True, True)
     i = m.row.get(id(target))
+    if target.plan == plan_slug:
+        score = m.scores(i, [i])[0][0] if i is not None else 1.0
+        return Counterpart(target, target, round(score, 4), True, True)
     rows = m.by_plan.get(plan_slug, [])
     if i is None or not rows:
         return Counterpart(target, None, 0.0, False, False)
     scores = m.scores(i, rows)
-    best = max(range(len(rows)), key=lambda k: (scores[k], -rows[k]))
-    score, j = scores[best], rows[best]
-    sure_at, maybe_at = m.thresholds()
-    if score < maybe_at:
+    best = max(range(len(rows)), key=lambda k: (scores[k][0], -rows[k]))
+    (score, sure, maybe), j = scores[best], rows[best]
+    if not maybe:
         return Counterpart(target, None, round(score, 4), False, False)
     other = m.targets[j]
-    sure = score >= sure_at and m.measures[i] == m.measures[j] and not m._clash(i, j)
+    sure = sure and m.measures[i] == m.measures[j] and not m._clash(i, j)
     return Counterpart(target, other, round(score, 4), sure, target.obj.year == other.obj.year)
 
 
@@ -291,3 +306,28 @@ def best_target(snap, text: str, plan_slugs=None) -> Record | None:
     q = m._weights(text)
     best = max(rows, key=lambda j: (m.lexical(q, m.weights[j]), -j))
     return m.targets[best] if m.lexical(q, m.weights[best]) > 0 else None
+
+
+def matches_in_plan(snap, target: Record, plan_slug: str) -> list[Counterpart]:
+    """The counterpart of target in the plan, then the plan's other sure counterparts of other years ("≥ 60%
+    by 2025", "≥ 80% by 2030"), each year once. Empty when the plan does not set the indicator."""
+    best = counterpart(snap, target, plan_slug)
+    if best.other is None:
+        return []
+    m = model_of(snap)
+    i, rows = m.row[id(target)], m.by_plan.get(plan_slug, [])
+    years = {best.other.obj.year}
+    out = [best]
+    for (score, sure, _), j in sorted(zip(m.scores(i, rows), rows), key=lambda x: (-x[0][0], x[1])):
+        other = m.targets[j]
+        if (sure and score >= best.score * SAME_INDICATOR_SHARE and other.obj.year not in years
+                and m.measures[i] == m.measures[j] and not m._clash(i, j)):
+            years.add(other.obj.year)
+            out.append(Counterpart(target, other, round(score, 4), True, target.obj.year == other.obj.year))
+    return out
+
+
+def word_overlap(snap, a: Record, b: Record) -> float:
+    """IDF-weighted cosine of two targets' wording (1.0: the same words)."""
+    m = model_of(snap)
+    return m.lexical(m.weights[m.row[id(a)]], m.weights[m.row[id(b)]])
