@@ -540,7 +540,7 @@ class QueryReader:
         # "xã Phước An … so với tỉnh": the levels beyond those of the plans named
         levels -= {p.level for p in self.lx.places if p.slug in plans}
         several = (len(plans) >= 2 or bool(plans and levels) or len(levels) >= 2
-                   or self._has("compare_many", f, toned))
+                   or not plans and self._has("compare_many", f, toned))
         for label in ("missing", "rank_high", "rank_low", "which"):
             if self._has(f"compare_{label}", f, toned) and (several or label == "missing" and plans):
                 return ("which_plans" if label == "which" else label), levels
@@ -575,7 +575,7 @@ class QueryReader:
             m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", f)
             # "phuong xa nao …", "xa minh …": a question word or a level word is no place's name
             if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary \
-                    and not {m.group(2), m.group(3)} & (_QUESTION_WORDS | _PLACE_WORDS | {"minh"}):
+                    and not {m.group(2), m.group(3)} & (_PLACE_WORDS | {"nao", "gi", "minh", "nay", "do"}):
                 return f"{m.group(1)} {m.group(2)} {m.group(3)}"
         return None
 
