@@ -49,13 +49,14 @@ ROLE_LEAD, ROLE_COOPERATING, ROLE_DUTY = "chủ trì", "phối hợp", "thực h
 # line shares the same administrative wording: unrelated pairs score 0.70-0.76), but it moves a keyword score
 # up or down usefully.
 DENSE_CENTRE = 0.70
-MODEL_SURE, MODEL_MAYBE = 0.28, 0.20
-LEXICAL_SURE, LEXICAL_MAYBE = 0.30, 0.18
+MODEL_SURE, MODEL_MAYBE = 0.30, 0.15
+LEXICAL_SURE, LEXICAL_MAYBE = 0.35, 0.18
 LOWER_KINDS = ("task", "duty", "passage")      # where a lower plan writes what it will do
 # Passages that say nothing a plan will do: the text before the first heading (letterhead, "Căn cứ …", which
-# the parser files under this name), the list of recipients, and fragments (a signature, a bare heading).
+# the parser files under this name), a legal basis ("Căn cứ …") or the recipients wherever they stand, and
+# fragments (a signature, a bare heading).
 FRONT_MATTER = "Phần mở đầu"
-_RECIPIENTS = re.compile(r"^\W*(?:nơi nhận|đồng kính gửi)\b", re.IGNORECASE)
+_NOT_WORK = re.compile(r"^\W*(?:nơi nhận|đồng kính gửi|kính gửi|căn cứ)\b", re.IGNORECASE)
 MIN_PASSAGE_WORDS = 8
 
 
@@ -275,12 +276,21 @@ def task_text(r: Record) -> str:
     return o.text
 
 
+def task_parts(r: Record) -> list[str]:
+    """The wordings a counterpart may repeat: a task's general task and its subtask each, and both together (a
+    commune plan copies one or the other more often than both)."""
+    o = r.obj
+    if r.kind != "task":
+        return [task_text(r)]
+    return list(dict.fromkeys(x for x in (task_text(r), o.task, o.subtask) if squash(x)))
+
+
 def is_work(r: Record) -> bool:
     """Does a lower plan's record say something it will do (see FRONT_MATTER)?"""
     if r.kind != "passage":
         return bool(squash(task_text(r)))
     o = r.obj
-    return (o.section != FRONT_MATTER and not _RECIPIENTS.match(o.text)
+    return (o.section != FRONT_MATTER and not _NOT_WORK.match(o.text) and not _NOT_WORK.match(o.section.split(" > ")[-1])
             and len(words(o.text)) >= MIN_PASSAGE_WORDS)
 
 
@@ -324,10 +334,15 @@ class TaskMatcher:
         shared = sum(w * w for t, w in a.items() if t in b)
         return shared / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
 
+    def keyword_score(self, r: Record, other: Record) -> float:
+        """The keyword score of one pair (what scores() gives without the model)."""
+        theirs = self._terms.get(id(other)) or self.weights(task_text(other))
+        return max(self.lexical(self.weights(x), theirs) for x in task_parts(r))
+
     def scores(self, r: Record) -> list[tuple[float, Record]]:
         """Every candidate's score for the higher record r, best first."""
-        mine = self.weights(task_text(r))
-        scored = [(self.lexical(mine, self._terms[id(c)]), c) for c in self.candidates]
+        mine = [self.weights(x) for x in task_parts(r)]
+        scored = [(max(self.lexical(m, self._terms[id(c)]) for m in mine), c) for c in self.candidates]
         if self.vectors is not None:
             sims = self.vectors @ self._vector(r)
             scored = [(s + float(cos) - DENSE_CENTRE, c) for (s, c), cos in zip(scored, sims)]

@@ -76,7 +76,7 @@ def main(argv=None) -> int:
         higher = record(snap, "tinh-dong-nai-2026", hline, ("task", "duty"))
         lower = record(snap, plan, lline, (kind,))
         m = matchers.get(plan) or matchers.setdefault(plan, A.TaskMatcher(snap, plan, use_model=False))
-        lexical.append((m.lexical(m.weights(A.task_text(higher)), m.weights(A.task_text(lower))), same))
+        lexical.append((m.keyword_score(higher, lower), same))
         if snap.index.dense is not None:
             vec = lambda r: snap.index.dense.index.reconstruct(int(snap._position[id(r)]))
             a, b = vec(higher), vec(lower)

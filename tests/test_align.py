@@ -320,9 +320,9 @@ def test_keyword_thresholds_hold_on_the_hand_labelled_seed_pairs(tmp_path):
         higher = next(r for r in seeds.at_lines([("tinh-dong-nai-2026", int(hline))]) if r.kind in ("task", "duty"))
         lower = next(r for r in seeds.at_lines([(plan, int(lline))]) if r.kind == kind)
         m = matchers.setdefault(plan, A.TaskMatcher(seeds, plan, use_model=False))
-        scored.append((m.lexical(m.weights(A.task_text(higher)), m.weights(A.task_text(lower))), same == "1"))
-    assert len(scored) > 100 and sum(y for _, y in scored) >= 20
+        scored.append((m.keyword_score(higher, lower), same == "1"))
+    assert len(scored) > 200 and sum(y for _, y in scored) >= 40
     sure = [y for s, y in scored if s >= A.LEXICAL_SURE]
     assert len(sure) >= 10 and sum(sure) / len(sure) >= 0.9
     real = [s for s, y in scored if y]
-    assert sum(s >= A.LEXICAL_MAYBE for s in real) / len(real) >= 0.9
+    assert sum(s >= A.LEXICAL_MAYBE for s in real) / len(real) >= 0.8
