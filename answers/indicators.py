@@ -24,8 +24,8 @@ from corpus.text import fold, words
 # Calibration: docs/answering.md.
 DENSE_SURE = 0.60
 DENSE_MAYBE = 0.50
-LEXICAL_SURE = 0.55
-LEXICAL_MAYBE = 0.36
+LEXICAL_SURE = 0.65
+LEXICAL_MAYBE = 0.33
 MIN_TARGETS_TO_CENTRE = 8
 SAME_INDICATOR_SHARE = 0.85  # another year's target of the indicator scores at least this share of the best
 POPULATION_PENALTY = 0.9     # a pair counting different populations keeps 90% of its score and is never sure
