@@ -53,11 +53,15 @@ MODEL_SURE, MODEL_MAYBE = 0.30, 0.15
 LEXICAL_SURE, LEXICAL_MAYBE = 0.35, 0.18
 LOWER_KINDS = ("task", "duty", "passage")      # where a lower plan writes what it will do
 # Passages that say nothing a plan will do: the text before the first heading (letterhead, "Căn cứ …", which
-# the parser files under this name), a legal basis ("Căn cứ …") or the recipients wherever they stand, and
-# fragments (a signature, a bare heading).
+# the parser files under this name), a legal basis ("Căn cứ …"), the closing formula ("Trên đây là Kế hoạch …")
+# or the recipients wherever they stand, and fragments (a signature, a bare heading).
 FRONT_MATTER = "Phần mở đầu"
-_NOT_WORK = re.compile(r"^\W*(?:nơi nhận|đồng kính gửi|kính gửi|căn cứ)\b", re.IGNORECASE)
+_NOT_WORK = re.compile(r"^\W*(?:nơi nhận|đồng kính gửi|kính gửi|căn cứ|trên đây là)\b", re.IGNORECASE)
 MIN_PASSAGE_WORDS = 8
+# A heading on its own line ("c) Khoa học, công nghệ, đổi mới sáng tạo."), numbered the way the plan numbers its
+# section headings (its sibling "b) Chuyển đổi số" is one): it names a field, not a piece of work.
+_ENUMERATOR = re.compile(r"^\s*(?:(?P<letter>[a-zđ])|(?P<number>\d{1,2}(?:\.\d{1,2})*)|(?P<roman>[IVX]{1,5}))(?P<mark>[.)])\s")
+MAX_HEADING_WORDS = 25
 
 
 class AlignError(ValueError):
@@ -285,13 +289,29 @@ def task_parts(r: Record) -> list[str]:
     return list(dict.fromkeys(x for x in (task_text(r), o.task, o.subtask) if squash(x)))
 
 
-def is_work(r: Record) -> bool:
-    """Does a lower plan's record say something it will do (see FRONT_MATTER)?"""
+def enumerator_style(text: str) -> tuple[str, str] | None:
+    """('letter', ')') for "b) …", ('number', '.') for "2. …", ('roman', '.') for "IV. …"; None otherwise."""
+    m = _ENUMERATOR.match(text.replace("*", "").replace("#", "").strip())
+    if not m:
+        return None
+    return next(k for k in ("letter", "number", "roman") if m.group(k)), m.group("mark")
+
+
+def heading_styles(parsed) -> frozenset:
+    """How a plan numbers its section headings (corpus.records.ParsedPlan)."""
+    return frozenset(filter(None, (enumerator_style(sec.path.split(" > ")[-1]) for sec in parsed.sections)))
+
+
+def is_work(r: Record, headings: frozenset = frozenset()) -> bool:
+    """Does a lower plan's record say something it will do (see FRONT_MATTER, _ENUMERATOR)? headings: the plan's
+    heading_styles."""
     if r.kind != "passage":
         return bool(squash(task_text(r)))
     o = r.obj
+    n = len(words(o.text))
+    heading = (o.first_line == o.last_line and n <= MAX_HEADING_WORDS and enumerator_style(o.text) in headings)
     return (o.section != FRONT_MATTER and not _NOT_WORK.match(o.text) and not _NOT_WORK.match(o.section.split(" > ")[-1])
-            and len(words(o.text)) >= MIN_PASSAGE_WORDS)
+            and n >= MIN_PASSAGE_WORDS and not heading)
 
 
 def _task_side(snap, r: Record) -> Side:
@@ -309,7 +329,8 @@ class TaskMatcher:
 
     def __init__(self, snap, lower: str, use_model: bool = True):
         self.snap = snap
-        self.candidates = [r for r in snap.in_plans({lower}, LOWER_KINDS) if is_work(r)]
+        headings = heading_styles(snap.plans[lower].parsed)
+        self.candidates = [r for r in snap.in_plans({lower}, LOWER_KINDS) if is_work(r, headings)]
         dense = getattr(snap.index, "dense", None) if use_model else None
         self.vectors = None
         if dense is not None and self.candidates:

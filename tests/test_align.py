@@ -204,6 +204,24 @@ def test_assignment_reads_the_level_not_lookalike_words():
     assert A.assignment(("UBND các tỉnh, thành phố",), 3)[1] == A.DIRECT        # a ministry's programme
 
 
+def test_only_passages_that_say_what_will_be_done_are_candidates():
+    from answers.records import Record
+    from corpus.records import Passage
+
+    def work(text, section="III. NHIỆM VỤ", first=40, last=40, headings=frozenset({("letter", ")")})):
+        return A.is_work(Record("passage", "x", Passage(text, section, first, last)), headings)
+    assert work("- Tổ chức tập huấn kỹ năng số cho cán bộ, công chức và người dân trên địa bàn xã.")
+    assert not work("Căn cứ Kế hoạch số 92/KH-UBND ngày 15/9/2025 của UBND tỉnh về việc triển khai Nghị quyết")
+    assert not work("Trên đây là kế hoạch triển khai thực hiện Nghị quyết số 57-NQ/TW của UBND xã trong năm 2026.")
+    assert not work("- UBMTTQ và các tổ chức chính trị - xã hội của xã;", section="Nơi nhận:")
+    assert not work("- Tổ chức tập huấn kỹ năng số cho cán bộ, công chức và người dân.", section=A.FRONT_MATTER)
+    assert not work("KT. CHỦ TỊCH Nguyễn Văn An")                                          # too short
+    # a lone "c) …" line where the plan's headings are numbered "b) …": a heading the outline missed
+    assert not work("c) Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của xã năm 2026.")
+    assert work("c) Khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số của xã năm 2026.", headings=frozenset())
+    assert A.heading_styles(type("P", (), {"sections": ()})) == frozenset()
+
+
 def test_user_errors_are_vietnamese_messages(snap):
     with pytest.raises(A.AlignError, match="Không có kế hoạch «xa-khong-co»"):
         A.align(snap, "xa-khong-co")
