@@ -31,6 +31,9 @@ _LEVEL_UNITS = {
 }
 # "các cơ quan, đơn vị, địa phương": every locality under the issuer, the lower plan's included
 _LOCALITIES = re.compile(r"\bđịa phương\b")
+# A target counting one level's own population: "cán bộ, công chức cấp tỉnh", "cấp xã, phường"
+_LEVEL_POPULATION = {1: re.compile(r"\bcấp (?:xã|phường)\b|\bxã, phường\b"), 2: re.compile(r"\bcấp (?:huyện|quận)\b"),
+                     3: re.compile(r"\bcấp (?:tỉnh|thành phố)\b"), 4: re.compile(r"\bcấp trung ương\b")}
 
 # Target statuses (the lower plan's target against the higher one's)
 MISSING, LOWER, EQUAL, HIGHER, OTHER_YEAR, MAYBE, INCOMPARABLE, EXTRA = (
@@ -223,17 +226,38 @@ def target_status(match) -> str:
     return {"lower": LOWER, "equal": EQUAL, "higher": HIGHER}.get(compare_bounds(low, high), INCOMPARABLE)
 
 
+def own_level_population(text: str, higher_rank: int, lower_rank: int) -> bool:
+    """Does a higher plan's target count its own level's people ("cán bộ, công chức cấp tỉnh") rather than the
+    lower level's? Such a target has no counterpart in the lower plan, at most a close one."""
+    text = text.lower()
+    own, theirs = _LEVEL_POPULATION.get(higher_rank), _LEVEL_POPULATION.get(lower_rank)
+    return bool(own and own.search(text)) and not (theirs and theirs.search(text))
+
+
 def target_rows(snap, higher: str, lower: str) -> list[TargetRow]:
     """A row per target of the higher plan, then one per target of the lower plan that answers none of them."""
     from answers.indicators import counterpart
-    rows, used = [], set()
-    for r in snap.of_kind("target", [higher]):
-        match = counterpart(snap, r, lower)
-        if match.other is not None:
-            used.add(id(match.other))
-        rows.append(TargetRow(_target_side(snap, r),
-                              _target_side(snap, match.other) if match.other is not None else None,
-                              target_status(match), round(float(match.score), 3)))
+    matches = [counterpart(snap, r, lower) for r in snap.of_kind("target", [higher])]
+    ranks = level_rank(snap.plans[higher].parsed.plan), level_rank(snap.plans[lower].parsed.plan)
+    # one lower target answers one higher target: claimed by several ("cán bộ cấp xã" and "cán bộ cấp tỉnh" both
+    # finding the commune's "cán bộ, công chức"), it is asserted for the closest of those that do not count the
+    # higher level's own population; the others are uncertain
+    best: dict[int, float] = {}
+    for m in matches:
+        if m.other is not None and not own_level_population(m.target.obj.text, *ranks):
+            best[id(m.other)] = max(best.get(id(m.other), -1.0), m.score)
+    rows, used, kept = [], set(), set()
+    for m in matches:
+        status = target_status(m)
+        if m.other is not None:
+            used.add(id(m.other))
+            if m.score < best.get(id(m.other), 2.0) or id(m.other) in kept:
+                status = MAYBE
+            else:
+                kept.add(id(m.other))
+        rows.append(TargetRow(_target_side(snap, m.target),
+                              _target_side(snap, m.other) if m.other is not None else None,
+                              status, round(float(m.score), 3)))
     for r in snap.of_kind("target", [lower]):
         if id(r) not in used:
             rows.append(TargetRow(None, _target_side(snap, r), EXTRA, 0.0))

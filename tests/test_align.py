@@ -27,6 +27,8 @@ STT\tChỉ tiêu\tĐơn vị tính\tNăm 2026\tCơ quan chủ trì
 2\tTỷ lệ người dân trưởng thành có chữ ký số cá nhân\t%\t≥ 50%\tSở Khoa học và Công nghệ
 3\tSố điểm phát wifi công cộng miễn phí\tĐiểm\t≥ 20\tSở Khoa học và Công nghệ
 4\tTỷ lệ hộ gia đình được gắn địa chỉ số\t%\t100%\tCông an tỉnh
+5\tTỷ lệ cán bộ, công chức cấp xã, phường được bồi dưỡng kỹ năng số căn bản\t%\t100%\tSở Nội vụ
+6\tTỷ lệ cán bộ, công chức cấp tỉnh được bồi dưỡng kỹ năng số căn bản\t%\t100%\tSở Nội vụ
 
 II. NHIỆM VỤ
 
@@ -62,6 +64,7 @@ STT\tChỉ tiêu\tĐơn vị tính\tNăm 2026\tCơ quan chủ trì
 2\tTỷ lệ người dân trưởng thành có chữ ký số cá nhân\t%\t≥ 40%\tCông an xã
 3\tTỷ lệ hộ gia đình được gắn địa chỉ số\t%\t100%\tCông an xã
 4\tSố trường học có phòng học thông minh\tTrường\t≥ 2\tCác nhà trường
+5\tTỷ lệ cán bộ, công chức được bồi dưỡng kỹ năng số căn bản\t%\t100%\tVăn phòng HĐND và UBND xã
 
 II. NHIỆM VỤ
 
@@ -161,6 +164,10 @@ def test_targets_matching_lower_missing_and_only_in_the_commune(snap):
     assert lower.status == A.LOWER and lower.lower.value.startswith("≥ 40%") and lower.higher.value.startswith("≥ 50%")
     assert by_code(rows, "3").status == A.MISSING and by_code(rows, "3").lower is None      # wifi: not in the commune
     assert by_code(rows, "4").status == A.EQUAL
+    # the commune's "cán bộ, công chức" is the province's "cấp xã, phường" target; the "cấp tỉnh" one counts the
+    # province's own staff: close, never asserted
+    assert by_code(rows, "5").status == A.EQUAL and by_code(rows, "5").lower.code == "5"
+    assert by_code(rows, "6").status == A.MAYBE and by_code(rows, "6").lower.code == "5"
     [extra] = [r for r in rows if r.status == A.EXTRA]
     assert extra.higher is None and "phòng học thông minh" in extra.lower.text
     # both sides cite their own plan's file and line
