@@ -23,7 +23,7 @@ from bench.answers import DEFAULT_PLANS, check, load_cases  # noqa: E402
 
 TUNING = ROOT / "tests" / "eval" / "compare.jsonl"
 GRID = {
-    "LEXICAL_SURE": (0.45, 0.5, 0.55, 0.6, 0.7),
+    "LEXICAL_SURE": (0.45, 0.5, 0.55, 0.6, 0.65, 0.7),
     "LEXICAL_MAYBE": (0.25, 0.3, 0.33, 0.36, 0.4),
     "DENSE_SURE": (0.5, 0.55, 0.6, 0.65, 0.7),
     "DENSE_MAYBE": (0.4, 0.45, 0.5, 0.55),
