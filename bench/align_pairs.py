@@ -48,8 +48,10 @@ def report(name: str, scored, sure: float | None = None, maybe: float | None = N
         tp = sum(1 for s, y in scored if s >= sure and y)
         fp = sum(1 for s, y in scored if s >= sure and not y)
         mid = sum(1 for s, y in scored if maybe <= s < sure)
+        mid_same = sum(1 for s, y in scored if maybe <= s < sure and y)
         fn = sum(1 for s, y in scored if s < maybe and y)
-        line += f" | at {sure}/{maybe}: sure {tp} right {fp} wrong, uncertain {mid}, missed {fn} of {sum(y for _, y in scored)}"
+        line += (f" | at {sure}/{maybe}: sure {tp} right {fp} wrong, uncertain {mid} ({mid_same} the same work), "
+                 f"missed {fn} of {sum(y for _, y in scored)}")
     print(line)
 
 
@@ -84,7 +86,9 @@ def main(argv=None) -> int:
             mean = np.mean([vec(r) for r in snap.all_records if r.plan in (plan, "tinh-dong-nai-2026")], axis=0)
             a2, b2 = a - mean, b - mean
             centred.append((float(a2 @ b2 / np.linalg.norm(a2) / np.linalg.norm(b2)), same))
-    print(f"{len(pairs)} pairs, {sum(p[-1] for p in pairs)} labelled the same work")
+    same = sum(p[-1] for p in pairs)
+    print(f"{len(pairs)} pairs, {same} labelled the same work (answering 'no' to all: accuracy "
+          f"{1 - same / len(pairs):.3f})")
     report("keywords", lexical, A.LEXICAL_SURE, A.LEXICAL_MAYBE)
     if raw:
         report("model cosine", raw)
