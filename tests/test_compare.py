@@ -319,3 +319,18 @@ def test_what_a_commune_lacks_of_the_province_s_targets(fixture, request):
 
 def test_a_comparison_about_something_no_plan_sets_is_none(keywords):
     assert ask(keywords, "Xã nào đặt chỉ tiêu tỷ lệ hộ nghèo giảm nhiều nhất?").kind == "none"
+
+
+def test_my_commune_without_a_plan_chosen_is_asked_back_and_with_one_is_answered(keywords):
+    ans = ask(keywords, "Kế hoạch của xã mình còn thiếu chỉ tiêu nào tỉnh đặt ra?")
+    assert ans.kind == "none" and "xã, phường nào" in ans.text and "/ke_hoach" in ans.text
+    chosen = keywords.ask("Kế hoạch của xã mình còn thiếu chỉ tiêu nào tỉnh đặt ra?", default_plan="xa-tan-lap-2026",
+                          today=date(2026, 7, 1))
+    assert chosen.kind == "list" and chosen.text.startswith("So với Kế hoạch 21/KH-UBND tỉnh Bình Sơn, "
+                                                            "Kế hoạch 15/KH-UBND xã Tân Lập:")
+    assert "dịch vụ công trực tuyến" in chosen.text
+
+
+def test_a_tie_across_years_names_no_single_year(keywords):
+    ans = ask(keywords, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
+    assert "năm 2026" in ans.text.splitlines()[0]          # one plan first: its year

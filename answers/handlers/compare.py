@@ -15,6 +15,8 @@ LEVEL_RANK = {"xã": 0, "phường": 0, "tỉnh": 1}
 ANCHOR_DEPTH = 8            # the ranked targets tried as the question's indicator (evidence decides)
 NOT_SET = "không đặt chỉ tiêu này"
 SAME_WORDING = 0.9         # a plan's target worded otherwise than the anchor is quoted beside its value
+WHICH_PLAN = ("Bạn hỏi kế hoạch của xã, phường nào? Hãy nêu tên, ví dụ: “{example}”, hoặc chọn kế hoạch mặc định "
+              "bằng lệnh /ke_hoach.")
 RELATION = {"higher": "cao hơn", "lower": "thấp hơn", "equal": "bằng", "incomparable": "không so được với"}
 
 
@@ -101,12 +103,12 @@ def _ranking(ctx: Ctx, anchor: Record, rows: list[Row], high: bool) -> Answer:
     if groups:
         first = groups[0]
         word = "Cao nhất" if high else "Thấp nhất"
-        value = _value(first[0].record)
+        value = _tier_value(first)
         if len(first) > 1:
             lines.append(f"{word}: ngang nhau giữa {_names(ctx, first)} ({value}).")
         else:
             lines.append(f"{word}: {_name(ctx, first[0].plan)} ({value}).")
-    lines.append(f"Chỉ tiêu “{short(indicators.wording(anchor), 150)}” — xếp từ {'cao đến thấp' if high else 'thấp đến cao'}:")
+    lines.append(f"Chỉ tiêu “{short(_title(rows, anchor), 150)}” — xếp từ {'cao đến thấp' if high else 'thấp đến cao'}:")
     for n, tier in enumerate(groups, start=1):
         for row in tier:
             tie = " (ngang nhau)" if len(tier) > 1 else ""
@@ -117,7 +119,7 @@ def _ranking(ctx: Ctx, anchor: Record, rows: list[Row], high: bool) -> Answer:
 
 def _comparison(ctx: Ctx, anchor: Record, rows: list[Row]) -> Answer:
     ranked, unsure, apart, absent = _split(rows, anchor)
-    lines = [f"So sánh chỉ tiêu “{short(indicators.wording(anchor), 150)}”:"]
+    lines = [f"So sánh chỉ tiêu “{short(_title(rows, anchor), 150)}”:"]
     ref = _reference(ctx, ranked)
     if ref is not None:
         # the communes against their province: each line says where it stands
@@ -127,7 +129,7 @@ def _comparison(ctx: Ctx, anchor: Record, rows: list[Row]) -> Answer:
                                          f"{ctx.snap.plans[ref.plan].parsed.plan.locality or _name(ctx, ref.plan)}"
             lines.append(f"• {_line(ctx, anchor, row)}{note}")
         if len(ordered) > 1 and all(indicators.compare_bounds(r.bounds, ref.bounds) == "equal" for r in ordered):
-            lines.append(f"Các kế hoạch đặt bằng nhau ({_value(ref.record)}).")
+            lines.append(f"Các kế hoạch đặt bằng nhau ({_tier_value(ordered)}).")
     else:
         tiers = _tiers(ranked, True)
         for tier in tiers:
@@ -144,7 +146,7 @@ def _comparison(ctx: Ctx, anchor: Record, rows: list[Row]) -> Answer:
                 hi, lo = (a, b) if rel == "higher" else (b, a)
                 lines.append(f"{_name(ctx, hi.plan)} đặt cao hơn {_name(ctx, lo.plan)}.")
         elif len(tiers) == 1 and len(ranked) > 2:
-            lines.append(f"Các kế hoạch đặt bằng nhau ({_value(ranked[0].record)}).")
+            lines.append(f"Các kế hoạch đặt bằng nhau ({_tier_value(ranked)}).")
     lines += _tail(ctx, anchor, unsure, apart, absent)
     return _answer(ctx, "target", lines, _cited(rows))
 
@@ -153,7 +155,7 @@ def _which(ctx: Ctx, anchor: Record, rows: list[Row]) -> Answer:
     setting = [r for r in rows if r.record is not None and r.cp.sure]
     unsure = [r for r in rows if r.record is not None and not r.cp.sure]
     absent = [r for r in rows if r.record is None]
-    lines = [f"Có {len(setting)} kế hoạch đặt chỉ tiêu “{short(indicators.wording(anchor), 150)}”:"]
+    lines = [f"Có {len(setting)} kế hoạch đặt chỉ tiêu “{short(_title(rows, anchor), 150)}”:"]
     lines += [f"• {_line(ctx, anchor, r)}" for r in setting]
     lines += _tail(ctx, anchor, unsure, [], absent)
     return _answer(ctx, "list", lines, _cited(rows))
@@ -163,13 +165,14 @@ def missing(ctx: Ctx) -> Answer | None:
     """The targets of the reference plans (the province's, or the plans named with it) that the plan named
     lacks, the ones it may set in other words, and the ones it sets lower."""
     q, snap = ctx.q, ctx.snap
-    named = [s for s in q.plans if s in snap.plans]
-    if not named:
-        return None
+    named = [s for s in q.plans if s in snap.plans] or (ctx.scope if len(ctx.scope) == 1 else [])
+    if not named:       # "xã mình" with no plan chosen: ask which one
+        return _answer(ctx, "none", [WHICH_PLAN.format(example=_example(ctx))], [])
     subject = min(named, key=lambda s: (level_rank(ctx, s), named.index(s)))
     refs = [s for s in named if s != subject]
-    refs += [s for s, pd in sorted(snap.plans.items()) if pd.parsed.plan.level in q.compare_levels and s not in refs
-             and s != subject]
+    own = snap.plans[subject].parsed.plan.level
+    refs += [s for s, pd in sorted(snap.plans.items()) if pd.parsed.plan.level in q.compare_levels - {own}
+             and s not in refs and s != subject]
     if not refs:
         above = sorted((level_rank(ctx, s), s) for s in snap.plans if level_rank(ctx, s) > level_rank(ctx, subject))
         refs = [s for lvl, s in above if lvl == above[0][0]] if above else []
@@ -209,6 +212,25 @@ def missing(ctx: Ctx) -> Answer | None:
 
 
 # ---------------------------------------------------------------------------------------------- pieces
+
+def _example(ctx: Ctx) -> str:
+    lowest = min(ctx.snap.plans, key=lambda s: (level_rank(ctx, s), s), default=None)
+    name = ctx.snap.plans[lowest].parsed.plan.name if lowest else "Kế hoạch xã …"
+    return f"{name} còn thiếu chỉ tiêu nào tỉnh đặt ra?"
+
+
+def _title(rows: list[Row], anchor: Record) -> str:
+    """The indicator's wording for the answer's head: the shortest wording that does not hold its value."""
+    records = [r.record for r in rows if r.record is not None and r.cp.sure] or [anchor]
+    return min((indicators.wording(r) for r in records),
+               key=lambda w: (any(ch.isdigit() for ch in w), len(w)))
+
+
+def _tier_value(tier: list[Row]) -> str:
+    """A tier's common value; its year only when all rows share it."""
+    years = {r.record.obj.year for r in tier}
+    return _value(tier[0].record, year=len(years) == 1)
+
 
 def _split(rows: list[Row], anchor: Record):
     """(comparable sure rows, unsure rows, sure rows whose value is missing or in another measure, absent)."""
@@ -281,12 +303,12 @@ def _bare(ctx: Ctx, r: Record, name: bool = True) -> str:
     return f"“{short(r.obj.text, 140)}”: {_value(r)} ({_where(ctx, r)})"
 
 
-def _value(r: Record) -> str:
+def _value(r: Record, year: bool = True) -> str:
     o = r.obj
     value = o.value_text or "(không ghi giá trị)"
     if o.unit_of_measure and o.unit_of_measure != "%" and o.unit_of_measure not in value:
         value += f" {o.unit_of_measure}"
-    return value + (f", năm {o.year}" if o.year else "")
+    return value + (f", năm {o.year}" if o.year and year else "")
 
 
 def _where(ctx: Ctx, r: Record) -> str:
