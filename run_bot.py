@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Trợ lý Kế hoạch 57 — command line: ask, chat, index, plans, report, export, telegram, zalo, fetch-model.
+"""Trợ lý Kế hoạch 57 — command line: ask, chat, index, plans, report, export, align, telegram, zalo, fetch-model.
 
 The only place that reads environment variables, configures logging and wires the parts together.
 """
@@ -317,6 +317,31 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_align(args) -> int:
+    from answers.align import AlignError, align
+    from answers.align_render import file_name, render, summary_counts
+    assistant = _assistant(args)
+    snap = assistant.library.snapshot
+    try:
+        report = align(snap, args.plan, args.against)
+    except AlignError as exc:
+        print("Lỗi: " + str(exc), file=sys.stderr)
+        return 1
+    content = render([report], args.format)
+    if args.format == "md" and not args.out:
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    out = Path(args.out or file_name([report], args.format))
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        print(f"Lỗi: không ghi được tệp '{out}' ({exc.strerror}).", file=sys.stderr)
+        return 2
+    targets, tasks = summary_counts(report)
+    print(f"Đã ghi {out}: {report.title} — {targets}; {tasks}.")
+    return 0
+
+
 def cmd_chat(args) -> int:
     from bot.chat import run_chat
     today = _today(args)
@@ -410,6 +435,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--plans", default=str(DEFAULT_PLANS), help="thư mục kế hoạch")
     p.add_argument("--data", default=str(DEFAULT_DATA), help="thư mục dữ liệu")
     p.set_defaults(fn=cmd_export)
+    p = sub.add_parser("align", help="đối chiếu kế hoạch cấp dưới với kế hoạch cấp trên (chỉ tiêu, nhiệm vụ được giao)")
+    common(p)
+    p.add_argument("--plan", required=True, help="mã kế hoạch cấp dưới, ví dụ xa-nha-bich-2026")
+    p.add_argument("--against", help="mã kế hoạch cấp trên (mặc định: kế hoạch cấp trên cùng tỉnh trong các kế "
+                                     "hoạch đã nạp)")
+    p.add_argument("--format", choices=("md", "xlsx"), default="md")
+    p.add_argument("--out", help="tệp ghi ra (mặc định: md in ra màn hình, xlsx vào doi-chieu-<mã>.xlsx)")
+    p.set_defaults(fn=cmd_align)
     p = sub.add_parser("chat", help="trò chuyện trong cửa sổ lệnh")
     common(p)
     today(p)

@@ -179,34 +179,46 @@ def _cells(r: ExportRow) -> list:
             r.product, r.file, r.where]
 
 
-def to_xlsx(result: ExportResult) -> bytes:
-    """A workbook with a frozen header, column widths, an autofilter and real dates."""
-    from openpyxl import Workbook
+def write_sheet(ws, headers, widths, rows, wrap_cols=(), date_cols=()) -> None:
+    """Fill a worksheet: a bold shaded header row frozen in place, column widths, wrapped text in wrap_cols,
+    DD/MM/YYYY in date_cols (1-based), and an autofilter over the whole table."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Nhiệm vụ"
-    ws.append(list(HEADERS))
+    ws.append(list(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(vertical="center", wrap_text=True)
-    date_col = HEADERS.index("Hạn (ngày)") + 1
-    for r in result.rows:
-        ws.append(_cells(r))
-        ws.cell(ws.max_row, date_col).number_format = "DD/MM/YYYY"
-        for col in (4, 6, 8):
+    for cells in rows:
+        ws.append(list(cells))
+        for col in date_cols:
+            ws.cell(ws.max_row, col).number_format = "DD/MM/YYYY"
+        for col in wrap_cols:
             ws.cell(ws.max_row, col).alignment = Alignment(wrap_text=True, vertical="top")
-    for i, width in enumerate(WIDTHS, 1):
+    for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(HEADERS))}{max(1, ws.max_row)}"
-    wb.properties.title = f"Nhiệm vụ của {result.unit}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{max(1, ws.max_row)}"
+
+
+def workbook_bytes(wb) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def to_xlsx(result: ExportResult) -> bytes:
+    """A workbook with a frozen header, column widths, an autofilter and real dates."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Nhiệm vụ"
+    write_sheet(ws, HEADERS, WIDTHS, (_cells(r) for r in result.rows), wrap_cols=(4, 6, 8),
+                date_cols=(HEADERS.index("Hạn (ngày)") + 1,))
+    wb.properties.title = f"Nhiệm vụ của {result.unit}"
+    return workbook_bytes(wb)
 
 
 def to_csv(result: ExportResult) -> bytes:

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 from typing import Protocol
 
+from answers.align import AlignResult
 from answers.export import ExportResult
 from answers.types import Answer, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
@@ -37,3 +38,7 @@ class Assistant(Protocol):
 
     def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
         """The unit's tasks, targets and duties (in plan, a slug or name, or in every plan), for a file."""
+
+    def alignment(self, name: str = "", default_plan: str | None = None) -> AlignResult:
+        """A lower plan (named, else the chat's default, else every one that has a higher plan) against its
+        higher plan: answers.align.AlignResult."""

@@ -256,6 +256,9 @@ class Query:
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
+    # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
+    compare: str | None = None
+    compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -367,6 +370,10 @@ _NOT_GRADES = frozenset("ngay thang nam quy tuan gio phut tuoi lan nguoi ho don 
                         "hoac nay kia ay nua roi ma nhu tu tren duoi sau truoc".split())
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi thi|thong tu|chuong trinh|nhom|muc|"
                               r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")
+# Plan levels a comparison may name ("các xã so với tỉnh"), on folded text.
+# (level, folded pattern, pattern with tone marks: "tính" is not "tỉnh" when the question has them)
+_LEVEL_WORDS = (("tỉnh", r"\btinh\b", r"\btỉnh\b"), ("xã", r"\bxa\b", r"\bxã\b"),
+                ("phường", r"\bphuong\b", r"\bphường\b"))
 # Facts never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
 NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
@@ -519,6 +526,9 @@ class QueryReader:
                    if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}
         foreign = {label[8:] for label in self.lx.cues
                    if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
+        compare, compare_levels = self._compare(f, toned, plans)
+        if compare is not None:
+            foreign.discard("compare")      # across plans, not against an earlier year: the plans say it
         if "subtasks" in asks:
             expects.discard("number")
         # a cue the plans themselves write is plan wording, not a request for a fact plans never state:
@@ -534,6 +544,9 @@ class QueryReader:
                               if self._has(k, f, toned)), None)
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",
                                  "giam doc", "truong cong an", "truong tram") if w in f), None)
+        said = text
+        if compare is not None:     # "cao nhất", "so sánh": how to compare, not what the indicator is
+            replaced, said = self._cut("compare_words", replaced), self._cut("compare_words", text)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         all_words = frozenset(terms(self._strip_places(text)))
         # "bao nhiêu người", "mấy lớp"; toneless "mây bao nhiêu" is not "mấy bao"
@@ -548,7 +561,35 @@ class QueryReader:
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
-                     plain=self.lx.abbreviations.spell_out(self._strip_places(text, " | ")))
+                     plain=self.lx.abbreviations.spell_out(self._strip_places(said, " | ")),
+                     compare=compare, compare_levels=compare_levels)
+
+    # ------------------------------------------------------------------ comparisons across plans (issue 23)
+    def _cut(self, label: str, text: str) -> str:
+        """text with what the cue `label` matches (on its folded form) replaced by a phrase break."""
+        f = fold(text)
+        if len(f) != len(text):    # folding kept one letter per letter: the spans are the same in both
+            return text
+        for p in reversed([m.span() for pat in self.lx.cues.get(label, ()) for m in pat.finditer(f)]):
+            text = f"{text[:p[0]]} | {text[p[1]:]}"
+        return text
+
+    def _compare(self, f: str, toned: str, plans: list[str]) -> tuple[str | None, frozenset[str]]:
+        """Which comparison across plans the question asks for (cues compare_* in cues.tsv), and the levels it
+        names beyond those of the plans it names. A comparison needs several plans: two named, a plan and
+        another level, two levels, or words for many ("các xã", "xã nào")."""
+        levels = frozenset(level for level, plain, marked in _LEVEL_WORDS
+                           if re.search(marked if toned != f else plain, toned))
+        # "xã Phước An … so với tỉnh": the levels beyond those of the plans named
+        levels -= {p.level for p in self.lx.places if p.slug in plans}
+        several = (len(plans) >= 2 or bool(plans and levels) or len(levels) >= 2
+                   or not plans and self._has("compare_many", f, toned))
+        for label in ("missing", "rank_high", "rank_low", "which"):
+            if self._has(f"compare_{label}", f, toned) and (several or label == "missing" and plans):
+                return ("which_plans" if label == "which" else label), levels
+        if self._has("compare_two", f, toned) and several:
+            return "compare", levels
+        return None, levels
 
     # ------------------------------------------------------------------ places
     def _places(self, text: str, f: str) -> tuple[list[str], str | None]:
@@ -575,7 +616,9 @@ class QueryReader:
                 return f"{m.group(1).lower()} {' '.join(name_words)}"
         if fold(text) == text.lower():
             m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", f)
-            if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary:
+            # "phuong xa nao …", "xa minh …": a question word or a level word is no place's name
+            if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary \
+                    and not {m.group(2), m.group(3)} & (_PLACE_WORDS | {"nao", "gi", "minh", "nay", "do"}):
                 return f"{m.group(1)} {m.group(2)} {m.group(3)}"
         return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from answers import rank
 from answers.compose import ERROR_TEXT, Composer
 from answers.export import ExportResult, export_rows
-from answers.handlers import Ctx, count, due, duties, fact, lists, metadata
+from answers.handlers import Ctx, compare, count, due, duties, fact, lists, metadata
 from answers.library import PlanLibrary
 from answers.types import Answer, ChatContext, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
@@ -25,6 +25,8 @@ def route(ctx: Ctx) -> Answer:
         return Answer(q.raw, "none", c.not_found())
     if q.unknown_place and not q.plans:
         return c.unknown_place(q)
+    if q.compare is not None and (ans := compare.handle(ctx)) is not None:
+        return ans          # one indicator across plans (issue 23)
     if q.foreign & {"reason", "compare", "opinion", "achieved"}:
         return fact.nearest_none(ctx)
     if q.meta:
@@ -134,6 +136,12 @@ class AssistantService:
 
     def export_rows(self, unit: str, plan: str | None = None) -> ExportResult:
         return export_rows([pd.parsed for pd in self.library.snapshot.plans.values()], unit, plan)
+
+    def alignment(self, name: str = "", default_plan: str | None = None):
+        """/doi_chieu: answers.align.AlignResult for the plan a user names (or the chat's plan, or every plan
+        that has a higher plan among the loaded ones)."""
+        from answers.align import align_named
+        return align_named(self.library.snapshot, name, default_plan)
 
     def add_plan_file(self, path: Path) -> IngestReport:
         return self.library.add_plan_file(path)

@@ -68,6 +68,11 @@ def check(case: dict, out: dict) -> tuple[bool, str]:
     missing = [f[0] for f in case["facts"] if not any(norm(alt) in answer for alt in f)]
     if missing:
         return False, "missing " + "; ".join(missing)
+    if case.get("order"):
+        # a ranking: each of these facts first appears after the one before it (an extension of score.py)
+        at = [min((answer.find(norm(alt)) for alt in f if norm(alt) in answer), default=-1) for f in case["order"]]
+        if -1 in at or at != sorted(at) or len(set(at)) != len(at):
+            return False, "out of order: " + " < ".join(f[0] for f in case["order"])
     if case["plan"]:
         locs = " | ".join(norm(s.get("locality", "")) + " " + norm(s.get("plan", ""))
                           for s in out.get("sources", []) or [])

@@ -38,6 +38,8 @@ class Turn:
     reply: Callable[[str], Awaitable[object]]  # sends text (already marked up) to the chat, split if long
     admin: bool = False
     files: bool = True                         # the transport can send documents
+    # sends a document (content, file name, caption already marked up); None where documents cannot be sent
+    send_file: Callable[[bytes, str, str], Awaitable[object]] | None = None
 
 
 class Bot(Protocol):
@@ -127,6 +129,30 @@ async def report(bot: Bot, turn: Turn) -> None:
     await turn.reply(report_text(items, since, turn.style.esc))
 
 
+MSG_ALIGN_NO_FILE = ("Zalo Bot chưa cho phép gửi tệp. Để có bảng Excel đầy đủ (mỗi chỉ tiêu, nhiệm vụ kèm dòng của "
+                     "hai kế hoạch), dùng /doi_chieu trên Telegram hoặc nhờ quản trị viên chạy: "
+                     "run_bot.py align --plan <mã kế hoạch> --format xlsx")
+
+
+async def align_report(bot: Bot, turn: Turn) -> None:
+    """/doi_chieu [xã]: a commune's plan against its province's: a short summary and the xlsx (or, where no
+    file can be sent, the rows that need action as text)."""
+    from answers.align_render import chat_summary, file_name, render
+    plan = bot.state.chat_plan(turn.platform, turn.chat_id)
+    result = await asyncio.to_thread(bot.assistant.alignment, turn.arg, None if turn.arg else plan)
+    if not result.ok:
+        await turn.reply(turn.style.esc(result.message))
+        return
+    alignments = list(result.alignments)
+    if turn.send_file is None:
+        await turn.reply(chat_summary(alignments, turn.style, details=True) + "\n\n" + turn.style.esc(MSG_ALIGN_NO_FILE))
+        return
+    content = await asyncio.to_thread(render, alignments, "xlsx")
+    await turn.reply(chat_summary(alignments, turn.style))
+    await turn.send_file(content, file_name(alignments, "xlsx"),
+                         turn.style.esc("Bảng đối chiếu: mỗi chỉ tiêu và nhiệm vụ được giao, kèm dòng của hai kế hoạch."))
+
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", "Giới thiệu trợ lý", start),
     Command("help", "Hướng dẫn sử dụng", show_help, "hướng dẫn này"),
@@ -139,6 +165,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("xuat", "Xuất nhiệm vụ của một đơn vị ra tệp Excel", None,
             "nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị ra tệp Excel (thêm csv hoặc ics để lấy tệp CSV hoặc "
             "lịch hạn)", "<đơn vị>", help_text_only="danh sách nhiệm vụ, chỉ tiêu, trách nhiệm của đơn vị"),
+    Command("doi_chieu", "Đối chiếu kế hoạch xã, phường với kế hoạch của tỉnh", align_report,
+            "đối chiếu kế hoạch của xã, phường với kế hoạch cấp trên: chỉ tiêu thiếu, thấp hơn, bằng, cao hơn; "
+            "nhiệm vụ tỉnh giao đã có hay chưa (tệp Excel)", "[xã]",
+            help_text_only="đối chiếu kế hoạch của xã, phường với kế hoạch cấp trên: chỉ tiêu thiếu, thấp hơn; "
+                           "nhiệm vụ tỉnh giao chưa thấy"),
     Command("xoa_du_lieu", "Xoá nhật ký câu hỏi của cuộc trò chuyện này", delete_data,
             "xoá nhật ký câu hỏi của cuộc trò chuyện này"),
     Command("moi", "Bắt đầu câu chuyện mới (câu sau không dựa vào câu trước)", new_topic,

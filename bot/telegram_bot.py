@@ -189,8 +189,11 @@ class TelegramHandlers:
 
             async def reply(text: str) -> None:
                 await self.send(context.bot, chat_id, text)
+
+            async def send_file(content: bytes, name: str, caption: str) -> None:
+                await context.bot.send_document(chat_id, document=content, filename=name, caption=caption)
             turn = Turn(PLATFORM, chat_id, nfc(" ".join(context.args or [])).strip(), HTML, reply,
-                        admin=self._is_admin(update), files=True)
+                        admin=self._is_admin(update), files=True, send_file=send_file)
             await command.run(self, turn)
         return callback
 
