@@ -50,14 +50,16 @@ _NOT_COUNTED = frozenset("phan ty ti le nguoi tien dong trieu ngay thang nam quy
                          "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de".split())
 _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
+                     "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
 
 
 _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
                               # the issuing body is not what is counted or listed
                               "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu",
                               # "trên địa bàn" says where, as every record of the plan does
-                              "tren_dia", "dia_ban"})
+                              "tren_dia", "dia_ban",
+                              # "gạch đầu dòng" (bullet points) names the list's form
+                              "gach_dau", "dau_dong"})
 
 
 # Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and

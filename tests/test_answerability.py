@@ -133,3 +133,11 @@ def _assistant_of(tmp_path: Path, text: str):
     plans.mkdir()
     (plans / "xa-tan-hoa-2026.txt").write_text(text, encoding="utf-8")
     return build_assistant(plans, tmp_path / "data", embedder=None)
+
+
+def test_counting_asked_with_dem_or_rows(tmp_path):
+    """"Đếm …" and "mấy dòng" ask for a count like "bao nhiêu chỉ tiêu"; money ("bao nhiêu đồng") does not."""
+    a = _assistant(tmp_path)
+    for question in ("Đếm giúp mình số chỉ tiêu năm 2026 của xã Tân Hòa", "Tân Hòa ghi mấy dòng chỉ tiêu năm 2026?"):
+        ans = a.ask(question, today=date(2026, 7, 1))
+        assert ans.kind != "none" and "3 chỉ tiêu" in ans.text, question
