@@ -53,6 +53,9 @@ _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho tron
                      "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
 
 
+# sentence-final chat particles (folded): "vậy", "à", "nhé", "nhỉ", "ơi", "hả", "nha", "z"
+_PARTICLES = frozenset("vay a nhe nhi oi u ha nha ak ah z".split())
+
 _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
                               # the issuing body is not what is counted or listed
                               "uy_ban", "ban_nhan", "nhan_dan", "tinh_uy", "dang_uy", "thuong_vu",
@@ -276,7 +279,7 @@ class Query:
         out = []
         plain = _NAMED_BY_NUMBER.sub(" ", fold(self.plain))     # "Nghị quyết 57", "Đề án 06" are names
         for n, unit in re.findall(r"(?<![\d/.,])(\d{1,3})\s*([a-z]+)\b", plain):
-            if unit not in _NOT_GRADES and unit not in FILLER_FOLDED:     # "… theo ĐA 06 vậy": no measure
+            if unit not in _NOT_GRADES and unit not in _PARTICLES:     # "… theo ĐA 06 vậy": no measure
                 out.append((n, unit))
         return tuple(out)
 
