@@ -457,7 +457,8 @@ class QueryReader:
             # "Đơn vị này còn chủ trì những chỉ tiêu nào khác?": that unit's list, not the record last cited
             return replace(q, **{**common, "asks": q.asks - {"value"}, "expects": q.expects, "about": q.about},
                            assumed=self._plans_label(plans))
-        if _RECORD_PRONOUN.search(f) or len(own) < 2:
+        about_unit = bool(pointing) and q.wants("duties")      # "Phòng đó còn làm gì nữa?": that unit's work
+        if _RECORD_PRONOUN.search(f) or (len(own) < 2 and not about_unit):
             # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
             return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",
                            focus=tuple(context.focus), base=context.question,

@@ -738,3 +738,7 @@ def test_who_works_with_that_unit_asks_the_partners_of_the_row_last_cited(assist
     assert "Sở Khoa học và Công nghệ" in first.text
     follow = assistant.ask("Ai cùng thực hiện với sở đó?", context=first.context)
     assert follow.kind != "none" and "Sở Tài chính" in follow.text
+    # the work of the unit pointed at is that unit's duties, not the row last cited
+    first = assistant.ask("Ở xã Nha Bích, Công an xã theo dõi chỉ tiêu nào?")
+    follow = assistant.ask("Đơn vị ấy còn phải làm gì nữa?", context=first.context)
+    assert follow.kind == "duties" and "Công an xã" in follow.text
