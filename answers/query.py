@@ -232,7 +232,7 @@ class Query:
     asks: frozenset[str]           # owner coop deadline value count list duties product kpi metadata overview
     role: str | None               # lead | coop | both | None
     about: str | None              # "task" | "target" | None: what the question counts or lists
-    meta: frozenset[str]           # number date issuer signer title basis period parts groups
+    meta: frozenset[str]           # number date issuer signer title basis period parts groups recipients
     plans: tuple[str, ...]         # plan slugs the question names
     unknown_place: str | None
     levels: frozenset[str]         # "tỉnh" / "xã" / "phường" when the question says which level

@@ -716,6 +716,14 @@ II. TỔ CHỨC THỰC HIỆN
 1. Phòng Văn hóa - Xã hội
 
 - Chủ trì theo dõi, đôn đốc thực hiện kế hoạch; báo cáo UBND xã trước ngày 20 hằng tháng.
+
+Nơi nhận:
+- UBND tỉnh;
+- Thường trực Đảng ủy xã;
+- Các ấp;
+- Lưu: VT.
+
+CHỦ TỊCH
 """
 
 
@@ -742,3 +750,11 @@ def test_who_works_with_that_unit_asks_the_partners_of_the_row_last_cited(assist
     first = assistant.ask("Ở xã Nha Bích, Công an xã theo dõi chỉ tiêu nào?")
     follow = assistant.ask("Đơn vị ấy còn phải làm gì nữa?", context=first.context)
     assert follow.kind == "duties" and "Công an xã" in follow.text
+
+
+def test_the_recipients_are_the_noi_nhan_block(tmp_path):
+    a = one_plan_assistant(tmp_path, CITING_PLAN)
+    ans = a.ask("Kế hoạch của xã Tân Hòa được gửi tới những cơ quan nào?")
+    assert "UBND tỉnh" in ans.text and "Các ấp" in ans.text and "Lưu: VT" in ans.text and "CHỦ TỊCH" not in ans.text
+    first, last = ans.sources[0].lines
+    assert CITING_PLAN.splitlines()[first - 1].startswith("Nơi nhận")

@@ -41,6 +41,35 @@ def signer_title(pd: PlanData) -> tuple[str, int]:
     return "", line_no
 
 
+_RECIPIENT_HEAD = re.compile(r"^(noi nhan|dong kinh gui)\b")
+
+
+def recipients(pd: PlanData) -> tuple[int, int, list[str]] | None:
+    """The "Nơi nhận:" block (and a "Đồng kính gửi:" block right after it): (first line, last line, the items
+    as written, the filing line "Lưu: …" included)."""
+    names, first, last = [], 0, 0
+    for i, raw in enumerate(pd.lines, 1):
+        text = raw.replace("*", "").strip()
+        f = fold(text)
+        if _RECIPIENT_HEAD.match(f):
+            first = first or i
+            last = i
+            continue
+        if not first:
+            continue
+        if not text:
+            continue
+        if text[:1] in "-+•":
+            last = i
+            name = text.lstrip("-+• ").rstrip(" ,;.")
+            if name:
+                names.append(name)
+            continue
+        if names:
+            break       # the block ends at the first line that is no item (the signature)
+    return (first, last, names) if first and names else None
+
+
 def _parts(pd: PlanData) -> list[tuple[str, int]]:
     seen, out = set(), []
     for s in pd.parsed.sections:
@@ -126,6 +155,14 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
             text = re.sub(r"^Căn cứ\s*", "", part.strip())
             lines.append(f"  • {short(text, 260)} (dòng {r.first_line})")
         sources += [ctx.compose.source(r) for r in {id(r): r for _, r in bases}.values()]
+    if "recipients" in fields:
+        block = recipients(pd)
+        if block:
+            first, last, names = block
+            lines.append("- Nơi nhận: " + "; ".join(names) + ".")
+            sources.append(_src(ctx, slug, "Nơi nhận", first, last, "; ".join(names)))
+        else:
+            lines.append("- Nơi nhận: (không ghi).")
     if "period" in fields:
         lines.append(f"- Phạm vi, thời gian: {short(plan.title, 300)}.")
         t = _find_line(pd, r"^(trien khai|thuc hien)", 40)
