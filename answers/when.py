@@ -138,8 +138,8 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     """(window, asks_remaining) from folded question text."""
     y = year or today.year
     status = None
-    remaining = bool(re.search(r"con (bao lau|bao nhieu (thoi gian|ngay|thang|tuan)|may (ngay|thang|tuan))"
-                               r"|bao lau nua|may ngay nua", f))
+    remaining = bool(re.search(r"con( lai)? (bao lau|bao nhieu (thoi gian|ngay|thang|tuan)|may (ngay|thang|tuan))"
+                               r"|bao lau nua|may ngay nua|(bao nhieu|may) ngay (nua|con lai)", f))
     if re.search(r"(qua|tre|het|lo|cham) (thoi )?han|cham tien do|bi (tre|cham)|da tre|tre tien do"
                  r"|da qua chua|qua chua", f) and not remaining:
         status = "overdue"

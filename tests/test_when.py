@@ -44,3 +44,10 @@ def test_a_month_or_year_alone_is_not_a_period_asked():
 def test_is_it_done_asks_the_deadline_against_today():
     window, _ = read_window("nhiem vu x thoi gian thuc hien nam nao, da xong chua", TODAY)
     assert window is not None and window.status == "ask"
+
+
+@pytest.mark.parametrize("folded", ["han nop con lai may ngay", "den han con bao nhieu ngay nua",
+                                    "tinh tu hom nay bao nhieu ngay nua thi het han"])
+def test_days_left_in_other_words(folded):
+    _, remaining = read_window(folded, TODAY)
+    assert remaining

@@ -121,7 +121,8 @@ def handle(ctx: Ctx):
     if q.window is None and not q.remaining:
         return None
     window = q.window if q.window is not None and q.window.filters else None
-    if window is None or not q.wants("list"):
+    # "phải xong những việc gì trong quý này": the period's items, as a list, not the one best record
+    if window is None or not (q.wants("list") or (q.wants("duties") and window.start is not None)):
         ans = one_item(ctx)
         if ans is not None:
             return ans
