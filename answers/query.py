@@ -279,7 +279,8 @@ class Query:
         out = []
         plain = _NAMED_BY_NUMBER.sub(" ", fold(self.plain))     # "Nghị quyết 57", "Đề án 06" are names
         for n, unit in re.findall(r"(?<![\d/.,])(\d{1,3})\s*([a-z]+)\b", plain):
-            if unit not in _NOT_GRADES and unit not in _PARTICLES:     # "… theo ĐA 06 vậy": no measure
+            # "… theo ĐA 06 vậy": no measure; "xài chung 1 phần mềm": one is an article, not a grade
+            if unit not in _NOT_GRADES and unit not in _PARTICLES and int(n) != 1:
                 out.append((n, unit))
         return tuple(out)
 
@@ -559,7 +560,8 @@ class QueryReader:
         m = re.search(r"\b(?:bao nhieu|may)\s+(?!bao\b|nhieu\b)([a-z]+)", f)
         counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED and "number" in expects else None
         spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
-        toned = fold(spelled) != spelled.lower()
+        # typed with tone marks or not: read before the spelled-out abbreviations bring marks of their own
+        toned = fold(replaced) != replaced.lower()
         phrases = tuple(tuple(syllables(c, toned)) for c in re.split(r"[|,;:?!()]", spelled) if words(c))
         return Query(raw=raw, text=text, asks=frozenset(asks), role=role, about=about, meta=meta,
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
