@@ -163,8 +163,8 @@ def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
 
 def counts_things(q: Query, r: Record) -> bool:
     """'bao nhiêu doanh nghiệp' is not answered by a percentage."""
-    if "count" not in q.expects or r.kind != "target":
-        return True
+    if "count" not in q.expects or r.kind != "target" or q.asks_share:
+        return True     # "… bao nhiêu %, khoảng bao nhiêu doanh nghiệp": the percentage is asked too
     return "%" not in r.obj.value_text
 
 
@@ -291,8 +291,8 @@ def counts_what_is_asked(q: Query, r: Record) -> bool:
     "01 Kế hoạch" nor by a percentage: the counted thing stands right after a number in the evidence."""
     if not q.counted or r.kind not in ("task", "target"):
         return True
-    if r.kind == "target":          # a bare figure counts the target's own thing; a percentage does not
-        return "%" not in r.obj.value_text
+    if r.kind == "target":          # a bare figure counts the target's own thing; a percentage does not,
+        return "%" not in r.obj.value_text or q.asks_share      # unless a percentage is asked as well
     text = fold(f"{r.obj.kpi} {r.obj.product}")
     return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", text))
 
@@ -373,6 +373,9 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
     return share, [w.replace("_", " ") for w in met], [w.replace("_", " ") for w in missing]
 
 
+_RECIPIENTS = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
+
+
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     """One verdict for one record as the answer to q: does it hold what is asked, does no qualifier of the
     question contradict it, and are the question's content phrases covered?"""
@@ -393,6 +396,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("rest")
     if qualifier_clash(snap, q, r):
         failed.append("qualifier")
+    if r.kind == "passage" and _RECIPIENTS.match(fold(r.section)):
+        failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)
     if score < COVER_MIN and len(missing) >= MISSING_MIN:

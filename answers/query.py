@@ -46,7 +46,8 @@ _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu 
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 # after "bao nhiêu / mấy": a measure or a form word, not a thing counted
-_NOT_COUNTED = frozenset("phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
+_NOT_COUNTED = frozenset("cai con chiec "     # classifiers: "tối thiểu mấy cái" counts the thing already named
+                         "phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
                          "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de".split())
 _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
@@ -290,6 +291,11 @@ class Query:
         compact folded keys (no spaces, lower case, đ -> d) to find the lines that cite them."""
         return tuple(dict.fromkeys(doc_key(m) for m in _DOC_REF.findall(self.text)))
 
+    @cached_property
+    def asks_share(self) -> bool:
+        """The question asks for a percentage ("bao nhiêu %", "mấy phần trăm", "tỷ lệ"), maybe beside a count."""
+        return "%" in self.text or bool(re.search(r"\bphan tram\b|\bt[iy] le\b", fold(self.text)))
+
     @property
     def never_stated(self) -> bool:
         """Asks for something no plan states (results achieved, opinions, who holds a post)."""
@@ -369,7 +375,8 @@ _WHOLE_OF = {
                           "bao phan muc".split()),
 }
 # Words after a figure that give a time, an age, a share or a count rather than a grade of the thing asked.
-_NOT_GRADES = frozenset("ngay thang nam quy tuan gio phut tuoi lan nguoi ho don vi muc nhiem vu chi tieu "
+_NOT_GRADES = frozenset("t "     # "15t": tuổi, tháng, tỷ or triệu, too many readings to be a grade
+                        "ngay thang nam quy tuan gio phut tuoi lan nguoi ho don vi muc nhiem vu chi tieu "
                         "trieu ty nghin ngan dong "
                         # function words that may follow a figure in a sentence
                         "cua la va o tai trong cho voi ve den toi theo do thi duoc co khong da phai can se hay "

@@ -141,3 +141,51 @@ def test_counting_asked_with_dem_or_rows(tmp_path):
     for question in ("Đếm giúp mình số chỉ tiêu năm 2026 của xã Tân Hòa", "Tân Hòa ghi mấy dòng chỉ tiêu năm 2026?"):
         ans = a.ask(question, today=date(2026, 7, 1))
         assert ans.kind != "none" and "3 chỉ tiêu" in ans.text, question
+
+
+MORE_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+1. Chỉ tiêu năm 2026
+
+- Tỷ lệ doanh nghiệp có hoạt động đổi mới sáng tạo đạt 10%.
+
+- Tỷ lệ hệ thống thông tin có phương án bảo đảm an toàn hệ thống thông tin theo cấp độ đạt 100%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+- Theo dõi, tổng hợp kết quả thực hiện, báo cáo UBND xã trước ngày 20 hằng tháng.
+
+Nơi nhận:
+- Hội Nông dân xã;
+- Lưu: VT.
+
+CHỦ TỊCH
+"""
+
+
+def test_wording_that_meets_the_target_again_is_no_other_qualifier(tmp_path):
+    """One side says a word more before both go on alike; a spelled-out abbreviation whose syllables all stand
+    in the target; a percentage asked beside a count."""
+    a = _assistant_of(tmp_path, MORE_PLAN)
+    for question in ("Tân Hòa muốn bao nhiêu phần trăm doanh nghiệp có làm đổi mới sáng tạo?",
+                     "Tân Hòa: tỷ lệ HTTT có phương án ATTT theo cấp độ là bn %?",
+                     "Tân Hòa muốn bao nhiêu % doanh nghiệp đổi mới sáng tạo, khoảng bao nhiêu doanh nghiệp?"):
+        ans = a.ask(question)
+        assert ans.kind == "target", (question, ans.text)
+
+
+def test_a_recipient_of_the_plan_is_given_nothing_to_do(tmp_path):
+    a = _assistant_of(tmp_path, MORE_PLAN)
+    assert a.ask("Hội Nông dân xã Tân Hòa phải làm gì theo kế hoạch?").kind == "none"
+    snap = a.library.snapshot
+    listed = [r for r in snap.of_kind("passage") if "Hội Nông dân" in r.obj.text]
+    q = snap.reader.read("Hội Nông dân xã Tân Hòa phải làm gì?", date(2026, 7, 1))
+    assert listed and all("recipient" in evidence.assess(snap, q, r).failed for r in listed)
+    assert a.ask("Phòng Văn hóa - Xã hội xã Tân Hòa phải làm gì?").kind != "none"
