@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from answers import evidence
 from answers.service import build_assistant
 
@@ -189,3 +191,20 @@ def test_a_recipient_of_the_plan_is_given_nothing_to_do(tmp_path):
     q = snap.reader.read("Hội Nông dân xã Tân Hòa phải làm gì?", date(2026, 7, 1))
     assert listed and all("recipient" in evidence.assess(snap, q, r).failed for r in listed)
     assert a.ask("Phòng Văn hóa - Xã hội xã Tân Hòa phải làm gì?").kind != "none"
+
+
+@pytest.mark.parametrize("question, foreign, asks, meta", [
+    ("Tân Hòa kỳ vọng bao nhiêu doanh nghiệp đổi mới sáng tạo?", set(), {"value"}, set()),
+    ("Ai đang làm trưởng phòng văn hóa ở Tân Hòa, tên đầy đủ?", {"person"}, None, None),
+    ("Tân Hòa đã đạt chỉ tiêu doanh nghiệp đổi mới sáng tạo hay chưa?", {"achieved"}, None, None),
+    ("ngan sach xa tan hoa cho ke hoach nay het bao nhieu ty", {"money"}, None, None),
+    ("Phòng Văn hóa - Xã hội xã Tân Hòa được phân công phần nào?", set(), {"duties"}, None),
+])
+def test_general_cues_for_what_is_asked(tmp_path, question, foreign, asks, meta):
+    snap = _assistant_of(tmp_path, MORE_PLAN).library.snapshot
+    q = snap.reader.read(question, date(2026, 7, 1))
+    assert foreign <= set(q.foreign) and (foreign or not q.foreign)
+    if asks is not None:
+        assert asks <= set(q.asks)
+    if meta is not None:
+        assert set(q.meta) == meta
