@@ -92,6 +92,10 @@ _DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[
                       r"(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){1,3}(?![\w/])")
 
 
+_DOC_NUMBER = re.compile(r"\b(?:ke hoach|kh|nghi quyet|nq|quyet dinh|qd|chi thi|ct|cong van|cv|thong bao|tb)"
+                         r"\s+(?:so\s+)?(\d{1,4})\b(?![/.-]\d)")
+
+
 def doc_key(text: str) -> str:
     """A document number as compared: folded, no spaces ("433 - KH/TU" = "433-kh/tu")."""
     return re.sub(r"\s+", "", fold(text))
@@ -289,7 +293,11 @@ class Query:
     def doc_refs(self) -> tuple[str, ...]:
         """Document numbers the question names ("Kế hoạch số 433-KH/TU", "91/KH-UBND", "66.7/2025/NQ-CP"), as
         compact folded keys (no spaces, lower case, đ -> d) to find the lines that cite them."""
-        return tuple(dict.fromkeys(doc_key(m) for m in _DOC_REF.findall(self.text)))
+        full = [doc_key(m) for m in _DOC_REF.findall(self.text)]
+        # "KH 433", "Nghị quyết số 57": a number after a document type, matched against the cited codes
+        bare = [f"#{n}" for n in _DOC_NUMBER.findall(fold(self.text))
+                if not any(k.startswith(f"{n}-") or k.startswith(f"{n}/") for k in full)]
+        return tuple(dict.fromkeys(full + bare))
 
     @cached_property
     def asks_share(self) -> bool:

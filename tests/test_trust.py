@@ -738,6 +738,10 @@ def test_a_cited_document_is_answered_from_the_line_citing_it(tmp_path):
     assert "03/04/2025" in ans.text
     own = a.ask("Kế hoạch 12/KH-UBND của xã Tân Hòa ban hành ngày nào?")
     assert "17/01/2026" not in own.text and "03/04/2025" not in own.text
+    # a bare number after a document type; "kế hoạch 57" is the plan carrying out Nghị quyết 57 (its title)
+    assert "03/04/2025" in a.ask("Tỉnh ủy ký KH 205 về chuyển đổi số hôm nào?").text
+    own = a.ask("Kế hoạch 57 của xã Tân Hòa ban hành ngày nào?")
+    assert "17/01/2026" not in own.text and "03/04/2025" not in own.text
 
 
 def test_who_works_with_that_unit_asks_the_partners_of_the_row_last_cited(assistant):

@@ -196,13 +196,18 @@ def cited_document(ctx: Ctx, fields: set[str]):
             or not fields <= {"date", "issuer", "number", "signer", "title", "period", "basis"}:
         return None
     own = {doc_key(ctx.snap.plans[s].parsed.plan.numbered or "") for s in ctx.scope}
-    refs = [ref for ref in ctx.q.doc_refs if ref not in own]
+    own |= {f"#{k.split('/')[0].split('-')[0]}" for k in own if k}
+    # "kế hoạch 57" names the plan that carries out Nghị quyết 57: a number in the plans' titles is theirs
+    titles = doc_key(" ".join(ctx.snap.plans[s].parsed.plan.title for s in ctx.scope))
+    refs = [ref for ref in ctx.q.doc_refs if ref not in own
+            and not (ref.startswith("#") and re.search(rf"(?<![\d.]){ref[1:]}[-/]", titles))]
     if not refs:
         return None
     found = []
     for r in ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target")):
         text = doc_key(record_text(r))
-        if any(ref in text for ref in refs):
+        if any(re.search(rf"(?<![\d.]){ref[1:]}[-/]", text) if ref.startswith("#") else ref in text
+               for ref in refs):
             found.append(Found(1.0, r))
     if not found:
         return None
