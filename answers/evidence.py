@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, Query, ages
+from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, Query, ages
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -238,6 +238,15 @@ def _age_sides(bounds: set[tuple[str, int]]) -> set[tuple[str, int]]:
     return out
 
 
+def _same_qualifier(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
+    """Both continuations start with two wordings of one qualifier (query.SAME_QUALIFIERS)."""
+    a, b = tuple(fold(w) for w in ours), tuple(fold(w) for w in theirs)
+    for group in SAME_QUALIFIERS:
+        if any(a[:len(x)] == x for x in group) and any(b[:len(y)] == y for y in group) and a[:1] != b[:1]:
+            return True
+    return False
+
+
 def _said(word: str, rset: set[str]) -> bool:
     """The record has the word; a spelled-out abbreviation counts when all its syllables are there ("an toàn
     thông tin" in "an toàn hệ thống thông tin")."""
@@ -277,6 +286,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
         # "áp dụng" / "ứng dụng": a word that ends alike is another way of saying it, not another qualifier
         if any(c2 and c2 == d2 for _, c2, _ in ours for _, d2, _ in theirs):
             continue
+        if any(_same_qualifier(o, t) for o in ours for t in theirs):
+            continue        # "môi trường số" / "môi trường điện tử"
         # one side says a word more before they meet again: "có [hoạt động] đổi mới sáng tạo" / "có làm đổi
         # mới sáng tạo", "phương án [bảo đảm] an toàn …"
         if any(c2 and c2 in (d2, d3) or c in (d2, d3) for _, c2, _ in ours for c, _, _ in ours

@@ -54,6 +54,10 @@ _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho tron
                      "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
 
 
+# Qualifiers said two ways in e-government wording ("môi trường số" = "môi trường điện tử", "chữ ký số" /
+# "chữ ký điện tử", "hồ sơ số" / "hồ sơ điện tử"): folded word runs, each group one meaning.
+SAME_QUALIFIERS = ((("so",), ("dien", "tu")), (("truc", "tuyen"), ("online",)))
+
 # sentence-final chat particles (folded): "vậy", "à", "nhé", "nhỉ", "ơi", "hả", "nha", "z"
 _PARTICLES = frozenset("vay a nhe nhi oi u ha nha ak ah z".split())
 

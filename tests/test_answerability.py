@@ -158,6 +158,8 @@ I. MỤC TIÊU
 
 - Tỷ lệ hệ thống thông tin có phương án bảo đảm an toàn hệ thống thông tin theo cấp độ đạt 100%.
 
+- Tỷ lệ nhiệm vụ được giám sát trên môi trường điện tử đạt 90%.
+
 II. TỔ CHỨC THỰC HIỆN
 
 1. Phòng Văn hóa - Xã hội
@@ -178,7 +180,8 @@ def test_wording_that_meets_the_target_again_is_no_other_qualifier(tmp_path):
     a = _assistant_of(tmp_path, MORE_PLAN)
     for question in ("Tân Hòa muốn bao nhiêu phần trăm doanh nghiệp có làm đổi mới sáng tạo?",
                      "Tân Hòa: tỷ lệ HTTT có phương án ATTT theo cấp độ là bn %?",
-                     "Tân Hòa muốn bao nhiêu % doanh nghiệp đổi mới sáng tạo, khoảng bao nhiêu doanh nghiệp?"):
+                     "Tân Hòa muốn bao nhiêu % doanh nghiệp đổi mới sáng tạo, khoảng bao nhiêu doanh nghiệp?",
+                     "Tân Hòa: tỷ lệ nhiệm vụ được giám sát trên môi trường số là bao nhiêu?"):
         ans = a.ask(question)
         assert ans.kind == "target", (question, ans.text)
 
