@@ -447,8 +447,9 @@ class QueryReader:
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q
-            # "Còn Phước An thì sao?": the earlier question, asked of another plan
-            base = self._read(context.question, today)
+            # "Còn Phước An thì sao?": the earlier question, asked of another plan (and year: "thế năm 2026
+            # toàn tỉnh đặt mấy %?")
+            base = self._read(self._for_year(context.question, q.year), today)
             plans = q.plans or base.plans
             return replace(base, raw=raw, plans=plans, unknown_place=None if q.plans else q.unknown_place,
                            units=tuple(self._units(base.search, list(plans))), focus=(), base=base.base,
@@ -456,6 +457,13 @@ class QueryReader:
         if q.units and len(own) >= 3 and not marked:
             return q                                        # names its own unit and topic
         levels = {p.level for p in self.lx.places if p.slug in context.plans}
+        if q.levels and not q.levels & levels and (marked or len(own) < 2):
+            # "Toàn tỉnh thì con số ấy là bao nhiêu?" after a commune's answer: the earlier question, asked of
+            # the plans of the level named
+            plans = tuple(p.slug for p in self.lx.places if p.level in q.levels)
+            base = self._read(self._for_year(context.question, q.year), today)
+            return replace(base, raw=raw, plans=plans, units=tuple(self._units(base.search, list(plans))), focus=(),
+                           base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}")
         if not marked and q.levels and not q.levels & levels:
             return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
@@ -463,9 +471,7 @@ class QueryReader:
         if q.year and len(own) < 2 and not q.units and not _RECORD_PRONOUN.search(f):
             # "Còn đến 2030?": the earlier question asked for another year (the same indicator's value for
             # that year is another record), not a question about the records last cited
-            earlier = context.question
-            asked = re.sub(r"\b20[2-5]\d\b", str(q.year), earlier) if re.search(r"\b20[2-5]\d\b", earlier) \
-                else f"{earlier.rstrip(' ?')} năm {q.year}?"
+            asked = self._for_year(context.question, q.year)
             return replace(self._read(asked, today), raw=raw, base=asked,
                            assumed=f"cùng câu hỏi trước, cho năm {q.year}")
         if not units and (_UNIT_PRONOUN.search(f) or len(own) < 2):
@@ -485,6 +491,15 @@ class QueryReader:
                            assumed=context.label or self._plans_label(plans))
         # "Thế còn chỉ tiêu chữ ký số?": a topic of its own, in the plans of the conversation
         return replace(q, **common, assumed=self._plans_label(plans))
+
+    @staticmethod
+    def _for_year(question: str, year: int | None) -> str:
+        """The earlier question asked for another year: its year replaced, or the year added."""
+        if not year:
+            return question
+        if re.search(r"\b20[2-5]\d\b", question):
+            return re.sub(r"\b20[2-5]\d\b", str(year), question)
+        return f"{question.rstrip(' ?')} năm {year}?"
 
     def _place_name(self, slug: str) -> str:
         return next((p.locality for p in self.lx.places if p.slug == slug), slug)

@@ -762,3 +762,12 @@ def test_the_recipients_are_the_noi_nhan_block(tmp_path):
     assert "UBND tỉnh" in ans.text and "Các ấp" in ans.text and "Lưu: VT" in ans.text and "CHỦ TỊCH" not in ans.text
     first, last = ans.sources[0].lines
     assert CITING_PLAN.splitlines()[first - 1].startswith("Nơi nhận")
+
+
+def test_the_earlier_question_for_another_plan_year_or_level(assistant):
+    first = assistant.ask("Xuân Phú đặt tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến năm 2025 là bao nhiêu?")
+    assert "70%" in first.text
+    other = assistant.ask("Còn tỉnh Đồng Nai năm 2026 thì sao?", context=first.context)
+    assert "95%" in other.text and any(s.locality == "Đồng Nai" for s in other.sources)
+    level = assistant.ask("Cấp tỉnh thì con số ấy là bao nhiêu?", context=first.context)
+    assert "95%" in level.text and any(s.locality == "Đồng Nai" for s in level.sources)
