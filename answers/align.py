@@ -3,9 +3,9 @@ lower plan (thiếu / thấp hơn / bằng / cao hơn / khác năm / có thể t
 assigns to the lower level with the lower plan's matching task, duty or passage — both sides cited.
 
 Plain data here; answers.align_render writes markdown and xlsx. Target matching is answers.indicators'
-(embedding model + measure, population, year); task matching is here: the stored dense vectors of the snapshot
-when the model is loaded, else an IDF-weighted overlap of the plans' terms, each with its own thresholds,
-calibrated on the hand-labelled pairs of tests/fixtures/align_task_pairs.tsv (docs/align.md).
+(embedding model + measure, population, year); task matching is here: an IDF-weighted overlap of the plans'
+terms, moved by the cosine of the snapshot's stored vectors when the model built them, with thresholds for each
+case calibrated on the hand-labelled pairs of tests/fixtures/align_task_pairs.tsv (docs/align.md).
 """
 from __future__ import annotations
 
