@@ -334,3 +334,19 @@ def test_my_commune_without_a_plan_chosen_is_asked_back_and_with_one_is_answered
 def test_a_tie_across_years_names_no_single_year(keywords):
     ans = ask(keywords, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
     assert "năm 2026" in ans.text.splitlines()[0]          # one plan first: its year
+
+
+def test_a_government_programme_compares_like_a_plan(tmp_path):
+    """A national programme whose targets are prose sits in the same comparison as a province's table."""
+    from tests.real_plan_fixtures import government_programme
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "chinh-phu-12-nq-cp.txt").write_text(government_programme(), encoding="utf-8")
+    (plans / "tinh-binh-son-2026.txt").write_text(plan_text("tỉnh", "Bình Sơn", "21", PROVINCE), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = ask(a, "Những kế hoạch nào có chỉ tiêu dịch vụ công trực tuyến toàn trình?")
+    assert ans.kind == "list"
+    government = next(l for l in ans.text.splitlines() if "12/NQ-CP" in l)
+    assert "70%" in government and "năm 2030" in government
+    assert "Bình Sơn: 100%" in ans.text
+    assert {s.file for s in ans.sources} == {"chinh-phu-12-nq-cp.txt", "tinh-binh-son-2026.txt"}
