@@ -350,3 +350,16 @@ def test_a_government_programme_compares_like_a_plan(tmp_path):
     assert "70%" in government and "năm 2030" in government
     assert "Bình Sơn: 100%" in ans.text
     assert {s.file for s in ans.sources} == {"chinh-phu-12-nq-cp.txt", "tinh-binh-son-2026.txt"}
+
+
+def test_the_commune_level_includes_wards(tmp_path):
+    """"Xã nào …" asks about the commune level ("cấp xã"): wards are in it, the province is not."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "tinh-binh-son-2026.txt").write_text(plan_text("tỉnh", "Bình Sơn", "21", PROVINCE), encoding="utf-8")
+    (plans / "xa-an-hoa-2026.txt").write_text(plan_text("xã", "An Hòa", "12", AN_HOA), encoding="utf-8")
+    (plans / "phuong-tan-mai-2026.txt").write_text(plan_text("phường", "Tân Mai", "16", TAN_LAP), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = ask(a, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
+    assert ans.text.splitlines()[0] == "Cao nhất: Kế hoạch 16/KH-UBND phường Tân Mai (≥ 50%, năm 2026)."
+    assert "An Hòa" in ans.text and "Bình Sơn" not in ans.text
