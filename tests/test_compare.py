@@ -239,6 +239,9 @@ def test_a_target_no_other_plan_sets_has_no_counterpart(fixture, request):
     ("Kế hoạch của xã An Hòa còn thiếu chỉ tiêu nào tỉnh đặt ra?", "missing"),
     ("Chỉ tiêu chữ ký số của An Hòa là bao nhiêu?", None),
     ("Ở An Hòa bên nào chủ trì chỉ tiêu chữ ký số?", None),
+    ("Các xã đặt chỉ tiêu chữ ký số là bao nhiêu?", "compare"),
+    ("Các xã có những chỉ tiêu nào về chuyển đổi số?", None),
+    ("Các xã báo cáo chỉ tiêu chữ ký số cho ai?", None),
 ])
 def test_the_reader_says_which_comparison_is_asked(keywords, question, compare):
     q = keywords.library.snapshot.reader.read(question, date(2026, 7, 1))
