@@ -366,3 +366,15 @@ def test_the_commune_level_includes_wards(tmp_path):
     ans = ask(a, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
     assert ans.text.splitlines()[0] == "Cao nhất: Kế hoạch 16/KH-UBND phường Tân Mai (≥ 50%, năm 2026)."
     assert "An Hòa" in ans.text and "Bình Sơn" not in ans.text
+
+
+@pytest.mark.parametrize("fixture", ["keywords", "model"])
+def test_across_plans_from_a_question_s_words(fixture, request):
+    a = request.getfixturevalue(fixture)
+    snap = a.library.snapshot
+    slugs = ["tinh-binh-son-2026", "xa-an-hoa-2026", "xa-tan-lap-2026"]
+    cps = ind.across_plans(snap, "tỷ lệ người dân trưởng thành có chữ ký số", slugs)
+    assert [c.other is not None and "chữ ký số" in c.other.obj.text for c in cps] == [True, True, True]
+    values = [ind.bounds_of(c.other) for c in cps]
+    assert [ind.compare_bounds(v, values[0]) for v in values] == ["equal", "lower", "equal"]
+    assert ind.across_plans(snap, "", slugs) == []
