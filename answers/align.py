@@ -3,9 +3,9 @@ lower plan (thiếu / thấp hơn / bằng / cao hơn / khác năm / có thể t
 assigns to the lower level with the lower plan's matching task, duty or passage — both sides cited.
 
 Plain data here; answers.align_render writes markdown and xlsx. Target matching is answers.indicators'
-(embedding model + measure, population, year); task matching is here: the stored dense vectors of the snapshot
-when the model is loaded, else an IDF-weighted overlap of the plans' terms, each with its own thresholds,
-calibrated on the hand-labelled pairs of tests/fixtures/align_task_pairs.tsv (docs/align.md).
+(embedding model + measure, population, year); task matching is here: an IDF-weighted overlap of the plans'
+terms, moved by the cosine of the snapshot's stored vectors when the model built them, with thresholds for each
+case calibrated on the hand-labelled pairs of tests/fixtures/align_task_pairs.tsv (docs/align.md).
 """
 from __future__ import annotations
 
@@ -111,6 +111,7 @@ class TaskRow:
     lower_kind: str         # task | duty | passage ("" when none)
     status: str             # one of TASK_STATUSES
     score: float
+    nearest: Side | None = None     # with NOT_FOUND: the closest lower record, below the threshold (for checking)
 
 
 @dataclass(frozen=True)
@@ -394,12 +395,12 @@ class TaskMatcher:
         return sorted(scored, key=lambda x: (-x[0], self.snap._position[id(x[1])]))
 
     def best(self, r: Record) -> tuple[float, Record | None, str]:
+        """(score, the closest lower record or None, status); the record is given even when NOT_FOUND."""
         ranked = self.scores(r)
         if not ranked:
             return 0.0, None, NOT_FOUND
         score, other = ranked[0]
-        status = FOUND if score >= self.sure else TASK_MAYBE if score >= self.maybe else NOT_FOUND
-        return score, (other if status != NOT_FOUND else None), status
+        return score, other, FOUND if score >= self.sure else TASK_MAYBE if score >= self.maybe else NOT_FOUND
 
 
 def task_rows(snap, higher: str, lower: str, use_model: bool = True) -> tuple[list[TaskRow], str]:
@@ -409,9 +410,11 @@ def task_rows(snap, higher: str, lower: str, use_model: bool = True) -> tuple[li
     rows = []
     for r, unit, role, how in assigned:
         score, other, status = matcher.best(r)
-        rows.append(TaskRow(_task_side(snap, r), unit, role, how,
-                            _task_side(snap, other) if other is not None else None,
-                            other.kind if other is not None else "", status, round(score, 3)))
+        side = _task_side(snap, other) if other is not None else None
+        if status == NOT_FOUND:
+            rows.append(TaskRow(_task_side(snap, r), unit, role, how, None, "", status, round(score, 3), side))
+        else:
+            rows.append(TaskRow(_task_side(snap, r), unit, role, how, side, other.kind, status, round(score, 3)))
     return rows, matcher.method
 
 

@@ -11,8 +11,9 @@ TARGET_HEADERS = ("Mã (cấp trên)", "Chỉ tiêu cấp trên", "Giá trị c�
                   "Nguồn cấp dưới", "Độ giống")
 TARGET_WIDTHS = (10, 60, 18, 7, 30, 16, 10, 60, 18, 9, 30, 9)
 TASK_HEADERS = ("Mã (cấp trên)", "Nhiệm vụ cấp trên", "Giao cho", "Vai trò", "Cách giao", "Thời hạn",
-                "Nguồn cấp trên", "Đánh giá", "Loại (cấp dưới)", "Nội dung cấp dưới", "Nguồn cấp dưới", "Độ giống")
-TASK_WIDTHS = (10, 60, 28, 10, 16, 20, 30, 12, 14, 60, 30, 9)
+                "Nguồn cấp trên", "Đánh giá", "Loại (cấp dưới)", "Nội dung cấp dưới", "Nguồn cấp dưới", "Độ giống",
+                "Gần nhất khi chưa thấy (chưa đủ giống, để đối chiếu tay)", "Nguồn gần nhất")
+TASK_WIDTHS = (10, 60, 28, 10, 16, 20, 30, 12, 14, 60, 30, 9, 50, 30)
 LOWER_KIND_NAMES = {"task": "nhiệm vụ", "duty": "trách nhiệm", "passage": "đoạn văn", "": ""}
 METHOD_NAMES = {"model": "mô hình nhúng", "keywords": "từ khóa (chưa có mô hình nhúng)"}
 TARGET_ORDER = (MISSING, LOWER, OTHER_YEAR, MAYBE, INCOMPARABLE, EQUAL, HIGHER, EXTRA)
@@ -125,8 +126,9 @@ def to_xlsx(alignments: list[Alignment]) -> bytes:
         write_sheet(ws, TASK_HEADERS, TASK_WIDTHS,
                     ([r.higher.code, r.higher.text, r.assigned_to, r.role, r.how, r.higher.value, r.higher.where,
                       r.status, LOWER_KIND_NAMES[r.lower_kind],
-                      r.lower.text if r.lower else "", r.lower.where if r.lower else "", r.score] for r in a.tasks),
-                    wrap_cols=(2, 3, 10))
+                      r.lower.text if r.lower else "", r.lower.where if r.lower else "", r.score,
+                      r.nearest.text if r.nearest else "", r.nearest.where if r.nearest else ""] for r in a.tasks),
+                    wrap_cols=(2, 3, 10, 13))
     wb.properties.title = "; ".join(a.title for a in alignments)[:250]
     return workbook_bytes(wb)
 

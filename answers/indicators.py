@@ -180,12 +180,14 @@ class _Model:
             return None
         import numpy as np
         stored = dense.index.reconstruct_n(0, dense.index.ntotal)
-        vectors = stored[[snap._position[id(r)] for r in self.targets]].astype(np.float32)
+        # the index's docs are the snapshot's records, in the same order
+        position = {id(snap.records[d.id]): pos for pos, d in enumerate(snap.index.docs)}
+        vectors = stored[[position[id(r)] for r in self.targets]].astype(np.float32)
         for plan, rows in self.by_plan.items():
             if len(rows) >= MIN_TARGETS_TO_CENTRE:
                 vectors[rows] -= vectors[rows].mean(axis=0)
             else:
-                positions = [snap._position[id(r)] for r in snap.in_plans({plan}, ("passage", "task", "target", "duty"))]
+                positions = [position[id(r)] for r in snap.in_plans({plan}, ("passage", "task", "target", "duty"))]
                 vectors[rows] -= stored[positions].mean(axis=0)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.where(norms == 0, 1.0, norms)
@@ -214,15 +216,17 @@ class _Model:
         dense = (self.vectors[rows] @ self.vectors[i]).tolist() if self.dense else [0.0] * len(rows)
         out = []
         for lex, den, j in zip(lexical, dense, rows):
-            penalty = POPULATION_PENALTY if self._clash(i, j) else 1.0
+            penalty = POPULATION_PENALTY if self.clash(i, j) else 1.0
             lex, den = lex * penalty, den * penalty
             out.append((max(lex / LEXICAL_SURE, den / DENSE_SURE),
                         lex >= LEXICAL_SURE or den >= DENSE_SURE, lex >= LEXICAL_MAYBE or den >= DENSE_MAYBE))
         return out
 
-    def _clash(self, i: int, j: int) -> bool:
+    def clash(self, i: int, j: int) -> bool:
+        """Do targets i and j count different populations?"""
         a, b = self.populations[i], self.populations[j]
         return a is not None and b is not None and a != b
+
 
 def wording(r: Record) -> str:
     """What a target measures: its wording without the value it sets."""
@@ -278,7 +282,7 @@ def counterpart(snap, target: Record, plan_slug: str) -> Counterpart:
     if not maybe:
         return Counterpart(target, None, round(score, 4), False, False)
     other = m.targets[j]
-    sure = sure and m.measures[i] == m.measures[j] and not m._clash(i, j)
+    sure = sure and m.measures[i] == m.measures[j] and not m.clash(i, j)
     return Counterpart(target, other, round(score, 4), sure, target.obj.year == other.obj.year)
 
 
@@ -302,7 +306,7 @@ def best_target(snap, text: str, plan_slugs=None) -> Record | None:
     if m.dense:
         hits = snap.index.dense_scored(text, 1, plans=sorted({m.targets[i].plan for i in rows}), kinds=["target"])
         if hits:
-            return snap.all_records[hits[0][0]]
+            return snap.records[snap.index.docs[hits[0][0]].id]
     q = m._weights(text)
     best = max(rows, key=lambda j: (m.lexical(q, m.weights[j]), -j))
     return m.targets[best] if m.lexical(q, m.weights[best]) > 0 else None
@@ -321,7 +325,7 @@ def matches_in_plan(snap, target: Record, plan_slug: str) -> list[Counterpart]:
     for (score, sure, _), j in sorted(zip(m.scores(i, rows), rows), key=lambda x: (-x[0][0], x[1])):
         other = m.targets[j]
         if (sure and score >= best.score * SAME_INDICATOR_SHARE and other.obj.year not in years
-                and m.measures[i] == m.measures[j] and not m._clash(i, j)):
+                and m.measures[i] == m.measures[j] and not m.clash(i, j)):
             years.add(other.obj.year)
             out.append(Counterpart(target, other, round(score, 4), True, target.obj.year == other.obj.year))
     return out

@@ -567,7 +567,7 @@ class QueryReader:
                    if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}
         foreign = {label[8:] for label in self.lx.cues
                    if label.startswith("foreign_") and "@" not in label and self._has(label, f, toned)}
-        compare, compare_levels = self._compare(f, toned, plans)
+        compare, compare_levels = self._compare(f, toned, plans, asks)
         if compare is not None:
             foreign.discard("compare")      # across plans, not against an earlier year: the plans say it
         if "subtasks" in asks:
@@ -616,7 +616,7 @@ class QueryReader:
             text = f"{text[:p[0]]} | {text[p[1]:]}"
         return text
 
-    def _compare(self, f: str, toned: str, plans: list[str]) -> tuple[str | None, frozenset[str]]:
+    def _compare(self, f: str, toned: str, plans: list[str], asks) -> tuple[str | None, frozenset[str]]:
         """Which comparison across plans the question asks for (cues compare_* in cues.tsv), and the levels it
         names beyond those of the plans it names. A comparison needs several plans: two named, a plan and
         another level, two levels, or words for many ("các xã", "xã nào")."""
@@ -631,6 +631,9 @@ class QueryReader:
                 return ("which_plans" if label == "which" else label), levels
         if self._has("compare_two", f, toned) and several:
             return "compare", levels
+        if "value" in asks and not asks & {"owner", "coop", "deadline", "duties", "count", "list"} \
+                and self._has("compare_all", f, toned):
+            return "compare", levels        # "các xã đặt chỉ tiêu … bao nhiêu?": every plan's value, side by side
         return None, levels
 
     # ------------------------------------------------------------------ places

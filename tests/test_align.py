@@ -196,6 +196,7 @@ def test_tasks_given_to_communes_with_and_without_a_counterpart(snap):
     assert address_a.status == A.FOUND and "địa chỉ số" in address_a.lower.text
     assert address_a.lower.where.startswith("xa-tan-phong-2026.txt:")
     assert training_a.status == A.NOT_FOUND and training_a.lower is None
+    assert training_a.nearest is not None and training_a.nearest.where.startswith("xa-tan-phong-2026.txt:")
     address_b, training_b = sorted(b.tasks, key=lambda r: r.higher.first_line)
     assert address_b.status == A.NOT_FOUND
     assert training_b.status == A.FOUND and "Bình dân học vụ số" in training_b.lower.text
@@ -256,6 +257,9 @@ def test_markdown_and_xlsx(snap):
     assert A.LOWER in statuses and A.MISSING in statuses and A.EXTRA in statuses
     task_rows = list(tasks.iter_rows(min_row=2, values_only=True))
     assert {r[7] for r in task_rows} == {A.FOUND, A.NOT_FOUND}
+    # a task not found shows the closest line only in its own "nearest" columns, never as the counterpart
+    assert all((r[9] is None) == (r[7] == A.NOT_FOUND) and (r[12] is not None) == (r[7] == A.NOT_FOUND)
+               for r in task_rows)
     assert all(r[6].startswith("tinh-lam-giang-2026.txt:") for r in task_rows)
     assert targets.column_dimensions["B"].width == 60
 

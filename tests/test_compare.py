@@ -239,6 +239,9 @@ def test_a_target_no_other_plan_sets_has_no_counterpart(fixture, request):
     ("Kế hoạch của xã An Hòa còn thiếu chỉ tiêu nào tỉnh đặt ra?", "missing"),
     ("Chỉ tiêu chữ ký số của An Hòa là bao nhiêu?", None),
     ("Ở An Hòa bên nào chủ trì chỉ tiêu chữ ký số?", None),
+    ("Các xã đặt chỉ tiêu chữ ký số là bao nhiêu?", "compare"),
+    ("Các xã có những chỉ tiêu nào về chuyển đổi số?", None),
+    ("Các xã báo cáo chỉ tiêu chữ ký số cho ai?", None),
 ])
 def test_the_reader_says_which_comparison_is_asked(keywords, question, compare):
     q = keywords.library.snapshot.reader.read(question, date(2026, 7, 1))
@@ -334,3 +337,44 @@ def test_my_commune_without_a_plan_chosen_is_asked_back_and_with_one_is_answered
 def test_a_tie_across_years_names_no_single_year(keywords):
     ans = ask(keywords, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
     assert "năm 2026" in ans.text.splitlines()[0]          # one plan first: its year
+
+
+def test_a_government_programme_compares_like_a_plan(tmp_path):
+    """A national programme whose targets are prose sits in the same comparison as a province's table."""
+    from tests.real_plan_fixtures import government_programme
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "chinh-phu-12-nq-cp.txt").write_text(government_programme(), encoding="utf-8")
+    (plans / "tinh-binh-son-2026.txt").write_text(plan_text("tỉnh", "Bình Sơn", "21", PROVINCE), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = ask(a, "Những kế hoạch nào có chỉ tiêu dịch vụ công trực tuyến toàn trình?")
+    assert ans.kind == "list"
+    government = next(l for l in ans.text.splitlines() if "12/NQ-CP" in l)
+    assert "70%" in government and "năm 2030" in government
+    assert "Bình Sơn: 100%" in ans.text
+    assert {s.file for s in ans.sources} == {"chinh-phu-12-nq-cp.txt", "tinh-binh-son-2026.txt"}
+
+
+def test_the_commune_level_includes_wards(tmp_path):
+    """"Xã nào …" asks about the commune level ("cấp xã"): wards are in it, the province is not."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "tinh-binh-son-2026.txt").write_text(plan_text("tỉnh", "Bình Sơn", "21", PROVINCE), encoding="utf-8")
+    (plans / "xa-an-hoa-2026.txt").write_text(plan_text("xã", "An Hòa", "12", AN_HOA), encoding="utf-8")
+    (plans / "phuong-tan-mai-2026.txt").write_text(plan_text("phường", "Tân Mai", "16", TAN_LAP), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = ask(a, "Xã nào đặt tỷ lệ người dân trưởng thành có chữ ký số cao nhất?")
+    assert ans.text.splitlines()[0] == "Cao nhất: Kế hoạch 16/KH-UBND phường Tân Mai (≥ 50%, năm 2026)."
+    assert "An Hòa" in ans.text and "Bình Sơn" not in ans.text
+
+
+@pytest.mark.parametrize("fixture", ["keywords", "model"])
+def test_across_plans_from_a_question_s_words(fixture, request):
+    a = request.getfixturevalue(fixture)
+    snap = a.library.snapshot
+    slugs = ["tinh-binh-son-2026", "xa-an-hoa-2026", "xa-tan-lap-2026"]
+    cps = ind.across_plans(snap, "tỷ lệ người dân trưởng thành có chữ ký số", slugs)
+    assert [c.other is not None and "chữ ký số" in c.other.obj.text for c in cps] == [True, True, True]
+    values = [ind.bounds_of(c.other) for c in cps]
+    assert [ind.compare_bounds(v, values[0]) for v in values] == ["equal", "lower", "equal"]
+    assert ind.across_plans(snap, "", slugs) == []

@@ -62,12 +62,18 @@ def level_rank(ctx: Ctx, slug: str) -> int:
     return LEVEL_RANK.get(ctx.snap.plans[slug].parsed.plan.level, 2)
 
 
+def of_levels(ctx: Ctx, levels) -> list[str]:
+    """The plans of these levels; "xã" is the commune level, wards ("phường") included, as in "cấp xã"."""
+    wanted = set(levels) | ({"phường"} if "xã" in levels else set())
+    return [s for s, pd in sorted(ctx.snap.plans.items()) if pd.parsed.plan.level in wanted]
+
+
 def plans_compared(ctx: Ctx) -> list[str]:
     """The plans named, with those of the levels named beside them ("… so với tỉnh"); else the plans of the
     levels named ("các xã"); else every plan."""
     q, snap = ctx.q, ctx.snap
-    of_levels = [s for s, pd in sorted(snap.plans.items()) if pd.parsed.plan.level in q.compare_levels]
-    plans = list(q.plans) + [s for s in of_levels if s not in q.plans] if q.plans else of_levels
+    of_levels_named = of_levels(ctx, q.compare_levels)
+    plans = list(q.plans) + [s for s in of_levels_named if s not in q.plans] if q.plans else of_levels_named
     return plans if len(plans) >= 2 else sorted(snap.plans)
 
 
@@ -170,9 +176,8 @@ def missing(ctx: Ctx) -> Answer | None:
         return _answer(ctx, "none", [WHICH_PLAN.format(example=_example(ctx))], [])
     subject = min(named, key=lambda s: (level_rank(ctx, s), named.index(s)))
     refs = [s for s in named if s != subject]
-    own = snap.plans[subject].parsed.plan.level
-    refs += [s for s, pd in sorted(snap.plans.items()) if pd.parsed.plan.level in q.compare_levels - {own}
-             and s not in refs and s != subject]
+    own = level_rank(ctx, subject)
+    refs += [s for s in of_levels(ctx, q.compare_levels) if level_rank(ctx, s) != own and s not in refs and s != subject]
     if not refs:
         above = sorted((level_rank(ctx, s), s) for s in snap.plans if level_rank(ctx, s) > level_rank(ctx, subject))
         refs = [s for lvl, s in above if lvl == above[0][0]] if above else []
@@ -220,10 +225,11 @@ def _example(ctx: Ctx) -> str:
 
 
 def _title(rows: list[Row], anchor: Record) -> str:
-    """The indicator's wording for the answer's head: the shortest wording that does not hold its value."""
+    """The indicator's wording for the answer's head: the one most plans use, else the shortest, preferring a
+    wording that does not hold its value."""
     records = [r.record for r in rows if r.record is not None and r.cp.sure] or [anchor]
-    return min((indicators.wording(r) for r in records),
-               key=lambda w: (any(ch.isdigit() for ch in w), len(w)))
+    wordings = [indicators.wording(r) for r in records]
+    return min(wordings, key=lambda w: (any(ch.isdigit() for ch in w), -wordings.count(w), len(w)))
 
 
 def _tier_value(tier: list[Row]) -> str:
