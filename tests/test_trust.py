@@ -771,3 +771,11 @@ def test_the_earlier_question_for_another_plan_year_or_level(assistant):
     assert "95%" in other.text and any(s.locality == "Đồng Nai" for s in other.sources)
     level = assistant.ask("Cấp tỉnh thì con số ấy là bao nhiêu?", context=first.context)
     assert "95%" in level.text and any(s.locality == "Đồng Nai" for s in level.sources)
+
+
+def test_words_about_the_plan_in_a_question_about_a_row(assistant):
+    """"… với sự phối hợp của cơ quan nào?" asks a row's partners, not the plan's issuer; the issuer question stays."""
+    row = assistant.ask("Công an tỉnh xây dựng quy chế bảo vệ dữ liệu cá nhân với sự phối hợp của cơ quan nào?")
+    assert "Các cơ quan, đơn vị, địa phương" in row.text and "Cơ quan ban hành" not in row.text
+    plan = assistant.ask("Kế hoạch năm 2026 của tỉnh Đồng Nai do cơ quan nào ban hành?")
+    assert "Ban Thường vụ Tỉnh ủy" in plan.text
