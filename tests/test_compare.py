@@ -240,6 +240,8 @@ def test_a_target_no_other_plan_sets_has_no_counterpart(fixture, request):
     ("Chỉ tiêu chữ ký số của An Hòa là bao nhiêu?", None),
     ("Ở An Hòa bên nào chủ trì chỉ tiêu chữ ký số?", None),
     ("Các xã đặt chỉ tiêu chữ ký số là bao nhiêu?", "compare"),
+    ("Chỉ tiêu chữ ký số của An Hòa có bằng tỉnh không?", "compare"),
+    ("An Hòa có chỉ tiêu chữ ký số không?", None),
     ("Các xã có những chỉ tiêu nào về chuyển đổi số?", None),
     ("Các xã báo cáo chỉ tiêu chữ ký số cho ai?", None),
 ])
