@@ -388,6 +388,15 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
 _RECIPIENTS = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
 
 
+def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
+    """The question's content words the record itself holds (its text and section) that are not words of its
+    plan's title: a question naming the plan by its subject is about the plan, even where a line repeats it."""
+    spell = snap.index.abbreviations.spell_out
+    here = _pairs_of(spell(f"{record_text(r)} | {r.section}"))
+    title = _pairs_of(spell(snap.plans[r.plan].parsed.plan.title))
+    return [w for w in content_words(snap, q) if w in here and w not in title]
+
+
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     """One verdict for one record as the answer to q: does it hold what is asked, does no qualifier of the
     question contradict it, and are the question's content phrases covered?"""

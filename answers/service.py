@@ -31,12 +31,10 @@ def route(ctx: Ctx) -> Answer:
         return fact.nearest_none(ctx)
     if q.meta:
         # "… với sự phối hợp của cơ quan nào?", "… giữ chức năng gì …", "… sẽ ban hành khi nào?": words that also
-        # ask about the plan itself, in a question about a row or passage the plans hold. The record answers when
-        # it shares two content words or more with the question and passes the verdict; else the plan's own facts do.
+        # ask about the plan itself, in a question about a row or passage the plans hold
         if q.wants("owner", "coop", "deadline", "value", "kpi", "product", "duties") and not q.doc_refs:
-            ans = fact.handle(ctx)
-            shared = (ans.evidence or {}).get("matched", ()) if ans is not None else ()
-            if ans is not None and ans.kind not in ("none", "error") and len(shared) >= 2:
+            ans = fact.about_a_record(ctx)
+            if ans is not None:
                 return ans
         ans = metadata.handle(ctx)
         if ans is not None:

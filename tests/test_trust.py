@@ -779,3 +779,6 @@ def test_words_about_the_plan_in_a_question_about_a_row(assistant):
     assert "Các cơ quan, đơn vị, địa phương" in row.text and "Cơ quan ban hành" not in row.text
     plan = assistant.ask("Kế hoạch năm 2026 của tỉnh Đồng Nai do cơ quan nào ban hành?")
     assert "Ban Thường vụ Tỉnh ủy" in plan.text
+    # a plan named by its subject is asked about itself, even where a row repeats its title
+    signer = assistant.ask("Kế hoạch triển khai Nghị quyết 57 của xã Nha Bích do ai ký?")
+    assert "Người ký" in signer.text

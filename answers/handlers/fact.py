@@ -73,6 +73,19 @@ def handle(ctx: Ctx):
     return shown(_answer(ctx, chosen), verdicts.get(id(chosen[0].record)))
 
 
+def about_a_record(ctx: Ctx):
+    """For a question whose words also ask about the plan itself: the record's answer when the record itself
+    (not its plan's title) holds two of the question's content words or more; else None."""
+    ans = handle(ctx)
+    if ans is None or ans.kind in ("none", "error") or not ans.sources:
+        return None
+    src = ans.sources[0]
+    recs = ctx.snap.at_lines([(ctx.snap.by_file.get(src.file), src.lines[0])])
+    if not recs or len(evidence.own_words(ctx.snap, ctx.q, recs[0])) < 2:
+        return None
+    return ans
+
+
 def shown(ans, verdict):
     """The answer with the verdict on its main record, for `ask --json` (evidence)."""
     return replace(ans, evidence=verdict.to_json()) if ans is not None and verdict is not None else ans
