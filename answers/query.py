@@ -304,6 +304,11 @@ class Query:
         return tuple(dict.fromkeys(full + bare))
 
     @cached_property
+    def years(self) -> tuple[int, ...]:
+        """Every year the question names, in order ("mục tiêu 2025 bn, 2030 bn" -> (2025, 2030))."""
+        return tuple(dict.fromkeys(int(y) for y in re.findall(r"\b(20[2-5]\d)\b", self.text)))
+
+    @cached_property
     def asks_share(self) -> bool:
         """The question asks for a percentage ("bao nhiêu %", "mấy phần trăm", "tỷ lệ"), maybe beside a count."""
         return "%" in self.text or bool(re.search(r"\bphan tram\b|\bt[iy] le\b", fold(self.text)))
@@ -491,6 +496,11 @@ class QueryReader:
                            assumed=context.label or self._plans_label(plans))
         # "Thế còn chỉ tiêu chữ ký số?": a topic of its own, in the plans of the conversation
         return replace(q, **common, assumed=self._plans_label(plans))
+
+    def for_each_year(self, raw: str, today: date) -> list[Query]:
+        """A question asking one figure for two years or more ("2025 bn, 2030 bn"): the question read once per
+        year, every year in it replaced by that one."""
+        return [self._read(re.sub(r"\b20[2-5]\d\b", str(y), raw), today) for y in self._read(raw, today).years]
 
     @staticmethod
     def _for_year(question: str, year: int | None) -> str:

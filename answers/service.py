@@ -91,7 +91,10 @@ class AssistantService:
         try:
             q = snap.reader.read(question, today or date.today(), context, now)
             compose = Composer(snap.plans)
-            ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
+            if len(q.years) >= 2 and q.wants("value") and q.window is None and not q.compare and not q.follows:
+                ans = self._per_year(snap, q, question, today or date.today(), default_plan, compose)
+            else:
+                ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):
                 ans = replace(ans, text=f"({compose.assumption(q.assumed)})\n{ans.text}")
             if q.changes:
@@ -100,6 +103,18 @@ class AssistantService:
         except Exception:  # never a traceback to an official; the log keeps it
             log.exception("failed to answer %r", question[:200])
             return Answer(question, "error", ERROR_TEXT, context=context)
+
+    @staticmethod
+    def _per_year(snap, q, question: str, today: date, default_plan, compose: Composer) -> Answer:
+        """"Mục tiêu 2025 bao nhiêu, 2030 bao nhiêu?": one answer per year, joined; "không có" only when no year
+        is answered."""
+        parts = [route(Ctx(snap, qy, rank.scope_of(snap, qy, default_plan), compose))
+                 for qy in snap.reader.for_each_year(question, today)]
+        found = [a for a in parts if a.kind not in ("none", "error")]
+        if not found:
+            return parts[0]
+        return replace(found[0], question=q.raw, text="\n\n".join(a.text for a in found),
+                       sources=tuple(s for a in found for s in a.sources))
 
     @staticmethod
     def _next_context(snap, q, ans: Answer, old: ChatContext | None, now: float) -> ChatContext | None:

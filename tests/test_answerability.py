@@ -211,3 +211,10 @@ def test_general_cues_for_what_is_asked(tmp_path, question, foreign, asks, meta)
         assert asks <= set(q.asks)
     if meta is not None:
         assert set(q.meta) == meta
+
+
+def test_one_figure_asked_for_two_years_gets_both(tmp_path):
+    a = _assistant_of(tmp_path, WORDING_PLAN)
+    ans = a.ask("tân hòa hộ kinh doanh bán hàng trên sàn thương mại điện tử: năm 2026 bn %, 2030 bn %")
+    assert ans.kind == "target" and "40%" in ans.text and "75%" in ans.text
+    assert len({s.lines[0] for s in ans.sources}) == 2
