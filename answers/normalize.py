@@ -53,6 +53,11 @@ ACRONYM_MIN_COUNT = 3
 ACRONYM_DOMINANCE = 2.0
 # ... or be the only reading the plans' pairs allow, expected at least this often
 ACRONYM_ONLY_READING = 0.5
+# "15t" is an age inside an age bound: after "từ/trên/dưới/đủ", or before "+", "trở lên", "trở xuống"
+_AGE_BEFORE = re.compile(r"(?P<pre>(?<![^\W_])(?:từ|tu|trên|tren|dưới|duoi|đủ|du)\s+)(?P<n>\d{1,3})\s*t(?![^\W_])",
+                         re.IGNORECASE)
+_AGE_AFTER = re.compile(r"(?<![\d.,])(?P<n>\d{1,3})\s*t(?=\s*\+|\s+(?:trở|tro)\s+(?:lên|len|xuống|xuong))",
+                        re.IGNORECASE)
 _ACRONYM = re.compile(r"(?<![^\W_])([A-ZĐ]{3,6})(?![^\W_])")   # two letters ("VP", "TP") read too many ways
 
 
@@ -169,6 +174,7 @@ class Normalizer:
         changes: list[Change] = []
         text = self._places(text, changes)
         text = self._acronyms(text, changes)
+        text = self._ages(text, changes)
         tokens = _WORD.findall(text)
         idx = [i for i, t in enumerate(tokens) if t[0].isalpha()]
         for i in idx:
@@ -223,6 +229,17 @@ class Normalizer:
             changes.append(Change(code, hit[0], "place"))
             return hit[0]
         return re.sub(r"(?<![^\W_])[a-zđ]{2,4}(?![^\W_])", lower_place, text)
+
+    # ------------------------------------------------------------------ ages
+    @staticmethod
+    def _ages(text: str, changes: list[Change]) -> str:
+        """'từ 15t trở lên', 'người lớn (15t+)': a figure with 't' in an age bound is an age ('15 tuổi')."""
+        def age(m: re.Match) -> str:
+            out = f"{m.group('n')} tuổi"
+            changes.append(Change(m.group(0)[len(m.groupdict().get("pre") or ""):], out, "shorthand"))
+            return out
+        text = _AGE_BEFORE.sub(lambda m: m.group("pre") + age(m), text)
+        return _AGE_AFTER.sub(age, text)
 
     # ------------------------------------------------------------------ initialisms
     def _acronyms(self, text: str, changes: list[Change]) -> str:

@@ -108,6 +108,12 @@ def test_initialisms_the_plans_do_not_define_are_read_from_their_pairs():
     assert n.spelled("HTTG") is None                          # no run of the plans spells it
 
 
+def test_a_figure_with_t_in_an_age_bound_is_an_age(norm):
+    assert norm.normalize("người từ 15t trở lên").text == "người từ 15 tuổi trở lên"
+    assert norm.normalize("người lớn (18t+)").text == "người lớn (18 tuổi+)"
+    assert norm.normalize("ngân sách 5t đồng").text == "ngân sách 5t đồng"      # no age bound: left alone
+
+
 def test_the_json_answer_says_what_was_normalized(tmp_path):
     from datetime import date
 
