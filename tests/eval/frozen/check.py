@@ -26,6 +26,7 @@ Exits 1 if any check fails:
 """
 import glob, json, os, re, sys, unicodedata
 from collections import Counter
+from dataclasses import dataclass, field
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
@@ -62,6 +63,25 @@ MIN_CTX = {True: 12, False: 6}  # conversations by context_needed
 MIN_CHAT_NOTONE = 20
 BASE = {"id", "kind", "plan", "facts", "tags", "line"}
 OPT = {"also", "computed", "note", "style"}
+
+
+@dataclass
+class Config:
+    """What one folder of gold questions must satisfy (this folder's by default; tests/eval/fresh2/check.py
+    passes its own)."""
+    folder: str = HERE
+    name: str = "frozen"
+    id_pattern: str = r"g\d{3}"
+    files: dict = field(default_factory=lambda: dict(FILES))
+    min_dates: int = MIN_DATES
+    min_ctx: dict = field(default_factory=lambda: dict(MIN_CTX))
+    min_chat_notone: int = MIN_CHAT_NOTONE
+    min_near_miss_styled: float = 0.0       # share of near misses typed chat-style
+    others: tuple = ()                      # extra folders to compare against
+    hidden: tuple = ()                      # folders compared against without showing their questions
+    shorthand: set = field(default_factory=lambda: set(SHORTHAND))
+    abbrev: set = field(default_factory=lambda: set(ABBREV))
+    english: set = field(default_factory=lambda: set(ENGLISH))
 
 errors = []
 
@@ -117,36 +137,43 @@ def texts(case):
     return case["turns"] if "turns" in case else [case["question"]]
 
 
-def load_public():
+def load_others(cfg):
+    """(label, id, text, folded words) of every question a case must not copy; a hidden folder's questions are
+    labelled by the folder only, with no id or text."""
     out = []
     pats = [os.path.join(SHARED, "eval", "*.jsonl"), os.path.join(SHARED, "eval", "real_dev", "*.jsonl"),
             os.path.join(ROOT, "tests", "eval", "*.jsonl"),
             os.path.join(ROOT, "tests", "eval", "heldout1", "*.jsonl")]
+    pats += [os.path.join(d, "*.jsonl") for d in cfg.others + cfg.hidden]
     for pat in pats:
         for f in sorted(glob.glob(pat)):
+            hidden = os.path.dirname(os.path.abspath(f)) in cfg.hidden
+            label = os.path.basename(os.path.dirname(f)) if hidden else os.path.relpath(f, ROOT)
             for l in open(f, encoding="utf-8"):
                 if not l.strip():
                     continue
                 c = json.loads(l)
-                ts = texts(c) if ("turns" in c or "question" in c) else []
-                for t in ts:
-                    out.append((os.path.relpath(f, ROOT), c.get("id"), t))
+                ts = list(texts(c)) if ("turns" in c or "question" in c) else []
                 if "turns" in c:
-                    out.append((os.path.relpath(f, ROOT), c.get("id"), " ".join(c["turns"])))
+                    ts.append(" ".join(c["turns"]))
+                for t in ts:
+                    out.append((label, None if hidden else c.get("id"), None if hidden else t, fold(t)))
     return out
 
 
-def main():
+def main(cfg=None):
+    cfg = cfg or Config()
     verbose = "-v" in sys.argv
-    public = [(f, i, t, fold(t)) for f, i, t in load_public()]
+    public = load_others(cfg)
     if not public:
         err("no public/tuning questions found to compare against")
     ids, qs = set(), set()
     answerable = Counter()
     kinds = Counter()
     allcases = []
-    for fname, minimum in FILES.items():
-        path = os.path.join(HERE, fname)
+    styles = Counter()
+    for fname, minimum in cfg.files.items():
+        path = os.path.join(cfg.folder, fname)
         if not os.path.exists(path):
             err(f"{fname}: missing")
             continue
@@ -155,7 +182,7 @@ def main():
             err(f"{fname}: {len(cases)} cases < {minimum}")
         dates = set()
         ctx = Counter()
-        notone = 0
+        notone = styled = 0
         for c in cases:
             cid = c.get("id", "?")
             req = set(BASE) | ({"turns", "context_needed"} if fname == "conversations.jsonl" else {"question"})
@@ -169,7 +196,7 @@ def main():
                 continue
             if set(c) - allowed:
                 err(f"{cid}: unknown keys {sorted(set(c) - allowed)}")
-            if not re.fullmatch(r"g\d{3}", cid) or cid in ids:
+            if not re.fullmatch(cfg.id_pattern, cid) or cid in ids:
                 err(f"{cid}: bad or duplicate id")
             ids.add(cid)
             key = " || ".join(norm(t) for t in texts(c))
@@ -225,8 +252,11 @@ def main():
                     err(f"{cid}: near_miss must be kind none")
                 if not has_diacritics(c["question"]):
                     notone += 1
+                if c.get("style"):
+                    styled += 1
             # style checks
             for st in c.get("style", []):
+                styles[st] += 1
                 if st not in STYLES:
                     err(f"{cid}: unknown style {st}")
             q = " ".join(texts(c))
@@ -242,11 +272,11 @@ def main():
                     err(f"{cid}: xamình without 'xã/phường mình'")
                 if not any(fold(loc) <= fold(q) for loc in PLANS):
                     err(f"{cid}: xamình without a named locality")
-            if "abbrev" in st and not (toks & ABBREV or re.search(r"\b[xp]\.\s?\w", low)):
+            if "abbrev" in st and not (toks & cfg.abbrev or re.search(r"\b[xp]\.\s?\w", low)):
                 err(f"{cid}: abbrev without a listed abbreviation")
-            if "shorthand" in st and not (toks & SHORTHAND):
+            if "shorthand" in st and not (toks & cfg.shorthand):
                 err(f"{cid}: shorthand without a shorthand token")
-            if "english" in st and not (toks & ENGLISH):
+            if "english" in st and not (toks & cfg.english):
                 err(f"{cid}: english without an English word")
             # near copies
             pieces = [t for t in texts(c) if len(re.findall(r"\w+", t)) >= 6]
@@ -257,27 +287,30 @@ def main():
                 for f, pid, pt, fp in public:
                     j = jacc(ft, fp)
                     if j >= 0.5:
-                        err(f"{cid}: near copy (J={j:.2f}) of {f}:{pid}: {pt[:80]!r}")
+                        err(f"{cid}: too close to a question of {f}" if pt is None else
+                            f"{cid}: near copy (J={j:.2f}) of {f}:{pid}: {pt[:80]!r}")
                         break
             allcases.append(c)
-        if fname == "today.jsonl" and len(dates) < MIN_DATES:
-            err(f"today.jsonl: {len(dates)} distinct dates < {MIN_DATES}")
+        if fname == "today.jsonl" and len(dates) < cfg.min_dates:
+            err(f"today.jsonl: {len(dates)} distinct dates < {cfg.min_dates}")
         if fname == "conversations.jsonl":
-            for v, m in MIN_CTX.items():
+            for v, m in cfg.min_ctx.items():
                 if ctx[v] < m:
                     err(f"conversations.jsonl: {ctx[v]} with context_needed={v} < {m}")
         if fname == "chat.jsonl":
             nt = sum(1 for c in cases if "notone" in c.get("style", []))
-            if nt < MIN_CHAT_NOTONE:
-                err(f"chat.jsonl: {nt} notone questions < {MIN_CHAT_NOTONE}")
+            if nt < cfg.min_chat_notone:
+                err(f"chat.jsonl: {nt} notone questions < {cfg.min_chat_notone}")
         if fname == "near_miss.jsonl" and notone * 3 < len(cases):
             err(f"near_miss.jsonl: only {notone} of {len(cases)} without tone marks")
+        if fname == "near_miss.jsonl" and styled < cfg.min_near_miss_styled * len(cases):
+            err(f"near_miss.jsonl: only {styled} of {len(cases)} typed chat-style")
     # near copies inside the folder
     folded = [(c["id"], fold(" ".join(texts(c)))) for c in allcases]
     for i in range(len(folded)):
         for j in range(i + 1, len(folded)):
             if jacc(folded[i][1], folded[j][1]) >= 0.8:
-                err(f"{folded[i][0]} and {folded[j][0]}: near duplicates inside frozen")
+                err(f"{folded[i][0]} and {folded[j][0]}: near duplicates inside {cfg.name}")
     n = sum(answerable.values())
     if n:
         if answerable["Đồng Nai"] < 0.30 * n:
@@ -289,7 +322,8 @@ def main():
         if kinds[k] == 0:
             err(f"kind {k} unused")
     print(f"{len(allcases)} cases; answerable {n}: " + ", ".join(f"{k} {v}" for k, v in answerable.most_common())
-          + "; kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common()))
+          + "; kinds: " + ", ".join(f"{k} {v}" for k, v in kinds.most_common())
+          + "; styles: " + ", ".join(f"{k} {v}" for k, v in styles.most_common()))
     for e in errors:
         print("FAIL", e)
     print("OK" if not errors else f"{len(errors)} failure(s)")
