@@ -187,7 +187,7 @@ _HAS = "có"
 def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tuple[str, str, str]]]:
     """For each pair of adjacent content syllables, the content syllable right after it (after "có" when that
     comes first), with the two after that ("" at the end of a phrase)."""
-    out: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    out: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
     for seq in phrases:
         for i, (a, b) in enumerate(zip(seq, seq[1:])):
             if a in filler or b in filler:
@@ -290,8 +290,7 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
             continue        # "môi trường số" / "môi trường điện tử"
         # one side says a word more before they meet again: "có [hoạt động] đổi mới sáng tạo" / "có làm đổi
         # mới sáng tạo", "phương án [bảo đảm] an toàn …"
-        if any(c2 and c2 in (d2, d3) or c in (d2, d3) for _, c2, _ in ours for c, _, _ in ours
-               for _, d2, d3 in theirs):
+        if any(c2 and c2 in (d2, d3) or c in (d2, d3) for c, c2, _ in ours for _, d2, d3 in theirs):
             continue
         return True
     return False
