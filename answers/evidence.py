@@ -412,8 +412,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("unit")
     if not (counts_things(q, r) and counts_what_is_asked(q, r) and same_grade(snap, q, r)):
         failed.append("measure")
-    if not covers_rest(snap, q, r):
-        failed.append("rest")
+    if not q.focus and not covers_rest(snap, q, r):
+        failed.append("rest")       # (a follow-up about the records last cited is about them by definition)
     if qualifier_clash(snap, q, r):
         failed.append("qualifier")
     if r.kind == "passage" and _RECIPIENTS.match(fold(r.section)):

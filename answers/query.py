@@ -379,7 +379,7 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\
                         r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
-_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai".split())
+_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai lo chiu ganh".split())
 # the role a question asks about; "triển khai" names the work itself as often ("tiếp nhận, triển khai HTTT")
 _ROLE_ASKED = _ROLE_WORDS - {"trien", "khai"}
 # Single words that leave a question about the whole of something: a unit's cooperation ("phối hợp làm gì?"),
