@@ -138,10 +138,10 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     """(window, asks_remaining) from folded question text."""
     y = year or today.year
     status = None
-    remaining = bool(re.search(r"con( lai)? (bao lau|bao nhieu (thoi gian|ngay|thang|tuan)|may (ngay|thang|tuan))"
-                               r"|bao lau nua|may ngay nua|(bao nhieu|may) ngay (nua|con lai)", f))
-    if re.search(r"(qua|tre|het|lo|cham) (thoi )?han|cham tien do|bi (tre|cham)|da tre|tre tien do"
-                 r"|da qua chua|qua chua", f) and not remaining:
+    remaining = bool(re.search(r"con( lai)? (bao lau|bao nhieu (thoi gian|ngay|hom|thang|tuan)|may (ngay|hom|thang|tuan))"
+                               r"|bao lau nua|may (ngay|hom) nua|(bao nhieu|may) (ngay|hom) (nua|con lai)", f))
+    if re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)|cham tien do|bi (tre|cham)|da tre|tre tien do"
+                 r"|da qua chua|qua chua|\btre chua\b|\b(lo|tre) (hen|moc)", f) and not remaining:
         status = "overdue"
     elif re.search(r"chua (toi|den) (han|luc)|con han|chua qua han|chua het han|sap (den|toi|het) han"
                    r"|gan (den|toi) han|sap phai|con trong han", f):

@@ -47,7 +47,14 @@ def test_is_it_done_asks_the_deadline_against_today():
 
 
 @pytest.mark.parametrize("folded", ["han nop con lai may ngay", "den han con bao nhieu ngay nua",
-                                    "tinh tu hom nay bao nhieu ngay nua thi het han"])
+                                    "tinh tu hom nay bao nhieu ngay nua thi het han", "dot nay chot ngay nao, con may hom"])
 def test_days_left_in_other_words(folded):
     _, remaining = read_window(folded, TODAY)
     assert remaining
+
+
+@pytest.mark.parametrize("folded", ["viec do co bi tre han ko", "toi nay da lo moc lam xong chua",
+                                    "den nay tre chua", "da qua moc do chua"])
+def test_is_it_late_in_other_words(folded):
+    window, _ = read_window(folded, TODAY)
+    assert window is not None and window.status == "overdue"
