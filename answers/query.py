@@ -444,6 +444,7 @@ class QueryReader:
             return q
         f = fold(q.text)
         pointing = {w for m in _UNIT_PRONOUN.finditer(f) for w in m.group(0).split()}    # "sở đó", "phòng này"
+        pointing |= {w for u in q.units for w in words(u.name)}          # "còn Công an phường Hàng Gòn?"
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing]
         marked = bool(_FOLLOW_UP.search(f))
@@ -456,8 +457,10 @@ class QueryReader:
             # toàn tỉnh đặt mấy %?")
             base = self._read(self._for_year(context.question, q.year), today)
             plans = q.plans or base.plans
+            # "… → còn Công an phường Hàng Gòn?": the unit the follow-up names, else the earlier one's there
+            units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
             return replace(base, raw=raw, plans=plans, unknown_place=None if q.plans else q.unknown_place,
-                           units=tuple(self._units(base.search, list(plans))), focus=(), base=base.base,
+                           units=units, focus=(), base=base.base,
                            assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
         if q.units and len(own) >= 3 and not marked:
             return q                                        # names its own unit and topic

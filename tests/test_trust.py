@@ -782,3 +782,13 @@ def test_words_about_the_plan_in_a_question_about_a_row(assistant):
     # a plan named by its subject is asked about itself, even where a row repeats its title
     signer = assistant.ask("Kế hoạch triển khai Nghị quyết 57 của xã Nha Bích do ai ký?")
     assert "Người ký" in signer.text
+
+
+def test_follow_ups_naming_another_unit_or_asking_who(assistant):
+    first = assistant.ask("Ở xã Nha Bích, Công an xã chủ trì những chỉ tiêu nào?")
+    other = assistant.ask("Còn Công an phường Hàng Gòn?", context=first.context)
+    assert other.kind != "none" and any(s.locality == "Hàng Gòn" for s in other.sources)
+    assert "Công an phường" in other.text
+    target = assistant.ask("Hàng Gòn đặt tỷ lệ giao dịch không dùng tiền mặt là bao nhiêu?")
+    who = assistant.ask("Bên nào lo?", context=target.context)
+    assert who.kind == "owner" and "Phòng Văn hóa" in who.text
