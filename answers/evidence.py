@@ -263,8 +263,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     if r.kind != "target":
         return False
     asked, set_ = _age_sides(q.ages), _age_sides(ages(r.obj.text))
-    if asked and set_ and not asked & set_:
-        return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên"
+    if asked and not asked & set_:
+        return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên", nor "người trên 60 tuổi" "người dân"
     filler = FILLER_TONED if q.toned else FILLER_FOLDED
     abbreviations = snap.index.abbreviations
     names = _names(abbreviations.expansions, q.toned)

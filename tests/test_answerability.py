@@ -218,3 +218,12 @@ def test_one_figure_asked_for_two_years_gets_both(tmp_path):
     ans = a.ask("tân hòa hộ kinh doanh bán hàng trên sàn thương mại điện tử: năm 2026 bn %, 2030 bn %")
     assert ans.kind == "target" and "40%" in ans.text and "75%" in ans.text
     assert len({s.lines[0] for s in ans.sources}) == 2
+
+
+def test_an_age_group_asked_that_the_target_does_not_name(tmp_path):
+    snap = _assistant_of(tmp_path, WORDING_PLAN).library.snapshot
+    target = next(r for r in snap.of_kind("target") if "40%" in r.obj.value_text)
+    aged = snap.reader.read("Tân Hòa: hộ kinh doanh của người trên 60 tuổi bán hàng trên sàn thương mại điện tử "
+                            "bao nhiêu %?", date(2026, 7, 1))
+    plain = snap.reader.read("Tân Hòa: hộ kinh doanh bán hàng trên sàn thương mại điện tử bao nhiêu %?", date(2026, 7, 1))
+    assert evidence.qualifier_clash(snap, aged, target) and not evidence.qualifier_clash(snap, plain, target)
