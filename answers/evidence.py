@@ -238,6 +238,11 @@ def _age_sides(bounds: set[tuple[str, int]]) -> set[tuple[str, int]]:
     return out
 
 
+def _fold_word(word: str) -> str:
+    """A (possibly joined) word as a toneless question reads it."""
+    return "_".join(one_spelling(fold(p)) for p in word.split("_")) if word else word
+
+
 def _same_qualifier(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
     """Both continuations start with two wordings of one qualifier (query.SAME_QUALIFIERS)."""
     a, b = tuple(fold(w) for w in ours), tuple(fold(w) for w in theirs)
@@ -272,7 +277,16 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
                for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
     qphrases = [_as_words(p, names) for p in q.phrases]
     rset = {part for p in phrases for w in p for part in (w, *w.split("_"))}
-    rnext = _next_words(phrases, filler)
+    if q.toned:
+        rnext = _next_words(phrases, filler)
+    else:
+        # the plan's own marks tell its form words: folded, "cán bộ" would read as the form word "cần"
+        toned = [_as_words(syllables(p, True), _names(abbreviations.expansions, True))
+                 for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
+        rnext = {}
+        for head, nexts in _next_words(toned, FILLER_TONED).items():
+            rnext.setdefault(tuple(_fold_word(w) for w in head), set()).update(
+                tuple(_fold_word(w) for w in n) for n in nexts)
     qset = {part for p in qphrases for w in p for part in (w, *w.split("_"))}
     qnext = _next_words(qphrases, filler)
     for head, ours in qnext.items():

@@ -160,6 +160,8 @@ I. MỤC TIÊU
 
 - Tỷ lệ nhiệm vụ được giám sát trên môi trường điện tử đạt 90%.
 
+- Tỉ lệ cán bộ, công chức được bồi dưỡng kỹ năng số căn bản đạt 100%.
+
 II. TỔ CHỨC THỰC HIỆN
 
 1. Phòng Văn hóa - Xã hội
@@ -227,3 +229,12 @@ def test_an_age_group_asked_that_the_target_does_not_name(tmp_path):
                             "bao nhiêu %?", date(2026, 7, 1))
     plain = snap.reader.read("Tân Hòa: hộ kinh doanh bán hàng trên sàn thương mại điện tử bao nhiêu %?", date(2026, 7, 1))
     assert evidence.qualifier_clash(snap, aged, target) and not evidence.qualifier_clash(snap, plain, target)
+
+
+def test_a_toneless_question_reads_the_targets_form_words_by_their_marks(tmp_path):
+    """Folded, "cán bộ" reads as the form word "cần": the target's own marks decide, so "giáo viên" clashes."""
+    snap = _assistant_of(tmp_path, MORE_PLAN).library.snapshot
+    target = next(r for r in snap.of_kind("target") if "cán bộ" in r.obj.text)
+    other = snap.reader.read("tan hoa ti le giao vien duoc boi duong ky nang so dat bn %", date(2026, 7, 1))
+    same = snap.reader.read("tan hoa ti le can bo cong chuc duoc boi duong ky nang so dat bn %", date(2026, 7, 1))
+    assert evidence.qualifier_clash(snap, other, target) and not evidence.qualifier_clash(snap, same, target)
