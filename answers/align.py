@@ -16,12 +16,9 @@ from dataclasses import dataclass
 from corpus.text import fold, squash, words
 from index.text import terms
 
+from answers.plan_refs import level_rank
 from answers.records import Record
 
-# Administrative levels, lowest first. "thành phố" is read as a province-level city (the plans after 2025
-# have no districts); a central body (ministry, Government, National Assembly) is the top.
-LEVEL_RANK = {"xã": 1, "phường": 1, "thị trấn": 1, "đặc khu": 1, "huyện": 2, "quận": 2, "thị xã": 2,
-              "tỉnh": 3, "thành phố": 3, "trung ương": 4}
 # How a higher plan names the units of a lower level, per level rank (lower-cased, with tone marks: "phường"
 # and "phương" fold alike). "xã hội" and "hợp tác xã" are not communes.
 _LEVEL_UNITS = {
@@ -140,14 +137,6 @@ class Alignment:
 
 
 # ---------------------------------------------------------------- which plan is higher
-def level_rank(plan) -> int:
-    """The rank of a corpus.records.Plan's level (a plan with no place and no level: a central body)."""
-    rank = LEVEL_RANK.get((plan.level or "").lower())
-    if rank is None:
-        return LEVEL_RANK["trung ương"] if not plan.locality else 0
-    return rank
-
-
 def _plan_side(pd) -> PlanSide:
     p = pd.parsed.plan
     return PlanSide(p.slug, p.name, p.level or "", p.file)

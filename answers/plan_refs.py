@@ -14,6 +14,20 @@ from corpus.text import fold, words
 from index.text import terms
 
 
+# Administrative levels, lowest first. "thành phố" is read as a province-level city (the plans after 2025
+# have no districts); a central body (ministry, Government, National Assembly) is the top.
+LEVEL_RANK = {"xã": 1, "phường": 1, "thị trấn": 1, "đặc khu": 1, "huyện": 2, "quận": 2, "thị xã": 2,
+              "tỉnh": 3, "thành phố": 3, "trung ương": 4}
+
+
+def level_rank(plan) -> int:
+    """The rank of a corpus.records.Plan's level (a plan with no place and no level: a central body)."""
+    rank = LEVEL_RANK.get((plan.level or "").lower())
+    if rank is None:
+        return LEVEL_RANK["trung ương"] if not plan.locality else 0
+    return rank
+
+
 # Words that name a kind of document, folded, with the codes numbers use for it.
 _TYPE_WORDS = {
     "ke hoach": "kh", "kh": "kh", "chuong trinh": "ctr", "ctr": "ctr", "cong van": "", "cv": "", "nghi quyet": "nq",

@@ -7,11 +7,10 @@ from dataclasses import dataclass, replace
 from answers import evidence, indicators, rank
 from answers.compose import short
 from answers.handlers import Ctx
+from answers.plan_refs import level_rank as plan_level_rank
 from answers.records import Record
 from answers.types import Answer
 
-# Order of plan levels: a commune's plan is checked against its province's, a province's against the nation's.
-LEVEL_RANK = {"xã": 0, "phường": 0, "tỉnh": 1}
 ANCHOR_DEPTH = 8            # the ranked targets tried as the question's indicator (evidence decides)
 NOT_SET = "không đặt chỉ tiêu này"
 SAME_WORDING = 0.9         # a plan's target worded otherwise than the anchor is quoted beside its value
@@ -59,7 +58,8 @@ def handle(ctx: Ctx) -> Answer | None:
 # ---------------------------------------------------------------------------------------------- which plans
 
 def level_rank(ctx: Ctx, slug: str) -> int:
-    return LEVEL_RANK.get(ctx.snap.plans[slug].parsed.plan.level, 2)
+    """A commune's plan is checked against its province's, a province's against the nation's (plan_refs)."""
+    return plan_level_rank(ctx.snap.plans[slug].parsed.plan)
 
 
 def of_levels(ctx: Ctx, levels) -> list[str]:
