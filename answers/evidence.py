@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, Query, ages
+from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, YEAR, Query, ages
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -138,15 +138,14 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
     return any(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+", t) and t not in snap.idf for t in q.topic if "_" not in t)
 
 
-_YEAR = re.compile(r"\b(20[2-5]\d)\b")
 # the date of a document cited ("Nghị quyết số 57-NQ/TW ngày 22/12/2024") is not the year a passage speaks of
 _DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
 
 def years_of(snap: Snapshot, r: Record) -> set[int]:
     """Years a record without its own year speaks of: its section and text, else its plan's title."""
-    found = {int(y) for y in _YEAR.findall(_DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
-    return found or {int(y) for y in _YEAR.findall(_DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
+    found = {int(y) for y in YEAR.findall(_DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
+    return found or {int(y) for y in YEAR.findall(_DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
 
 
 def same_year(snap: Snapshot, q: Query, r: Record) -> bool:

@@ -100,6 +100,10 @@ _DOC_NUMBER = re.compile(r"\b(?:ke hoach|kh|nghi quyet|nq|quyet dinh|qd|chi thi|
                          r"\s+(?:so\s+)?(\d{1,4})\b(?![/.-]\d)")
 
 
+# a year the plans speak of
+YEAR = re.compile(r"\b(20[2-5]\d)\b")
+
+
 def doc_key(text: str) -> str:
     """A document number as compared: folded, no spaces ("433 - KH/TU" = "433-kh/tu")."""
     return re.sub(r"\s+", "", fold(text))
@@ -306,7 +310,7 @@ class Query:
     @cached_property
     def years(self) -> tuple[int, ...]:
         """Every year the question names, in order ("mục tiêu 2025 bn, 2030 bn" -> (2025, 2030))."""
-        return tuple(dict.fromkeys(int(y) for y in re.findall(r"\b(20[2-5]\d)\b", self.text)))
+        return tuple(dict.fromkeys(int(y) for y in YEAR.findall(self.text)))
 
     @cached_property
     def asks_share(self) -> bool:
@@ -500,18 +504,18 @@ class QueryReader:
         # "Thế còn chỉ tiêu chữ ký số?": a topic of its own, in the plans of the conversation
         return replace(q, **common, assumed=self._plans_label(plans))
 
-    def for_each_year(self, raw: str, today: date) -> list[Query]:
+    def for_each_year(self, q: Query) -> list[Query]:
         """A question asking one figure for two years or more ("2025 bn, 2030 bn"): the question read once per
         year, every year in it replaced by that one."""
-        return [self._read(re.sub(r"\b20[2-5]\d\b", str(y), raw), today) for y in self._read(raw, today).years]
+        return [self._read(YEAR.sub(str(y), q.raw), q.today) for y in q.years]
 
     @staticmethod
     def _for_year(question: str, year: int | None) -> str:
         """The earlier question asked for another year: its year replaced, or the year added."""
         if not year:
             return question
-        if re.search(r"\b20[2-5]\d\b", question):
-            return re.sub(r"\b20[2-5]\d\b", str(year), question)
+        if YEAR.search(question):
+            return YEAR.sub(str(year), question)
         return f"{question.rstrip(' ?')} năm {year}?"
 
     def _place_name(self, slug: str) -> str:
@@ -531,7 +535,7 @@ class QueryReader:
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
         offtopic = self._has("offtopic", f, toned)
-        m = re.search(r"\b(20[2-5]\d)\b", f)
+        m = YEAR.search(f)
         year = int(m.group(1)) if m else None
         plans, unknown_place = self._places(text, f)
         levels = self._levels(text, f) if not plans else frozenset()

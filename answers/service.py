@@ -92,7 +92,7 @@ class AssistantService:
             q = snap.reader.read(question, today or date.today(), context, now)
             compose = Composer(snap.plans)
             if len(q.years) >= 2 and q.wants("value") and q.window is None and not q.compare and not q.follows:
-                ans = self._per_year(snap, q, question, today or date.today(), default_plan, compose)
+                ans = self._per_year(snap, q, default_plan, compose)
             else:
                 ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):
@@ -105,11 +105,11 @@ class AssistantService:
             return Answer(question, "error", ERROR_TEXT, context=context)
 
     @staticmethod
-    def _per_year(snap, q, question: str, today: date, default_plan, compose: Composer) -> Answer:
+    def _per_year(snap, q, default_plan, compose: Composer) -> Answer:
         """"Mục tiêu 2025 bao nhiêu, 2030 bao nhiêu?": one answer per year, joined; "không có" only when no year
         is answered."""
         parts = [route(Ctx(snap, qy, rank.scope_of(snap, qy, default_plan), compose))
-                 for qy in snap.reader.for_each_year(question, today)]
+                 for qy in snap.reader.for_each_year(q)]
         found = [a for a in parts if a.kind not in ("none", "error")]
         if not found:
             return parts[0]

@@ -189,6 +189,12 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     return "\n".join(lines), sources
 
 
+def _cites(text: str, ref: str) -> bool:
+    """The compact text (query.doc_key) cites the document: its full number, or for a bare "#433" a code that
+    starts with that number ("433-kh/tu", "433/kh")."""
+    return bool(re.search(rf"(?<![\d.]){ref[1:]}[-/]", text)) if ref.startswith("#") else ref in text
+
+
 def cited_document(ctx: Ctx, fields: set[str]):
     """"Kế hoạch số 433-KH/TU … ban hành ngày nào?": about another document the plan cites, not the plan itself;
     the answer is the plan's lines that cite that number (where its date and issuer stand)."""
@@ -199,15 +205,13 @@ def cited_document(ctx: Ctx, fields: set[str]):
     own |= {f"#{k.split('/')[0].split('-')[0]}" for k in own if k}
     # "kế hoạch 57" names the plan that carries out Nghị quyết 57: a number in the plans' titles is theirs
     titles = doc_key(" ".join(ctx.snap.plans[s].parsed.plan.title for s in ctx.scope))
-    refs = [ref for ref in ctx.q.doc_refs if ref not in own
-            and not (ref.startswith("#") and re.search(rf"(?<![\d.]){ref[1:]}[-/]", titles))]
+    refs = [ref for ref in ctx.q.doc_refs if ref not in own and not (ref.startswith("#") and _cites(titles, ref))]
     if not refs:
         return None
     found = []
     for r in ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target")):
         text = doc_key(record_text(r))
-        if any(re.search(rf"(?<![\d.]){ref[1:]}[-/]", text) if ref.startswith("#") else ref in text
-               for ref in refs):
+        if any(_cites(text, ref) for ref in refs):
             found.append(Found(1.0, r))
     if not found:
         return None
