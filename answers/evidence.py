@@ -271,21 +271,20 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
         return True     # "trẻ em dưới 15 tuổi" is not "dân số từ 15 tuổi trở lên", nor "người trên 60 tuổi" "người dân"
     filler = FILLER_TONED if q.toned else FILLER_FOLDED
     abbreviations = snap.index.abbreviations
-    names = _names(abbreviations.expansions, q.toned)
-    phrases = [_as_words(syllables(p, q.toned), names)
+    # the target read once, with its own marks: they tell its form words (folded, "cán bộ" would read as the form
+    # word "cần"); folded afterwards for a question typed without marks
+    phrases = [_as_words(syllables(p, True), _names(abbreviations.expansions, True))
                for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
-    qphrases = [_as_words(p, names) for p in q.phrases]
-    rset = {part for p in phrases for w in p for part in (w, *w.split("_"))}
-    if q.toned:
-        rnext = _next_words(phrases, filler)
-    else:
-        # the plan's own marks tell its form words: folded, "cán bộ" would read as the form word "cần"
-        toned = [_as_words(syllables(p, True), _names(abbreviations.expansions, True))
-                 for p in re.split(r"[,;:()]", abbreviations.spell_out(r.obj.text))]
-        rnext = {}
-        for head, nexts in _next_words(toned, FILLER_TONED).items():
-            rnext.setdefault(tuple(_fold_word(w) for w in head), set()).update(
+    rnext = _next_words(phrases, FILLER_TONED)
+    if not q.toned:
+        phrases = [[_fold_word(w) for w in p] for p in phrases]
+        folded: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+        for head, nexts in rnext.items():
+            folded.setdefault(tuple(_fold_word(w) for w in head), set()).update(
                 tuple(_fold_word(w) for w in n) for n in nexts)
+        rnext = folded
+    qphrases = [_as_words(p, _names(abbreviations.expansions, q.toned)) for p in q.phrases]
+    rset = {part for p in phrases for w in p for part in (w, *w.split("_"))}
     qset = {part for p in qphrases for w in p for part in (w, *w.split("_"))}
     qnext = _next_words(qphrases, filler)
     for head, ours in qnext.items():
