@@ -419,21 +419,24 @@ class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
 
+    def _cue_texts(self, label: str, f: str, toned: str):
+        """(pattern, text it reads) for a cue label: its patterns on the folded question, and its ambiguous ones
+        as written — "@plain" on a question typed without tone marks, "@toned" on one typed with them."""
+        for p in self.lx.cues.get(label, ()):
+            yield p, f
+        variant, text = ("@plain", f) if toned == f else ("@toned", toned)
+        for p in self.lx.cues.get(label + variant, ()):
+            yield p, text
+
     def _has(self, label: str, f: str, toned: str) -> bool:
-        if any(p.search(f) for p in self.lx.cues.get(label, ())):
-            return True
-        if toned == f:      # typed without tone marks: the ambiguous patterns apply as written
-            return any(p.search(f) for p in self.lx.cues.get(label + "@plain", ()))
-        return any(p.search(toned) for p in self.lx.cues.get(label + "@toned", ()))
+        return any(p.search(text) for p, text in self._cue_texts(label, f, toned))
 
     def _plans_write_cue(self, label: str, f: str, toned: str) -> bool:
         """Every stretch of the question a cue label matches has two words or more, and the plans write it."""
         if self.lx.said is None:
             return False
-        patterns = self.lx.cues.get(label, []) + self.lx.cues.get(label + ("@plain" if toned == f else "@toned"), [])
-        spans = [m.group(0).strip() for p in patterns for m in p.finditer(f if toned == f or p in
-                                                                          self.lx.cues.get(label, []) else toned)]
-        spans = [" ".join(words(s)) for s in spans if s]
+        spans = [s for s in (" ".join(words(m.group(0))) for p, text in self._cue_texts(label, f, toned)
+                             for m in p.finditer(text)) if s]
         if not spans or any(len(s.split()) < 2 for s in spans):
             return False
         said = self.lx.said()
@@ -457,25 +460,16 @@ class QueryReader:
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q
-            # "Còn Phước An thì sao?": the earlier question, asked of another plan (and year: "thế năm 2026
-            # toàn tỉnh đặt mấy %?")
-            base = self._read(self._for_year(context.question, q.year), today)
-            plans = q.plans or base.plans
-            # "… → còn Công an phường Hàng Gòn?": the unit the follow-up names, else the earlier one's there
-            units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
-            return replace(base, raw=raw, plans=plans, unknown_place=None if q.plans else q.unknown_place,
-                           units=units, focus=(), base=base.base,
-                           assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
+            # "Còn Phước An thì sao?": the earlier question, asked of another plan
+            return self._asked_again(raw, q, context, today, q.plans, None if q.plans else q.unknown_place)
         if q.units and len(own) >= 3 and not marked:
             return q                                        # names its own unit and topic
         levels = {p.level for p in self.lx.places if p.slug in context.plans}
         if q.levels and not q.levels & levels and (marked or len(own) < 2):
             # "Toàn tỉnh thì con số ấy là bao nhiêu?" after a commune's answer: the earlier question, asked of
             # the plans of the level named
-            plans = tuple(p.slug for p in self.lx.places if p.level in q.levels)
-            base = self._read(self._for_year(context.question, q.year), today)
-            return replace(base, raw=raw, plans=plans, units=tuple(self._units(base.search, list(plans))), focus=(),
-                           base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}")
+            return self._asked_again(raw, q, context, today,
+                                     tuple(p.slug for p in self.lx.places if p.level in q.levels), None)
         if not marked and q.levels and not q.levels & levels:
             return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
@@ -503,6 +497,16 @@ class QueryReader:
                            assumed=context.label or self._plans_label(plans))
         # "Thế còn chỉ tiêu chữ ký số?": a topic of its own, in the plans of the conversation
         return replace(q, **common, assumed=self._plans_label(plans))
+
+    def _asked_again(self, raw: str, q: Query, context, today: date, plans, unknown_place) -> Query:
+        """The earlier question asked of other plans (the earlier question's own when none), for the year and the
+        unit the follow-up names if it names them ("thế năm 2026 toàn tỉnh đặt mấy %?", "còn Công an phường
+        Hàng Gòn?"), else the earlier question's unit in those plans."""
+        base = self._read(self._for_year(context.question, q.year), today)
+        plans = tuple(plans) or base.plans
+        units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
+        return replace(base, raw=raw, plans=plans, unknown_place=unknown_place, units=units, focus=(),
+                       base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
 
     def for_each_year(self, q: Query) -> list[Query]:
         """A question asking one figure for two years or more ("2025 bn, 2030 bn"): the question read once per
