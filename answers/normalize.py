@@ -168,6 +168,7 @@ class Normalizer:
         self.initials = {k: next(iter(v)) for k, v in by_initials.items() if len(v) == 1}
         self.localities = {locality for locality, _ in places}
         self._next: dict[str, list[tuple[str, int]]] | None = None     # syllable -> (next syllable, count)
+        self._count: dict[str, int] = {}                                # syllable as written -> count
 
     # ------------------------------------------------------------------ public
     def normalize(self, text: str) -> Normalized:
@@ -286,11 +287,9 @@ class Normalizer:
             return None
         runs.sort(key=lambda x: -x[0])
         best, second = runs[0][0], (runs[1][0] if len(runs) > 1 else 0.0)
-        if second == 0.0 and best >= ACRONYM_ONLY_READING:
-            return " ".join(runs[0][1])     # the plans' only reading of these initials ("khoa học kỹ thuật")
-        if best < ACRONYM_MIN_COUNT or best < ACRONYM_DOMINANCE * second:
-            return None
-        return " ".join(runs[0][1])
+        only = second == 0.0 and best >= ACRONYM_ONLY_READING     # the plans' only reading ("khoa học kỹ thuật")
+        clear = best >= ACRONYM_MIN_COUNT and best >= ACRONYM_DOMINANCE * second
+        return " ".join(runs[0][1]) if only or clear else None
 
     # ------------------------------------------------------------------ one word
     def _known(self, word: str) -> bool:
