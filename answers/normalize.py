@@ -149,6 +149,14 @@ def decode_vni(token: str) -> tuple[str, str] | None:
     return out, tone
 
 
+def _unmarked(token: str) -> str:
+    """The token without its marks, its capitals kept ("Bình" -> "Binh"): a name stays a name."""
+    bare = fold(token)
+    if len(bare) != len(token):
+        return bare
+    return "".join(b.upper() if c.isupper() else b for c, b in zip(token, bare))
+
+
 class Normalizer:
     """Built once per set of loaded plans: their syllables (as written, with counts), adjacent pairs, places."""
 
@@ -381,7 +389,7 @@ class Normalizer:
             return text
         toned = [i for i in markable if fold(tokens[i]) != tokens[i].lower()]
         if len(toned) / len(markable) < TONED_SHARE:
-            out = "".join(fold(t) if i in idx else t for i, t in enumerate(tokens))
+            out = "".join(_unmarked(t) if i in idx else t for i, t in enumerate(tokens))
             if out != text:
                 changes.append(Change(text, out, "accents"))
             return out

@@ -45,6 +45,11 @@ _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
+_LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
+_LEVEL_NAMES_FOLDED = r"tinh|xa|phuong|huyen|thanh pho|quan|tp\.?"
+# words that begin no place's name: copula, conjunctions, prepositions, question and pointing words
+_NOT_A_NAME = frozenset("la va voi cua o tai de cho tu den ve thi ma nhu nao gi minh nay do kia bao may co khong "
+                        "con cung da dang se duoc bi phai".split())
 # after "bao nhiêu / mấy": a measure or a form word, not a thing counted
 _NOT_COUNTED = frozenset("cai con chiec "     # classifiers: "tối thiểu mấy cái" counts the thing already named
                          "phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
@@ -418,6 +423,7 @@ _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (
 class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
+        self._pairs: frozenset[tuple[str, str]] | None = None
 
     def _cue_texts(self, label: str, f: str, toned: str):
         """(pattern, text it reads) for a cue label: its patterns on the folded question, and its ambiguous ones
@@ -670,23 +676,41 @@ class QueryReader:
         return [], unknown
 
     def _unknown_place(self, text: str, f: str) -> str | None:
-        """A place the question names with its level word that no loaded plan has ("tỉnh Bình Dương")."""
-        for m in re.finditer(r"\b((?i:tỉnh|xã|phường|huyện|thành phố|quận|tp\.?))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){0,3})",
-                             text):
+        """A place the question names with its level word that no loaded plan has ("tỉnh Bình Dương").
+
+        A name is the capitalized words after a level word ("tỉnh Bình Dương", typed without marks "tinh Binh
+        Duong"). A question typed without marks and in lower case gets a name only from two words that read as
+        one: after no plural word ("cac xa …"), not a function word first, the two words not a pair the plans
+        write ("xa so voi tinh" is "xã so với tỉnh"), and no word of the plans' vocabulary made of the level word
+        and the first ("phuong an" is "phương án", "xa hoi" is "xã hội"), of the two, or of the second and the
+        word after it ("xa dat chi tieu" is "xã đạt chỉ tiêu")."""
+        toneless = fold(text) == text.lower()
+        levels = _LEVEL_NAMES_FOLDED if toneless else _LEVEL_NAMES
+        for m in re.finditer(rf"\b((?i:{levels}))\s+([\wÀ-ỹĐđ]+(?:\s+[\wÀ-ỹĐđ]+){{0,3}})", text):
             name_words = []
             for w in m.group(2).split():
-                if not w[0].isupper():
+                if not w[0].isupper() or w.isupper() and len(w) <= 3:   # "xã PA", "ở ĐN": initials, not a name
                     break
                 name_words.append(w)
             if name_words:
                 return f"{m.group(1).lower()} {' '.join(name_words)}"
-        if fold(text) == text.lower():
-            m = re.search(r"\b(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)", f)
-            # "phuong xa nao …", "xa minh …": a question word or a level word is no place's name
-            if m and f"{m.group(2)}_{m.group(3)}" not in self.lx.vocabulary \
-                    and not {m.group(2), m.group(3)} & (_PLACE_WORDS | {"nao", "gi", "minh", "nay", "do"}):
-                return f"{m.group(1)} {m.group(2)} {m.group(3)}"
+        if toneless:
+            pairs = self._folded_pairs()
+            vocabulary = self.lx.vocabulary
+            for m in re.finditer(r"\b(?:(cac|nhung|moi|tung)\s+)?(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)(?:\s+([a-z]+))?", f):
+                many, level, first, second, third = m.groups()
+                if many or first in _NOT_A_NAME or {first, second} & _PLACE_WORDS or (first, second) in pairs \
+                        or {f"{level}_{first}", f"{first}_{second}", f"{second}_{third}"} & vocabulary:
+                    continue
+                return f"{level} {first} {second}"
         return None
+
+    def _folded_pairs(self) -> frozenset[tuple[str, str]]:
+        """Every pair of adjacent syllables the plans write, folded (from the plans' spelling statistics)."""
+        if self._pairs is None:
+            spelling = self.lx.spelling() if self.lx.spelling else None
+            self._pairs = frozenset((fold(a), fold(b)) for a, b in spelling.pairs) if spelling else frozenset()
+        return self._pairs
 
     @staticmethod
     def _levels(text: str, f: str) -> frozenset[str]:

@@ -238,3 +238,24 @@ def test_a_toneless_question_reads_the_targets_form_words_by_their_marks(tmp_pat
     other = snap.reader.read("tan hoa ti le giao vien duoc boi duong ky nang so dat bn %", date(2026, 7, 1))
     same = snap.reader.read("tan hoa ti le can bo cong chuc duoc boi duong ky nang so dat bn %", date(2026, 7, 1))
     assert evidence.qualifier_clash(snap, other, target) and not evidence.qualifier_clash(snap, same, target)
+
+
+@pytest.mark.parametrize("question, place", [
+    ("Ke hoach cua tinh Binh Son giao ai chu tri chuyen doi so?", "tinh Binh Son"),
+    ("ke hoach so hoa cua xa long my giao ai chu tri", "xa long my"),
+    ("Kế hoạch của xã Tân Mỹ giao ai chủ trì chuyển đổi số?", "xã Tân Mỹ"),
+])
+def test_a_place_no_plan_has_is_named_with_or_without_marks(tmp_path, question, place):
+    ans = _assistant(tmp_path).ask(question, today=date(2026, 7, 1))
+    assert ans.kind == "none" and f"chưa có kế hoạch của {place}" in ans.text
+
+
+@pytest.mark.parametrize("question", [
+    "cac xa dat chi tieu thuong mai dien tu bao nhieu",      # "các xã đạt chỉ tiêu": a plural, then a compound
+    "ty le ho kinh doanh, hop tac xa ung dung thuong mai dien tu la bao nhieu",   # "xã" inside "hợp tác xã"
+    "o xa minh ty le hoc sinh hoc ky nang so la bao nhieu",    # "xã mình"
+    "chi tieu thuong mai dien tu cua xa la bao nhieu",         # a function word after the level word
+])
+def test_level_words_typed_without_marks_in_ordinary_wording_name_no_place(tmp_path, question):
+    ans = _assistant(tmp_path).ask(question, today=date(2026, 7, 1))
+    assert "chưa có kế hoạch của" not in ans.text
