@@ -1,7 +1,7 @@
 """Answer benchmark: run our evaluation set in-process, report accuracy and latency.
 
 usage: python -m bench.answers [--set tests/eval/questions.jsonl] [--show-fail] [--passes 2]
-                               [--min 0.9] [--no-cold] [--cold-cmd "..."] [--json]
+                               [--min 0.9] [--no-cold] [--cold-cmd "..."] [--json] [--toneless]
                                [--model DIR [--record FILE.npz]] [--replay FILE.npz]
 
 Builds the assistant with answers.service.build_assistant(plans_dir, data_dir, embedder=None)
@@ -145,6 +145,22 @@ def _ask(assistant, case: dict):
     return answer
 
 
+def toneless(text: str) -> str:
+    """The text as typed without tone marks: combining marks dropped, đ -> d (case kept)."""
+    s = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFC", "".join(c for c in s if unicodedata.category(c) != "Mn"))
+
+
+def toneless_case(case: dict) -> dict:
+    """The same case with its question (or every turn) typed without tone marks; facts unchanged."""
+    out = dict(case)
+    if "turns" in case:
+        out["turns"] = [toneless(t) for t in case["turns"]]
+    else:
+        out["question"] = toneless(case["question"])
+    return out
+
+
 def question_of(case: dict) -> str:
     return case.get("question") or " → ".join(case["turns"])
 
@@ -285,6 +301,8 @@ def main(argv: list[str] | None = None) -> int:
                          ".npz, for tests to replay (bench/recorded.py)")
     ap.add_argument("--replay", type=Path, default=None,
                     help="embed with vectors recorded by --record instead of a model")
+    ap.add_argument("--toneless", action="store_true",
+                    help="ask every question with its tone marks stripped (the sets' tone-less copy)")
     args = ap.parse_args(argv)
 
     from answers.service import build_assistant  # the layer under test; imported late on purpose
@@ -294,6 +312,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("--record needs --model")
     sets = args.set or all_sets()
     cases = load_all(sets)
+    if args.toneless:
+        cases = [toneless_case(c) for c in cases]
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as tmp:
         # a recording must see every text embedded: a fresh index and no vector cache
         data_dir = Path(tmp) if args.record else args.data_dir or Path(tmp)

@@ -170,3 +170,12 @@ def test_fresh_topic_turns_name_their_plan():
         if c["context_needed"] and names_plan and len(c["turns"][-1]) > 60:
             missing.append(c["id"] + " (long, self-contained last turn marked context_needed)")
     assert missing == []
+
+
+def test_the_toneless_copy_strips_every_mark_and_keeps_the_gold():
+    from bench.answers import toneless, toneless_case
+    assert toneless("Đồng Nai: chỉ tiêu ≥ 95% thủ tục") == "Dong Nai: chi tieu ≥ 95% thu tuc"
+    conv = {"id": "x", "turns": ["Ai chủ trì?", "Còn hạn?"], "facts": [["quý ii/2026"]]}
+    copy = toneless_case(conv)
+    assert copy["turns"] == ["Ai chu tri?", "Con han?"] and copy["facts"] == conv["facts"]
+    assert conv["turns"][0] == "Ai chủ trì?"  # the loaded case is not changed in place
