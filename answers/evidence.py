@@ -251,6 +251,22 @@ def _same_qualifier(ours: tuple[str, ...], theirs: tuple[str, ...]) -> bool:
     return False
 
 
+def _other_reading(ours: str, theirs: str, theirs_next: str) -> bool:
+    """The question's word is an initialism, spelled out one way ("KH": "kế_hoạch") or left as typed, and the
+    target's next words have its initials ("khoa học"): another reading of what was typed, not another
+    qualifier."""
+    if not theirs:
+        return False
+    if "_" in ours:
+        initials = "".join(fold(p)[0] for p in ours.split("_") if p)
+    elif not is_syllable(ours) and 2 <= len(ours) <= 5 and ours.isalpha():
+        initials = fold(ours)          # typed as initials ("KH") and left so
+    else:
+        return False
+    parts = [p for w in (theirs, theirs_next) if w for p in w.split("_")]
+    return len(parts) >= len(initials) and "".join(fold(p)[0] for p in parts[:len(initials)]) == initials
+
+
 def _said(word: str, rset: set[str]) -> bool:
     """The record has the word; a spelled-out abbreviation counts when all its syllables are there ("an toàn
     thông tin" in "an toàn hệ thống thông tin")."""
@@ -300,6 +316,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
             continue
         if any(_same_qualifier(o, t) for o in ours for t in theirs):
             continue        # "môi trường số" / "môi trường điện tử"
+        if any(_other_reading(c, d, d2) for c, _, _ in ours for d, d2, _ in theirs):
+            continue        # "bài báo KH" read "kế hoạch", where the target says "bài báo khoa học"
         # one side says a word more before they meet again: "có [hoạt động] đổi mới sáng tạo" / "có làm đổi
         # mới sáng tạo", "phương án [bảo đảm] an toàn …"
         if any(c2 and c2 in (d2, d3) or c in (d2, d3) for c, c2, _ in ours for _, d2, d3 in theirs):
@@ -359,7 +377,7 @@ class Verdict:
 
 
 def _df(snap: Snapshot, term: str) -> float:
-    idf = snap.idf.get(term)
+    idf = snap.word_idf.get(term)
     return 0.0 if idf is None else len(snap.all_records) / max(1e-9, math.exp(idf) - 1)
 
 
@@ -369,7 +387,7 @@ def content_words(snap: Snapshot, q: Query) -> list[str]:
     out = []
     for pair in q.content:
         a, b = pair.split("_")
-        if pair in out or pair not in snap.idf:
+        if pair in out or pair not in snap.word_idf:
             continue
         rarer = min(_df(snap, a), _df(snap, b)) or 1.0
         if _df(snap, pair) / rarer >= WORDLIKE:
@@ -383,16 +401,27 @@ def _pairs_of(text: str) -> frozenset[str]:
     return frozenset(f"{a}_{b}" for a, b in zip(sylls, sylls[1:]))
 
 
+def _reworded_here(q: Query, word: str, here: frozenset[str]) -> bool:
+    """A content word of an everyday phrase the question used ("áp dụng", "nhỏ và vừa") is met where the
+    record holds the plan's wording of that phrase ("ứng dụng", "vừa và nhỏ"): the reader had put it in its
+    place, so the record is not asked to say the everyday words too."""
+    for everyday, formal in q.reworded:
+        if set(word.split("_")) & set(everyday.split()) and (_pairs_of(formal) <= here if " " in formal
+                                                              else any(formal in p.split("_") for p in here)):
+            return True
+    return False
+
+
 def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], list[str]]:
     """(IDF-weighted share met, words met, words missing) of the question's content words in the record,
     its section path and its plan's title (abbreviations spelled out on both sides)."""
     spell = snap.index.abbreviations.spell_out
     here = _pairs_of(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
     asked = content_words(snap, q)
-    met = [w for w in asked if w in here]
-    missing = [w for w in asked if w not in here]
-    total = sum(snap.idf[w] for w in met + missing)
-    share = sum(snap.idf[w] for w in met) / total if total else 1.0
+    met = [w for w in asked if w in here or _reworded_here(q, w, here)]
+    missing = [w for w in asked if w not in met]
+    total = sum(snap.word_idf[w] for w in met + missing)
+    share = sum(snap.word_idf[w] for w in met) / total if total else 1.0
     return share, [w.replace("_", " ") for w in met], [w.replace("_", " ") for w in missing]
 
 

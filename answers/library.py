@@ -11,6 +11,7 @@ import shutil
 import threading
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from corpus.units import registry_for, same_unit
 from index.docs import docs_from_parsed
 from index.hybrid import HybridIndex
 from index.text import terms
+from corpus.text import one_spelling
 
 from answers.plan_refs import naming_pattern, plan_ref
 from answers.query import Lexicon, QueryReader, UnitRef
@@ -53,6 +55,17 @@ class Snapshot:
         self.by_file = {pd.parsed.plan.file: slug for slug, pd in self.plans.items()}
         self._position = {id(r): i for i, r in enumerate(self.all_records)}
         self._sorted_slugs = sorted(self.plans)
+
+    @cached_property
+    def word_idf(self) -> dict[str, float]:
+        """IDF of each syllable and two-syllable word under one spelling of its final y/i ("chữ ký" and "chữ
+        kí" are one word, "chu_ki"), as the question's content words are spelled: both spellings' records
+        counted."""
+        n = len(self.all_records) or 1
+        df: Counter = Counter()
+        for term, idf in self.idf.items():
+            df["_".join(one_spelling(p) for p in term.split("_"))] += n / max(1e-9, math.exp(idf) - 1)
+        return {t: math.log(1 + n / c) for t, c in df.items()}
 
     # ------------------------------------------------------------------ look-ups
     def of_kind(self, kind: str, plans=None) -> list[Record]:

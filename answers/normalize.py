@@ -149,6 +149,8 @@ def decode_vni(token: str) -> tuple[str, str] | None:
     return out, tone
 
 
+_GLUED = re.compile(r"\b([A-Za-zĐđ]{2,4})(\d{2,4})\b")
+
 def _unmarked(token: str) -> str:
     """The token without its marks, its capitals kept ("Bình" -> "Binh"): a name stays a name."""
     bare = fold(token)
@@ -184,6 +186,7 @@ class Normalizer:
         text = self._places(text, changes)
         text = self._acronyms(text, changes)
         text = self._ages(text, changes)
+        text = self._glued(text, changes)
         tokens = _WORD.findall(text)
         idx = [i for i, t in enumerate(tokens) if t[0].isalpha()]
         for i in idx:
@@ -298,6 +301,20 @@ class Normalizer:
         only = second == 0.0 and best >= ACRONYM_ONLY_READING     # the plans' only reading ("khoa học kỹ thuật")
         clear = best >= ACRONYM_MIN_COUNT and best >= ACRONYM_DOMINANCE * second
         return " ".join(runs[0][1]) if only or clear else None
+
+    # ------------------------------------------------------------------ a document type glued to its number
+    def _glued(self, text: str, changes: list[Change]) -> str:
+        """'nq57' -> 'nq 57', 'KH433' -> 'KH 433': letters the plans write, glued to a number of two digits or
+        more, typed as one word the plans do not have ("5G", "4.0" stay as they are)."""
+        def split(m: re.Match) -> str:
+            letters, number = m.group(1), m.group(2)
+            if self._known(m.group(0).lower()) or not (self._known(letters.lower()) or letters.upper() in self.abbreviations):
+                return m.group(0)
+            return f"{letters} {number}"
+        out = _GLUED.sub(split, text)
+        if out != text:
+            changes.append(Change(text, out, "shorthand"))
+        return out
 
     # ------------------------------------------------------------------ one word
     def _known(self, word: str) -> bool:

@@ -30,7 +30,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi
+tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot
 """.split())
 # Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
@@ -64,7 +64,7 @@ _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho tron
 SAME_QUALIFIERS = ((("so",), ("dien", "tu")), (("truc", "tuyen"), ("online",)))
 
 # sentence-final chat particles (folded): "vậy", "à", "nhé", "nhỉ", "ơi", "hả", "nha", "z"
-_PARTICLES = frozenset("vay a nhe nhi oi u ha nha ak ah z".split())
+_PARTICLES = frozenset("vay a nhe nhi oi u ha nha ak ah z the ta".split())   # sentence-final particles
 
 _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "day_du", "noi_dung", "cu_the",
                               # the issuing body is not what is counted or listed
@@ -279,6 +279,7 @@ class Query:
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
+    reworded: tuple[tuple[str, str], ...] = ()   # (everyday phrase, plan phrase) of synonyms.tsv found, folded
     # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
@@ -295,7 +296,9 @@ class Query:
         """A figure with its measure that qualifies what is asked about ("sản phẩm OCOP đạt 4 sao", "mạng 5G",
         "3 tầng"): (figure, measure word), folded. Times, ages, percentages and counts asked are not."""
         out = []
-        plain = _NAMED_BY_NUMBER.sub(" ", fold(self.plain))     # "Nghị quyết 57", "Đề án 06" are names
+        # "Nghị quyết 57", "Đề án 06" are names, and so is a number of two digits or more after an initialism
+        # ("ĐA 06", "QĐ 749"); "OCOP 4 sao" is a grade
+        plain = _NAMED_BY_NUMBER.sub(" ", fold(_INITIALISM_NUMBER.sub(" ", self.plain)))
         for n, unit in re.findall(r"(?<![\d/.,])(\d{1,3})\s*([a-z]+)\b", plain):
             # "… theo ĐA 06 vậy": no measure; "xài chung 1 phần mềm": one is an article, not a grade
             if unit not in _NOT_GRADES and unit not in _PARTICLES and int(n) != 1:
@@ -403,10 +406,13 @@ _WHOLE_OF = {
 # Words after a figure that give a time, an age, a share or a count rather than a grade of the thing asked.
 _NOT_GRADES = frozenset("t "     # "15t": tuổi, tháng, tỷ or triệu, too many readings to be a grade
                         "ngay thang nam quy tuan gio phut tuoi lan nguoi ho don vi muc nhiem vu chi tieu "
-                        "trieu ty nghin ngan dong "
+                        "trieu ty nghin ngan dong moc dot ky buoc giai doan "
                         # function words that may follow a figure in a sentence
                         "cua la va o tai trong cho voi ve den toi theo do thi duoc co khong da phai can se hay "
                         "hoac nay kia ay nua roi ma nhu tu tren duoi sau truoc".split())
+# "KPI" asks for a task's measure (cue kpi): a form word, not words of the topic, however the plans spell it out
+_KPI = re.compile(r"(?i)\bKPI\b")
+_INITIALISM_NUMBER = re.compile(r"\b[A-ZĐ]{2,6}\s*(?:số\s*)?\d{2,}\b")
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi thi|thong tu|chuong trinh|nhom|muc|"
                               r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")
 # Plan levels a comparison may name ("các xã so với tỉnh"), on folded text.
@@ -418,6 +424,12 @@ NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
 _ATTRIBUTE_WORDS = frozenset("san pham dau kpi ket qua tieu chi luong".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
+
+
+def _runs_initials(name: str) -> set[str]:
+    """Initials of every run of two or more words of a name ("Công an xã": "ca", "ax", "cax")."""
+    ws = words(name)
+    return {"".join(w[0] for w in ws[i:j]) for i in range(len(ws)) for j in range(i + 2, len(ws) + 1)}
 
 
 class QueryReader:
@@ -549,7 +561,7 @@ class QueryReader:
         year = int(m.group(1)) if m else None
         plans, unknown_place = self._places(text, f)
         levels = self._levels(text, f) if not plans else frozenset()
-        expanded, replaced = self._rewrite(text)
+        expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         unknown_unit = None
         if not units and (m := _UNIT_PHRASE.search(text)):
@@ -616,10 +628,13 @@ class QueryReader:
         if compare is not None:     # "cao nhất", "so sánh": how to compare, not what the indicator is
             replaced, said = self._cut("compare_words", replaced), self._cut("compare_words", text)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
+        # "CA xã" found as "Công an xã": its initials are a word of the unit, not of what is asked
+        initials = {i for u in units for i in _runs_initials(u.name)}
+        topic = [t for t in topic if t not in initials]
         all_words = frozenset(terms(self._strip_places(text)))
         # "bao nhiêu người", "mấy lớp"; toneless "mây bao nhiêu" is not "mấy bao"
         m = re.search(r"\b(?:bao nhieu|may)\s+(?!bao\b|nhieu\b)([a-z]+)", f)
-        counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED and "number" in expects else None
+        counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED | _PARTICLES and "number" in expects else None
         spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
         # typed with tone marks or not: read before the spelled-out abbreviations bring marks of their own
         toned = fold(replaced) != replaced.lower()
@@ -630,7 +645,7 @@ class QueryReader:
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
-                     plain=self.lx.abbreviations.spell_out(self._strip_places(said, " | ")),
+                     plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
                      compare=compare, compare_levels=compare_levels)
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)
@@ -729,26 +744,32 @@ class QueryReader:
         return self.lx.place_any.sub(mark, text) if self.lx.place_any else text
 
     # ------------------------------------------------------------------ wording
-    def _rewrite(self, text: str) -> tuple[str, str]:
-        """(question plus the plan wording of its everyday phrases, question with those phrases replaced)."""
+    def _rewrite(self, text: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+        """(question plus the plan wording of its everyday phrases, question with those phrases replaced, the
+        (everyday, plan) phrase pairs found, folded)."""
         accented = fold(text) != text.lower()
-        folded = f" {' '.join(syllables(text, accented))} "
+        # abbreviations spelled out first: the replaced text is lower case, where "DN" would be no word
+        folded = f" {' '.join(syllables(self.lx.abbreviations.spell_out(text), accented))} "
         # unit names are names: "Sở Giáo dục và Đào tạo" keeps its "đào tạo"
         names = [f" {' '.join(syllables(m.group(0), accented))} " for m in _UNIT_PHRASE.finditer(text)]
-        added = []
+        added, reworded = [], []
+        typed = folded          # a phrase the question has, not one an earlier pair put in ("nhỏ và vừa")
         for everyday, everyday_folded, formal in self.lx.synonyms:
             key = everyday if accented else everyday_folded
-            if not accented and len(key.split()) < 2:
+            # one syllable typed without marks has many readings ("tien": tiền, tiến, tiên), unless the plans
+            # write it in none of them ("xai" can only be "xài")
+            if not accented and len(key.split()) < 2 and key in self.lx.vocabulary:
                 continue
-            if f" {key} " in folded and not any(f" {key} " in n for n in names):
+            if f" {key} " in typed and f" {key} " in folded and not any(f" {key} " in n for n in names):
                 plan_wording = ' '.join(syllables(formal, accented))
                 # wording the plans use too ("trường học"): keep it beside the plan's usual one
                 keep = f"{key} " if self._plans_say(everyday_folded) else ""
                 folded = folded.replace(f" {key} ", f" {keep}| {plan_wording} | ")
                 if everyday_folded != fold(formal):
                     added.append(formal)
+                    reworded.append((everyday_folded, fold(formal)))
         expanded = text + (" " + " ; ".join(added) if added else "")
-        return expanded, (folded if added else text)
+        return expanded, (folded if added else text), tuple(reworded)
 
     def _plans_say(self, phrase_folded: str) -> bool:
         """The plans use this two-or-more-syllable wording themselves ("trường học", "đào tạo")."""
@@ -757,7 +778,7 @@ class QueryReader:
         return bool(pairs) and all(p in self.lx.vocabulary for p in pairs)
 
     def _topic(self, replaced: str, scope: list[str]) -> list[str]:
-        text = self.lx.abbreviations.spell_out(re.sub(r"(?i)\bKPI\b", " ", replaced))
+        text = self.lx.abbreviations.spell_out(_KPI.sub(" ", replaced))
         text = self._strip_places(text, " | ")
         out = []
         for chunk in text.split("|"):       # no bigram across a replaced phrase's edge

@@ -106,6 +106,7 @@ class Result:
     answer: str
     ms: float
     got_kind: str = ""
+    evidence: str = ""      # why the answerer answered or abstained (Answer.to_json()["evidence"])
 
 
 @dataclass(frozen=True)
@@ -179,15 +180,18 @@ def ask_all(assistant, cases: list[dict], passes: int = 2) -> list[Result]:
         try:
             answer = _ask(assistant, case)
             ms = (time.perf_counter() - t0) * 1000
-            ok, why = check(case, answer.to_json())
+            out = answer.to_json()
+            ok, why = check(case, out)
             text = answer.text
+            verdict = out.get("evidence") or {}
+            evidence = " ".join(f"{k}={verdict[k]}" for k in ("failed", "missing") if verdict.get(k))
             if answer.kind == "error":
                 ok, why = False, "kind error"
         except Exception as exc:  # one broken answer must not hide the other results
             ms = (time.perf_counter() - t0) * 1000
-            ok, why, text = False, f"error {type(exc).__name__}: {exc}", ""
+            ok, why, text, evidence = False, f"error {type(exc).__name__}: {exc}", "", ""
         results.append(Result(case["id"], question_of(case), case["kind"], tuple(case.get("tags", ())),
-                              ok, why, text, ms, answer.kind if text else "error"))
+                              ok, why, text, ms, answer.kind if text else "error", evidence))
     return results
 
 
@@ -277,7 +281,8 @@ def format_report(summary: Summary, results: list[Result], show_fail: bool) -> s
         out.append(f"failures ({len(fails)}):")
         for r in fails:
             out.append(f"  x {r.case_id} [{r.kind}] {r.question}\n      -> {r.why}\n"
-                       f"      answer: {r.answer[:200].replace(chr(10), ' ')}")
+                       f"      answer: {r.answer[:200].replace(chr(10), ' ')}"
+                       + (f"\n      evidence: {r.evidence}" if r.evidence else ""))
     return "\n".join(out)
 
 

@@ -259,3 +259,38 @@ def test_a_place_no_plan_has_is_named_with_or_without_marks(tmp_path, question, 
 def test_level_words_typed_without_marks_in_ordinary_wording_name_no_place(tmp_path, question):
     ans = _assistant(tmp_path).ask(question, today=date(2026, 7, 1))
     assert "chưa có kế hoạch của" not in ans.text
+
+
+TASKS = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """II. NHIỆM VỤ
+
+| STT | Nhiệm vụ | Chủ trì | Thời hạn |
+|---|---|---|---|
+| 1 | Tiếp tục triển khai Đề án 06, làm sạch dữ liệu dân cư trên địa bàn xã | Công an xã | Quý III/2026 |
+| 2 | Số hóa hồ sơ lưu trữ của UBND xã | Văn phòng HĐND và UBND xã | Quý IV/2026 |
+
+III. TỔ CHỨC THỰC HIỆN""")
+
+
+@pytest.mark.parametrize("question, fact", [
+    # "ĐA 06" is a name, not a grade; "CA xã" names the unit by its initials, not what is asked
+    ("ĐA 06 dữ liệu dân cư ở Tân Hòa: CA xã làm, hạn chót khi nào", "Quý III/2026"),
+    ("Tân Hòa: hộ kinh doanh ứng dụng thương mại điện tử, target bao nhiêu vậy", "40%"),
+])
+def test_chat_wording_reaches_the_row_it_means(tmp_path, question, fact):
+    ans = _assistant_of(tmp_path, TASKS).ask(question, today=date(2026, 7, 1))
+    assert ans.kind != "none" and fact in ans.text, (question, ans.text)
+
+
+def test_chat_words_are_read_as_what_they_stand_for(tmp_path):
+    a = _assistant_of(tmp_path, TASKS + "\n- Áp dụng cơ chế hỗ trợ doanh nghiệp nhỏ và vừa.\n")
+    snap = a.library.snapshot
+    q = snap.reader.read("Tân Hòa: hộ kinh doanh áp dụng thương mại điện tử, target bao nhiêu vậy", date(2026, 7, 1),
+                         None, 0)
+    assert q.counted is None                    # "bao nhiêu vậy": a particle, not a thing counted
+    assert "target" not in q.topic              # English "target" is read as "chỉ tiêu"
+    target = next(r for r in snap.all_records if r.kind == "target" and "thương mại" in r.obj.text)
+    share, met, missing = evidence.coverage(snap, q, target)
+    # everyday "áp dụng" is met by the plan's "ứng dụng" in the row
+    assert "ap dung" in met and "ap dung" not in missing
+    toneless = snap.reader.read("tan hoa ho kinh doanh xai thuong mai dien tu dat bn %", date(2026, 7, 1), None, 0)
+    assert "xai" not in toneless.topic          # "xài" = "sử dụng", one reading though typed without its mark

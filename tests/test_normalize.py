@@ -131,3 +131,12 @@ def test_the_json_answer_says_what_was_normalized(tmp_path):
     data = ans.to_json()
     assert data["normalized"]["text"].startswith("ai chủ trì nhiệm vụ")
     assert [c["why"] for c in data["normalized"]["changes"]][:2] == ["telex", "telex"]
+
+
+def test_a_document_type_glued_to_its_number_is_split(norm):
+    """Letters the plans write glued to a number ("DN15", "quy3" is not: one digit) are two words; a code the
+    plans do not write as letters, or a figure with its measure ("5G"), stays as typed."""
+    assert norm.normalize("phong kt15 chu tri").text.startswith("phong kt 15")
+    assert norm.normalize("chi tieu DN2026").text == "chi tieu DN 2026"
+    assert norm.normalize("mang 5G xa Loc Son").text.startswith("mang 5G")
+    assert norm.normalize("zx99 la gi").text.startswith("zx99")
