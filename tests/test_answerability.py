@@ -294,3 +294,12 @@ def test_chat_words_are_read_as_what_they_stand_for(tmp_path):
     assert "ap dung" in met and "ap dung" not in missing
     toneless = snap.reader.read("tan hoa ho kinh doanh xai thuong mai dien tu dat bn %", date(2026, 7, 1), None, 0)
     assert "xai" not in toneless.topic          # "xài" = "sử dụng", one reading though typed without its mark
+
+
+def test_a_rarely_stated_fact_a_plan_does_state_is_answered(tmp_path):
+    text = PLAN + "\n- Sử dụng Hệ thống theo dõi tiendo.tanhoa.gov.vn để cập nhật, cảnh báo tiến độ thực hiện.\n"
+    a = _assistant_of(tmp_path, text)
+    ans = a.ask("Tân Hòa theo dõi tiến độ trên website nào?", today=date(2026, 7, 1))
+    assert ans.kind != "none" and "tiendo.tanhoa.gov.vn" in ans.text
+    # the plan gives no phone number: still "không có", with the nearest content
+    assert a.ask("Số điện thoại của UBND xã Tân Hòa là gì?", today=date(2026, 7, 1)).kind == "none"

@@ -54,7 +54,15 @@ def test_days_left_in_other_words(folded):
 
 
 @pytest.mark.parametrize("folded", ["viec do co bi tre han ko", "toi nay da lo moc lam xong chua",
-                                    "den nay tre chua", "da qua moc do chua"])
+                                    "den nay tre chua", "da qua moc do chua", "toi nay con kip ko",
+                                    "gio tre roi ha", "bao cao do da lo chua"])
 def test_is_it_late_in_other_words(folded):
+    """A yes/no question on one item's state: its deadline against today."""
+    window, _ = read_window(folded, TODAY)
+    assert window is not None and window.status == "ask"
+
+
+@pytest.mark.parametrize("folded", ["nhung viec nao da qua han", "viec nao bi tre", "cac nhiem vu cham tien do"])
+def test_what_is_late_lists_the_overdue(folded):
     window, _ = read_window(folded, TODAY)
     assert window is not None and window.status == "overdue"

@@ -142,7 +142,12 @@ def named_section(ctx: Ctx, r) -> list | None:
 
 
 def nearest_none(ctx: Ctx):
-    """A question about something plans never state: say so, with the nearest thing they do say."""
+    """A question about something plans never state: say so, with the nearest thing they do say; unless a
+    record does state it (a plan giving its monitoring website's address)."""
+    for r in evidence.stating_the_foreign_fact(ctx.snap, ctx.q, ctx.scope)[:1]:
+        verdict = evidence.assess(ctx.snap, ctx.q, r)
+        if verdict.ok:
+            return shown(ctx.compose.fact(ctx.q, [Found(1.0, r)]), verdict)
     ranked = rank.best(ctx.snap, ctx.q, ctx.scope, kinds_for(ctx))
     near = [r for s, r in ranked[:1] if s >= rank.MIN_COVERAGE]
     return ctx.compose.not_stated(ctx.q, what_missing(ctx), near)
