@@ -172,10 +172,10 @@ class Composer:
                         s += f"; đơn vị phối hợp: {join_units(o.cooperating)}"
                 if q.wants("deadline") or q.role:
                     s += f"; thời hạn: {o.deadline.text or 'không ghi'}"
-                return s + "."
+                return s + self._kpi_too(q, o) + "."
             if kind == "deadline":
                 return (f"Thời hạn: {o.deadline.text or 'kế hoạch không ghi'} — {label} "
-                        f"(chủ trì: {join_units(o.lead)}).")
+                        f"(chủ trì: {join_units(o.lead)}){self._kpi_too(q, o)}.")
             return task_sentence(o)
         if r.kind == "target":
             value = o.value_text or "(không ghi)"
@@ -200,6 +200,11 @@ class Composer:
         if q.wants("list"):    # "… như sau: A; B; C" answers a list question whole
             return short(o.text, 700)
         return self.best_sentence(o.text, q)
+
+    @staticmethod
+    def _kpi_too(q: Query, o) -> str:
+        """A figure asked beside the owner or the deadline ("… ai chủ trì, target bao nhiêu %"): the task's KPI."""
+        return f"; KPI/kết quả cần đạt: {o.kpi}" if q.wants("value") and o.kpi else ""
 
     def best_sentence(self, text: str, q: Query, prefer: str | None = None) -> str:
         # a list question keeps an enumeration whole: "… Luật Thuế giá trị gia tăng; Luật Thuế xuất khẩu …"

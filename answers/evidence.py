@@ -31,14 +31,12 @@ _FOREIGN_PROOF = {
     "penalty": re.compile(r"kỷ luật|xử phạt|xử lý (vi phạm|trách nhiệm)", re.IGNORECASE),
     "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+(?:số\s+)?\d{1,2}\b(?!\s*%)", re.IGNORECASE),
 }
-# a contact asked by its medium (folded question) -> what a record must hold to give it
-_CONTACT_MEDIA = (
-    (re.compile(r"\b(web|website|trang|link|dia chi (trang|web|truy cap)|he thong nao|url)\b"),
-     re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov|com|org|edu)(?:\.vn)?\b|\.vn\b", re.IGNORECASE)),
-    (re.compile(r"\b(dien thoai|sdt|hotline|duong day nong|goi|so may|fax)\b"),
-     re.compile(r"\d{3,4}[ .]?\d{3}[ .]?\d{3,4}")),
-    (re.compile(r"\b(email|e-mail|thu dien tu|hop thu|mail)\b"), re.compile(r"@")),
-)
+# a contact asked by its medium (Query.contact_media) -> what a record must hold to give it
+_CONTACT_PROOF = {
+    "web": re.compile(r"https?://|www\.|\b[\w-]+\.(?:gov|com|org|edu)(?:\.vn)?\b|\.vn\b", re.IGNORECASE),
+    "phone": re.compile(r"\d{3,4}[ .]?\d{3}[ .]?\d{3,4}"),
+    "email": re.compile(r"@"),
+}
 UNSEEN_LIMIT = 0.34
 
 
@@ -51,8 +49,7 @@ def stating_the_foreign_fact(snap: Snapshot, q: Query, scope) -> list[Record]:
         return []
     proofs = [_FOREIGN_PROOF[f] for f in kinds]
     if "contact" in kinds:      # the medium asked: a web address does not give a phone number
-        f = fold(q.text)
-        proofs += [proof for asked, proof in _CONTACT_MEDIA if asked.search(f)]
+        proofs += [_CONTACT_PROOF[m] for m in q.contact_media]
     pairs = {t for t in q.subject if "_" in t}
     found = [r for r in snap.all_records if r.plan in scope and pairs & r.terms
              and all(p.search(record_text(r)) for p in proofs)]

@@ -321,6 +321,12 @@ class Query:
         return tuple(dict.fromkeys(int(y) for y in YEAR.findall(self.text)))
 
     @cached_property
+    def contact_media(self) -> frozenset[str]:
+        """How a contact detail asked would be given: "web" (trang web, link), "phone", "email"."""
+        f = fold(self.text)
+        return frozenset(medium for medium, pattern in _CONTACT_MEDIA if pattern.search(f))
+
+    @cached_property
     def asks_share(self) -> bool:
         """The question asks for a percentage ("bao nhiêu %", "mấy phần trăm", "tỷ lệ"), maybe beside a count."""
         return "%" in self.text or bool(re.search(r"\bphan tram\b|\bt[iy] le\b", fold(self.text)))
@@ -412,6 +418,11 @@ _NOT_GRADES = frozenset("t "     # "15t": tuổi, tháng, tỷ or triệu, too m
                         "hoac nay kia ay nua roi ma nhu tu tren duoi sau truoc".split())
 # "KPI" asks for a task's measure (cue kpi): a form word, not words of the topic, however the plans spell it out
 _KPI = re.compile(r"(?i)\bKPI\b")
+_CONTACT_MEDIA = (
+    ("web", re.compile(r"\b(web|website|trang|link|dia chi (trang|web|truy cap)|he thong nao|url)\b")),
+    ("phone", re.compile(r"\b(dien thoai|sdt|hotline|duong day nong|goi|so may|fax)\b")),
+    ("email", re.compile(r"\b(email|e-mail|thu dien tu|hop thu|mail)\b")),
+)
 _INITIALISM_NUMBER = re.compile(r"\b[A-ZĐ]{2,6}\s*(?:số\s*)?\d{2,}\b")
 _NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi thi|thong tu|chuong trinh|nhom|muc|"
                               r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")

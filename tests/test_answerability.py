@@ -303,3 +303,18 @@ def test_a_rarely_stated_fact_a_plan_does_state_is_answered(tmp_path):
     assert ans.kind != "none" and "tiendo.tanhoa.gov.vn" in ans.text
     # the plan gives no phone number: still "không có", with the nearest content
     assert a.ask("Số điện thoại của UBND xã Tân Hòa là gì?", today=date(2026, 7, 1)).kind == "none"
+
+
+def test_a_figure_asked_beside_the_owner_gets_the_tasks_kpi(tmp_path):
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """II. NHIỆM VỤ
+
+| STT | Nhiệm vụ | KPI đo lường | Chủ trì | Thời hạn |
+|---|---|---|---|---|
+| 1 | Tập huấn an toàn thông tin cho công chức | 100% công chức được tập huấn | Công an xã | Năm 2026 |
+
+III. TỔ CHỨC THỰC HIỆN""")
+    a = _assistant_of(tmp_path, text)
+    ans = a.ask("Tập huấn an toàn thông tin ở Tân Hòa ai chủ trì, đạt bao nhiêu %?", today=date(2026, 7, 1))
+    assert "Công an xã" in ans.text and "100% công chức" in ans.text
+    # the owner alone asked: no KPI added
+    assert "100%" not in a.ask("Tập huấn an toàn thông tin ở Tân Hòa ai chủ trì?", today=date(2026, 7, 1)).text
