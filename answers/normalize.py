@@ -263,6 +263,10 @@ class Normalizer:
             found = self.spelled(code)
             if found is None:
                 return code
+            # inside a name ("Ban CHQS xã"): the name goes on, capitalized ("Ban Chỉ huy quân sự xã")
+            before = re.findall(r"[\wÀ-ỹĐđ]+", text[:m.start()])
+            if before and before[-1][0].isupper() and not before[-1].isupper():
+                found = found[0].upper() + found[1:]
             changes.append(Change(code, found, "initials"))
             return found
         return _ACRONYM.sub(spell, text)

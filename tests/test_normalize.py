@@ -108,6 +108,8 @@ def test_initialisms_the_plans_do_not_define_are_read_from_their_pairs():
     assert n.normalize("HTTH là gì").text == "HTTH là gì"
     assert n.spelled("HTTT") and n.normalize("KT").text == "KT"
     assert n.spelled("HTTG") is None                          # no run of the plans spells it
+    # inside a name the name goes on, capitalized: "Phòng HTTT" -> "Phòng Hệ thống thông tin"
+    assert n.normalize("Phòng HTTT làm gì").text == "Phòng Hệ thống thông tin làm gì"
 
 
 def test_a_figure_with_t_in_an_age_bound_is_an_age(norm):
