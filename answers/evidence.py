@@ -441,10 +441,21 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
     here = _pairs_of(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
     asked = content_words(snap, q)
     met = [w for w in asked if w in here or _reworded_here(q, w, here)]
-    missing = [w for w in asked if w not in met]
-    total = sum(snap.word_idf[w] for w in met + missing)
-    share = sum(snap.word_idf[w] for w in met) / total if total else 1.0
-    return share, [w.replace("_", " ") for w in met], [w.replace("_", " ") for w in missing]
+    # an abbreviation spelled out is one word of the question, however many its expansion has ("FDI" is
+    # "doanh nghiệp có vốn đầu tư nước ngoài"): weighed once, by its rarest word, met when most of it is
+    units = []
+    grouped: set[str] = set()
+    for group in q.spelled:
+        inside = [w for w in asked if w in group and w not in grouped]
+        if len(inside) >= 2:
+            grouped.update(inside)
+            units.append((inside[0], max(snap.word_idf[w] for w in inside),
+                          2 * sum(w in met for w in inside) >= len(inside)))
+    units += [(w, snap.word_idf[w], w in met) for w in asked if w not in grouped]
+    total = sum(weight for _, weight, _ in units)
+    share = sum(weight for _, weight, ok in units if ok) / total if total else 1.0
+    return (share, [w.replace("_", " ") for w, _, ok in units if ok],
+            [w.replace("_", " ") for w, _, ok in units if not ok])
 
 
 _RECIPIENTS = re.compile(r"\W*(noi nhan|dong kinh gui)\b")

@@ -92,6 +92,7 @@ ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_g
 han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay chiu_trach trach_nhiem
 """.split())
 
+_DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan".split())
 
 _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
 
@@ -280,6 +281,7 @@ class Query:
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
     reworded: tuple[tuple[str, str], ...] = ()   # (everyday phrase, plan phrase) of synonyms.tsv found, folded
+    spelled: tuple[frozenset[str], ...] = ()     # the word pairs of each abbreviation spelled out ("FDI": 4 pairs)
     # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
@@ -351,10 +353,12 @@ class Query:
         """Candidate content words: adjacent syllable pairs of the question as typed (places cut out,
         abbreviations spelled out), folded, no number, no pair that only says what kind of thing is asked."""
         out = []
+        # a deadline asked ("mốc thời gian … là quý nào"): its time words ask, they are no topic
+        form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
             out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])
-                       if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in FORM_PAIRS)
+                       if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in form)
         return tuple(dict.fromkeys(out))
 
     @cached_property
@@ -435,6 +439,12 @@ NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
 _ATTRIBUTE_WORDS = frozenset("san pham dau kpi ket qua tieu chi luong".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
+
+
+def _word_pairs(text: str) -> list[str]:
+    """Adjacent folded syllable pairs, spelled as Query.content spells them."""
+    sylls = [one_spelling(w) for w in words(text)]
+    return [f"{a}_{b}" for a, b in zip(sylls, sylls[1:])]
 
 
 def _runs_initials(name: str) -> set[str]:
@@ -657,6 +667,8 @@ class QueryReader:
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
+                     spelled=tuple(frozenset(_word_pairs(e)) for e in self.lx.abbreviations.found(said)
+                                   if len(words(e)) > 2),
                      compare=compare, compare_levels=compare_levels)
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)

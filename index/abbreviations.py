@@ -101,6 +101,13 @@ class Abbreviations:
             return f"{word} ({expansion})" if expansion else word
         return self._pattern.sub(repl, text)
 
+    def found(self, text: str) -> list[str]:
+        """The expansions of the abbreviations the text uses, in order."""
+        if self._pattern is None:
+            return []
+        return [e for m in self._pattern.finditer(text)
+                if (e := self._lookup.get(m.group(0)) or self._lookup.get(fold(m.group(0))))]
+
     def spell_out(self, text: str) -> str:
         """'Sở KH&CN' -> 'Sở khoa học và công nghệ': abbreviations replaced, not annotated."""
         if self._pattern is None:

@@ -318,3 +318,23 @@ III. TỔ CHỨC THỰC HIỆN""")
     assert "Công an xã" in ans.text and "100% công chức" in ans.text
     # the owner alone asked: no KPI added
     assert "100%" not in a.ask("Tập huấn an toàn thông tin ở Tân Hòa ai chủ trì?", today=date(2026, 7, 1)).text
+
+
+def test_an_abbreviation_spelled_out_weighs_as_one_word(tmp_path):
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """- Thu hút doanh nghiệp có vốn đầu tư nước ngoài (FDI) tham gia hệ sinh thái nghiên cứu.
+
+- Tỷ lệ doanh nghiệp ứng dụng trí tuệ nhân tạo đạt 20%.
+
+II. TỔ CHỨC THỰC HIỆN""")
+    a = _assistant_of(tmp_path, text)
+    snap = a.library.snapshot
+    q = snap.reader.read("Tỷ lệ doanh nghiệp FDI ở Tân Hòa ứng dụng trí tuệ nhân tạo là bao nhiêu?", date(2026, 7, 1),
+                         None, 0)
+    assert len(q.spelled) == 1 and "von_dau" in q.spelled[0]
+    fdi = next(r for r in snap.all_records if "FDI" in evidence.record_text(r))
+    share, met, missing = evidence.coverage(snap, q, fdi)
+    # "FDI" met counts once, against the AI words missing: not the answer
+    assert sum(w in ("von dau", "dau tu", "nuoc ngoai") for w in met) <= 1 and share < evidence.COVER_MIN
+    # a deadline asked: "mốc thời gian" asks, it is no topic
+    d = snap.reader.read("Mốc thời gian ứng dụng trí tuệ nhân tạo ở Tân Hòa là khi nào?", date(2026, 7, 1), None, 0)
+    assert "thoi_gian" not in d.content
