@@ -742,6 +742,16 @@ def test_a_cited_document_is_answered_from_the_line_citing_it(tmp_path):
     assert "03/04/2025" in a.ask("Tỉnh ủy ký KH 205 về chuyển đổi số hôm nào?").text
     own = a.ask("Kế hoạch 57 của xã Tân Hòa ban hành ngày nào?")
     assert "17/01/2026" not in own.text and "03/04/2025" not in own.text
+    # "đề ngày": its date in everyday words; the number written in full is the one asked, not a bare one beside it
+    ans = a.ask("Tân Hòa căn cứ Kế hoạch 88/KH-UBND thực hiện Kế hoạch 205 — văn bản 88 đề ngày mấy?")
+    assert "17/01/2026" in ans.text and "03/04/2025" not in ans.text
+
+
+def test_the_recipients_asked_in_everyday_words(tmp_path):
+    a = one_plan_assistant(tmp_path, CITING_PLAN)
+    for question in ("Văn bản của xã Tân Hòa gửi tới đâu?", "Danh sách gửi văn bản của Tân Hòa gồm những ai?"):
+        ans = a.ask(question)
+        assert "Thường trực Đảng ủy xã" in ans.text, (question, ans.text)
 
 
 def test_who_works_with_that_unit_asks_the_partners_of_the_row_last_cited(assistant):

@@ -208,11 +208,14 @@ def cited_document(ctx: Ctx, fields: set[str]):
     refs = [ref for ref in ctx.q.doc_refs if ref not in own and not (ref.startswith("#") and _cites(titles, ref))]
     if not refs:
         return None
+    # a number written out in full ("54/KH-UBND") is the one asked about before a bare one ("Kế hoạch 92")
+    full = [ref for ref in refs if not ref.startswith("#")]
+    records = ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target"))
     found = []
-    for r in ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target")):
-        text = doc_key(record_text(r))
-        if any(_cites(text, ref) for ref in refs):
-            found.append(Found(1.0, r))
+    for wanted in ([full] if full else []) + [refs]:
+        found = [Found(1.0, r) for r in records if any(_cites(doc_key(record_text(r)), ref) for ref in wanted)]
+        if found:
+            break
     if not found:
         return None
     by_plan: dict[str, Found] = {}
