@@ -156,8 +156,10 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
 
 
 def strange_token(snap: Snapshot, q: Query) -> bool:
-    """A code-like word no plan has ("6G", "4.0") marks something the plans do not cover."""
-    return any(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+", t) and t not in snap.idf for t in q.topic if "_" not in t)
+    """A code-like word no plan has ("6G", "4.0"), or a word of another language no plan writes ("wifi",
+    Query.foreign_words), marks something the plans do not cover."""
+    return bool(q.foreign_words) or any(re.fullmatch(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+", t) and t not in snap.idf
+                                        for t in q.topic if "_" not in t)
 
 
 # the date of a document cited ("Nghị quyết số 57-NQ/TW ngày 22/12/2024") is not the year a passage speaks of

@@ -17,7 +17,7 @@ from index.text import STOP_WORDS
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
-from answers.normalize import Change, Normalizer
+from answers.normalize import Change, Normalizer, is_syllable
 from answers.when import TimeWindow, read_window
 
 MAX_QUESTION_CHARS = 600
@@ -282,6 +282,7 @@ class Query:
     plain: str = ""                            # the question as typed, places cut out, abbreviations spelled out
     reworded: tuple[tuple[str, str], ...] = ()   # (everyday phrase, plan phrase) of synonyms.tsv found, folded
     spelled: tuple[frozenset[str], ...] = ()     # the word pairs of each abbreviation spelled out ("FDI": 4 pairs)
+    foreign_words: tuple[str, ...] = ()        # words of another language no plan writes ("wifi", "camera", "drone")
     # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
@@ -669,6 +670,7 @@ class QueryReader:
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
                      spelled=tuple(frozenset(_word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),
+                     foreign_words=self._foreign_words(text),
                      compare=compare, compare_levels=compare_levels)
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)
@@ -742,6 +744,22 @@ class QueryReader:
                     continue
                 return f"{level} {first} {second}"
         return None
+
+    def _foreign_words(self, text: str) -> tuple[str, ...]:
+        """Words of another language (no Vietnamese syllable, four letters or more, not written in capitals)
+        that no plan writes: what the question is about is then something the plans do not cover ("wifi",
+        "camera", "drone", "livestream"). Words the reader knows are left out: everyday phrases of synonyms.tsv
+        ("online", "startup"), the media of a contact asked (web, email: their own check), initialisms."""
+        known = {w for everyday, folded, _ in self.lx.synonyms for w in folded.split()}
+        out = []
+        for w in re.findall(r"[^\W\d_]+", text):
+            f = fold(w)
+            if len(f) < 4 or not (w.islower() or w.istitle()) or is_syllable(f) or f in self.lx.vocabulary \
+                    or f in known or f.upper() in self.lx.abbreviations.table \
+                    or any(p.search(f) for _, p in _CONTACT_MEDIA):
+                continue
+            out.append(w)
+        return tuple(dict.fromkeys(out))
 
     def _folded_pairs(self) -> frozenset[tuple[str, str]]:
         """Every pair of adjacent syllables the plans write, folded (from the plans' spelling statistics)."""

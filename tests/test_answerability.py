@@ -338,3 +338,16 @@ II. TỔ CHỨC THỰC HIỆN""")
     # a deadline asked: "mốc thời gian" asks, it is no topic
     d = snap.reader.read("Mốc thời gian ứng dụng trí tuệ nhân tạo ở Tân Hòa là khi nào?", date(2026, 7, 1), None, 0)
     assert "thoi_gian" not in d.content
+
+
+@pytest.mark.parametrize("question", ["Tân Hòa có chỉ tiêu phủ wifi miễn phí ở nơi công cộng không?",
+                                      "tan hoa dat bao nhieu % ho kinh doanh ban hang qua livestream"])
+def test_a_word_of_another_language_no_plan_writes_is_not_covered(tmp_path, question):
+    a = _assistant_of(tmp_path, PLAN)
+    snap = a.library.snapshot
+    assert snap.reader.read(question, date(2026, 7, 1)).foreign_words
+    assert a.ask(question, today=date(2026, 7, 1)).kind == "none"
+    # words the reader knows stay: an everyday phrase ("online"), a contact's medium, chat English ("lead")
+    for known in ("Tân Hòa bán hàng online đạt bao nhiêu?", "Tân Hòa theo dõi trên website nào?",
+                  "ai lead việc thương mại điện tử ở Tân Hòa"):
+        assert not snap.reader.read(known, date(2026, 7, 1)).foreign_words, known
