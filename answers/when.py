@@ -143,7 +143,8 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     # a yes/no question on an item's state ("trễ chưa", "đã quá hạn chưa", "có bị trễ hạn không", "còn kịp
     # không", "lỡ chưa", "trễ rồi hả"): its deadline against today, not the list of what is overdue
     yes_no = re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)( \w+){0,2} (chua|khong|ko)\b"
-                       r"|da (qua|tre|lo) (\w+ )?(chua|khong|ko|roi)\b|\b(qua|tre|lo) (chua|roi)\b"
+                       r"|da (qua|tre|lo) (\w+ )?(chua|khong|ko|roi|r)\b|\b(qua|tre|lo) (chua|roi|r)\b"
+                       r"|tinh trang (hien nay|hien tai|bay gio|den nay|the nao)"
                        r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b", f)
     if yes_no and not remaining:
         status = "ask"
@@ -156,7 +157,6 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     elif re.search(r"\bda (toi|den) (han |moc |luc )?chua\b|co (bi )?qua han khong|tinh den (hom nay|nay)|hom nay"
                    r"|\b(lan|ky|dot|hom)\b.{0,25}\b(toi|ke tiep|gan nhat|sap toi|tiep theo)\b|(ke tiep|tiep theo|gan nhat|sap toi)"
                    r"|\btoi day\b|tu nay|ke tu (hom nay|nay)"
-
                    # "đã xong chưa?": a plan cannot say what was done; its deadline against today can
                    r"|\b(da )?(xong|hoan thanh) chua\b", f):
         status = "ask"

@@ -55,7 +55,8 @@ def test_days_left_in_other_words(folded):
 
 @pytest.mark.parametrize("folded", ["viec do co bi tre han ko", "toi nay da lo moc lam xong chua",
                                     "den nay tre chua", "da qua moc do chua", "toi nay con kip ko",
-                                    "gio tre roi ha", "bao cao do da lo chua"])
+                                    "gio tre roi ha", "bao cao do da lo chua",
+                                    "gio tre r ha", "moc cuoi va tinh trang hien nay"])
 def test_is_it_late_in_other_words(folded):
     """A yes/no question on one item's state: its deadline against today."""
     window, _ = read_window(folded, TODAY)
