@@ -204,6 +204,9 @@ def test_a_recipient_of_the_plan_is_given_nothing_to_do(tmp_path):
     ("Tân Hòa đã đạt chỉ tiêu doanh nghiệp đổi mới sáng tạo hay chưa?", {"achieved"}, None, None),
     ("ngan sach xa tan hoa cho ke hoach nay het bao nhieu ty", {"money"}, None, None),
     ("Phòng Văn hóa - Xã hội xã Tân Hòa được phân công phần nào?", set(), {"duties"}, None),
+    # "tổng hợp báo cáo" holds "họp báo" across two words: a report's deadline, not an event's date
+    ("Phòng Văn hóa Tân Hòa tổng hợp bc tháng nộp lên xã hạn ngày mấy?", set(), {"deadline"}, None),
+    ("Họp báo công bố kế hoạch của Tân Hòa diễn ra ngày nào?", {"calendar"}, None, None),
 ])
 def test_general_cues_for_what_is_asked(tmp_path, question, foreign, asks, meta):
     snap = _assistant_of(tmp_path, MORE_PLAN).library.snapshot
