@@ -439,6 +439,9 @@ _LEVEL_WORDS = (("tỉnh", r"\btinh\b", r"\btỉnh\b"), ("xã", r"\bxa\b", r"\bx
 NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
 # what is asked of a record, not what it is about: "Sản phẩm là gì?", "KPI ra sao?" follow the last answer
 _ATTRIBUTE_WORDS = frozenset("san pham dau kpi ket qua tieu chi luong".split())
+# a follow-up's words that point back to the figure asked before ("con số tương ứng", "nâng lên mức nào",
+# "sang 2030"), not a topic of its own
+_ASKED_AGAIN_WORDS = frozenset("sang nang tang len tuong ung".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
 
 
@@ -492,11 +495,17 @@ class QueryReader:
         f = fold(q.text)
         pointing = {w for m in _UNIT_PRONOUN.finditer(f) for w in m.group(0).split()}    # "sở đó", "phòng này"
         pointing |= {w for u in q.units for w in words(u.name)}          # "còn Công an phường Hàng Gòn?"
+        pointing |= {"so"} if re.search(r"\bcon so\b", f) else set()    # "con số ấy", "con số tương ứng"
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
-               and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing]
+               and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
+               and t not in _ASKED_AGAIN_WORDS]
         marked = bool(_FOLLOW_UP.search(f))
         if q.plans or q.unknown_place:
-            if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f):
+            # words all of the earlier question ("… bao nhiêu bài báo …" then "xã PA thì cần mấy bài?") name
+            # nothing new: the earlier question, asked of this plan
+            earlier = set(self._read(context.question, today).topic) if own else set()
+            if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f) \
+                    and not set(own) <= earlier:
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q

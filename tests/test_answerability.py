@@ -128,6 +128,10 @@ def test_a_year_alone_re_asks_the_earlier_question(tmp_path):
     assert "40%" in first.text
     follow = a.ask("Còn năm 2030?", context=first.context)
     assert "75%" in follow.text and "40%" not in follow.text and "Hiểu theo câu trước" in follow.text
+    # words that point back to the figure ("sang … thì nâng lên mức nào", "con số tương ứng") are no topic
+    for again in ("sang 2030 thì nâng lên mức nào?", "đến 2030 con số tương ứng là bao nhiêu?"):
+        follow = a.ask(again, context=first.context)
+        assert "75%" in follow.text and "40%" not in follow.text, again
 
 
 def _assistant_of(tmp_path: Path, text: str):
