@@ -92,6 +92,9 @@ ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_g
 han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay chiu_trach trach_nhiem
 """.split())
 
+# words that name a kind of document or its making, not which one ("kế hoạch", "ban hành", "dựa trên")
+DOCUMENT_PAIRS = frozenset("ke_hoach van_ban nghi_quyet quyet_dinh thong_bao trien_khai thuc_hien ban_hanh so_hieu "
+                           "ngay_ky hanh_dong dua_tren dua_vao can_cu vien_dan".split())
 _DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan".split())
 
 _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")

@@ -747,6 +747,16 @@ def test_a_cited_document_is_answered_from_the_line_citing_it(tmp_path):
     assert "17/01/2026" in ans.text and "03/04/2025" not in ans.text
 
 
+def test_a_basis_document_named_by_its_issuer(tmp_path):
+    """"… căn cứ kế hoạch số mấy của Tỉnh ủy, ngày nào?": that document's number and date, not the plan's own;
+    the first and the last of the bases asked: the whole list."""
+    a = one_plan_assistant(tmp_path, CITING_PLAN)
+    ans = a.ask("Kế hoạch của xã Tân Hòa căn cứ kế hoạch số mấy của Tỉnh ủy, ban hành ngày nào?")
+    assert "205-KH/TU" in ans.text and "03/04/2025" in ans.text and "17/01/2026" not in ans.text
+    ans = a.ask("Văn bản đầu tiên và cuối cùng mà Tân Hòa dẫn làm căn cứ là những kế hoạch số mấy?")
+    assert "205-KH/TU" in ans.text and "88/KH-UBND" in ans.text
+
+
 def test_the_recipients_asked_in_everyday_words(tmp_path):
     a = one_plan_assistant(tmp_path, CITING_PLAN)
     for question in ("Văn bản của xã Tân Hòa gửi tới đâu?", "Danh sách gửi văn bản của Tân Hòa gồm những ai?"):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import fold
+from corpus.text import fold, words
 
 from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import record_text
-from answers.query import doc_key
+from answers.query import DOCUMENT_PAIRS, doc_key
 from answers.records import Found, PlanData
 from answers.types import Source
 
@@ -122,6 +122,51 @@ _HEADER_FIELDS = (("number", "Số hiệu", r"^so\s*:", r"^\s*/", "số chưa đ
                    "ngày, tháng chưa được điền trong bản này"))
 
 
+def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
+    """(clause, record) of each document the plan's preamble bases it on ("Căn cứ …", "Thực hiện … số …")."""
+    bases = []
+    for r in _preamble(ctx, slug):
+        f = fold(r.obj.text)
+        if f.startswith("can cu") or re.match(r"^(thuc hien|trien khai) .{0,40}\bso\b", f):
+            # one paragraph may hold several "Căn cứ …;" clauses
+            bases += [(part, r) for part in re.split(r"(?<=;)\s*(?=Căn cứ)", r.obj.text) if part.strip()]
+    return bases
+
+
+def _pairs(text: str) -> set[str]:
+    ws = words(text)
+    return {f"{a}_{b}" for a, b in zip(ws, ws[1:])}
+
+
+def cited_by_name(ctx: Ctx, fields: set[str]):
+    """"… dựa trên Kế hoạch số mấy của Đảng ủy xã, ban hành ngày nào?": the number or date of a document the
+    plan is based on, named by its issuer or subject rather than its number. The basis clause sharing a
+    two-syllable word of the question that is not the plan's own (its name, title, issuer) nor a document
+    word answers; None when no clause does."""
+    q, snap = ctx.q, ctx.snap
+    if not fields & {"number", "date"} or not fields <= {"number", "date", "issuer", "signer", "basis"} \
+            or q.wants("list"):
+        return None         # "văn bản đầu tiên và cuối cùng … dẫn làm căn cứ": the whole list is asked
+    spell = snap.index.abbreviations.spell_out
+    asked = {t for t in q.topic if "_" in t}
+    blocks = []
+    for slug in ctx.scope:
+        plan = snap.plans[slug].parsed.plan
+        own = _pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
+        numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
+        # each document of a clause on its own ("Thực hiện Kế hoạch số 433…; Kế hoạch số 01-KH/BCĐ …")
+        docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
+        scored = sorted(((len((asked - own) & _pairs(spell(part))), i, part, r)
+                         for i, (part, r) in enumerate(docs)
+                         if numbers <= {w.lstrip("0") or "0" for w in words(part)} | set(words(part))),
+                        key=lambda x: (-x[0], x[1]))
+        if scored and scored[0][0] > 0:
+            _, _, part, r = scored[0]
+            clause = re.sub(r"^Căn cứ\s*", "", part.strip())
+            blocks.append((f"{plan.name}: căn cứ {short(clause, 300)}", [ctx.compose.source(r)]))
+    return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
+
+
 def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     pd = ctx.snap.plans[slug]
     plan = pd.parsed.plan
@@ -144,12 +189,7 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
             if at:
                 sources.append(_src(ctx, slug, "Phần ký ban hành", max(1, at - 4), at, f"{title} {plan.signer}"))
     if "basis" in fields:
-        bases = []
-        for r in _preamble(ctx, slug):
-            f = fold(r.obj.text)
-            if f.startswith("can cu") or re.match(r"^(thuc hien|trien khai) .{0,40}\bso\b", f):
-                # one paragraph may hold several "Căn cứ …;" clauses
-                bases += [(part, r) for part in re.split(r"(?<=;)\s*(?=Căn cứ)", r.obj.text) if part.strip()]
+        bases = _bases(ctx, slug)
         lines.append(f"- Căn cứ ({len(bases)} văn bản):")
         for part, r in bases:
             text = re.sub(r"^Căn cứ\s*", "", part.strip())
@@ -233,6 +273,8 @@ def handle(ctx: Ctx):
     if not fields:
         return None
     if (ans := cited_document(ctx, fields)) is not None:
+        return ans
+    if (ans := cited_by_name(ctx, fields)) is not None:
         return ans
     if fields == {"title"}:
         fields.add("signer")
