@@ -11,6 +11,7 @@ from functools import lru_cache
 from answers.library import Snapshot
 from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, YEAR, Query, ages
 from corpus.text import fold, one_spelling, syllables, words
+from index.text import terms
 
 from answers.normalize import is_syllable
 from answers.records import Record, match_text
@@ -152,7 +153,12 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     rest = [t for t in q.topic_without_roles if not set(t.split("_")) <= unit_words and t in snap.idf]
     if len(rest) < 2:
         return True
-    return snap.coverage(rest, r.terms) >= REST_LIMIT
+    # the record's section path and its plan's title count, as for coverage ("… trong phần tổ chức thực hiện")
+    return snap.coverage(rest, r.terms | _context_terms(snap, r)) >= REST_LIMIT
+
+
+def _context_terms(snap: Snapshot, r: Record) -> frozenset[str]:
+    return frozenset(terms(f"{r.section} | {snap.plans[r.plan].parsed.plan.title}", snap.index.abbreviations))
 
 
 def strange_token(snap: Snapshot, q: Query) -> bool:

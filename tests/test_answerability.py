@@ -359,3 +359,19 @@ def test_a_word_of_another_language_no_plan_writes_is_not_covered(tmp_path, ques
     for known in ("Tân Hòa bán hàng online đạt bao nhiêu?", "Tân Hòa theo dõi trên website nào?",
                   "ai lead việc thương mại điện tử ở Tân Hòa"):
         assert not snap.reader.read(known, date(2026, 7, 1)).foreign_words, known
+
+
+def test_words_of_the_records_section_count_for_the_rest_of_the_question(tmp_path):
+    """With a unit named, the rest of the question may name the record's section ("… về nền tảng số" under
+    "Triển khai nền tảng số dùng chung"): the record's context, not another topic."""
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """II. TRIỂN KHAI NỀN TẢNG SỐ DÙNG CHUNG
+
+1. Trạm Y tế xã
+
+- Hỗ trợ người dân cài đặt và sử dụng sổ sức khỏe điện tử.
+
+III. TỔ CHỨC THỰC HIỆN""")
+    snap = _assistant_of(tmp_path, text).library.snapshot
+    q = snap.reader.read("Trạm Y tế xã Tân Hòa làm gì để triển khai nền tảng số dùng chung?", date(2026, 7, 1))
+    duty = next(r for r in snap.all_records if "sổ sức khỏe" in evidence.record_text(r))
+    assert evidence.covers_rest(snap, q, duty)
