@@ -46,6 +46,7 @@ _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu 
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
+_LEVELS_OF_GOVERNMENT = frozenset("huyện quận huyen".split())     # "quan" without its mark is also "quan" (cơ quan)
 _LEVEL_NAMES_FOLDED = r"tinh|xa|phuong|huyen|thanh pho|quan|tp\.?"
 # words that begin no place's name: copula, conjunctions, prepositions, question and pointing words
 _NOT_A_NAME = frozenset("la va voi cua o tai de cho tu den ve thi ma nhu nao gi minh nay do kia bao may co khong "
@@ -758,14 +759,17 @@ class QueryReader:
         return None
 
     def _foreign_words(self, text: str) -> tuple[str, ...]:
-        """Words of another language (no Vietnamese syllable, four letters or more, not written in capitals)
-        that no plan writes: what the question is about is then something the plans do not cover ("wifi",
+        """A level of government no plan writes ("huyện", "quận"), and words of another language (no Vietnamese
+        syllable, four letters or more, not written in capitals) that no plan writes: what the question is about is then something the plans do not cover ("wifi",
         "camera", "drone", "livestream"). Words the reader knows are left out: everyday phrases of synonyms.tsv
         ("online", "startup"), the media of a contact asked (web, email: their own check), initialisms."""
         known = {w for everyday, folded, _ in self.lx.synonyms for w in folded.split()}
         out = []
         for w in re.findall(r"[^\W\d_]+", text):
             f = fold(w)
+            if w.lower() in _LEVELS_OF_GOVERNMENT and f not in self.lx.vocabulary:
+                out.append(w)       # "cấp huyện" where no plan writes the level: a level no plan covers
+                continue
             if len(f) < 4 or not (w.islower() or w.istitle()) or is_syllable(f) or f in self.lx.vocabulary \
                     or f in known or f.upper() in self.lx.abbreviations.table \
                     or any(p.search(f) for _, p in _CONTACT_MEDIA):

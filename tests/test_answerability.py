@@ -349,7 +349,9 @@ II. TỔ CHỨC THỰC HIỆN""")
 
 
 @pytest.mark.parametrize("question", ["Tân Hòa có chỉ tiêu phủ wifi miễn phí ở nơi công cộng không?",
-                                      "tan hoa dat bao nhieu % ho kinh doanh ban hang qua livestream"])
+                                      "tan hoa dat bao nhieu % ho kinh doanh ban hang qua livestream",
+                                      # a level of government the plan never writes
+                                      "Tỷ lệ học sinh cấp huyện được học kỹ năng số ở Tân Hòa là bao nhiêu?"])
 def test_a_word_of_another_language_no_plan_writes_is_not_covered(tmp_path, question):
     a = _assistant_of(tmp_path, PLAN)
     snap = a.library.snapshot
