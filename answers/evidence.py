@@ -14,7 +14,7 @@ from corpus.text import fold, one_spelling, syllables, words
 from index.text import terms
 
 from answers.normalize import is_syllable
-from answers.records import Record, match_text
+from answers.records import DATED, Record, match_text
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
@@ -169,13 +169,12 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
 
 
 # the date of a document cited ("Nghị quyết số 57-NQ/TW ngày 22/12/2024") is not the year a passage speaks of
-_DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
 
 def years_of(snap: Snapshot, r: Record) -> set[int]:
     """Years a record without its own year speaks of: its section and text, else its plan's title."""
-    found = {int(y) for y in YEAR.findall(_DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
-    return found or {int(y) for y in YEAR.findall(_DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
+    found = {int(y) for y in YEAR.findall(DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
+    return found or {int(y) for y in YEAR.findall(DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
 
 
 def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
@@ -186,7 +185,8 @@ def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
         return r.obj.year == q.year
     if r.kind not in ("target", "passage") or "number" not in q.expects:
         return True
-    years = years_of(snap, r)
+    # a record with no year of its own: a year its plan never writes is none it sets a figure for
+    years = years_of(snap, r) or snap.plans[r.plan].years
     return not years or q.year in years
 
 

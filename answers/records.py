@@ -1,10 +1,16 @@
 """Record types shared by the library, the handlers and the composer (kept apart so nothing imports in a circle)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from corpus.records import ParsedPlan
 from corpus.units import UnitRegistry
+
+
+# a full date ("31/3/2026", "ngày 5 tháng 2 năm 2026"): its year is no year a figure is set for
+DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
 
 @dataclass
@@ -16,6 +22,12 @@ class PlanData:
     @property
     def slug(self) -> str:
         return self.parsed.plan.slug
+
+    @cached_property
+    def years(self) -> frozenset[int]:
+        """Every year the plan writes outside full dates ("31/3/2026", "ngày 5 tháng 2 năm 2026")."""
+        text = DATED.sub(" ", " ".join(self.lines))
+        return frozenset(int(y) for y in re.findall(r"\b(20\d\d)\b", text))
 
 
 @dataclass

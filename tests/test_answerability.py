@@ -377,3 +377,26 @@ III. TỔ CHỨC THỰC HIỆN""")
     q = snap.reader.read("Trạm Y tế xã Tân Hòa làm gì để triển khai nền tảng số dùng chung?", date(2026, 7, 1))
     duty = next(r for r in snap.all_records if "sổ sức khỏe" in evidence.record_text(r))
     assert evidence.covers_rest(snap, q, duty)
+
+
+def test_a_year_the_plan_never_writes_has_no_figure(tmp_path):
+    """"… năm 2029 là bao nhiêu?" of a plan that writes 2026 only: a figure with no year of its own is not
+    that year's."""
+    text = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa
+
+I. MỤC TIÊU
+
+- Phấn đấu tỷ lệ hộ kinh doanh ứng dụng thương mại điện tử đạt 40%.
+
+II. NHIỆM VỤ NĂM 2026
+
+- Tổ chức tập huấn kỹ năng số cho người dân.
+"""
+    a = _assistant_of(tmp_path, text)
+    assert a.ask("Năm 2029 Tân Hòa muốn bao nhiêu phần trăm hộ kinh doanh ứng dụng thương mại điện tử?",
+                 today=date(2026, 7, 1)).kind == "none"
+    assert "40%" in a.ask("Tân Hòa muốn bao nhiêu phần trăm hộ kinh doanh ứng dụng thương mại điện tử?",
+                          today=date(2026, 7, 1)).text
