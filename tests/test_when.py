@@ -67,3 +67,13 @@ def test_is_it_late_in_other_words(folded):
 def test_what_is_late_lists_the_overdue(folded):
     window, _ = read_window(folded, TODAY)
     assert window is not None and window.status == "overdue"
+
+
+def test_a_monthly_duty_is_due_next_on_its_day_and_not_yet_late():
+    """"… trước ngày 20 hằng tháng": the next 20th, said not yet due (a recurring duty is never overdue)."""
+    from types import SimpleNamespace
+    from answers.handlers.due import status
+    duty = SimpleNamespace(kind="duty", obj=SimpleNamespace(text="Báo cáo UBND xã trước ngày 20 hằng tháng."))
+    said = status(duty, date(2026, 8, 19))
+    assert "20/08/2026" in said and "chưa đến hạn" in said and "còn 1 ngày" in said
+    assert "20/09/2026" in status(duty, date(2026, 8, 21))

@@ -60,7 +60,7 @@ def status(r: Record, today: date) -> str:
     text = r.obj.text if r.kind in ("duty", "passage") else ""
     nxt = next_written_date(text, today) if text else None
     if nxt:
-        return f"kỳ tới: {vn_date(nxt)} (còn {(nxt - today).days} ngày, tính từ {vn_date(today)})"
+        return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn (còn {(nxt - today).days} ngày, tính từ {vn_date(today)})"
     end = due_date(r)
     if end is None:
         d = getattr(r.obj, "deadline", None)
