@@ -91,6 +91,7 @@ FORM_PAIRS = frozenset("""
 bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
 ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_gi la_bao thoi_han han_chot
 han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay chiu_trach trach_nhiem
+yeu_cau ky_vong mong_muon de_ra
 """.split())
 
 # words that name a kind of document or its making, not which one ("kế hoạch", "ban hành", "dựa trên")
@@ -360,6 +361,8 @@ class Query:
         out = []
         # a deadline asked ("mốc thời gian … là quý nào"): its time words ask, they are no topic
         form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
+        # words the chat shorthand stood for ("ktra giúp em": "kiểm tra") are the typist's idiom, not a topic
+        form |= {p for c in self.changes if c.why == "shorthand" for p in _word_pairs(c.after)}
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
             out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])

@@ -400,3 +400,13 @@ II. NHIỆM VỤ NĂM 2026
                  today=date(2026, 7, 1)).kind == "none"
     assert "40%" in a.ask("Tân Hòa muốn bao nhiêu phần trăm hộ kinh doanh ứng dụng thương mại điện tử?",
                           today=date(2026, 7, 1)).text
+
+
+def test_words_a_chat_shorthand_stood_for_are_no_topic(tmp_path):
+    """"ktra giúp em: …" asks for help checking; "kiểm tra" is the typist's idiom, not a word the row must hold.
+    "yêu cầu bao nhiêu phần trăm" asks for the figure, like "đặt ra"."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("ktra giup em: ty le hoc sinh trung hoc duoc hoc ky nang so o Tan Hoa", date(2026, 7, 1))
+    assert "kiem_tra" not in q.content and "hoc_sinh" in q.content
+    q = snap.reader.read("Tân Hòa yêu cầu bao nhiêu phần trăm học sinh học kỹ năng số?", date(2026, 7, 1))
+    assert "yeu_cau" not in q.content
