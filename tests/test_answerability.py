@@ -410,3 +410,21 @@ def test_words_a_chat_shorthand_stood_for_are_no_topic(tmp_path):
     assert "kiem_tra" not in q.content and "hoc_sinh" in q.content
     q = snap.reader.read("Tân Hòa yêu cầu bao nhiêu phần trăm học sinh học kỹ năng số?", date(2026, 7, 1))
     assert "yeu_cau" not in q.content
+
+
+def test_a_follow_up_naming_a_plan_and_only_words_of_the_earlier_question(tmp_path):
+    """"Tân Hòa cần bao nhiêu bài báo khoa học?" then "xã Bình An thì cần mấy bài?": "bài" is the earlier
+    question's word, so the earlier question is asked of Bình An."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN.replace(
+        "- Phát triển ít nhất 02 sản phẩm OCOP", "- Công bố ít nhất 03 bài báo khoa học ứng dụng.\n\n"
+        "- Phát triển ít nhất 02 sản phẩm OCOP"), encoding="utf-8")
+    (plans / "xa-binh-an-2026.txt").write_text(PLAN.replace("TÂN HÒA", "BÌNH AN").replace("Tân Hòa", "Bình An").replace(
+        "- Phát triển ít nhất 02 sản phẩm OCOP", "- Công bố ít nhất 05 bài báo khoa học ứng dụng.\n\n"
+        "- Phát triển ít nhất 02 sản phẩm OCOP"), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    first = a.ask("Tân Hòa cần công bố bao nhiêu bài báo khoa học ứng dụng?", today=date(2026, 7, 1))
+    assert "03" in first.text
+    follow = a.ask("xã Bình An thì cần mấy bài?", context=first.context, today=date(2026, 7, 1))
+    assert "05" in follow.text and "Bình An" in follow.text, follow.text
