@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, YEAR, Query, ages
+from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, YEAR, Query, ages, word_pairs
 from corpus.text import fold, one_spelling, syllables, words
 from index.text import terms
 
@@ -427,18 +427,12 @@ def content_words(snap: Snapshot, q: Query) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=20_000)
-def _pairs_of(text: str) -> frozenset[str]:
-    sylls = [one_spelling(w) for w in words(text)]
-    return frozenset(f"{a}_{b}" for a, b in zip(sylls, sylls[1:]))
-
-
 def _reworded_here(q: Query, word: str, here: frozenset[str]) -> bool:
     """A content word of an everyday phrase the question used ("áp dụng", "nhỏ và vừa") is met where the
     record holds the plan's wording of that phrase ("ứng dụng", "vừa và nhỏ"): the reader had put it in its
     place, so the record is not asked to say the everyday words too."""
     for everyday, formal in q.reworded:
-        if set(word.split("_")) & set(everyday.split()) and (_pairs_of(formal) <= here if " " in formal
+        if set(word.split("_")) & set(everyday.split()) and (word_pairs(formal) <= here if " " in formal
                                                               else any(formal in p.split("_") for p in here)):
             return True
     return False
@@ -448,7 +442,7 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
     """(IDF-weighted share met, words met, words missing) of the question's content words in the record,
     its section path and its plan's title (abbreviations spelled out on both sides)."""
     spell = snap.index.abbreviations.spell_out
-    here = _pairs_of(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
+    here = word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
     asked = content_words(snap, q)
     met = [w for w in asked if w in here or _reworded_here(q, w, here)]
     # an abbreviation spelled out is one word of the question, however many its expansion has ("FDI" is
@@ -475,8 +469,8 @@ def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
     """The question's content words the record itself holds (its text and section) that are not words of its
     plan's title: a question naming the plan by its subject is about the plan, even where a line repeats it."""
     spell = snap.index.abbreviations.spell_out
-    here = _pairs_of(spell(f"{record_text(r)} | {r.section}"))
-    title = _pairs_of(spell(snap.plans[r.plan].parsed.plan.title))
+    here = word_pairs(spell(f"{record_text(r)} | {r.section}"))
+    title = word_pairs(spell(snap.plans[r.plan].parsed.plan.title))
     return [w for w in content_words(snap, q) if w in here and w not in title]
 
 

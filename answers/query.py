@@ -362,7 +362,7 @@ class Query:
         # a deadline asked ("mốc thời gian … là quý nào"): its time words ask, they are no topic
         form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
         # words the chat shorthand stood for ("ktra giúp em": "kiểm tra") are the typist's idiom, not a topic
-        form |= {p for c in self.changes if c.why == "shorthand" for p in _word_pairs(c.after)}
+        form |= {p for c in self.changes if c.why == "shorthand" for p in word_pairs(c.after)}
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
             out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])
@@ -452,10 +452,12 @@ _ASKED_AGAIN_WORDS = frozenset("sang nang tang len tuong ung".split())
 _UNIT_PRONOUN = re.compile(r"\b(phong|don vi|so|ban|co quan|trung tam|tram|to) (do|ay|nay|tren)\b|\b(ho|ben do)\b")
 
 
-def _word_pairs(text: str) -> list[str]:
-    """Adjacent folded syllable pairs, spelled as Query.content spells them."""
+@lru_cache(maxsize=20_000)
+def word_pairs(text: str) -> frozenset[str]:
+    """Adjacent folded syllable pairs, one spelling of a final y/i, as Query.content spells them: the content
+    words a text holds."""
     sylls = [one_spelling(w) for w in words(text)]
-    return [f"{a}_{b}" for a, b in zip(sylls, sylls[1:])]
+    return frozenset(f"{a}_{b}" for a, b in zip(sylls, sylls[1:]))
 
 
 def _runs_initials(name: str) -> set[str]:
@@ -684,7 +686,7 @@ class QueryReader:
                      group_ref=group_ref, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
-                     spelled=tuple(frozenset(_word_pairs(e)) for e in self.lx.abbreviations.found(said)
+                     spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),
                      foreign_words=self._foreign_words(text),
                      compare=compare, compare_levels=compare_levels)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import fold, words
+from corpus.text import fold, one_spelling, words
 
 from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import record_text
-from answers.query import DOCUMENT_PAIRS, doc_key
+from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
 from answers.records import Found, PlanData
 from answers.types import Source
 
@@ -133,11 +133,6 @@ def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
     return bases
 
 
-def _pairs(text: str) -> set[str]:
-    ws = words(text)
-    return {f"{a}_{b}" for a, b in zip(ws, ws[1:])}
-
-
 def cited_by_name(ctx: Ctx, fields: set[str]):
     """"… dựa trên Kế hoạch số mấy của Đảng ủy xã, ban hành ngày nào?": the number or date of a document the
     plan is based on, named by its issuer or subject rather than its number. The basis clause sharing a
@@ -148,15 +143,15 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
             or q.wants("list"):
         return None         # "văn bản đầu tiên và cuối cùng … dẫn làm căn cứ": the whole list is asked
     spell = snap.index.abbreviations.spell_out
-    asked = {t for t in q.topic if "_" in t}
+    asked = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}    # as word_pairs spells
     blocks = []
     for slug in ctx.scope:
         plan = snap.plans[slug].parsed.plan
-        own = _pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
+        own = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
         numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
         # each document of a clause on its own ("Thực hiện Kế hoạch số 433…; Kế hoạch số 01-KH/BCĐ …")
         docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
-        scored = sorted(((len((asked - own) & _pairs(spell(part))), i, part, r)
+        scored = sorted(((len((asked - own) & word_pairs(spell(part))), i, part, r)
                          for i, (part, r) in enumerate(docs)
                          if numbers <= {w.lstrip("0") or "0" for w in words(part)} | set(words(part))),
                         key=lambda x: (-x[0], x[1]))
