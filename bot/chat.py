@@ -11,6 +11,9 @@ HELP = ("Gõ câu hỏi rồi Enter; có thể hỏi tiếp (“Hạn khi nào?�
         "câu chuyện mới, /giup trợ giúp, /thoat hoặc Ctrl-D để thoát.")
 
 
+# typed without the slash, a goodbye ends the chat too (it is no question about the plans)
+_GOODBYE = frozenset({"thoat", "exit", "quit", "tam biet", "bye"})
+
 def choose_plans(plans, arg: str) -> list:
     """Plans a /ke_hoach argument (folded) names: its code exactly, else every plan whose code, name (with
     its number, "179/KH-UBND") or place holds the words."""
@@ -71,7 +74,7 @@ def run_chat(assistant, stdin=None, stdout=None, today=None) -> int:
             context = None
             print("Đã bắt đầu câu chuyện mới: câu hỏi sau không dựa vào câu trước.", file=stdout)
             continue
-        if line in ("/thoat", "/exit", "/quit"):
+        if line in ("/thoat", "/exit", "/quit") or fold(line).strip(" .!") in _GOODBYE:
             print("Tạm biệt!", file=stdout)
             return 0
         if line == "/nguon":

@@ -271,3 +271,6 @@ def test_chat_unknown_command_and_exit(assistant):
     code = run_chat(assistant, stdin=io.StringIO("/abc\n/thoat\nAi chủ trì học tập kinh nghiệm?\n"), stdout=out)
     text = out.getvalue()
     assert code == 0 and "Lệnh “/abc” không có" in text and "Tạm biệt" in text and "Phòng" not in text
+    out = io.StringIO()
+    code = run_chat(assistant, stdin=io.StringIO("Thoát\nAi chủ trì học tập kinh nghiệm?\n"), stdout=out)
+    assert code == 0 and "Tạm biệt" in out.getvalue() and "Phòng" not in out.getvalue()
