@@ -14,7 +14,7 @@ from corpus.text import fold, one_spelling, syllables, words
 from index.text import terms
 
 from answers.normalize import is_syllable
-from answers.records import DATED, Record, match_text
+from answers.records import DATED, RECIPIENTS_HEAD, Record, match_text
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
@@ -462,9 +462,6 @@ def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], lis
             [w.replace("_", " ") for w, _, ok in units if not ok])
 
 
-_RECIPIENTS = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
-
-
 def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
     """The question's content words the record itself holds (its text and section) that are not words of its
     plan's title: a question naming the plan by its subject is about the plan, even where a line repeats it."""
@@ -494,7 +491,7 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("rest")       # (a follow-up about the records last cited is about them by definition)
     if qualifier_clash(snap, q, r):
         failed.append("qualifier")
-    if r.kind == "passage" and _RECIPIENTS.match(fold(r.section)):
+    if r.kind == "passage" and RECIPIENTS_HEAD.match(fold(r.section)):
         failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)

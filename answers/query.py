@@ -12,7 +12,7 @@ from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 
-from corpus.text import ROMAN_NUMERALS, fold, nfc, one_spelling, read_pairs, squash, syllables, words
+from corpus.text import ROMAN_NUMERALS, YEAR, fold, nfc, one_spelling, read_pairs, squash, syllables, words
 from index.text import STOP_WORDS
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
@@ -47,7 +47,7 @@ _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
 _LEVELS_OF_GOVERNMENT = frozenset("huyện quận huyen".split())     # "quan" without its mark is also "quan" (cơ quan)
-_LEVEL_NAMES_FOLDED = r"tinh|xa|phuong|huyen|thanh pho|quan|tp\.?"
+_LEVEL_NAMES_FOLDED = fold(_LEVEL_NAMES)
 # words that begin no place's name: copula, conjunctions, prepositions, question and pointing words
 _NOT_A_NAME = frozenset("la va voi cua o tai de cho tu den ve thi ma nhu nao gi minh nay do kia bao may co khong "
                         "con cung da dang se duoc bi phai".split())
@@ -109,10 +109,6 @@ _DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[
 
 _DOC_NUMBER = re.compile(r"\b(?:ke hoach|kh|nghi quyet|nq|quyet dinh|qd|chi thi|ct|cong van|cv|thong bao|tb)"
                          r"\s+(?:so\s+)?(\d{1,4})\b(?![/.-]\d)")
-
-
-# a year the plans speak of
-YEAR = re.compile(r"\b(20[2-5]\d)\b")
 
 
 def doc_key(text: str) -> str:
@@ -511,10 +507,9 @@ class QueryReader:
         marked = bool(_FOLLOW_UP.search(f))
         if q.plans or q.unknown_place:
             # words all of the earlier question ("… bao nhiêu bài báo …" then "xã PA thì cần mấy bài?") name
-            # nothing new: the earlier question, asked of this plan
-            earlier = set(self._read(context.question, today).topic) if own else set()
+            # nothing new: the earlier question, asked of this plan (read only when the rest says "fresh")
             if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f) \
-                    and not set(own) <= earlier:
+                    and not set(own) <= set(self._read(context.question, today).topic):
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q
@@ -765,9 +760,10 @@ class QueryReader:
 
     def _foreign_words(self, text: str) -> tuple[str, ...]:
         """A level of government no plan writes ("huyện", "quận"), and words of another language (no Vietnamese
-        syllable, four letters or more, not written in capitals) that no plan writes: what the question is about is then something the plans do not cover ("wifi",
-        "camera", "drone", "livestream"). Words the reader knows are left out: everyday phrases of synonyms.tsv
-        ("online", "startup"), the media of a contact asked (web, email: their own check), initialisms."""
+        syllable, four letters or more, not written in capitals) that no plan writes: what the question is about
+        is then something the plans do not cover ("wifi", "camera", "drone", "livestream"). Words the reader knows
+        are left out: everyday phrases of synonyms.tsv ("online", "startup"), the media of a contact asked (web,
+        email: their own check), initialisms."""
         known = {w for everyday, folded, _ in self.lx.synonyms for w in folded.split()}
         out = []
         for w in re.findall(r"[^\W\d_]+", text):

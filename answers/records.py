@@ -6,11 +6,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from corpus.records import ParsedPlan
+from corpus.text import YEAR
 from corpus.units import UnitRegistry
 
 
 # a full date ("31/3/2026", "ngày 5 tháng 2 năm 2026"): its year is no year a figure is set for
 DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
+
+# the heading of the block of recipients ("Nơi nhận:", "Đồng kính gửi:"), on folded text
+RECIPIENTS_HEAD = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
 
 
 @dataclass
@@ -27,7 +31,7 @@ class PlanData:
     def years(self) -> frozenset[int]:
         """Every year the plan writes outside full dates ("31/3/2026", "ngày 5 tháng 2 năm 2026")."""
         text = DATED.sub(" ", " ".join(self.lines))
-        return frozenset(int(y) for y in re.findall(r"\b(20\d\d)\b", text))
+        return frozenset(int(y) for y in YEAR.findall(text))
 
 
 @dataclass

@@ -83,6 +83,8 @@ class LineRun:
         return self.lines[-1][0]
 
 
+# a year the plans speak of ("năm 2026", "đến 2030")
+YEAR = re.compile(r"\b(20[2-5]\d)\b")
 ROMAN_NUMERALS = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x")     # folded, in order
 
 

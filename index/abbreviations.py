@@ -90,6 +90,10 @@ class Abbreviations:
             body = "|".join(alternatives[k] for k in sorted(alternatives, key=len, reverse=True))
             object.__setattr__(self, "_pattern", re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])"))
 
+    def _expansion(self, word: str) -> str:
+        """The expansion of an abbreviation as the pattern matched it (as written, or folded); "" if none."""
+        return self._lookup.get(word) or self._lookup.get(fold(word), "")
+
     def expand(self, text: str) -> str:
         """'Sở KH&CN' -> 'Sở KH&CN (khoa học và công nghệ)'; unchanged when no abbreviation occurs."""
         if self._pattern is None:
@@ -97,7 +101,7 @@ class Abbreviations:
 
         def repl(m: re.Match) -> str:
             word = m.group(0)
-            expansion = self._lookup.get(word) or self._lookup.get(fold(word), "")
+            expansion = self._expansion(word)
             return f"{word} ({expansion})" if expansion else word
         return self._pattern.sub(repl, text)
 
@@ -105,15 +109,13 @@ class Abbreviations:
         """The expansions of the abbreviations the text uses, in order."""
         if self._pattern is None:
             return []
-        return [e for m in self._pattern.finditer(text)
-                if (e := self._lookup.get(m.group(0)) or self._lookup.get(fold(m.group(0))))]
+        return [e for m in self._pattern.finditer(text) if (e := self._expansion(m.group(0)))]
 
     def spell_out(self, text: str) -> str:
         """'Sở KH&CN' -> 'Sở khoa học và công nghệ': abbreviations replaced, not annotated."""
         if self._pattern is None:
             return text
-        return self._pattern.sub(
-            lambda m: self._lookup.get(m.group(0)) or self._lookup.get(fold(m.group(0))) or m.group(0), text)
+        return self._pattern.sub(lambda m: self._expansion(m.group(0)) or m.group(0), text)
 
     def signature(self) -> str:
         return "\n".join(f"{a}\t{e}" for a, e in sorted(self.table.items()))

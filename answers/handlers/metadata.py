@@ -10,7 +10,7 @@ from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import record_text
 from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
-from answers.records import Found, PlanData
+from answers.records import RECIPIENTS_HEAD, Found, PlanData
 from answers.types import Source
 
 
@@ -41,9 +41,6 @@ def signer_title(pd: PlanData) -> tuple[str, int]:
     return "", line_no
 
 
-_RECIPIENT_HEAD = re.compile(r"^(noi nhan|dong kinh gui)\b")
-
-
 def recipients(pd: PlanData) -> tuple[int, int, list[str]] | None:
     """The "Nơi nhận:" block (and a "Đồng kính gửi:" block right after it): (first line, last line, the items
     as written, the filing line "Lưu: …" included)."""
@@ -51,7 +48,7 @@ def recipients(pd: PlanData) -> tuple[int, int, list[str]] | None:
     for i, raw in enumerate(pd.lines, 1):
         text = raw.replace("*", "").strip()
         f = fold(text)
-        if _RECIPIENT_HEAD.match(f):
+        if RECIPIENTS_HEAD.match(f):
             first = first or i
             last = i
             continue
@@ -144,11 +141,11 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
         return None         # "văn bản đầu tiên và cuối cùng … dẫn làm căn cứ": the whole list is asked
     spell = snap.index.abbreviations.spell_out
     asked = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}    # as word_pairs spells
+    numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
     blocks = []
     for slug in ctx.scope:
         plan = snap.plans[slug].parsed.plan
         own = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
-        numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
         # each document of a clause on its own ("Thực hiện Kế hoạch số 433…; Kế hoạch số 01-KH/BCĐ …")
         docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
         scored = sorted(((len((asked - own) & word_pairs(spell(part))), i, part, r)
