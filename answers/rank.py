@@ -91,8 +91,6 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
                 qpairs, matched, _record_pairs(snap.index.abbreviations.spell_out(match_text(r)))):
             continue        # the shared two-syllable words differ in tone: "chữ ký" is not "(làm) chủ kỹ (năng)"
         score = snap.coverage(q.topic, r.terms) + 0.05 / (1 + rank)
-        if dense_sure:
-            score = max(score, DENSE_SCORE)
         if h.dense_rank is not None:
             score += 0.12 / (1 + h.dense_rank)
         if prefer and snap.plans[r.plan].parsed.plan.level in prefer:
@@ -111,6 +109,8 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
                 score += 0.05
         if "deadline" in q.asks and r.kind in ("passage", "duty") and _DATE_WORDS.search(r.obj.text):
             score += 0.08
+        if dense_sure:
+            score = max(score, DENSE_SCORE)
         scored.append((score, r))
     scored.sort(key=lambda x: (-x[0], x[1].plan, x[1].first_line))
     return scored

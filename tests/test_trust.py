@@ -270,6 +270,24 @@ def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant,
         assert ans.sources and ans.sources[0].lines[0] == target.first_line
 
 
+def test_the_models_confident_choice_is_not_pushed_below_the_floor_by_the_kind_prior(assistant, monkeypatch):
+    """A structured ask ("bên nào ...") prefers table rows over paragraphs, but a paragraph the model is sure of
+    stays a candidate: the prior applies before the floor (rank.DENSE_SCORE), not after it."""
+    from answers import rank
+    from answers.handlers import fact
+    from index.hybrid import Hit
+    snap = assistant.library.snapshot
+    doc_id, passage = next((i, r) for i, r in snap.records.items()
+                           if r.kind == "passage" and r.plan == "xa-nha-bich-2026")
+    doc = next(d for d in snap.index.docs if d.id == doc_id)
+    monkeypatch.setattr(type(snap.index), "search",
+                        lambda self, query, k=10, plans=None, kinds=None: [Hit(doc, 1.0, None, 1, 0.75)])
+    q = snap.reader.read("Ở Nha Bích bên nào lo cho bà con xài điện thoại được thuận tiện?", date(2026, 7, 1))
+    assert q.wants("owner")
+    ranked = rank.best(snap, q, list(q.plans), fact.kinds_for(type("Ctx", (), {"q": q})()))
+    assert ranked and ranked[0][1] is passage and ranked[0][0] >= rank.MIN_COVERAGE
+
+
 @pytest.mark.parametrize("question, stated", [
     ("Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến ở Nha Bích là bao nhiêu?", True),
     ("Tỷ lệ hồ sơ TTHC xử lý trực tuyến ở Nha Bích là bao nhiêu?", True),
