@@ -356,15 +356,22 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     return False
 
 
-def counts_what_is_asked(q: Query, r: Record) -> bool:
+def counts_what_is_asked(snap: Snapshot, q: Query, r: Record) -> bool:
     """"Mấy lớp tập huấn?" is answered by a figure of classes ("ít nhất 02 lớp"), not by a task whose KPI is
     "01 Kế hoạch" nor by a percentage: the counted thing stands right after a number in the evidence."""
-    if not q.counted or r.kind not in ("task", "target"):
+    if not q.counted or r.kind not in ("task", "target", "passage"):
         return True
     if r.kind == "target":          # a bare figure counts the target's own thing; a percentage does not,
         return "%" not in r.obj.value_text or q.asks_share      # unless a percentage is asked as well
-    text = fold(f"{r.obj.kpi} {r.obj.product}")
-    return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", text))
+    if r.kind == "task":
+        return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", fold(f"{r.obj.kpi} {r.obj.product}")))
+    # a paragraph's figure ("mở rộng cáp quang đến 100% tổ, ấp") answers "bao nhiêu tổ" but not "bao nhiêu
+    # cây số", "bao nhiêu trạm": the counted thing stands after the figure (a word no plan writes never
+    # does); items a paragraph lists are counted by the list handler, an abbreviation ("bao nhiêu DVC") by
+    # the coverage of its expansion
+    if q.wants("list") or snap.index.abbreviations.spell_out(q.counted) != q.counted:
+        return True
+    return bool(re.search(rf"\d[\d.,]*\s*%?\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", fold(r.obj.text)))
 
 
 def same_grade(snap: Snapshot, q: Query, r: Record) -> bool:
@@ -485,7 +492,7 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("year")
     if not names_unit(snap, q, r):
         failed.append("unit")
-    if not (counts_things(q, r) and counts_what_is_asked(q, r) and same_grade(snap, q, r)):
+    if not (counts_things(q, r) and counts_what_is_asked(snap, q, r) and same_grade(snap, q, r)):
         failed.append("measure")
     if not q.focus and not covers_rest(snap, q, r):
         failed.append("rest")       # (a follow-up about the records last cited is about them by definition)

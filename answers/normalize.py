@@ -163,7 +163,8 @@ class Normalizer:
     """Built once per set of loaded plans: their syllables (as written, with counts), adjacent pairs, places."""
 
     def __init__(self, forms: dict[str, tuple[tuple[str, int], ...]], pairs: dict[tuple[str, str], int],
-                 places: list[tuple[str, str]], abbreviations=None, shorthand: dict[str, str] | None = None):
+                 places: list[tuple[str, str]], abbreviations=None, shorthand: dict[str, str] | None = None,
+                 said=None):
         self.forms = forms                  # folded syllable -> ((as written, count), ...), most common first
         self.pairs = pairs                  # (syllable, next syllable) as written -> count
         self.abbreviations = set(getattr(abbreviations, "table", {}) or {})
@@ -179,6 +180,7 @@ class Normalizer:
         self.localities = {locality for locality, _ in places}
         self._next: dict[str, list[tuple[str, int]]] | None = None     # syllable -> (next syllable, count)
         self._count: dict[str, int] = {}                                # syllable as written -> count
+        self._said = said       # () -> every plan text as folded words, one space apart (None: not checked)
 
     # ------------------------------------------------------------------ public
     def normalize(self, text: str) -> Normalized:
@@ -298,6 +300,11 @@ class Normalizer:
         for first, n in self._count.items():
             if first[0].isalpha() and fold(first[0]) == letters[0]:
                 walk([first], float(n))
+        if self._said is not None:
+            # a reading the plans never write as one run is pairs met by chance ("BTS" is not "bàn tỉnh sở",
+            # though "địa bàn tỉnh" and "tỉnh, Sở" are common)
+            said = self._said()
+            runs = [(w, run) for w, run in runs if f" {' '.join(fold(x) for x in run)} " in said]
         if not runs:
             return None
         runs.sort(key=lambda x: -x[0])

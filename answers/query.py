@@ -179,6 +179,19 @@ class Lexicon:
     spelling: object = None                    # () -> index.text.DiacriticRestorer: the plans' syllables and pairs
     said: object = None                        # () -> str: every plan text as folded words (index folded_text)
     _normalizer: Normalizer | None = None
+    _spelled_codes: dict[str, bool] = field(default_factory=dict)
+
+    def spells_out(self, code: str) -> bool:
+        """Whether an initialism is one the plans define, or some run of the plans' words has its initials
+        ("CBCCVC": "cán bộ, công chức, viên chức"; a "và" inside may go unwritten: "TTTT")."""
+        if code in self.abbreviations.table or fold(code).upper() in self.abbreviations.table:
+            return True
+        if self.said is None:
+            return True
+        if code not in self._spelled_codes:
+            run = " (?:va )?".join(f"{c}[a-z0-9]*" for c in fold(code.lower()))
+            self._spelled_codes[code] = re.search(f" {run} ", self.said()) is not None
+        return self._spelled_codes[code]
 
     @property
     def normalizer(self) -> Normalizer | None:
@@ -186,7 +199,8 @@ class Lexicon:
         if self._normalizer is None and self.spelling is not None:
             restorer = self.spelling()
             self._normalizer = Normalizer(restorer.forms, restorer.pairs,
-                                          [(p.locality, p.level) for p in self.places], self.abbreviations)
+                                          [(p.locality, p.level) for p in self.places], self.abbreviations,
+                                          said=self.said)
         return self._normalizer
 
     def __post_init__(self):
@@ -771,6 +785,12 @@ class QueryReader:
             if w.lower() in _LEVELS_OF_GOVERNMENT and f not in self.lx.vocabulary:
                 out.append(w)       # "cấp huyện" where no plan writes the level: a level no plan covers
                 continue
+            if re.fullmatch(r"[A-ZĐ]{3,6}", w) and f not in ROMAN_NUMERALS and not is_syllable(f) \
+                    and f not in self.lx.vocabulary and not self.lx.spells_out(w):
+                out.append(w)       # an initialism no run of the plans' words stands for ("THPT", "USD")
+                continue
+            if any(f[i] == f[i + 1] and is_syllable(f[:i] + f[i + 1:]) for i in range(len(f) - 1)):
+                continue            # a key pressed twice in a Vietnamese word ("vongg"): a slip, not another language
             if len(f) < 4 or not (w.islower() or w.istitle()) or is_syllable(f) or f in self.lx.vocabulary \
                     or f in known or f.upper() in self.lx.abbreviations.table \
                     or any(p.search(f) for _, p in _CONTACT_MEDIA):

@@ -359,7 +359,9 @@ def test_a_word_of_another_language_no_plan_writes_is_not_covered(tmp_path, ques
     assert a.ask(question, today=date(2026, 7, 1)).kind == "none"
     # words the reader knows stay: an everyday phrase ("online"), a contact's medium, chat English ("lead")
     for known in ("Tân Hòa bán hàng online đạt bao nhiêu?", "Tân Hòa theo dõi trên website nào?",
-                  "ai lead việc thương mại điện tử ở Tân Hòa"):
+                  "ai lead việc thương mại điện tử ở Tân Hòa",
+                  # a key pressed twice in a word the plan does not write is a slip, not another language
+                  "tan hoa ky vongg bao nhieu % ho kinh doanh dung thuong mai dien tu"):
         assert not snap.reader.read(known, date(2026, 7, 1)).foreign_words, known
 
 
@@ -428,3 +430,35 @@ def test_a_follow_up_naming_a_plan_and_only_words_of_the_earlier_question(tmp_pa
     assert "03" in first.text
     follow = a.ask("xã Bình An thì cần mấy bài?", context=first.context, today=date(2026, 7, 1))
     assert "05" in follow.text and "Bình An" in follow.text, follow.text
+
+
+def test_a_paragraphs_figure_answers_only_for_the_thing_it_counts(tmp_path):
+    """"mở rộng cáp quang đến 100% ấp" answers "đến bao nhiêu ấp", not "bao nhiêu cây số cáp quang": the counted
+    thing stands after the paragraph's figure."""
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """2. Hạ tầng số
+
+Tận dụng hạ tầng hiện có, mở rộng mạng cáp quang tốc độ cao đến 100% ấp trên địa bàn xã.
+
+II. TỔ CHỨC THỰC HIỆN""")
+    a = _assistant_of(tmp_path, text)
+    snap = a.library.snapshot
+    para = next(r for r in snap.of_kind("passage") if "cáp quang" in r.obj.text)
+    for question, counted in (("Tân Hòa kéo cáp quang tốc độ cao tới bao nhiêu ấp?", True),
+                              ("Tân Hòa mở rộng cáp quang tốc độ cao thêm bao nhiêu cây số?", False),
+                              ("tan hoa mo rong cap quang toc do cao them bao nhieu tram", False)):
+        q = snap.reader.read(question, date(2026, 7, 1))
+        assert evidence.counts_what_is_asked(snap, q, para) == counted, question
+    assert a.ask("Tân Hòa mở rộng cáp quang tốc độ cao thêm bao nhiêu cây số?", today=date(2026, 7, 1)).kind == "none"
+
+
+@pytest.mark.parametrize("question, unknown", [("Tỷ lệ học sinh THPT ở Tân Hòa được học kỹ năng số là bao nhiêu?", True),
+                                               ("Tân Hòa có bao nhiêu sản phẩm OCOP bán trên TMĐT?", False),
+                                               ("Tỷ lệ HTX ở Tân Hòa ứng dụng thương mại điện tử?", False)])
+def test_an_initialism_no_run_of_the_plans_words_spells_is_not_covered(tmp_path, question, unknown):
+    """"THPT": no run of the plan's words has these initials, so the question is about something the plan does
+    not cover; "TMĐT" and "HTX" are runs the plan writes ("thương mại điện tử", "hợp tác xã")."""
+    a = _assistant_of(tmp_path, PLAN)
+    q = a.library.snapshot.reader.read(question, date(2026, 7, 1))
+    assert bool(q.foreign_words) == unknown, q.foreign_words
+    if unknown:
+        assert a.ask(question, today=date(2026, 7, 1)).kind == "none"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from answers.normalize import Normalizer, decode_telex, decode_vni, initials, is_syllable
+from corpus.text import words
 from index.abbreviations import Abbreviations
 from index.text import DiacriticRestorer
 
@@ -110,6 +111,20 @@ def test_initialisms_the_plans_do_not_define_are_read_from_their_pairs():
     assert n.spelled("HTTG") is None                          # no run of the plans spells it
     # inside a name the name goes on, capitalized: "Phòng HTTT" -> "Phòng Hệ thống thông tin"
     assert n.normalize("Phòng HTTT làm gì").text == "Phòng Hệ thống thông tin làm gì"
+
+
+def test_an_initialisms_reading_is_a_run_the_plans_write_not_pairs_met_by_chance():
+    """"địa bàn tỉnh" and "tỉnh, Sở" make the pairs bàn-tỉnh and tỉnh-Sở, yet no plan writes "bàn tỉnh sở":
+    with the plans' text at hand, "BTS" keeps its letters; "khoa học kỹ thuật" is written, so "KHKT" is read."""
+    texts = ["Phát triển hạ tầng trên địa bàn tỉnh", "UBND tỉnh Sở Y tế phối hợp",
+             "Ứng dụng tiến bộ khoa học kỹ thuật vào sản xuất"]
+    spelling = DiacriticRestorer.from_texts(texts)
+    said = " " + " | ".join(" ".join(words(t)) for t in texts) + " "
+    blind = Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({}), shorthand={})
+    assert blind.spelled("BTS") == "bàn tỉnh sở"              # the pairs alone allow it
+    n = Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({}), shorthand={}, said=lambda: said)
+    assert n.spelled("BTS") is None and n.normalize("Số trạm BTS").text == "Số trạm BTS"
+    assert n.spelled("KHKT") == "khoa học kỹ thuật"
 
 
 def test_a_figure_with_t_in_an_age_bound_is_an_age(norm):
