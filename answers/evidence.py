@@ -191,10 +191,15 @@ def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
 
 
 def counts_things(q: Query, r: Record) -> bool:
-    """'bao nhiêu doanh nghiệp' is not answered by a percentage."""
+    """'bao nhiêu doanh nghiệp' is not answered by a percentage, unless it is a share of all of them ("100% các
+    cơ quan Đảng" answers "bao nhiêu cơ quan Đảng")."""
     if "count" not in q.expects or r.kind != "target" or q.asks_share:
         return True     # "… bao nhiêu %, khoảng bao nhiêu doanh nghiệp": the percentage is asked too
-    return "%" not in r.obj.value_text
+    return "%" not in r.obj.value_text or _share_of_counted(q, r.obj.text)
+
+
+def _share_of_counted(q: Query, text: str) -> bool:
+    return bool(q.counted) and re.search(rf"%\s*(?:(?:cac|so|tong so)\s+)?{q.counted}\b", fold(text)) is not None
 
 
 def _canon(w: str) -> str:
@@ -362,8 +367,11 @@ def counts_what_is_asked(snap: Snapshot, q: Query, r: Record) -> bool:
     if not q.counted or r.kind not in ("task", "target", "passage"):
         return True
     if r.kind == "target":          # a bare figure counts the target's own thing; a percentage does not,
-        return "%" not in r.obj.value_text or q.asks_share      # unless a percentage is asked as well
+        # unless a percentage is asked as well or it is a share of the very thing counted
+        return "%" not in r.obj.value_text or q.asks_share or _share_of_counted(q, r.obj.text)
     if r.kind == "task":
+        if q.asks_share and "%" in r.obj.kpi:
+            return True     # "mấy chương trình ký xong thì phải thực hiện bao nhiêu %": the share is asked
         return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", fold(f"{r.obj.kpi} {r.obj.product}")))
     # a paragraph's figure ("mở rộng cáp quang đến 100% tổ, ấp") answers "bao nhiêu tổ" but not "bao nhiêu
     # cây số", "bao nhiêu trạm": the counted thing stands after the figure (a word no plan writes never

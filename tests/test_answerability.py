@@ -462,3 +462,17 @@ def test_an_initialism_no_run_of_the_plans_words_spells_is_not_covered(tmp_path,
     assert bool(q.foreign_words) == unknown, q.foreign_words
     if unknown:
         assert a.ask(question, today=date(2026, 7, 1)).kind == "none"
+
+
+def test_a_share_of_the_very_thing_counted_answers_how_many(tmp_path):
+    """"100% các trường học" answers "bao nhiêu trường học"; the share of businesses ("Tỷ lệ hộ kinh doanh …
+    40%") does not answer "bao nhiêu hộ kinh doanh"."""
+    text = PLAN.replace("- Phát triển ít nhất 02 sản phẩm OCOP", "- 100% các trường học ứng dụng học bạ số.\n\n"
+                        "- Phát triển ít nhất 02 sản phẩm OCOP")
+    snap = _assistant_of(tmp_path, text).library.snapshot
+    school = next(r for r in snap.of_kind("target") if "học bạ" in r.obj.text)
+    shops = next(r for r in snap.of_kind("target") if "hộ kinh doanh" in r.obj.text)
+    q = snap.reader.read("Tân Hòa phấn đấu bao nhiêu trường học ứng dụng học bạ số?", date(2026, 7, 1))
+    assert evidence.counts_things(q, school) and evidence.counts_what_is_asked(snap, q, school)
+    q = snap.reader.read("Tân Hòa có bao nhiêu hộ kinh doanh ứng dụng thương mại điện tử?", date(2026, 7, 1))
+    assert not (evidence.counts_things(q, shops) and evidence.counts_what_is_asked(snap, q, shops))
