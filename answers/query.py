@@ -98,6 +98,9 @@ yeu_cau ky_vong mong_muon de_ra
 DOCUMENT_PAIRS = frozenset("ke_hoach van_ban nghi_quyet quyet_dinh thong_bao trien_khai thuc_hien ban_hanh so_hieu "
                            "ngay_ky hanh_dong dua_tren dua_vao can_cu vien_dan".split())
 _DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan".split())
+# syllables of a time expression ("đến cuối năm nay", "hết năm", "tháng tới"): a pair of two of them says when,
+# which the window and year checks read; it is no topic a record must hold
+_TIME_SYLLABLES = frozenset("cuoi dau giua het nam nay thang quy tuan den toi sau truoc".split())
 
 _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
 
@@ -376,7 +379,8 @@ class Query:
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
             out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])
-                       if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in form)
+                       if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in form
+                       and not (a in _TIME_SYLLABLES and b in _TIME_SYLLABLES))
         return tuple(dict.fromkeys(out))
 
     @cached_property

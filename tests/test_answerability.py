@@ -476,3 +476,13 @@ def test_a_share_of_the_very_thing_counted_answers_how_many(tmp_path):
     assert evidence.counts_things(q, school) and evidence.counts_what_is_asked(snap, q, school)
     q = snap.reader.read("Tân Hòa có bao nhiêu hộ kinh doanh ứng dụng thương mại điện tử?", date(2026, 7, 1))
     assert not (evidence.counts_things(q, shops) and evidence.counts_what_is_asked(snap, q, shops))
+
+
+def test_a_time_expression_is_no_content_a_record_must_hold(tmp_path):
+    """"Đến cuối năm nay", "hết năm": when is asked (the window and year checks read it), not what."""
+    a = _assistant_of(tmp_path, PLAN)
+    question = "Đến cuối năm nay, tỷ lệ học sinh trung học ở Tân Hòa được học kỹ năng số phải đạt bao nhiêu?"
+    q = a.library.snapshot.reader.read(question, date(2026, 7, 1))
+    assert not {"den_cuoi", "cuoi_nam", "nam_nay"} & set(q.content) and "hoc_sinh" in q.content
+    ans = a.ask(question, today=date(2026, 7, 1))
+    assert ans.kind == "target" and "90%" in ans.text
