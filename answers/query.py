@@ -536,12 +536,15 @@ class QueryReader:
         if q.units and len(own) >= 3 and not marked:
             return q                                        # names its own unit and topic
         levels = {p.level for p in self.lx.places if p.slug in context.plans}
-        if q.levels and not q.levels & levels and (marked or len(own) < 2):
-            # "Toàn tỉnh thì con số ấy là bao nhiêu?" after a commune's answer: the earlier question, asked of
-            # the plans of the level named
-            return self._asked_again(raw, q, context, today,
-                                     tuple(p.slug for p in self.lx.places if p.level in q.levels), None)
-        if not marked and q.levels and not q.levels & levels:
+        if q.levels and not q.levels & levels:
+            # "Vậy cấp tỉnh thì bao nhiêu % hộ gia đình dùng băng rộng cố định?": words of its own the earlier
+            # question did not have, a fresh question however it opens
+            fresh = len(own) >= 2 and not set(own) <= set(self._read(context.question, today).topic)
+            if not fresh and (marked or len(own) < 2):
+                # "Toàn tỉnh thì con số ấy là bao nhiêu?" after a commune's answer: the earlier question, asked
+                # of the plans of the level named
+                return self._asked_again(raw, q, context, today,
+                                         tuple(p.slug for p in self.lx.places if p.level in q.levels), None)
             return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
         units = q.units

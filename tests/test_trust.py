@@ -142,6 +142,11 @@ def test_follow_ups_read_against_the_conversation(assistant):
     owner = assistant.ask("Ai chủ trì triển khai Đề án 06 ở xã Nha Bích?")
     own = assistant.ask("Xuân Phú có mấy sản phẩm OCOP 4 sao?", context=owner.context)
     assert "Hiểu theo câu trước" not in own.text and own.kind == "none" and "OCOP" in own.text
+    # a level named with a topic of its own, however it opens ("Vậy cấp tỉnh thì …"): fresh, in that level's plans
+    level = assistant.ask("Vậy cấp tỉnh thì bao nhiêu doanh nghiệp khởi nghiệp sáng tạo được hỗ trợ?",
+                          context=first.context)
+    assert level.kind == "target" and "20 doanh nghiệp" in level.text
+    assert all(s.locality == "Đồng Nai" for s in level.sources)
     stale = assistant.ask("Chỉ tiêu này phấn đấu đạt mức nào?", context=first.context,
                           now=first.context.at + 31 * 60)
     assert "Hiểu theo câu trước" not in stale.text         # context expires after 30 minutes idle
