@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, SAME_QUALIFIERS, YEAR, Query, ages, word_pairs
+from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, YEAR, Query, ages, word_pairs
 from corpus.text import fold, one_spelling, syllables, words
 from index.text import terms
 
@@ -341,6 +341,8 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     for head, ours in qnext.items():
         if head[0].isdigit() and fold(head[1]) == "tuoi":
             continue    # "15 tuổi mở tài khoản": what follows an age is no qualifier (ages are compared above)
+        # "tỉ lệ phấn đấu bao nhiêu": a form word after the head says what is asked, not whom it counts
+        ours = {o for o in ours if f"{one_spelling(fold(o[0]))}_{one_spelling(fold(o[1]))}" not in FORM_PAIRS}
         theirs = {w for w in rnext.get(head, ()) if not w[0].isdigit()}   # "Phấn đấu 2-5%": the figure
         if not theirs or any(_said(c, rset) for c, _, _ in ours) or any(d in qset for d, _, _ in theirs):
             continue

@@ -334,8 +334,10 @@ class Normalizer:
     def _word(self, tokens: list[str], i: int, changes: list[Change]) -> str | None:
         tok = tokens[i]
         low = tok.lower()
-        if tok in self.abbreviations or (tok.isupper() and len(tok) > 1) or tok in self.localities:
+        if tok in self.abbreviations or tok in self.localities:
             return None
+        if tok.isupper() and len(tok) > 1 and (low not in self.shorthand or len(tok) > 3):
+            return None     # an initialism; a short one in capitals may still be chat shorthand ("sổ SK")
         if low in self.shorthand and not self._known(low) and (len(low) > 1 or tok.islower()):
             full = self.shorthand[low]
             changes.append(Change(tok, full, "shorthand"))

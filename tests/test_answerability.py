@@ -486,3 +486,14 @@ def test_a_time_expression_is_no_content_a_record_must_hold(tmp_path):
     assert not {"den_cuoi", "cuoi_nam", "nam_nay"} & set(q.content) and "hoc_sinh" in q.content
     ans = a.ask(question, today=date(2026, 7, 1))
     assert ans.kind == "target" and "90%" in ans.text
+
+
+def test_a_form_word_after_the_head_is_no_qualifier(tmp_path):
+    """"tỷ lệ phấn đấu bao nhiêu": "phấn đấu" says what is asked, it does not qualify whom the rate counts."""
+    snap = _assistant_of(tmp_path, PLAN).library.snapshot
+    pupils = next(r for r in snap.of_kind("target") if "học sinh" in r.obj.text)
+    shops = next(r for r in snap.of_kind("target") if "hộ kinh doanh" in r.obj.text)
+    q = snap.reader.read("ứng dụng thương mại điện tử ở Tân Hòa, tỷ lệ phấn đấu bao nhiêu", date(2026, 7, 1))
+    assert not evidence.qualifier_clash(snap, q, shops)
+    q = snap.reader.read("Tân Hòa: tỷ lệ giáo viên có kỹ năng số bao nhiêu", date(2026, 7, 1))
+    assert evidence.qualifier_clash(snap, q, pupils)

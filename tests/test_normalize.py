@@ -157,3 +157,12 @@ def test_a_document_type_glued_to_its_number_is_split(norm):
     assert norm.normalize("chi tieu DN2026").text == "chi tieu DN 2026"
     assert norm.normalize("mang 5G xa Loc Son").text.startswith("mang 5G")
     assert norm.normalize("zx99 la gi").text.startswith("zx99")
+
+
+def test_short_chat_shorthand_typed_in_capitals_is_read(norm):
+    """"sổ SK", "tài khoản NH": a two- or three-letter shorthand in capitals the plans do not write is still the
+    typist's shorthand; a defined abbreviation ("DN") and longer initialisms stay."""
+    n = Normalizer(norm.forms, norm.pairs, PLACES, Abbreviations({"DN": "doanh nghiệp"}),
+                   shorthand={"sk": "sức khỏe", "dn": "doanh nghiệp nhỏ"})
+    assert n.normalize("Tỷ lệ người dân có sổ SK điện tử").text == "Tỷ lệ người dân có sổ sức khỏe điện tử"
+    assert n.normalize("DN ứng dụng").text == "DN ứng dụng"
