@@ -103,8 +103,11 @@ def test_list_by_quarter(assistant):
     assert ans.kind == "list" and all(code in ans.text for code in ("IV.4", "V.1", "I.2")) and "3 nhiệm vụ" in ans.text
 
 
-def test_signer(assistant):
-    ans = assistant.ask("Ai ký kế hoạch của xã Phước An?")
+@pytest.mark.parametrize("question", ["Ai ký kế hoạch của xã Phước An?",
+                                      "văn bản triển khai của xã Phước An do đồng chí nào ký vậy",
+                                      "ke hoach xa phuoc an lanh dao nao ky"])
+def test_signer(assistant, question):
+    ans = assistant.ask(question)
     assert "Huỳnh Minh Đức" in ans.text and localities(ans) == {"Phước An"}
 
 
