@@ -149,12 +149,18 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     full = [u for u in q.units if u.score >= 1.0]
     if not full:
         return True
-    unit_words = {w for u in full for w in words(u.name)}
-    rest = [t for t in q.topic_without_roles if not set(t.split("_")) <= unit_words and t in snap.idf]
+    spell = snap.index.abbreviations.spell_out
+    unit_words = {w for u in full for w in words(f"{u.name} {spell(u.name)}")}
+    # the rest's content words, measured as coverage measures them (the record, its section path and its plan's
+    # title count: "… trong phần tổ chức thực hiện"); its other syllables are the typist's form words ("cách
+    # bữa nay bao lâu", "nộp" for the plan's "gửi")
+    rest = [w for w in content_words(snap, q) if not set(w.split("_")) & unit_words]
     if len(rest) < 2:
         return True
-    # the record's section path and its plan's title count, as for coverage ("… trong phần tổ chức thực hiện")
-    return snap.coverage(rest, r.terms | _context_terms(snap, r)) >= REST_LIMIT
+    here = word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
+    weights = {w: snap.word_idf[w] for w in rest}
+    return sum(wt for w, wt in weights.items() if w in here or _reworded_here(q, w, here)) / sum(weights.values()) \
+        >= REST_LIMIT
 
 
 def _context_terms(snap: Snapshot, r: Record) -> frozenset[str]:

@@ -97,7 +97,7 @@ yeu_cau ky_vong mong_muon de_ra
 # words that name a kind of document or its making, not which one ("kế hoạch", "ban hành", "dựa trên")
 DOCUMENT_PAIRS = frozenset("ke_hoach van_ban nghi_quyet quyet_dinh thong_bao trien_khai thuc_hien ban_hanh so_hieu "
                            "ngay_ky hanh_dong dua_tren dua_vao can_cu vien_dan".split())
-_DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan".split())
+_DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan truoc_ngay".split())
 # syllables of a time expression ("đến cuối năm nay", "hết năm", "tháng tới"): a pair of two of them says when,
 # which the window and year checks read; it is no topic a record must hold
 _TIME_SYLLABLES = frozenset("cuoi dau giua het nam nay thang quy tuan den toi sau truoc".split())

@@ -497,3 +497,4 @@ def test_a_form_word_after_the_head_is_no_qualifier(tmp_path):
     assert not evidence.qualifier_clash(snap, q, shops)
     q = snap.reader.read("Tân Hòa: tỷ lệ giáo viên có kỹ năng số bao nhiêu", date(2026, 7, 1))
     assert evidence.qualifier_clash(snap, q, pupils)
+

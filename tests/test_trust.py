@@ -835,3 +835,18 @@ def test_follow_ups_naming_another_unit_or_asking_who(assistant):
     target = assistant.ask("Hàng Gòn đặt tỷ lệ giao dịch không dùng tiền mặt là bao nhiêu?")
     who = assistant.ask("Bên nào lo?", context=target.context)
     assert who.kind == "owner" and "Phòng Văn hóa" in who.text
+
+
+def test_the_rest_beside_a_unit_is_measured_by_its_content_words(assistant):
+    """With a unit named in full, the rest of the question is its content words, met as coverage meets them:
+    the typist's own form words ("nộp" for the plan's "gửi", "tính từ nay cách bao lâu") are no topic the record
+    must hold, while another topic ("trung tâm dữ liệu") still is."""
+    from answers import evidence
+    snap = assistant.library.snapshot
+    passage = next(r for r in snap.of_kind("passage")
+                   if "trước ngày 25 tháng" in r.obj.text and "Văn phòng Tỉnh ủy" in r.obj.text)
+    q = snap.reader.read("Sở ngành nộp kế hoạch của mình cho Văn phòng Tỉnh ủy muộn nhất hôm nào, tính từ nay cách "
+                         "bao lâu?", date(2026, 1, 10))
+    assert evidence.covers_rest(snap, q, passage)
+    q = snap.reader.read("Văn phòng Tỉnh ủy chủ trì xây dựng trung tâm dữ liệu khi nào?", date(2026, 1, 10))
+    assert not evidence.covers_rest(snap, q, passage)
