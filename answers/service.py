@@ -50,10 +50,14 @@ def route(ctx: Ctx) -> Answer:
         steps.append(fact.handle)
     if q.role == "coop" and q.wants("duties") and ctx.units and not q.wants("list", "count", "deadline", "value"):
         steps.append(duties.coop_or_duties)
-    if q.wants("count"):
+    # "mấy việc phải xong trong tháng 3": the tasks of the window, counted (the due list says how many)
+    windowed_count = q.wants("count") and q.window is not None and q.window.filters
+    if q.wants("count") and not windowed_count:
         steps.append(count.handle)
     if q.window is not None or q.remaining:
         steps.append(due.handle)
+    if windowed_count:
+        steps.append(count.handle)
     if q.wants("overview") or (not q.topic and not ctx.units and not q.wants("list")):
         steps.append(metadata.overview)
     if q.unknown_unit and not ctx.units and q.wants("duties", "list") and "unit" not in q.expects:

@@ -34,13 +34,26 @@ class TimeWindow:
             return False
         if self.status == "pending" and due_end < today:
             return False
-        if self.start and (due_start or due_end) < self.start and self.status != "pending":
+        if self.start and (due_start or due_end) < self.start and self.status != "pending" \
+                and not self._closes_in_month(due_end, due_start):
             return False
         if self.start and due_end < self.start:
             return False
         if self.end and due_end > self.end:
             return False
         return True
+
+
+    def _closes_in_month(self, due_end: date, due_start: date | None) -> bool:
+        """A month asked ("việc nào phải xong trong tháng 6") holds a deadline of a quarter at most that closes in
+        it: "Quý II/2026" falls due at the end of June; "Năm 2026" is not due in December alone."""
+        if not (self.start and self.end) or (self.start.year, self.start.month) != (self.end.year, self.end.month):
+            return False
+        span = (due_end - due_start).days if due_start else 0
+        return self.start <= due_end <= self.end and span <= QUARTER_DAYS
+
+
+QUARTER_DAYS = 92
 
 
 def _quarter(y: int, q: int) -> tuple[date, date]:

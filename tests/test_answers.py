@@ -97,6 +97,13 @@ def test_list_by_unit_is_counted(assistant):
     assert ans.kind == "list" and "3 nhiệm vụ" in ans.text and "giáo viên" in ans.text
 
 
+def test_how_many_in_a_month_counts_the_tasks_falling_due_in_it(assistant):
+    """"Mấy nhiệm vụ phải xong trong tháng 3": the tasks of the window, counted, quarter deadlines closing in it."""
+    ans = assistant.ask("Nha Bích có mấy nhiệm vụ phải hoàn thành trong tháng 3/2026?", today=date(2026, 2, 10))
+    assert ans.kind == "list" and "2 nhiệm vụ trong tháng 3/2026" in ans.text
+    assert all(code in ans.text for code in ("IV.4", "V.1"))
+
+
 def test_list_by_quarter(assistant):
     # every task falling due within the quarter: "Quý I/2026" rows and "Trước tháng 2/2026"
     ans = assistant.ask("Ở Nha Bích việc nào có hạn Quý I/2026?")

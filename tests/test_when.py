@@ -77,3 +77,16 @@ def test_a_monthly_duty_is_due_next_on_its_day_and_not_yet_late():
     said = status(duty, date(2026, 8, 19))
     assert "20/08/2026" in said and "chưa đến hạn" in said and "còn 1 ngày" in said
     assert "20/09/2026" in status(duty, date(2026, 8, 21))
+
+
+def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
+    """"phải xong trong tháng 6": "Quý II/2026" (1/4–30/6) falls due at the end of June; "Năm 2026" does not fall
+    due in December alone; a quarter's window still holds only what lies wholly in it."""
+    june, _ = read_window("nhiem vu nao phai xong trong thang 6", TODAY)
+    assert june.holds(date(2026, 6, 30), TODAY, date(2026, 4, 1))
+    assert not june.holds(date(2026, 9, 30), TODAY, date(2026, 7, 1))
+    december, _ = read_window("nhiem vu nao phai xong trong thang 12", TODAY)
+    assert not december.holds(date(2026, 12, 31), TODAY, date(2026, 1, 1))
+    assert december.holds(date(2026, 12, 31), TODAY, date(2026, 10, 1))
+    fourth, _ = read_window("viec nao den han trong quy 4", TODAY)
+    assert not fourth.holds(date(2026, 12, 31), TODAY, date(2026, 1, 1))

@@ -121,8 +121,9 @@ def handle(ctx: Ctx):
     if q.window is None and not q.remaining:
         return None
     window = q.window if q.window is not None and q.window.filters else None
-    # "phải xong những việc gì trong quý này": the period's items, as a list, not the one best record
-    if window is None or not (q.wants("list") or (q.wants("duties") and window.start is not None)):
+    # "phải xong những việc gì trong quý này", "mấy việc phải xong trong tháng 3": the period's items, as a list,
+    # not the one best record
+    if window is None or not (q.wants("list", "count") or (q.wants("duties") and window.start is not None)):
         ans = one_item(ctx)
         if ans is not None:
             return ans
