@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+"""Validate the fresh slice tests/eval/fresh9/*.jsonl with the checks of tests/eval/frozen/check.py.
+
+usage: python tests/eval/fresh9/check.py [-v]
+
+The same checks as the frozen part (schema, facts within +-3 lines of their plan line, none cases, styles,
+no near copies, plan shares, every kind used), with this folder's settings: ids h###; sizes chat >= 60
+(>= 20 `notone`), plain >= 40, near_miss >= 30 (>= 1/3 without tone marks, >= 1/2 chat-style),
+today >= 20 (>= 6 distinct dates), conversations >= 20 (>= 12 context_needed true, >= 6 false).
+Near copies are also checked against tests/eval/fresh2/ .. fresh8/ and, hidden, the frozen test part.
+"""
+import importlib.util
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE, "..", "frozen", "check.py"))
+base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(base)
+
+_OTHERS = tuple(os.path.abspath(os.path.join(HERE, "..", d))
+                for d in ("fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")
+                if os.path.isdir(os.path.join(HERE, "..", d)))
+
+CONFIG = base.Config(
+    folder=HERE, name="fresh9", id_pattern=r"h\d{3}",
+    files={"chat.jsonl": 60, "plain.jsonl": 40, "near_miss.jsonl": 30, "today.jsonl": 20,
+           "conversations.jsonl": 20},
+    min_dates=6, min_ctx={True: 12, False: 6}, min_chat_notone=20, min_near_miss_styled=0.5,
+    others=_OTHERS,
+    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
+    shorthand=base.SHORTHAND | {"z", "ko", "k", "v", "trc", "dc", "đc", "bn", "j", "ntn", "vs", "ng", "r", "mn", "cx",
+                                "15t", "ad", "sp", "nd", "q", "mt", "nha", "nhé"},
+    abbrev=base.ABBREV | {"đn", "dn", "nb", "hg", "p.hg", "pa", "x.pa", "x.nb", "xp", "ub", "vhxh", "vh-xh", "cns",
+                          "cđs", "cds", "đmst", "dmst", "khcn", "kh&cn", "kh", "nckh", "csdl", "qg", "htx", "kd",
+                          "chqs", "ca", "tthc", "lgsp", "kt", "ocop", "khkt", "cntt", "ns", "pvhcc", "cbcc", "tt",
+                          "vneid", "iot"},
+    english=base.ENGLISH | {"deadline", "target", "kpi", "link", "web", "online", "cloud", "startup", "list", "digital",
+                            "twin"})
+
+if __name__ == "__main__":
+    sys.exit(base.main(CONFIG))
