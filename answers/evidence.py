@@ -19,6 +19,8 @@ from answers.records import DATED, RECIPIENTS_HEAD, Record, match_text
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
                    r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
+# a document cited with its date ("Nghị quyết số 57-NQ/TW ngày 22/12/2024"): the date it was signed, no deadline
+_CITED = re.compile(r"\bsố\s+\S+\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}", re.IGNORECASE)
 _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
                    r"Mặt trận|Trường|Chi nhánh|Bưu điện)\b")
 # What a record must show to answer a question about facts implementation plans do not usually state.
@@ -82,7 +84,7 @@ def holds_kind(q: Query, r: Record) -> bool:
             return False
         if r.kind == "target" and not o.year:
             return False
-        if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(o.text)):
+        if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(_CITED.sub(" ", o.text))):
             return False
     if "unit" in q.expects and q.wants("owner") and not q.wants("value", "deadline"):
         if r.kind in ("task", "target") and not o.lead:

@@ -498,3 +498,23 @@ def test_a_form_word_after_the_head_is_no_qualifier(tmp_path):
     q = snap.reader.read("Tân Hòa: tỷ lệ giáo viên có kỹ năng số bao nhiêu", date(2026, 7, 1))
     assert evidence.qualifier_clash(snap, q, pupils)
 
+
+
+def test_a_cited_documents_date_is_no_deadline(tmp_path):
+    """"… Nghị quyết số 57-NQ/TW ngày 22/12/2024 …" dates the document cited: a paragraph with no other date holds
+    no deadline; "trước mốc nào" asks one."""
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """2. Triển khai
+
+- Quán triệt Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị đến toàn thể cán bộ, đảng viên.
+
+3. Phối hợp
+
+- Ban hành quy chế phối hợp trước ngày 30/6/2026.
+
+II. TỔ CHỨC THỰC HIỆN""")
+    snap = _assistant_of(tmp_path, text).library.snapshot
+    q = snap.reader.read("Tân Hòa quán triệt nghị quyết cho cán bộ trước mốc nào?", date(2026, 7, 1))
+    assert q.wants("deadline")
+    cited = next(r for r in snap.of_kind("passage") if "Quán triệt" in r.obj.text)
+    dated = next(r for r in snap.of_kind("passage") if "quy chế phối hợp" in r.obj.text)
+    assert not evidence.holds_kind(q, cited) and evidence.holds_kind(q, dated)
