@@ -36,7 +36,7 @@ _LEVEL = {"tỉnh": "tỉnh", "t": "tỉnh", "xã": "xã", "x": "xã", "phườn
 _LEVEL_PREFIX = re.compile(r"(?<![^\W_])(?:(tỉnh|xã|phường|huyện|thành phố)\s+|(TP|Tp|tp|[TXPHtxph])\s*\.\s*)"
                            r"(?=[A-ZĐÀ-Ỹ])")
 # Typo repair reads a word of at least this many letters (shorter ones are too easily another word).
-TYPO_MIN_LETTERS = 4
+TYPO_MIN_LETTERS = 3
 # A toneless syllable in a toned question is given the plan's spelling when the plans write that spelling
 # after the (toned) word before it at least this often and never pair the toneless one with a neighbour.
 TONE_PAIR_MIN = 1
@@ -181,6 +181,7 @@ class Normalizer:
         self._next: dict[str, list[tuple[str, int]]] | None = None     # syllable -> (next syllable, count)
         self._count: dict[str, int] = {}                                # syllable as written -> count
         self._said = said       # () -> every plan text as folded words, one space apart (None: not checked)
+        self._folded_pairs: dict[tuple[str, str], int] | None = None    # (folded, folded) -> count
 
     # ------------------------------------------------------------------ public
     def normalize(self, text: str) -> Normalized:
@@ -368,7 +369,23 @@ class Normalizer:
         return tokens[j].lower() if 0 <= j < len(tokens) and tokens[j][0].isalpha() else ""
 
     def _context(self, form: str, prev_: str, next_: str) -> int:
-        return self.pairs.get((prev_, form), 0) + self.pairs.get((form, next_), 0) if (prev_ or next_) else 0
+        """How often the plans write the word beside these neighbours; a neighbour typed without marks is met
+        by any of its spellings ("cap tihn": "cấp tỉnh")."""
+        if not (prev_ or next_):
+            return 0
+        if self._folded_pairs is None:
+            counts: dict[tuple[str, str], int] = {}
+            for (a, b), n in self.pairs.items():
+                key = (fold(a), fold(b))
+                counts[key] = counts.get(key, 0) + n
+            self._folded_pairs = counts
+        out = 0
+        for pair in ((prev_, form), (form, next_)):
+            if not pair[0] or not pair[1]:
+                continue
+            toneless = any(w == fold(w) for w in pair if w != form)
+            out += self._folded_pairs.get((fold(pair[0]), fold(pair[1])), 0) if toneless else self.pairs.get(pair, 0)
+        return out
 
     def _spelling(self, body: str, tone: str, prev_: str, next_: str) -> str | None:
         """The plans' spelling of a decoded syllable: same letters, and the same marks where the typist gave

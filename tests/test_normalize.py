@@ -166,3 +166,11 @@ def test_short_chat_shorthand_typed_in_capitals_is_read(norm):
                    shorthand={"sk": "sức khỏe", "dn": "doanh nghiệp nhỏ"})
     assert n.normalize("Tỷ lệ người dân có sổ SK điện tử").text == "Tỷ lệ người dân có sổ sức khỏe điện tử"
     assert n.normalize("DN ứng dụng").text == "DN ứng dụng"
+
+
+def test_a_short_slip_is_repaired_when_a_toneless_neighbour_confirms_it(norm):
+    """"ky nnag so", "phoi hpo trien khai": a short word one edit from a syllable the plans write beside the same
+    neighbour, typed without marks, is that syllable; with no neighbour to confirm it, it is left."""
+    assert "ky nang so" in norm.normalize("ty le can bo dc boi duong ky nnag so").text
+    assert "phoi hop trien khai" in norm.normalize("tram y te phoi hpo trien khai").text
+    assert norm.normalize("hpo").text == "hpo"
