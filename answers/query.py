@@ -845,6 +845,8 @@ class QueryReader:
             # write it in none of them ("xai" can only be "xài")
             if not accented and len(key.split()) < 2 and key in self.lx.vocabulary:
                 continue
+            if len(key.split()) < 2 and self._inside_plan_word(typed, key):
+                continue    # "tiền" in "tiền mặt": a word the plans write, not the everyday "tiền" (kinh phí)
             if f" {key} " in typed and f" {key} " in folded and not any(f" {key} " in n for n in names):
                 plan_wording = ' '.join(syllables(formal, accented))
                 # wording the plans use too ("trường học"): keep it beside the plan's usual one
@@ -855,6 +857,15 @@ class QueryReader:
                     reworded.append((everyday_folded, fold(formal)))
         expanded = text + (" " + " ; ".join(added) if added else "")
         return expanded, (folded if added else text), tuple(reworded)
+
+    def _inside_plan_word(self, text: str, key: str) -> bool:
+        """Every time the question has this one syllable, it makes a two-syllable word the plans write with the
+        syllable before or after it."""
+        sylls = text.split()
+        at = [i for i, w in enumerate(sylls) if w == key]
+        return bool(at) and all(
+            (i > 0 and f"{fold(sylls[i - 1])}_{fold(key)}" in self.lx.vocabulary)
+            or (i + 1 < len(sylls) and f"{fold(key)}_{fold(sylls[i + 1])}" in self.lx.vocabulary) for i in at)
 
     def _plans_say(self, phrase_folded: str) -> bool:
         """The plans use this two-or-more-syllable wording themselves ("trường học", "đào tạo")."""

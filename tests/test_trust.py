@@ -850,3 +850,12 @@ def test_the_rest_beside_a_unit_is_measured_by_its_content_words(assistant):
     assert evidence.covers_rest(snap, q, passage)
     q = snap.reader.read("Văn phòng Tỉnh ủy chủ trì xây dựng trung tâm dữ liệu khi nào?", date(2026, 1, 10))
     assert not evidence.covers_rest(snap, q, passage)
+
+
+def test_an_everyday_synonym_is_not_read_inside_a_word_the_plans_write(assistant):
+    """"tiền" alone is everyday wording for "kinh phí"; inside "tiền mặt" (a word the plans write) it is not."""
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Hàng Gòn: thanh toán không tiền mặt do phòng nào theo dõi?", date(2026, 7, 1))
+    assert "tien_mat" in q.topic and ("tien", "kinh phi") not in q.reworded
+    q = snap.reader.read("Nha Bích dành bao nhiêu tiền cho chuyển đổi số?", date(2026, 7, 1))
+    assert ("tien", "kinh phi") in q.reworded
