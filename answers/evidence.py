@@ -198,6 +198,14 @@ def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
     return not years or q.year in years
 
 
+def same_level(snap: Snapshot, q: Query, r: Record) -> bool:
+    """"Bao nhiêu % cán bộ cấp tỉnh …" asked of a commune's plan: a record that does not name that level counts
+    the commune's own."""
+    other = q.other_level - {snap.plans[r.plan].parsed.plan.level}
+    text = f"{record_text(r)} {r.section}".lower()
+    return all(re.search(rf"\b{level}\b", text) for level in other)
+
+
 def counts_things(q: Query, r: Record) -> bool:
     """'bao nhiêu doanh nghiệp' is not answered by a percentage, unless it is a share of all of them ("100% các
     cơ quan Đảng" answers "bao nhiêu cơ quan Đảng")."""
@@ -516,6 +524,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("rest")       # (a follow-up about the records last cited is about them by definition)
     if qualifier_clash(snap, q, r):
         failed.append("qualifier")
+    if not same_level(snap, q, r):
+        failed.append("level")
     if r.kind == "passage" and RECIPIENTS_HEAD.match(fold(r.section)):
         failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition

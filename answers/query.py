@@ -304,6 +304,7 @@ class Query:
     # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
+    other_level: frozenset[str] = frozenset()      # "cán bộ cấp tỉnh" asked of a commune's plan: another level
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -705,7 +706,8 @@ class QueryReader:
                      spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),
                      foreign_words=self._foreign_words(text),
-                     compare=compare, compare_levels=compare_levels)
+                     compare=compare, compare_levels=compare_levels,
+                     other_level=self._other_level(f, plans) if compare is None else frozenset())
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)
     def _cut(self, label: str, text: str) -> str:
@@ -811,6 +813,15 @@ class QueryReader:
             spelling = self.lx.spelling() if self.lx.spelling else None
             self._pairs = frozenset((fold(a), fold(b)) for a, b in spelling.pairs) if spelling else frozenset()
         return self._pairs
+
+    def _other_level(self, f: str, plans) -> frozenset[str]:
+        """"cấp tỉnh", "cấp xã" qualifying what is asked of a named plan of another level ("CBCC cấp tỉnh" in a
+        commune's plan)."""
+        if not plans:
+            return frozenset()
+        named = {p.level for p in self.lx.places if p.slug in plans}
+        return frozenset(level for level, plain, _ in _LEVEL_WORDS
+                         if re.search(rf"\bcap {plain[2:-2]}\b", f)) - named
 
     @staticmethod
     def _levels(text: str, f: str) -> frozenset[str]:

@@ -859,3 +859,12 @@ def test_an_everyday_synonym_is_not_read_inside_a_word_the_plans_write(assistant
     assert "tien_mat" in q.topic and ("tien", "kinh phi") not in q.reworded
     q = snap.reader.read("Nha Bích dành bao nhiêu tiền cho chuyển đổi số?", date(2026, 7, 1))
     assert ("tien", "kinh phi") in q.reworded
+
+
+def test_another_level_asked_of_a_named_plan_must_be_the_records(assistant):
+    """"công chức cấp tỉnh" asked of a commune's plan is not its target for the commune's own officials; "cán bộ
+    cấp xã" asked of the province's plan is the target that names them."""
+    pa = assistant.ask("Ở xã Phước An, tỷ lệ công chức cấp tỉnh học kỹ năng số căn bản là bao nhiêu?")
+    assert pa.kind == "none" and pa.evidence and "level" in pa.evidence["failed"]
+    dn = assistant.ask("Đồng Nai đặt tỷ lệ cán bộ cấp xã được bồi dưỡng kỹ năng số là bao nhiêu?")
+    assert dn.kind == "target" and "cấp xã" in dn.text
