@@ -101,7 +101,7 @@ def holds_foreign(q: Query, r: Record) -> bool:
     """For facts plans rarely state, the record must show the fact itself."""
     if q.never_stated:
         return False
-    text = record_text(r)
+    text = _CITED.sub(" ", record_text(r))      # a cited document's date is no event's date
     for f in q.foreign:
         if f == "headcount" and r.kind == "target" and r.obj.value_low is not None and r.obj.value_op != "yes" \
                 and "%" not in r.obj.value_text and _PEOPLE.search(r.obj.text):

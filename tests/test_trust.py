@@ -868,3 +868,17 @@ def test_another_level_asked_of_a_named_plan_must_be_the_records(assistant):
     assert pa.kind == "none" and pa.evidence and "level" in pa.evidence["failed"]
     dn = assistant.ask("Đồng Nai đặt tỷ lệ cán bộ cấp xã được bồi dưỡng kỹ năng số là bao nhiêu?")
     assert dn.kind == "target" and "cấp xã" in dn.text
+
+
+def test_a_cited_documents_date_is_no_events_date(assistant, monkeypatch):
+    """"Hội nghị … tổ chức ngày nào?" is not answered by the paragraph the model is sure of when its only date is
+    that of a cited document ("Nghị quyết số 57-NQ/TW ngày 22/12/2024")."""
+    from index.hybrid import Hit
+    snap = assistant.library.snapshot
+    doc_id, passage = next((i, r) for i, r in snap.records.items() if r.kind == "passage"
+                           and r.plan == "phuong-hang-gon-2026" and "ban hành kế hoạch Triển khai" in r.obj.text)
+    doc = next(d for d in snap.index.docs if d.id == doc_id)
+    monkeypatch.setattr(type(snap.index), "search",
+                        lambda self, query, k=10, plans=None, kinds=None: [Hit(doc, 1.0, None, 1, 0.8)])
+    ans = assistant.ask("Phường Hàng Gòn họp hội nghị triển khai kế hoạch 57 vào ngày nào?")
+    assert ans.kind == "none", ans.text
