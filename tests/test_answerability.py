@@ -518,3 +518,27 @@ II. TỔ CHỨC THỰC HIỆN""")
     cited = next(r for r in snap.of_kind("passage") if "Quán triệt" in r.obj.text)
     dated = next(r for r in snap.of_kind("passage") if "quy chế phối hợp" in r.obj.text)
     assert not evidence.holds_kind(q, cited) and evidence.holds_kind(q, dated)
+
+
+
+def test_a_paragraph_giving_the_year_asked_gains_the_year_bonus(tmp_path):
+    """"… đến năm 2030 đạt bao nhiêu?": a paragraph that speaks of 2030 (a cited document's date aside) ranks as
+    a target of that year does; a target of another year fails the year check, and the paragraph must not trail
+    it by the rank margin."""
+    from answers import rank
+    from answers.handlers import fact
+    text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """2. Tầm nhìn
+
+Theo Nghị quyết số 57-NQ/TW ngày 22/12/2024, đến năm 2030 kinh tế số trở thành động lực tăng trưởng chính của xã.
+
+II. TỔ CHỨC THỰC HIỆN""")
+    snap = _assistant_of(tmp_path, text).library.snapshot
+
+    def score(question):
+        q = snap.reader.read(question, date(2026, 7, 1))
+        ranked = rank.best(snap, q, list(q.plans), fact.kinds_for(type("Ctx", (), {"q": q})()))
+        return next(s for s, r in ranked if r.kind == "passage" and "động lực" in r.obj.text)
+    assert rank._years_said("Nghị quyết số 57-NQ/TW ngày 22/12/2024, đến năm 2030") == {2030}
+    with_year = score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2030?")
+    assert with_year - score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2027?") >= 0.04
+
