@@ -11,7 +11,6 @@ from functools import lru_cache
 from answers.library import Snapshot
 from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, YEAR, Query, ages, word_pairs
 from corpus.text import fold, one_spelling, syllables, words
-from index.text import terms
 
 from answers.normalize import is_syllable
 from answers.records import DATED, RECIPIENTS_HEAD, Record, match_text
@@ -157,16 +156,7 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     # title count: "… trong phần tổ chức thực hiện"); its other syllables are the typist's form words ("cách
     # bữa nay bao lâu", "nộp" for the plan's "gửi")
     rest = [w for w in content_words(snap, q) if not set(w.split("_")) & unit_words]
-    if len(rest) < 2:
-        return True
-    here = word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
-    weights = {w: snap.word_idf[w] for w in rest}
-    return sum(wt for w, wt in weights.items() if w in here or _reworded_here(q, w, here)) / sum(weights.values()) \
-        >= REST_LIMIT
-
-
-def _context_terms(snap: Snapshot, r: Record) -> frozenset[str]:
-    return frozenset(terms(f"{r.section} | {snap.plans[r.plan].parsed.plan.title}", snap.index.abbreviations))
+    return len(rest) < 2 or _met_share(snap, q, rest, _record_words(snap, r))[0] >= REST_LIMIT
 
 
 def strange_token(snap: Snapshot, q: Query) -> bool:
@@ -390,14 +380,20 @@ def counts_what_is_asked(snap: Snapshot, q: Query, r: Record) -> bool:
     if r.kind == "task":
         if q.asks_share and "%" in r.obj.kpi:
             return True     # "mấy chương trình ký xong thì phải thực hiện bao nhiêu %": the share is asked
-        return bool(re.search(rf"\d[\d.,]*\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", fold(f"{r.obj.kpi} {r.obj.product}")))
+        return _counted_after_figure(q.counted, f"{r.obj.kpi} {r.obj.product}")
     # a paragraph's figure ("mở rộng cáp quang đến 100% tổ, ấp") answers "bao nhiêu tổ" but not "bao nhiêu
     # cây số", "bao nhiêu trạm": the counted thing stands after the figure (a word no plan writes never
     # does); items a paragraph lists are counted by the list handler, an abbreviation ("bao nhiêu DVC") by
     # the coverage of its expansion
     if q.wants("list") or snap.index.abbreviations.spell_out(q.counted) != q.counted:
         return True
-    return bool(re.search(rf"\d[\d.,]*\s*%?\s*(?:[a-z]+\s+){{0,2}}?{q.counted}\b", fold(r.obj.text)))
+    return _counted_after_figure(q.counted, r.obj.text, share=True)
+
+
+def _counted_after_figure(counted: str, text: str, share: bool = False) -> bool:
+    """A figure (a percentage too, with share) followed within two words by the thing counted."""
+    percent = r"%?\s*" if share else ""
+    return re.search(rf"\d[\d.,]*\s*{percent}(?:[a-z]+\s+){{0,2}}?{counted}\b", fold(text)) is not None
 
 
 def same_grade(snap: Snapshot, q: Query, r: Record) -> bool:
@@ -471,12 +467,20 @@ def _reworded_here(q: Query, word: str, here: frozenset[str]) -> bool:
     return False
 
 
+def _record_words(snap: Snapshot, r: Record) -> frozenset[str]:
+    """The content-word pairs of a record, its section path and its plan's title, abbreviations spelled out."""
+    spell = snap.index.abbreviations.spell_out
+    return word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
+
+
 def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], list[str]]:
     """(IDF-weighted share met, words met, words missing) of the question's content words in the record,
     its section path and its plan's title (abbreviations spelled out on both sides)."""
-    spell = snap.index.abbreviations.spell_out
-    here = word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
-    asked = content_words(snap, q)
+    return _met_share(snap, q, content_words(snap, q), _record_words(snap, r))
+
+
+def _met_share(snap: Snapshot, q: Query, asked: list[str], here: frozenset[str]) -> tuple[float, list[str], list[str]]:
+    """(IDF-weighted share met, words met, words missing) of these content words among the pairs `here`."""
     met = [w for w in asked if w in here or _reworded_here(q, w, here)]
     # an abbreviation spelled out is one word of the question, however many its expansion has ("FDI" is
     # "doanh nghiệp có vốn đầu tư nước ngoài"): weighed once, by its rarest word, met when most of it is
