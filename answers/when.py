@@ -152,7 +152,8 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     y = year or today.year
     status = None
     remaining = bool(re.search(r"con( lai)? (bao lau|bao nhieu (thoi gian|ngay|hom|thang|tuan)|may (ngay|hom|thang|tuan))"
-                               r"|bao lau nua|may (ngay|hom) nua|(bao nhieu|may) (ngay|hom) (nua|con lai)", f))
+                               r"|bao lau nua|may (ngay|hom) nua|(bao nhieu|may) (ngay|hom) (nua|con lai)"
+                               r"|cach (hom nay|bua nay|nay|bay gio|gio)( con)? (bao lau|bao nhieu|may)", f))
     # a yes/no question on an item's state ("trễ chưa", "đã quá hạn chưa", "có bị trễ hạn không", "còn kịp
     # không", "lỡ chưa", "trễ rồi hả"): its deadline against today, not the list of what is overdue
     yes_no = re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)( \w+){0,2} (chua|khong|ko)\b"

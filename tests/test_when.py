@@ -90,3 +90,9 @@ def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
     assert december.holds(date(2026, 12, 31), TODAY, date(2026, 10, 1))
     fourth, _ = read_window("viec nao den han trong quy 4", TODAY)
     assert not fourth.holds(date(2026, 12, 31), TODAY, date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("folded", ["han chot ngay nao, cach bua nay bao lau", "cach hom nay con bao nhieu ngay",
+                                    "tinh ra cach bay gio may ngay"])
+def test_time_left_counted_from_today_in_other_words(folded):
+    assert read_window(folded, TODAY)[1]
