@@ -59,6 +59,10 @@ _AGE_BEFORE = re.compile(r"(?P<pre>(?<![^\W_])(?:từ|tu|trên|tren|dưới|duoi
 _AGE_AFTER = re.compile(r"(?<![\d.,])(?P<n>\d{1,3})\s*t(?=\s*\+|\s+(?:trở|tro)\s+(?:lên|len|xuống|xuong))",
                         re.IGNORECASE)
 _ACRONYM = re.compile(r"(?<![^\W_])([A-ZĐ]{3,6})(?![^\W_])")   # two letters ("VP", "TP") read too many ways
+# ... unless the next word tells which ("KH chi tiết"): two capitals and the word after them
+_PAIR_CODE = re.compile(r"(?<!\S)([A-ZĐ]{2})\s+([^\W\d_]+)")
+# the one reading of two capitals must stand before that next word at least this often in the plans
+TWO_LETTER_MIN_COUNT = 2
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,28 @@ class Normalizer:
                 found = found[0].upper() + found[1:]
             changes.append(Change(code, found, "initials"))
             return found
-        return _ACRONYM.sub(spell, text)
+        return _PAIR_CODE.sub(self._two_letters(changes), _ACRONYM.sub(spell, text))
+
+    def _two_letters(self, changes: list[Change]):
+        """'KH chi tiết' -> 'kế hoạch chi tiết': two capitals the plans do not define are read only beside the
+        next word, as the one run of two syllables with those initials that the plans write before that word
+        ("khoa học chi tiết" they never write)."""
+        def spell(m: re.Match) -> str:
+            code, nxt = m.group(1), fold(m.group(2).lower())
+            # (the plans may write the letters themselves, in document numbers: "số 91/KH-UBND")
+            if self._said is None or code in self.abbreviations or code in self.initials \
+                    or code.lower() in self.shorthand:
+                return m.group(0)
+            a, b = fold(code.lower())
+            found: dict[tuple[str, str], int] = {}
+            for x, y in re.findall(rf"(?<= )({a}[a-z]*) ({b}[a-z]*) {re.escape(nxt)}(?= )", self._said()):
+                found[(x, y)] = found.get((x, y), 0) + 1
+            if len(found) != 1 or next(iter(found.values())) < TWO_LETTER_MIN_COUNT:
+                return m.group(0)
+            reading = " ".join(self.forms[w][0][0] if w in self.forms else w for w in next(iter(found)))
+            changes.append(Change(code, reading, "initials"))
+            return f"{reading}{m.group(0)[len(code):]}"
+        return spell
 
     def spelled(self, code: str) -> str | None:
         """The plans' run of syllables whose initials spell `code`, or None. A run's weight is how often the

@@ -379,9 +379,12 @@ class Query:
         form |= {p for c in self.changes if c.why == "shorthand" for p in word_pairs(c.after)}
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
-            out.extend(f"{a}_{b}" for a, b in zip(sylls, sylls[1:])
+            # the word right before "gì" is what is asked for ("làm việc gì", "chức năng gì"): its answer is the
+            # record, which need not name it
+            asked = {i for i, w in enumerate(sylls) if i >= 2 and w == "gi"}
+            out.extend(f"{a}_{b}" for i, (a, b) in enumerate(zip(sylls, sylls[1:]))
                        if not a.isdigit() and not b.isdigit() and f"{a}_{b}" not in form
-                       and not (a in _TIME_SYLLABLES and b in _TIME_SYLLABLES))
+                       and not (a in _TIME_SYLLABLES and b in _TIME_SYLLABLES) and i + 2 not in asked)
         return tuple(dict.fromkeys(out))
 
     @cached_property

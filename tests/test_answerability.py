@@ -542,3 +542,10 @@ II. TỔ CHỨC THỰC HIỆN""")
     with_year = score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2030?")
     assert with_year - score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2027?") >= 0.04
 
+
+
+def test_the_word_before_gi_is_what_is_asked_not_content(tmp_path):
+    """"… để làm việc gì?": the answer is the record's work, which need not say "làm việc"."""
+    snap = _assistant_of(tmp_path, PLAN).library.snapshot
+    q = snap.reader.read("Văn phòng HĐND và UBND xã Tân Hòa theo dõi tổng hợp để làm việc gì?", date(2026, 7, 1))
+    assert "lam_viec" not in q.content and "tong_hop" in q.content

@@ -174,3 +174,16 @@ def test_a_short_slip_is_repaired_when_a_toneless_neighbour_confirms_it(norm):
     assert "ky nang so" in norm.normalize("ty le can bo dc boi duong ky nnag so").text
     assert "phoi hop trien khai" in norm.normalize("tram y te phoi hpo trien khai").text
     assert norm.normalize("hpo").text == "hpo"
+
+
+def test_two_capitals_are_read_by_the_word_after_them():
+    """"KH chi tiết": the one run of two syllables with these initials the plans write before "chi tiết" is "kế
+    hoạch"; where two runs stand before the next word, or none, or inside "VH-XH", the letters stay."""
+    texts = ["Các đơn vị xây dựng kế hoạch chi tiết trước ngày 31/3", "Gửi kế hoạch chi tiết về xã",
+             "Ứng dụng khoa học công nghệ", "Triển khai kế hoạch công tác"]
+    spelling = DiacriticRestorer.from_texts(texts)
+    said = " " + " | ".join(" ".join(words(t)) for t in texts) + " "
+    n = Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({}), shorthand={}, said=lambda: said)
+    assert n.normalize("Phòng ban nộp KH chi tiết khi nào").text == "Phòng ban nộp kế hoạch chi tiết khi nào"
+    assert n.normalize("KH công nghệ").text == "KH công nghệ"      # "khoa học" once, and "kế hoạch công" too
+    assert n.normalize("Phòng VH-XH chi tiết").text == "Phòng VH-XH chi tiết"
