@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, YEAR, Query, ages, word_pairs
+from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, word_pairs
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
-from answers.records import DATED, RECIPIENTS_HEAD, Record, match_text
+from answers.records import RECIPIENTS_HEAD, Record, match_text, years_in
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
@@ -166,13 +166,10 @@ def strange_token(snap: Snapshot, q: Query) -> bool:
                                         for t in q.topic if "_" not in t)
 
 
-# the date of a document cited ("Nghị quyết số 57-NQ/TW ngày 22/12/2024") is not the year a passage speaks of
-
-
 def years_of(snap: Snapshot, r: Record) -> set[int]:
-    """Years a record without its own year speaks of: its section and text, else its plan's title."""
-    found = {int(y) for y in YEAR.findall(DATED.sub(" ", f"{r.section} {getattr(r.obj, 'text', '')}"))}
-    return found or {int(y) for y in YEAR.findall(DATED.sub(" ", snap.plans[r.plan].parsed.plan.title))}
+    """Years a record without its own year speaks of: its section and text, else its plan's title (the date of a
+    document cited, "Nghị quyết số 57-NQ/TW ngày 22/12/2024", is none of them)."""
+    return years_in(f"{r.section} {getattr(r.obj, 'text', '')}") or years_in(snap.plans[r.plan].parsed.plan.title)
 
 
 def same_year(snap: Snapshot, q: Query, r: Record) -> bool:

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 from answers.library import Snapshot
 from answers.query import Query
-from answers.records import DATED, Found, Record, match_text
-from corpus.text import YEAR, fold, one_spelling, syllables
+from answers.records import Found, Record, match_text, years_in
+from corpus.text import fold, one_spelling, syllables
 
 MIN_COVERAGE = 0.4
 # The embedding model's first choice, when close enough to the question, stands in for word overlap: an
@@ -25,11 +25,6 @@ DENSE_TIE = 0.005       # a passage and the table row it repeats score alike: bo
 _DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trước)|hằng tháng|định kỳ|\bquý [IV]+|tháng \d|"
                          r"tính đến|cuối năm \d{4}",
                          re.IGNORECASE)
-
-
-def _years_said(text: str) -> set[int]:
-    """Years a paragraph speaks of, a cited document's date left out."""
-    return {int(y) for y in YEAR.findall(DATED.sub(" ", text))}
 
 
 def scope_of(snap: Snapshot, q: Query, default_plan: str | None = None) -> list[str]:
@@ -102,7 +97,7 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
             score += 0.15
         if q.year and r.kind == "target" and r.obj.year == q.year:
             score += 0.1
-        elif q.year and r.kind == "passage" and q.year in _years_said(r.obj.text):
+        elif q.year and r.kind == "passage" and q.year in years_in(r.obj.text):
             score += 0.05       # a paragraph giving the year asked ("đến năm 2030, … đạt trên 30%")
         score += prior.get(r.kind, 0.0)
         if unit_names:

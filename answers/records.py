@@ -13,6 +13,12 @@ from corpus.units import UnitRegistry
 # a full date ("31/3/2026", "ngày 5 tháng 2 năm 2026"): its year is no year a figure is set for
 DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
+
+def years_in(text: str) -> set[int]:
+    """The years a text speaks of, full dates left out (their year is no year a figure is set for)."""
+    return {int(y) for y in YEAR.findall(DATED.sub(" ", text))}
+
+
 # the heading of the block of recipients ("Nơi nhận:", "Đồng kính gửi:"), on folded text
 RECIPIENTS_HEAD = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
 
@@ -30,8 +36,7 @@ class PlanData:
     @cached_property
     def years(self) -> frozenset[int]:
         """Every year the plan writes outside full dates ("31/3/2026", "ngày 5 tháng 2 năm 2026")."""
-        text = DATED.sub(" ", " ".join(self.lines))
-        return frozenset(int(y) for y in YEAR.findall(text))
+        return frozenset(years_in(" ".join(self.lines)))
 
 
 @dataclass

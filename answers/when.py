@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from corpus.text import month_end, roman_value
 
 UPCOMING_DAYS = 30
+QUARTER_DAYS = 92      # the longest deadline a month asked may hold when it closes in that month
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,6 @@ class TimeWindow:
             return False
         return True
 
-
     def _closes_in_month(self, due_end: date, due_start: date | None) -> bool:
         """A month asked ("việc nào phải xong trong tháng 6") holds a deadline of a quarter at most that closes in
         it: "Quý II/2026" falls due at the end of June; "Năm 2026" is not due in December alone."""
@@ -51,9 +51,6 @@ class TimeWindow:
             return False
         span = (due_end - due_start).days if due_start else 0
         return self.start <= due_end <= self.end and span <= QUARTER_DAYS
-
-
-QUARTER_DAYS = 92
 
 
 def _quarter(y: int, q: int) -> tuple[date, date]:

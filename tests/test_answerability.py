@@ -527,6 +527,7 @@ def test_a_paragraph_giving_the_year_asked_gains_the_year_bonus(tmp_path):
     it by the rank margin."""
     from answers import rank
     from answers.handlers import fact
+    from answers.records import years_in
     text = PLAN.replace("II. TỔ CHỨC THỰC HIỆN", """2. Tầm nhìn
 
 Theo Nghị quyết số 57-NQ/TW ngày 22/12/2024, đến năm 2030 kinh tế số trở thành động lực tăng trưởng chính của xã.
@@ -538,7 +539,7 @@ II. TỔ CHỨC THỰC HIỆN""")
         q = snap.reader.read(question, date(2026, 7, 1))
         ranked = rank.best(snap, q, list(q.plans), fact.kinds_for(type("Ctx", (), {"q": q})()))
         return next(s for s, r in ranked if r.kind == "passage" and "động lực" in r.obj.text)
-    assert rank._years_said("Nghị quyết số 57-NQ/TW ngày 22/12/2024, đến năm 2030") == {2030}
+    assert years_in("Nghị quyết số 57-NQ/TW ngày 22/12/2024, đến năm 2030") == {2030}
     with_year = score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2030?")
     assert with_year - score("Tân Hòa: kinh tế số thành động lực tăng trưởng chính vào năm 2027?") >= 0.04
 
