@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from corpus.text import fold, nfc, read_pairs
@@ -185,9 +186,17 @@ class Normalizer:
         self._next: dict[str, list[tuple[str, int]]] | None = None     # syllable -> (next syllable, count)
         self._count: dict[str, int] = {}                                # syllable as written -> count
         self._said = said       # () -> every plan text as folded words, one space apart (None: not checked)
-        self._folded_pairs: dict[tuple[str, str], int] | None = None    # (folded, folded) -> count
 
     # ------------------------------------------------------------------ public
+    @cached_property
+    def folded_pairs(self) -> dict[tuple[str, str], int]:
+        """(folded syllable, folded next syllable) -> how often the plans write them, all spellings together."""
+        counts: dict[tuple[str, str], int] = {}
+        for (a, b), n in self.pairs.items():
+            key = (fold(a), fold(b))
+            counts[key] = counts.get(key, 0) + n
+        return counts
+
     def normalize(self, text: str) -> Normalized:
         changes: list[Change] = []
         text = self._places(text, changes)
@@ -398,18 +407,12 @@ class Normalizer:
         by any of its spellings ("cap tihn": "cấp tỉnh")."""
         if not (prev_ or next_):
             return 0
-        if self._folded_pairs is None:
-            counts: dict[tuple[str, str], int] = {}
-            for (a, b), n in self.pairs.items():
-                key = (fold(a), fold(b))
-                counts[key] = counts.get(key, 0) + n
-            self._folded_pairs = counts
         out = 0
         for pair in ((prev_, form), (form, next_)):
             if not pair[0] or not pair[1]:
                 continue
             toneless = any(w == fold(w) for w in pair if w != form)
-            out += self._folded_pairs.get((fold(pair[0]), fold(pair[1])), 0) if toneless else self.pairs.get(pair, 0)
+            out += self.folded_pairs.get((fold(pair[0]), fold(pair[1])), 0) if toneless else self.pairs.get(pair, 0)
         return out
 
     def _spelling(self, body: str, tone: str, prev_: str, next_: str) -> str | None:

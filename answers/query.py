@@ -487,7 +487,6 @@ def _runs_initials(name: str) -> set[str]:
 class QueryReader:
     def __init__(self, lexicon: Lexicon):
         self.lx = lexicon
-        self._pairs: frozenset[tuple[str, str]] | None = None
 
     def _cue_texts(self, label: str, f: str, toned: str):
         """(pattern, text it reads) for a cue label: its patterns on the folded question, and its ambiguous ones
@@ -810,12 +809,10 @@ class QueryReader:
             out.append(w)
         return tuple(dict.fromkeys(out))
 
-    def _folded_pairs(self) -> frozenset[tuple[str, str]]:
-        """Every pair of adjacent syllables the plans write, folded (from the plans' spelling statistics)."""
-        if self._pairs is None:
-            spelling = self.lx.spelling() if self.lx.spelling else None
-            self._pairs = frozenset((fold(a), fold(b)) for a, b in spelling.pairs) if spelling else frozenset()
-        return self._pairs
+    def _folded_pairs(self):
+        """Every pair of adjacent syllables the plans write, folded (the normalizer's counts of them)."""
+        normalizer = self.lx.normalizer
+        return normalizer.folded_pairs if normalizer is not None else {}
 
     def _other_level(self, f: str, plans) -> frozenset[str]:
         """"cấp tỉnh", "cấp xã" qualifying what is asked of a named plan of another level ("CBCC cấp tỉnh" in a
