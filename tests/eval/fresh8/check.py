@@ -18,9 +18,7 @@ _spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE
 base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
-_OTHERS = tuple(os.path.abspath(os.path.join(HERE, "..", d))
-                for d in ("fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "fresh7")
-                if os.path.isdir(os.path.join(HERE, "..", d)))
+_OTHERS = base.earlier_fresh(HERE)
 
 CONFIG = base.Config(
     folder=HERE, name="fresh8", id_pattern=r"z\d{3}",

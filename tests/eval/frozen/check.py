@@ -83,6 +83,18 @@ class Config:
     abbrev: set = field(default_factory=lambda: set(ABBREV))
     english: set = field(default_factory=lambda: set(ENGLISH))
 
+
+
+def earlier_fresh(folder: str) -> tuple:
+    """The fresh slices written before the one in `folder` (tests/eval/fresh<N> beside it, 2 <= N < its own), in
+    order: a fresh slice is checked for near copies against them."""
+    own = re.fullmatch(r"fresh(\d+)", os.path.basename(os.path.abspath(folder)))
+    parent = os.path.dirname(os.path.abspath(folder))
+    found = [(int(m.group(1)), os.path.join(parent, d)) for d in os.listdir(parent)
+             if (m := re.fullmatch(r"fresh(\d+)", d)) and os.path.isdir(os.path.join(parent, d))]
+    return tuple(path for n, path in sorted(found) if 2 <= n < (int(own.group(1)) if own else 0))
+
+
 errors = []
 
 
