@@ -22,7 +22,6 @@ CONFIG = base.Config(
     folder=HERE, name="fresh2", id_pattern=r"s\d{3}",
     files={"chat.jsonl": 55, "plain.jsonl": 25, "near_miss.jsonl": 30, "conversations.jsonl": 10},
     min_ctx={True: 1, False: 1}, min_chat_notone=20, min_near_miss_styled=0.5,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
     shorthand=base.SHORTHAND | {"dk", "v", "hem", "tk", "ntn?", "hong", "xài", "15t", "p", "cq", "dv", "gd"},
     abbrev=base.ABBREV | {"ca", "cnsc", "cnscđ", "cntt", "mttq", "ub", "vn", "tmđt", "p.kt", "ioc", "sđt", "tt",
                           "dvvt", "r&d", "ktht&đt", "ubmttq", "vhttdl", "qh"},

@@ -24,7 +24,6 @@ CONFIG = base.Config(
     files={"today.jsonl": 40, "conversations.jsonl": 35, "near_miss.jsonl": 30},
     min_dates=8, min_ctx={True: 20, False: 10}, min_chat_notone=0,
     others=(os.path.abspath(os.path.join(HERE, "..", "fresh2")),),
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
     shorthand=base.SHORTHAND | {"hnay", "lố"},
     english=base.ENGLISH | {"startup"},
     abbrev=base.ABBREV | {"gd&đt", "nn&mt", "q2/2026", "khcn", "bc", "vp", "vh-xh", "ict"})

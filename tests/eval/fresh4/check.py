@@ -27,7 +27,6 @@ CONFIG = base.Config(
     files={"chat.jsonl": 75, "plain.jsonl": 50, "near_miss.jsonl": 35},
     min_chat_notone=25, min_near_miss_styled=0.5,
     others=OTHERS,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
     shorthand=base.SHORTHAND | {"dk", "v", "hem", "tk", "hong", "xài", "p", "cq", "dv", "gd", "e", "ad", "thui",
                                 "hông", "ntn?", "j?", "k?", "ko?", "hk", "zậy", "dc?", "đc?", "vay", "nhe?", "ak?"},
     abbrev=base.ABBREV | {"ca", "cntt", "mttq", "ub", "vn", "tmđt", "p.kt", "ioc", "sđt", "tt", "ubmttq", "đa",

@@ -19,18 +19,14 @@ _spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE
 base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
-_OTHERS = base.earlier_fresh(HERE)
-
-CONFIG = base.Config(
-    folder=HERE, name="fresh5", id_pattern=r"w\d{3}",
+CONFIG = base.fresh_config(
+    HERE, "w",
     files={"today.jsonl": 45, "conversations.jsonl": 45, "near_miss.jsonl": 20},
     min_dates=10, min_ctx={True: 25, False: 12}, min_chat_notone=0,
-    others=_OTHERS,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
-    shorthand=base.SHORTHAND | {"hnay", "lố", "z", "ko", "bc", "vay"},
-    english=base.ENGLISH | {"startup", "email"},
-    abbrev=base.ABBREV | {"gd&đt", "nn&mt", "q2/2026", "khcn", "bc", "vp", "vh-xh", "ict", "cns", "xd",
-                          "gđ", "cbccvc", "pa", "xp", "nb", "hg", "vhxh", "pvhcc"})
+    shorthand={"hnay", "lố", "z", "ko", "bc", "vay"},
+    english={"startup", "email"},
+    abbrev={"gd&đt", "nn&mt", "q2/2026", "khcn", "bc", "vp", "vh-xh", "ict", "cns", "xd",
+            "gđ", "cbccvc", "pa", "xp", "nb", "hg", "vhxh", "pvhcc"})
 
 if __name__ == "__main__":
     sys.exit(base.main(CONFIG))

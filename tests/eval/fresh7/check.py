@@ -18,20 +18,16 @@ _spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE
 base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
-_OTHERS = base.earlier_fresh(HERE)
-
-CONFIG = base.Config(
-    folder=HERE, name="fresh7", id_pattern=r"y\d{3}",
+CONFIG = base.fresh_config(
+    HERE, "y",
     files={"chat.jsonl": 60, "plain.jsonl": 40, "near_miss.jsonl": 30, "today.jsonl": 20,
            "conversations.jsonl": 20},
     min_dates=6, min_ctx={True: 12, False: 6}, min_chat_notone=20, min_near_miss_styled=0.5,
-    others=_OTHERS,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
-    shorthand=base.SHORTHAND | {"hnay", "lố", "z", "ko", "bc", "vay", "dk", "v", "tk", "p", "cq", "dv", "hem", "hong", "xài", "v", "lố", "15t", "giùm"},
-    abbrev=base.ABBREV | {"gd&đt", "nn&mt", "khcn", "bc", "vp", "vh-xh", "ict", "cns", "xd", "ca", "cntt",
-                          "mttq", "ub", "ubmttq", "tt", "xp", "nb", "hg", "vhxh", "pvhcc", "p.kt", "qs", "ttcs",
-                          "đtn", "dtn", "hdnd", "pa", "bhxh", "ptnt", "nv", "cnscd", "cnscđ", "bcd", "kts", "khkt", "tmđt", "cns", "15t", "sp", "p.hg", "httt", "đa", "htx", "kd", "sx", "cdsx", "tmđt", "httt", "kh&cn", "qg", "lgsp"},
-    english=base.ENGLISH | {"startup", "email", "smartphone", "by", "when", "who", "deadline?", "owner", "due", "livestream", "smart", "smartphone", "task", "web", "startup"})
+    shorthand={"hnay", "lố", "z", "ko", "bc", "vay", "dk", "v", "tk", "p", "cq", "dv", "hem", "hong", "xài", "v", "lố", "15t", "giùm"},
+    abbrev={"gd&đt", "nn&mt", "khcn", "bc", "vp", "vh-xh", "ict", "cns", "xd", "ca", "cntt",
+            "mttq", "ub", "ubmttq", "tt", "xp", "nb", "hg", "vhxh", "pvhcc", "p.kt", "qs", "ttcs",
+            "đtn", "dtn", "hdnd", "pa", "bhxh", "ptnt", "nv", "cnscd", "cnscđ", "bcd", "kts", "khkt", "tmđt", "cns", "15t", "sp", "p.hg", "httt", "đa", "htx", "kd", "sx", "cdsx", "tmđt", "httt", "kh&cn", "qg", "lgsp"},
+    english={"startup", "email", "smartphone", "by", "when", "who", "deadline?", "owner", "due", "livestream", "smart", "smartphone", "task", "web", "startup"})
 
 if __name__ == "__main__":
     sys.exit(base.main(CONFIG))

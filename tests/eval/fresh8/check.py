@@ -18,22 +18,18 @@ _spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE
 base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
-_OTHERS = base.earlier_fresh(HERE)
-
-CONFIG = base.Config(
-    folder=HERE, name="fresh8", id_pattern=r"z\d{3}",
+CONFIG = base.fresh_config(
+    HERE, "z",
     files={"chat.jsonl": 60, "plain.jsonl": 40, "near_miss.jsonl": 30, "today.jsonl": 20,
            "conversations.jsonl": 20},
     min_dates=6, min_ctx={True: 12, False: 6}, min_chat_notone=20, min_near_miss_styled=0.5,
-    others=_OTHERS,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
-    shorthand=base.SHORTHAND | {"z", "ko", "k", "v", "vay", "vậy", "trc", "dc", "đc", "bn", "j", "ntn", "vs", "ng",
-                                "cq", "15t", "ad", "nhiu"},
-    abbrev=base.ABBREV | {"đn", "dn", "nb", "hg", "p.hg", "pa", "x.pa", "xp", "cns", "cđs", "cds", "đmst", "dmst",
-                          "khcn", "kh&cn", "kh", "nq", "nq57", "soc", "tthc", "csdl", "lgsp", "attt", "httt", "kd",
-                          "htx", "khkt", "ocop", "chqs", "qđ", "ht&đt", "p.kt", "kt", "vh-xh", "gd&đt", "gd", "nh",
-                          "sk", "đt", "ns", "tt", "cn"},
-    english=base.ENGLISH | {"owner", "deadline", "target", "kpi", "file", "link", "online", "cloud", "ad"})
+    shorthand={"z", "ko", "k", "v", "vay", "vậy", "trc", "dc", "đc", "bn", "j", "ntn", "vs", "ng",
+               "cq", "15t", "ad", "nhiu"},
+    abbrev={"đn", "dn", "nb", "hg", "p.hg", "pa", "x.pa", "xp", "cns", "cđs", "cds", "đmst", "dmst",
+            "khcn", "kh&cn", "kh", "nq", "nq57", "soc", "tthc", "csdl", "lgsp", "attt", "httt", "kd",
+            "htx", "khkt", "ocop", "chqs", "qđ", "ht&đt", "p.kt", "kt", "vh-xh", "gd&đt", "gd", "nh",
+            "sk", "đt", "ns", "tt", "cn"},
+    english={"owner", "deadline", "target", "kpi", "file", "link", "online", "cloud", "ad"})
 
 if __name__ == "__main__":
     sys.exit(base.main(CONFIG))

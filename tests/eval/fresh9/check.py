@@ -18,23 +18,19 @@ _spec = importlib.util.spec_from_file_location("frozen_check", os.path.join(HERE
 base = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(base)
 
-_OTHERS = base.earlier_fresh(HERE)
-
-CONFIG = base.Config(
-    folder=HERE, name="fresh9", id_pattern=r"h\d{3}",
+CONFIG = base.fresh_config(
+    HERE, "h",
     files={"chat.jsonl": 60, "plain.jsonl": 40, "near_miss.jsonl": 30, "today.jsonl": 20,
            "conversations.jsonl": 20},
     min_dates=6, min_ctx={True: 12, False: 6}, min_chat_notone=20, min_near_miss_styled=0.5,
-    others=_OTHERS,
-    hidden=(os.path.abspath(os.path.join(HERE, "..", "frozen")),),
-    shorthand=base.SHORTHAND | {"z", "ko", "k", "v", "trc", "dc", "đc", "bn", "j", "ntn", "vs", "ng", "r", "mn", "cx",
-                                "15t", "ad", "sp", "nd", "q", "mt", "nha", "nhé"},
-    abbrev=base.ABBREV | {"đn", "dn", "nb", "hg", "p.hg", "pa", "x.pa", "x.nb", "xp", "ub", "vhxh", "vh-xh", "cns",
-                          "cđs", "cds", "đmst", "dmst", "khcn", "kh&cn", "kh", "nckh", "csdl", "qg", "htx", "kd",
-                          "chqs", "ca", "tthc", "lgsp", "kt", "ocop", "khkt", "cntt", "ns", "pvhcc", "cbcc", "tt",
-                          "vneid", "iot"},
-    english=base.ENGLISH | {"deadline", "target", "kpi", "link", "web", "online", "cloud", "startup", "list", "digital",
-                            "twin"})
+    shorthand={"z", "ko", "k", "v", "trc", "dc", "đc", "bn", "j", "ntn", "vs", "ng", "r", "mn", "cx",
+               "15t", "ad", "sp", "nd", "q", "mt", "nha", "nhé"},
+    abbrev={"đn", "dn", "nb", "hg", "p.hg", "pa", "x.pa", "x.nb", "xp", "ub", "vhxh", "vh-xh", "cns",
+            "cđs", "cds", "đmst", "dmst", "khcn", "kh&cn", "kh", "nckh", "csdl", "qg", "htx", "kd",
+            "chqs", "ca", "tthc", "lgsp", "kt", "ocop", "khkt", "cntt", "ns", "pvhcc", "cbcc", "tt",
+            "vneid", "iot"},
+    english={"deadline", "target", "kpi", "link", "web", "online", "cloud", "startup", "list", "digital",
+             "twin"})
 
 if __name__ == "__main__":
     sys.exit(base.main(CONFIG))

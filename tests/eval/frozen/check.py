@@ -95,6 +95,16 @@ def earlier_fresh(folder: str) -> tuple:
     return tuple(path for n, path in sorted(found) if 2 <= n < (int(own.group(1)) if own else 0))
 
 
+def fresh_config(folder: str, id_letter: str, files: dict, *, shorthand=(), abbrev=(), english=(), **settings) -> Config:
+    """The Config of a fresh slice in `folder` (tests/eval/fresh<N>): ids <letter>###, the given file sizes and
+    settings, near copies checked against the earlier fresh slices and, hidden, this frozen part; the chat tokens
+    it uses beyond this checker's lists are added to them."""
+    folder = os.path.abspath(folder)
+    return Config(folder=folder, name=os.path.basename(folder), id_pattern=id_letter + r"\d{3}", files=files,
+                  others=earlier_fresh(folder), hidden=(HERE,), shorthand=SHORTHAND | set(shorthand),
+                  abbrev=ABBREV | set(abbrev), english=ENGLISH | set(english), **settings)
+
+
 errors = []
 
 
