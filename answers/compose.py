@@ -38,7 +38,7 @@ def join_units(units) -> str:
 
 
 def vn_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return f"{d.day}/{d.month}/{d.year}"
 
 
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")

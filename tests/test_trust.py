@@ -103,7 +103,7 @@ def test_today_changes_which_tasks_are_overdue(assistant):
     assert "I.2" in early and "IV.4" not in early         # "Trước tháng 2/2026" is past; "Quý I/2026" is not yet
     assert {"I.2", "IV.4"} <= mid
     ans = assistant.ask("Ở xã Nha Bích những nhiệm vụ nào đã quá hạn?", today=date(2026, 7, 1))
-    assert "01/07/2026" in ans.text                       # says which date it counted from
+    assert "1/7/2026" in ans.text                       # says which date it counted from
 
 
 def test_no_fixed_date_is_never_overdue(assistant):
@@ -115,7 +115,7 @@ def test_no_fixed_date_is_never_overdue(assistant):
 def test_next_monthly_report_date(assistant):
     ans = assistant.ask("Phòng VH-XH Phước An phải nộp báo cáo tháng cho UBND xã lần tới vào ngày nào?",
                         today=date(2026, 7, 1))
-    assert "25/07/2026" in ans.text
+    assert "25/7/2026" in ans.text
 
 
 def test_a_nine_item_list_comes_back_whole(tmp_path):

@@ -75,8 +75,8 @@ def test_a_monthly_duty_is_due_next_on_its_day_and_not_yet_late():
     from answers.handlers.due import status
     duty = SimpleNamespace(kind="duty", obj=SimpleNamespace(text="Báo cáo UBND xã trước ngày 20 hằng tháng."))
     said = status(duty, date(2026, 8, 19))
-    assert "20/08/2026" in said and "chưa đến hạn" in said and "còn 1 ngày" in said
-    assert "20/09/2026" in status(duty, date(2026, 8, 21))
+    assert "20/8/2026" in said and "chưa đến hạn" in said and "còn 1 ngày" in said
+    assert "20/9/2026" in status(duty, date(2026, 8, 21))
 
 
 def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
