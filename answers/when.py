@@ -144,12 +144,18 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
     return None
 
 
+# an amount of time asked: "bao lâu", "bao nhiêu ngày", "mấy hôm", "mấy tuần"
+_SPAN = r"(bao lau|bao nhieu (thoi gian|ngay|hom|bua|thang|tuan)|may (ngay|hom|bua|thang|tuan))\b"
+
+
 def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindow | None, bool]:
     """(window, asks_remaining) from folded question text."""
     y = year or today.year
     status = None
-    remaining = bool(re.search(r"con( lai)? (bao lau|bao nhieu (thoi gian|ngay|hom|thang|tuan)|may (ngay|hom|thang|tuan))"
-                               r"|bao lau nua|may (ngay|hom) nua|(bao nhieu|may) (ngay|hom) (nua|con lai)"
+    # time left or time late: "còn (khoảng|được|dư) mấy hôm", "lố bao nhiêu ngày rồi", "trôi qua bao lâu",
+    # "chậm bao nhiêu ngày so với mốc", "cách bữa nay bao lâu" (the status says which side of the deadline)
+    remaining = bool(re.search(rf"\b(con|lo|tre|cham|qua|troi qua|dem ra|cach)\b( \w+){{0,3}} {_SPAN}"
+                               rf"|{_SPAN} (nua|roi|con lai)\b"
                                r"|cach (hom nay|bua nay|nay|bay gio|gio)( con)? (bao lau|bao nhieu|may)", f))
     # a yes/no question on an item's state ("trễ chưa", "đã quá hạn chưa", "có bị trễ hạn không", "còn kịp
     # không", "lỡ chưa", "trễ rồi hả"): its deadline against today, not the list of what is overdue

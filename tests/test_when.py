@@ -53,6 +53,21 @@ def test_days_left_in_other_words(folded):
     assert remaining
 
 
+@pytest.mark.parametrize("folded", ["tu gio den han con duoc khoang may hom", "so voi moc thi da tre bao nhieu ngay roi",
+                                    "han do troi qua bao lau roi", "nop cham may tuan so voi moc xa dat",
+                                    "den moc ay con du bao nhieu ngay"])
+def test_time_left_or_late_with_words_between(folded):
+    """An amount of time asked after "còn", "trễ", "chậm", "trôi qua" with words between, or before "rồi": the
+    deadline against today (the status says which side of it), not a figure."""
+    _, remaining = read_window(folded, TODAY)
+    assert remaining
+
+
+def test_an_amount_of_days_in_a_target_is_no_time_left():
+    assert not read_window("ty le ho so giai quyet dung han la bao nhieu", TODAY)[1]
+    assert not read_window("tap huan bao nhieu lop moi nam", TODAY)[1]
+
+
 @pytest.mark.parametrize("folded", ["viec do co bi tre han ko", "toi nay da lo moc lam xong chua",
                                     "den nay tre chua", "da qua moc do chua", "toi nay con kip ko",
                                     "gio tre roi ha", "bao cao do da lo chua",
