@@ -145,6 +145,23 @@ class Composer:
         head = "Các kế hoạch trả lời khác nhau:\n" if multi else ""
         return Answer(q.raw, kind, head + "\n\n".join(parts), tuple(sources))
 
+    def schedule(self, q: Query, items: list[Record], notes: dict[int, str], missing: str = "") -> Answer:
+        """A plan's periodic reports: who sends what to whom by which day, each with its next date. With missing
+        (the period asked, which no plan here sets), the reports the plans do set, offered as the nearest."""
+        parts, sources = [], []
+        for slug in sorted({r.plan for r in items}):
+            lines = [f"{self.plans[slug].parsed.plan.name} — báo cáo định kỳ:"]
+            for r in (r for r in items if r.plan == slug):
+                src = self.source(r)
+                sources.append(src)
+                lines.append(f"- {self.fact_text(q, 'deadline', r)} {notes.get(id(r), '')}".rstrip())
+                lines.append(f"  Nguồn: {src.citation()}")
+            parts.append("\n".join(lines))
+        if missing:
+            head = f"Không có trong kế hoạch: các kế hoạch đã nạp không quy định báo cáo {missing}. Gần nhất:\n"
+            return Answer(q.raw, "none", head + "\n\n".join(parts), tuple(sources))
+        return Answer(q.raw, "deadline", "\n\n".join(parts), tuple(sources))
+
     def task_label(self, o) -> str:
         label = f"nhiệm vụ {o.code} “{short(o.subtask or o.task)}”" if o.code else f"nhiệm vụ “{short(o.subtask or o.task)}”"
         if o.subtask and o.task and o.subtask != o.task and not o.subtask.startswith(short(o.task, 40)[:30]):

@@ -305,6 +305,9 @@ class Query:
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
     other_level: frozenset[str] = frozenset()      # "cán bộ cấp tỉnh" asked of a commune's plan: another level
+    # a periodic report asked about ("kỳ nộp báo cáo tháng tới"): its period (month, half, year, quarter) or
+    # "any" when none is said; None when the question is not about periodic reporting
+    report: str | None = None
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -679,6 +682,10 @@ class QueryReader:
             # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
             foreign.discard("achieved")
             expects.discard("number")
+        report = None
+        if self._has("report", f, toned) and self._has("report_when", f, toned):
+            report = next((k[7:] for k in ("report_half", "report_month", "report_year", "report_quarter")
+                           if self._has(k, f, toned)), "any")
         deadline_kind = next((k[7:] for k in ("dlkind_guidance", "dlkind_continuous", "dlkind_recurring")
                               if self._has(k, f, toned)), None)
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",
@@ -708,7 +715,7 @@ class QueryReader:
                      spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),
                      foreign_words=self._foreign_words(text),
-                     compare=compare, compare_levels=compare_levels,
+                     compare=compare, compare_levels=compare_levels, report=report,
                      other_level=self._other_level(f, plans) if compare is None else frozenset())
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)

@@ -54,6 +54,8 @@ def route(ctx: Ctx) -> Answer:
     windowed_count = q.wants("count") and q.window is not None and q.window.filters
     if q.wants("count") and not windowed_count:
         steps.append(count.handle)
+    if q.report is not None:
+        steps.append(due.reports)
     if q.window is not None or q.remaining:
         steps.append(due.handle)
     if windowed_count:

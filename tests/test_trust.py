@@ -882,3 +882,44 @@ def test_a_cited_documents_date_is_no_events_date(assistant, monkeypatch):
                         lambda self, query, k=10, plans=None, kinds=None: [Hit(doc, 1.0, None, 1, 0.8)])
     ans = assistant.ask("Phường Hàng Gòn họp hội nghị triển khai kế hoạch 57 vào ngày nào?")
     assert ans.kind == "none", ans.text
+
+
+REPORTING_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC ĐÍCH, YÊU CẦU
+
+- Triển khai nghiêm túc các nhiệm vụ về chuyển đổi số.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Các phòng, ban chuyên môn
+
+Căn cứ nhiệm vụ được giao, tổ chức triển khai thực hiện Kế hoạch.
+
+Thực hiện chế độ báo cáo định kỳ hằng tháng kết quả thực hiện Kế hoạch gửi Văn phòng HĐND và UBND xã tổng hợp trước ngày 15 hằng tháng.
+
+2. Văn phòng HĐND và UBND xã
+
+Tổng hợp kết quả thực hiện của các phòng, ban; báo cáo UBND huyện trước ngày 18 hằng tháng.
+
+3. Trạm Y tế xã
+
+Hướng dẫn người dân cài đặt sổ sức khỏe điện tử.
+"""
+
+
+def test_periodic_reports_come_with_their_next_dates(tmp_path):
+    """"Kỳ nộp báo cáo tháng tới hạn ngày nào?": every monthly report of the plan (who sends to whom by which
+    day), each with its next date from today; a period the plan does not set is "không có", with the ones it
+    sets; a unit that sends and receives no report is not answered with them."""
+    a = one_plan_assistant(tmp_path, REPORTING_PLAN)
+    ans = a.ask("Đợt nộp báo cáo tháng sắp tới ở xã Tân Hòa hạn chót là hôm nào?", today=date(2026, 3, 16))
+    assert ans.kind == "deadline"
+    assert "15/4/2026" in ans.text and "18/3/2026" in ans.text      # the 15th has passed this month
+    quarterly = a.ask("Xã Tân Hòa có bắt nộp báo cáo hằng quý không, hạn ngày mấy?", today=date(2026, 3, 16))
+    assert quarterly.kind == "none" and "hằng quý" in quarterly.text and "18/3/2026" in quarterly.text
+    health = a.ask("Trạm Y tế xã Tân Hòa phải nộp báo cáo trước ngày mấy hằng tháng?", today=date(2026, 3, 16))
+    assert "báo cáo định kỳ:" not in health.text

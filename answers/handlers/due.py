@@ -6,6 +6,7 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
+from corpus.text import fold
 from answers.handlers import Ctx, fact, groups
 from answers.records import Record
 from answers.when import next_monthly
@@ -53,6 +54,59 @@ def next_written_date(text: str, today: date) -> date | None:
                 pass
     upcoming = sorted(x for x in days if x >= today)
     return upcoming[0] if upcoming else None
+
+
+_PERIODS = (("month", _MONTHLY), ("half", re.compile(r"\b(6|sáu) tháng\b", re.IGNORECASE)),
+            ("quarter", re.compile(r"\b(hằng|hàng|mỗi) quý\b", re.IGNORECASE)),
+            ("year", re.compile(r"\b(hằng|hàng|mỗi) năm\b", re.IGNORECASE)))
+_PERIOD_NAMES = {"month": "hằng tháng", "half": "định kỳ 6 tháng", "quarter": "hằng quý", "year": "hằng năm"}
+
+
+def report_period(text: str) -> str | None:
+    """The period of a report a duty sets with the day it is due ("báo cáo … trước ngày 20 hằng tháng": month;
+    "định kỳ 6 tháng báo cáo … trước ngày 25 tháng 5 và trước ngày 10 tháng 11": half), or None."""
+    if not re.search(r"báo cáo", text, re.IGNORECASE) or next_written_date(text, date(2000, 1, 1)) is None:
+        return None
+    return next((name for name, pattern in _PERIODS if pattern.search(text)), None)
+
+
+def reports(ctx: Ctx):
+    """"Kỳ nộp báo cáo tháng tới là ngày nào?": the plans' periodic reports (who sends to whom by which day), each
+    with its next date from today. A unit the question names keeps the reports it sends or receives (none of
+    them: not this step); the question's content words must stand in the report (its evidence score); a
+    period no plan sets is answered "không có", with the reports they do set."""
+    q, snap = ctx.q, ctx.snap
+    if q.report is None or not q.wants("deadline"):
+        return None
+    items, seen = [], set()
+    for r in (r for kind in ("duty", "passage") for r in snap.of_kind(kind, set(ctx.scope))):
+        if (r.plan, r.first_line) not in seen and report_period(r.obj.text):    # a duty, not its passage again
+            items.append(r)
+            seen.add((r.plan, r.first_line))
+    if not items:
+        return None
+    if ctx.units:
+        names = [fold(u.name) for u in ctx.units]
+        items = [r for r in items if any(snap.holds_unit(r, u) for u in ctx.units)
+                 or any(n in fold(r.obj.text) for n in names)]
+    # the question's content words stand in the report: the whole check, or its coverage alone (a word the
+    # question adds around them, "các đơn vị phải nộp", is no other report)
+    items = [r for r in items if (v := evidence.assess(snap, q, r)).ok or v.score >= evidence.COVER_MIN]
+    if not items:
+        return None
+    missing = ""
+    if q.report != "any":
+        same = [r for r in items if report_period(r.obj.text) == q.report]
+        if not same:
+            missing = _PERIOD_NAMES[q.report]
+        items = same or items
+    # "tháng kế tiếp", "nửa năm tới đây" name the next report, not a period to look in: the next date from today
+    notes = {}
+    for r in items:
+        nxt = next_written_date(r.obj.text, q.today)
+        notes[id(r)] = (f"— kỳ tới: {vn_date(nxt)} (còn {(nxt - q.today).days} ngày, tính từ {vn_date(q.today)})."
+                        if nxt else "")
+    return ctx.compose.schedule(q, items, notes, missing)
 
 
 def status(r: Record, today: date) -> str:
