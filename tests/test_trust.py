@@ -923,3 +923,36 @@ def test_periodic_reports_come_with_their_next_dates(tmp_path):
     assert quarterly.kind == "none" and "hằng quý" in quarterly.text and "18/3/2026" in quarterly.text
     health = a.ask("Trạm Y tế xã Tân Hòa phải nộp báo cáo trước ngày mấy hằng tháng?", today=date(2026, 3, 16))
     assert "báo cáo định kỳ:" not in health.text
+
+
+BODY_CITING_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 45/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+Căn cứ Kế hoạch số 12-KH/ĐU ngày 03/4/2025 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+Nâng cấp mạng nội bộ của các cơ quan theo Hướng dẫn số 345/STTTT-BCVT ngày 14/8/2024 của Sở Thông tin và Truyền thông về mạng truyền số liệu chuyên dùng.
+
+2. Công an xã
+
+Làm sạch dữ liệu dân cư theo Kế hoạch liên tịch số 77/KHLT-CAH-UBND ngày 21/2/2024 về làm sạch dữ liệu đất đai.
+"""
+
+
+def test_a_document_the_body_cites_is_found_by_what_it_is_about(tmp_path):
+    """"… theo văn bản nào của Sở TTTT, số mấy?": the number and date of a document the plan cites in its body
+    (not only in its "Căn cứ" lines), found by the words around the citation; a basis named by its issuer
+    still answers from the "Căn cứ" line."""
+    a = one_plan_assistant(tmp_path, BODY_CITING_PLAN)
+    ans = a.ask("Xã Tân Hòa nâng cấp mạng nội bộ theo văn bản số mấy của Sở Thông tin và Truyền thông?")
+    assert "345/STTTT-BCVT" in ans.text and "14/8/2024" in ans.text
+    land = a.ask("Việc làm sạch dữ liệu đất đai ở Tân Hòa dựa theo kế hoạch liên tịch nào, ký ngày nào?")
+    assert "77/KHLT-CAH-UBND" in land.text and "21/2/2024" in land.text
+    basis = a.ask("Kế hoạch của Đảng ủy xã mà Tân Hòa lấy làm căn cứ có số hiệu là gì?")
+    assert "12-KH/ĐU" in basis.text

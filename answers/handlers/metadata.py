@@ -136,7 +136,7 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
     two-syllable word of the question that is not the plan's own (its name, title, issuer) nor a document
     word answers; None when no clause does."""
     q, snap = ctx.q, ctx.snap
-    if not fields & {"number", "date"} or not fields <= {"number", "date", "issuer", "signer", "basis"} \
+    if not fields & {"number", "date", "basis"} or not fields <= {"number", "date", "issuer", "signer", "basis"} \
             or q.wants("list"):
         return None         # "văn bản đầu tiên và cuối cùng … dẫn làm căn cứ": the whole list is asked
     spell = snap.index.abbreviations.spell_out
@@ -148,6 +148,11 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
         own = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
         # each document of a clause on its own ("Thực hiện Kế hoạch số 433…; Kế hoạch số 01-KH/BCĐ …")
         docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
+        # and the documents the body cites ("… Đề án 06 theo Kế hoạch phối hợp số 106/KHPH-… ngày 06/7/2023"),
+        # each with the sentence that cites it, after the bases (which win a tie)
+        preamble = {id(r) for _, r in docs}
+        docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
+                 if id(r) not in preamble for piece in _citing(record_text(r))]
         scored = sorted(((len((asked - own) & word_pairs(spell(part))), i, part, r)
                          for i, (part, r) in enumerate(docs)
                          if numbers <= {w.lstrip("0") or "0" for w in words(part)} | set(words(part))),
@@ -155,8 +160,17 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
         if scored and scored[0][0] > 0:
             _, _, part, r = scored[0]
             clause = re.sub(r"^Căn cứ\s*", "", part.strip())
-            blocks.append((f"{plan.name}: căn cứ {short(clause, 300)}", [ctx.compose.source(r)]))
+            said = "căn cứ" if id(r) in preamble else "nêu:"
+            blocks.append((f"{plan.name}: {said} {short(clause, 300)}", [ctx.compose.source(r)]))
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
+
+
+_CITATION = re.compile(r"\bsố\s+\d+[\w.]*\s*[-/]\s*[A-ZĐ]", re.IGNORECASE)
+
+
+def _citing(text: str) -> list[str]:
+    """The sentences (or ';' clauses) of a text that cite a document by its number ("Quyết định số 06/QĐ-TTg")."""
+    return [p for p in re.split(r"(?<=[.;])\s+", text) if _CITATION.search(p)]
 
 
 def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
