@@ -12,7 +12,9 @@ from datetime import date, timedelta
 from corpus.text import month_end, roman_value
 
 UPCOMING_DAYS = 30
-QUARTER_DAYS = 92      # the longest deadline a month asked may hold when it closes in that month
+# A deadline closing in a window falls due in it when it spans at most this many windows (in calendar months):
+# a month holds a quarter, six months hold a year, a quarter does not hold a year.
+CLOSING_SPANS = 3
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,17 @@ class TimeWindow:
         return True
 
     def _closes_in_month(self, due_end: date, due_start: date | None) -> bool:
-        """A month asked ("việc nào phải xong trong tháng 6") holds a deadline of a quarter at most that closes in
-        it: "Quý II/2026" falls due at the end of June; "Năm 2026" is not due in December alone."""
-        if not (self.start and self.end) or (self.start.year, self.start.month) != (self.end.year, self.end.month):
+        """A deadline that closes in the window and spans at most CLOSING_SPANS windows falls due in it: a month
+        asked ("việc nào phải xong trong tháng 6") holds "Quý II/2026"; "6 tháng cuối năm" holds "Năm 2026"; a
+        quarter does not hold "Năm 2026" (a year's work is not due in one quarter), nor a month a year."""
+        if not (self.start and self.end) or not self.start <= due_end <= self.end:
             return False
-        span = (due_end - due_start).days if due_start else 0
-        return self.start <= due_end <= self.end and span <= QUARTER_DAYS
+        return _months(due_start or due_end, due_end) <= CLOSING_SPANS * _months(self.start, self.end)
+
+
+def _months(start: date, end: date) -> int:
+    """Calendar months from start's to end's, both counted."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
 def _quarter(y: int, q: int) -> tuple[date, date]:
@@ -166,7 +173,7 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     if yes_no and not remaining:
         status = "ask"
     elif re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)|cham tien do|bi (tre|cham)|da tre|tre tien do"
-                   r"|\b(lo|tre) (hen|moc)", f) and not remaining:
+                   r"|\b(lo|tre) (hen|moc)|\b(moc|han)\b( \w+){0,2} (da )?troi qua", f) and not remaining:
         status = "overdue"
     elif re.search(r"chua (toi|den) (han|luc)|con han|chua qua han|chua het han|sap (den|toi|het) han"
                    r"|gan (den|toi) han|sap phai|con trong han", f):
@@ -186,7 +193,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     if found is not None:
         start, end, text = found
         label_parts.append(text)
-        if asks_state and status == "overdue":
+        # "đã quá hạn chưa" of a period's items asks each one's state; "sang tháng sau là hết hạn việc gì" of a
+        # period still to come asks what falls due in it: neither keeps only what is overdue today
+        if status == "overdue" and (asks_state or (start is not None and start > today)):
             status = None
     if status == "pending" and start is None and re.search(r"sap (den|toi|het) han|gan (den|toi) han|sap phai", f):
         start, end = today, today + timedelta(days=UPCOMING_DAYS)

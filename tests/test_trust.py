@@ -109,7 +109,7 @@ def test_today_changes_which_tasks_are_overdue(assistant):
 def test_no_fixed_date_is_never_overdue(assistant):
     ans = assistant.ask("Hệ thống thông tin lĩnh vực Nội chính của Đồng Nai tính đến hôm nay có bị quá hạn không?",
                         today=date(2027, 6, 1))
-    assert "nên không quá hạn" in ans.text
+    assert "nên không bị tính quá hạn (chưa quá hạn)" in ans.text
 
 
 def test_next_monthly_report_date(assistant):
@@ -921,6 +921,9 @@ def test_periodic_reports_come_with_their_next_dates(tmp_path):
     assert "15/4/2026" in ans.text and "18/3/2026" in ans.text      # the 15th has passed this month
     quarterly = a.ask("Xã Tân Hòa có bắt nộp báo cáo hằng quý không, hạn ngày mấy?", today=date(2026, 3, 16))
     assert quarterly.kind == "none" and "hằng quý" in quarterly.text and "18/3/2026" in quarterly.text
+    closing = a.ask("Văn phòng HĐND và UBND xã Tân Hòa chốt bản tổng hợp lên huyện hạn ngày mấy?",
+                    today=date(2026, 3, 19))
+    assert "18/4/2026" in closing.text
     health = a.ask("Trạm Y tế xã Tân Hòa phải nộp báo cáo trước ngày mấy hằng tháng?", today=date(2026, 3, 16))
     assert "báo cáo định kỳ:" not in health.text
 

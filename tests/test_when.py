@@ -111,3 +111,22 @@ def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
                                     "tinh ra cach bay gio may ngay"])
 def test_time_left_counted_from_today_in_other_words(folded):
     assert read_window(folded, TODAY)[1]
+
+
+def test_a_deadline_closing_in_a_window_it_spans_at_most_three_times_falls_due_in_it():
+    """Six months hold "Năm 2026" (due 31/12), a month holds "Quý II" (due 30/6); a quarter does not hold a year's
+    work, nor a month a half-year's."""
+    second_half, _ = read_window("6 thang cuoi nam nay con nhung nhiem vu nao phai hoan thanh", date(2026, 6, 17))
+    assert second_half.holds(date(2026, 12, 31), date(2026, 6, 17), date(2026, 1, 1))
+    fourth, _ = read_window("quy iv nam nay phai xong nhung viec nao", date(2026, 6, 17))
+    assert not fourth.holds(date(2026, 12, 31), date(2026, 6, 17), date(2026, 1, 1))
+    december, _ = read_window("thang 12 nam nay phai xong nhung viec nao", date(2026, 6, 17))
+    assert not december.holds(date(2026, 12, 31), date(2026, 6, 17), date(2026, 7, 1))
+
+
+def test_running_out_in_a_period_to_come_is_falling_due_not_overdue():
+    """"Sang tháng sau là hết hạn việc gì?": what falls due next month, not what is overdue today; "mốc đã trôi
+    qua" is overdue."""
+    window, _ = read_window("sang thang sau la het han viec gi cua phong x", date(2026, 5, 29))
+    assert window.status is None and window.start == date(2026, 6, 1)
+    assert read_window("nhung viec nao cua phong x moc da troi qua", date(2026, 5, 29))[0].status == "overdue"

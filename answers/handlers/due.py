@@ -120,7 +120,7 @@ def status(r: Record, today: date) -> str:
         d = getattr(r.obj, "deadline", None)
         kind = d.kind if d else "unspecified"
         written = f"“{d.text}”" if d and d.text else f"“{_NO_DATE.get(kind, 'không ghi')}”"
-        return f"không có thời hạn cụ thể ({written}) nên không quá hạn"
+        return f"không có thời hạn cụ thể ({written}) nên không bị tính quá hạn (chưa quá hạn)"
     when = f"hạn cuối năm {end.year}" if r.kind == "target" else f"hạn cuối {vn_date(end)}"
     days = (end - today).days
     if days < 0:
