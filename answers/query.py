@@ -430,7 +430,7 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\
                         r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
-_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai lo chiu ganh".split())
+_ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai lo chiu ganh canh om cam trich".split())
 # the role a question asks about; "triển khai" names the work itself as often ("tiếp nhận, triển khai HTTT")
 _ROLE_ASKED = _ROLE_WORDS - {"trien", "khai"}
 # Single words that leave a question about the whole of something: a unit's cooperation ("phối hợp làm gì?"),
@@ -525,6 +525,8 @@ class QueryReader:
         pointing = {w for m in _UNIT_PRONOUN.finditer(f) for w in m.group(0).split()}    # "sở đó", "phòng này"
         pointing |= {w for u in q.units for w in words(u.name)}          # "còn Công an phường Hàng Gòn?"
         pointing |= {"so"} if re.search(r"\bcon so\b", f) else set()    # "con số ấy", "con số tương ứng"
+        # "phòng nào canh?", "sở nào lo?": the kind of unit asked for is the question, not its topic
+        pointing |= {m.group(1) for m in re.finditer(r"\b(\w+) nao\b", f) if m.group(1) in _UNIT_KIND_WORDS}
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
                and t not in _ASKED_AGAIN_WORDS]

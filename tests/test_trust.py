@@ -959,3 +959,13 @@ def test_a_document_the_body_cites_is_found_by_what_it_is_about(tmp_path):
     assert "77/KHLT-CAH-UBND" in land.text and "21/2/2024" in land.text
     basis = a.ask("Kế hoạch của Đảng ủy xã mà Tân Hòa lấy làm căn cứ có số hiệu là gì?")
     assert "12-KH/ĐU" in basis.text
+
+
+def test_which_kind_of_unit_is_asked_not_a_topic_of_its_own(assistant):
+    """"phòng nào canh?" after a target: the owner of that target (the kind of unit before "nào" and a chat word
+    for looking after it are no new topic); "ai đứng tên" asks the signer."""
+    first = assistant.ask("Nha Bích muốn tỷ lệ giao dịch không dùng tiền mặt đạt bao nhiêu?")
+    follow = assistant.ask("phòng nào canh vậy?", context=first.context)
+    assert follow.kind == "owner" and "Hiểu theo câu trước" in follow.text and "tiền mặt" in follow.text
+    signer = assistant.ask("Vị chủ tịch nào đứng tên kế hoạch của xã Xuân Phú?")
+    assert "Nguyễn Văn Linh" in signer.text
