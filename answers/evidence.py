@@ -16,7 +16,10 @@ from answers.normalize import is_syllable
 from answers.records import RECIPIENTS_HEAD, Record, match_text, years_in
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
-_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|năm\s+20\d\d|trước ngày|hằng tháng"
+# a year is a date when said as one ("trong năm 2026", "đến năm 2030", "Năm 2026, …"), not in a name ("Kế hoạch
+# chuyển đổi số phường năm 2026")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|trước ngày|hằng tháng"
+                   r"|\b(?:trong|đến|hết|cuối|thành|xong|trước|vào|từ|sau|tới)\s+(?:năm\s+)?20\d\d|(?:^|[.;:]\s*)năm\s+20\d\d"
                    r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
 # a document cited with its date ("Nghị quyết số 57-NQ/TW ngày 22/12/2024"): the date it was signed, no deadline
 _CITED = re.compile(r"\bsố\s+\S+\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}", re.IGNORECASE)
@@ -83,7 +86,9 @@ def holds_kind(q: Query, r: Record) -> bool:
             return False
         if r.kind == "target" and not o.year:
             return False
-        if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(_CITED.sub(" ", o.text))):
+        # a cited document's date is no deadline, unless that document is what is asked ("54-KH/ĐU ký ngày nào?")
+        if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(
+                o.text if q.doc_refs else _CITED.sub(" ", o.text))):
             return False
     if "unit" in q.expects and q.wants("owner") and not q.wants("value", "deadline"):
         if r.kind in ("task", "target") and not o.lead:

@@ -969,3 +969,37 @@ def test_which_kind_of_unit_is_asked_not_a_topic_of_its_own(assistant):
     assert follow.kind == "owner" and "Hiểu theo câu trước" in follow.text and "tiền mặt" in follow.text
     signer = assistant.ask("Vị chủ tịch nào đứng tên kế hoạch của xã Xuân Phú?")
     assert "Nguyễn Văn Linh" in signer.text
+
+
+NAMED_YEAR_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 46/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+Căn cứ Kế hoạch số 31-KH/ĐU ngày 23/02/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+
+I. NHIỆM VỤ TRỌNG TÂM
+
+1. Xây dựng Kế hoạch ứng dụng trí tuệ nhân tạo của xã Tân Hòa năm 2026.
+
+2. Hoàn thành trong năm 2026 việc số hóa sổ hộ tịch của xã.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
+"""
+
+
+def test_a_year_in_a_name_is_no_deadline(tmp_path):
+    """"Kế hoạch … năm 2026" names a plan: asked its deadline, the plan gives none ("không có"); "hoàn thành trong
+    năm 2026" is one; a cited document's date answers when that document is what is asked."""
+    a = one_plan_assistant(tmp_path, NAMED_YEAR_PLAN)
+    named = a.ask("Kế hoạch ứng dụng trí tuệ nhân tạo của xã Tân Hòa phải ban hành trước quý mấy?")
+    assert named.kind == "none"
+    dated = a.ask("Việc số hóa sổ hộ tịch của xã Tân Hòa hạn khi nào?")
+    assert dated.kind == "deadline" and "năm 2026" in dated.text
+    cited = a.ask("Đảng ủy xã Tân Hòa ra kế hoạch 31-KH/ĐU vào ngày tháng năm nào?")
+    assert cited.kind != "none" and "23/02/2026" in cited.text
