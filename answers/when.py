@@ -84,6 +84,20 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
     only a year or a month need words about deadlines or a status to count ("tháng 9" alone may be a date
     the question quotes)."""
     qnow = (today.month - 1) // 3 + 1
+    # two quarters named together ("hạn quý III hoặc quý IV", "quý I và II"): from the first to the last
+    if m := re.search(r"quy\s*([ivx]+|[1-4])\s*(?:hoac|va|den|toi|,|-)\s*(?:quy\s*)?([ivx]+|[1-4])\b"
+                      r"(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+        a, b = (int(g) if g.isdigit() else roman_value(g) for g in m.group(1, 2))
+        if a in (1, 2, 3, 4) and b in (1, 2, 3, 4) and a < b:
+            qy = int(m.group(3)) if m.group(3) else y
+            return (_quarter(qy, a)[0], _quarter(qy, b)[1],
+                    f"trong {_quarter_label(qy, a)} và {_quarter_label(qy, b)}")
+    # "từ nay đến hết tháng 6": from today to the end of that month
+    if m := re.search(r"tu (nay|bay gio|gio|hom nay|bua nay) (den|toi) (het |cuoi )?thang\s*(\d{1,2})\b", f):
+        mo = int(m.group(4))
+        if 1 <= mo <= 12:
+            my = y if mo >= today.month or y != today.year else y + 1
+            return today, month_end(my, mo), f"từ nay đến hết tháng {mo}/{my}"
     if m := re.search(r"quy\s*([ivx]+|[1-4])\b(?:\s*(?:/|nam)\s*(20\d\d))?", f):
         qn = int(m.group(1)) if m.group(1).isdigit() else roman_value(m.group(1))
         if qn in (1, 2, 3, 4):

@@ -130,3 +130,12 @@ def test_running_out_in_a_period_to_come_is_falling_due_not_overdue():
     window, _ = read_window("sang thang sau la het han viec gi cua phong x", date(2026, 5, 29))
     assert window.status is None and window.start == date(2026, 6, 1)
     assert read_window("nhung viec nao cua phong x moc da troi qua", date(2026, 5, 29))[0].status == "overdue"
+
+
+def test_two_quarters_or_from_now_to_a_month_make_one_window():
+    """"hạn quý III hoặc quý IV": from the first quarter's start to the last's end; "từ nay đến hết tháng 6":
+    from today to the end of June."""
+    both, _ = read_window("nhung viec nao han quy iii hoac quy iv", date(2026, 6, 20))
+    assert (both.start, both.end) == (date(2026, 7, 1), date(2026, 12, 31))
+    until, _ = read_window("tu nay den het thang 6 co viec nao phai xong", date(2026, 4, 20))
+    assert (until.start, until.end) == (date(2026, 4, 20), date(2026, 6, 30))
