@@ -35,6 +35,13 @@ tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi
 # Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
 _GENERIC_UNIT_WORDS = frozenset("cac va cua xa phuong tinh tren dia ban thuoc ubnd truc thuoc don vi".split())
+# Words of a collective name ("các cơ quan", "các sở, ban, ngành", "các đơn vị liên quan"): no one body.
+_COLLECTIVE_WORDS = _GENERIC_UNIT_WORDS | frozenset("co quan so ban nganh lien to chuc dia phuong".split())
+
+
+def collective_unit(name: str) -> bool:
+    """A unit name that names no one body ("các cơ quan", "Các sở, ban, ngành"): it tells no plan from another."""
+    return all(w in _COLLECTIVE_WORDS for w in words(name))
 _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|Trạm|trạm|Ban|Tổ|tổ|Chi|Ủy|UBND|Bộ|Các|các|Đảng)$")
 # the same head words typed without tone marks ("phong VHXH"): only where the whole question has none
 _UNIT_HEAD_FOLDED = frozenset("phong so trung van vp cong tram ban to chi uy ubnd bo cac dang".split())

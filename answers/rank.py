@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import Query
+from answers.query import Query, collective_unit
 from answers.records import Found, Record, match_text, years_in
 from corpus.text import fold, one_spelling, syllables
 
@@ -34,7 +34,7 @@ def scope_of(snap: Snapshot, q: Query, default_plan: str | None = None) -> list[
         return list(q.plans)
     if default_plan in snap.plans:
         return [default_plan]
-    full = sorted({u.plan for u in q.units if u.score >= 1.0})
+    full = sorted({u.plan for u in q.units if u.score >= 1.0 and not collective_unit(u.name)})
     return full or sorted(snap.plans)
 
 

@@ -1003,3 +1003,10 @@ def test_a_year_in_a_name_is_no_deadline(tmp_path):
     assert dated.kind == "deadline" and "năm 2026" in dated.text
     cited = a.ask("Đảng ủy xã Tân Hòa ra kế hoạch 31-KH/ĐU vào ngày tháng năm nào?")
     assert cited.kind != "none" and "23/02/2026" in cited.text
+
+
+def test_a_collective_name_does_not_pick_the_plan(assistant):
+    """"các cơ quan Trung ương" holds the words of Phước An's collective "các cơ quan", which names no one body:
+    it does not make the question Phước An's (the province's plan is asked)."""
+    ans = assistant.ask("Kế hoạch tỉnh còn gửi các cơ quan trung ương nào, ngoài nơi nhận trong tỉnh?")
+    assert {s.locality for s in ans.sources} == {"Đồng Nai"}
