@@ -1010,3 +1010,12 @@ def test_a_collective_name_does_not_pick_the_plan(assistant):
     it does not make the question Phước An's (the province's plan is asked)."""
     ans = assistant.ask("Kế hoạch tỉnh còn gửi các cơ quan trung ương nào, ngoài nơi nhận trong tỉnh?")
     assert {s.locality for s in ans.sources} == {"Đồng Nai"}
+
+
+def test_where_a_plan_is_sent_in_other_words(tmp_path):
+    """"gửi kế hoạch tới những nơi nào", "văn bản gửi lên những cơ quan nào": the plan's recipients."""
+    a = one_plan_assistant(tmp_path, CITING_PLAN)
+    for question in ("Xã Tân Hòa gửi kế hoạch tới những nơi nào?",
+                     "Văn bản của xã Tân Hòa được gửi lên những cơ quan nào?"):
+        ans = a.ask(question)
+        assert "Thường trực Đảng ủy xã" in ans.text and "Các ấp" in ans.text, question
