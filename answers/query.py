@@ -813,7 +813,7 @@ class QueryReader:
                 out.append(w)       # "cấp huyện" where no plan writes the level: a level no plan covers
                 continue
             if re.fullmatch(r"[A-ZĐ]{3,6}", w) and f not in ROMAN_NUMERALS and not is_syllable(f) \
-                    and f not in self.lx.vocabulary and not self.lx.spells_out(w):
+                    and f not in self.lx.vocabulary and f not in known and not self.lx.spells_out(w):
                 out.append(w)       # an initialism no run of the plans' words stands for ("THPT", "USD")
                 continue
             if any(f[i] == f[i + 1] and is_syllable(f[:i] + f[i + 1:]) for i in range(len(f) - 1)):

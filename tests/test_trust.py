@@ -1019,3 +1019,10 @@ def test_where_a_plan_is_sent_in_other_words(tmp_path):
                      "Văn bản của xã Tân Hòa được gửi lên những cơ quan nào?"):
         ans = a.ask(question)
         assert "Thường trực Đảng ủy xã" in ans.text and "Các ấp" in ans.text, question
+
+
+def test_an_initialism_the_synonyms_spell_out_is_no_foreign_word(assistant):
+    """"SME" is in synonyms.tsv ("doanh nghiệp nhỏ và vừa"): a known everyday term, not a word of another
+    language marking something the plans do not cover."""
+    ans = assistant.ask("Phước An đặt tỷ lệ SME ứng dụng công nghệ số là bao nhiêu?")
+    assert ans.kind == "target" and "60%" in ans.text
