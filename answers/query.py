@@ -546,6 +546,11 @@ class QueryReader:
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q
+            if q.units and q.asks and not re.search(r"thi sao|the nao", f) \
+                    and not {u.name for u in q.units} & {u[1] for u in context.units}:
+                # "Còn tỉnh Đồng Nai, Bộ Chỉ huy Quân sự tỉnh được giao việc gì, hạn bao giờ?": a unit of its own
+                # and what it asks of it, a fresh question
+                return q
             # "Còn Phước An thì sao?": the earlier question, asked of another plan
             return self._asked_again(raw, q, context, today, q.plans, None if q.plans else q.unknown_place)
         if q.units and len(own) >= 3 and not marked:

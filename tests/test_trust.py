@@ -1026,3 +1026,11 @@ def test_an_initialism_the_synonyms_spell_out_is_no_foreign_word(assistant):
     language marking something the plans do not cover."""
     ans = assistant.ask("Phước An đặt tỷ lệ SME ứng dụng công nghệ số là bao nhiêu?")
     assert ans.kind == "target" and "60%" in ans.text
+
+
+def test_a_unit_of_its_own_with_its_own_ask_is_fresh(assistant):
+    """"Còn tỉnh Đồng Nai, Sở Y tế được giao việc gì?" after a commune's answer names a unit the chat has not
+    named and asks something of it: a fresh question, not the earlier one asked of the province."""
+    first = assistant.ask("Phước An đặt tỷ lệ người dân có chữ ký số là bao nhiêu?")
+    follow = assistant.ask("Còn tỉnh Đồng Nai, Bộ Chỉ huy Quân sự tỉnh được giao nhiệm vụ gì?", context=first.context)
+    assert "Hiểu theo câu trước" not in follow.text and "Bộ Chỉ huy Quân sự" in follow.text
