@@ -433,7 +433,7 @@ def clean_question(raw: str) -> str:
     return text
 
 
-_FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve)\b|thi sao\b|\b(viec|nhiem vu|chi tieu|phong|don vi|"
+_FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve|xuong|sang|len)\b|^qua (ben|xa|phuong|tinh)\b|thi sao\b|\b(viec|nhiem vu|chi tieu|phong|don vi|"
                         r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
@@ -599,7 +599,9 @@ class QueryReader:
         base = self._read(self._for_year(context.question, q.year), today)
         plans = tuple(plans) or base.plans
         units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
-        return replace(base, raw=raw, plans=plans, unknown_place=unknown_place, units=units, focus=(),
+        # "xuống Nha Bích thì phòng nào gánh?": the earlier question's topic, with what this one asks of it
+        asks = {"asks": q.asks, "role": q.role, "expects": q.expects} if q.asks else {}
+        return replace(base, raw=raw, plans=plans, unknown_place=unknown_place, units=units, focus=(), **asks,
                        base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
 
     def for_each_year(self, q: Query) -> list[Query]:

@@ -1034,3 +1034,12 @@ def test_a_unit_of_its_own_with_its_own_ask_is_fresh(assistant):
     first = assistant.ask("Phước An đặt tỷ lệ người dân có chữ ký số là bao nhiêu?")
     follow = assistant.ask("Còn tỉnh Đồng Nai, Bộ Chỉ huy Quân sự tỉnh được giao nhiệm vụ gì?", context=first.context)
     assert "Hiểu theo câu trước" not in follow.text and "Bộ Chỉ huy Quân sự" in follow.text
+
+
+def test_moving_to_another_plan_keeps_the_topic_and_takes_the_new_ask(assistant):
+    """"xuống Nha Bích thì phòng nào lo?" after a province deadline: the same topic in Nha Bích, with what the
+    follow-up asks (the owner), not the earlier question's deadline."""
+    first = assistant.ask("Kế hoạch hỗ trợ chuyển đổi số cho doanh nghiệp nhỏ và vừa của tỉnh hạn quý mấy?")
+    follow = assistant.ask("xuống Nha Bích thì phòng nào lo?", context=first.context)
+    assert follow.kind == "owner" and "Phòng kinh tế" in follow.text
+    assert {s.locality for s in follow.sources} == {"Nha Bích"}
