@@ -212,6 +212,11 @@ def test_a_recipient_of_the_plan_is_given_nothing_to_do(tmp_path):
     ("Phòng Văn hóa Tân Hòa tổng hợp báo cáo tháng nộp lên xã hạn ngày mấy?", set(), {"deadline"}, None),
     ("Phòng Văn hóa Tân Hòa tổng hợp bc tháng nộp lên xã hạn ngày mấy?", set(), {"deadline"}, None),
     ("Họp báo công bố kế hoạch của Tân Hòa diễn ra ngày nào?", {"calendar"}, None, None),
+    # how far a numbered part runs is a count; "định danh số … bao nhiêu" is not
+    ("Phần III trong bảng chỉ tiêu của Tân Hòa đánh số tới mấy?", set(), {"count"}, None),
+    ("bang chi tieu tan hoa phan II keo dai toi so thu tu may", set(), {"count"}, None),
+    ("Các đơn vị ở Tân Hòa nộp báo cáo tháng chậm nhất là hôm nào?", set(), {"deadline"}, None),
+    ("Tân Hòa gửi kế hoạch tới những nơi nào?", set(), None, {"recipients"}),
 ])
 def test_general_cues_for_what_is_asked(tmp_path, question, foreign, asks, meta):
     snap = _assistant_of(tmp_path, MORE_PLAN).library.snapshot
