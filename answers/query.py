@@ -50,6 +50,21 @@ _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn
                           r"Hội(?! nghị| thi| thảo| đồng| viên)|Đoàn(?! kết)|Mặt trận|Liên đoàn|Hợp tác xã|Ngân hàng|Bưu điện)"
                           r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
+# "…, em cần gấp để làm slide", "…, em đang làm hồ sơ dự toán": why the typist asks, after a comma at the end;
+# it names no topic and asks nothing (a clause with a question word is the question itself: "…, cần làm gì?")
+_PURPOSE = re.compile(r",\s*(?:(?:em|e|minh|toi|tui|chi|anh)\s+)?(?:dang|can)(?:\s+gap)?\s+(?:de\s+)?"
+                      r"(?:lam|len|dua|gui|trinh|bao cao|so|cho)\b([^,?]*)\??\s*$")
+_ASKING = re.compile(r"\b(gi|nao|bao nhieu|may|ai|dau|sao|chua|khong|ko)\b")
+
+
+def _without_purpose(text: str) -> str:
+    """The question without a closing clause that says why it is asked (fold keeps an NFC text's length)."""
+    m = _PURPOSE.search(fold(text))
+    if m is None or m.start() < 12 or _ASKING.search(m.group(0)):
+        return text
+    return text[:m.start()].rstrip(" ,;") + "?"
+
+
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
@@ -630,6 +645,7 @@ class QueryReader:
         if self.lx.normalizer is not None:
             normalized = self.lx.normalizer.normalize(text)
             text, changes = normalized.text, normalized.changes
+        text = _without_purpose(text)
         f = fold(text)
         toned = " ".join(syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
