@@ -448,7 +448,9 @@ def clean_question(raw: str) -> str:
     return text
 
 
-_FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve|xuong|sang|len)\b|^qua (ben|xa|phuong|tinh)\b|thi sao\b|\b(viec|nhiem vu|chi tieu|phong|don vi|"
+# "xuống/sang/lên <nơi> thì …", "qua bên <nơi>": the conversation moves to another plan
+_FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve|xuong|sang|len)\b|^qua (ben|xa|phuong|tinh)\b"
+                        r"|thi sao\b|\b(viec|nhiem vu|chi tieu|phong|don vi|"
                         r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")

@@ -6,10 +6,10 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
-from corpus.text import fold
 from answers.handlers import Ctx, fact, groups
 from answers.records import Record
 from answers.when import next_monthly
+from corpus.text import fold
 from corpus.values import parse_deadline
 
 _NO_DATE = {"continuous": "thường xuyên", "guidance": "theo hướng dẫn/quy định", "recurring": "định kỳ",
@@ -65,6 +65,7 @@ _PERIOD_NAMES = {"month": "hằng tháng", "half": "định kỳ 6 tháng", "qua
 def report_period(text: str) -> str | None:
     """The period of a report a duty sets with the day it is due ("báo cáo … trước ngày 20 hằng tháng": month;
     "định kỳ 6 tháng báo cáo … trước ngày 25 tháng 5 và trước ngày 10 tháng 11": half), or None."""
+    # a day written for it at all (the next one after any date will do)
     if not re.search(r"báo cáo", text, re.IGNORECASE) or next_written_date(text, date(2000, 1, 1)) is None:
         return None
     return next((name for name, pattern in _PERIODS if pattern.search(text)), None)
