@@ -183,7 +183,8 @@ def same_year(snap: Snapshot, q: Query, r: Record) -> bool:
         return True
     if r.kind == "target" and r.obj.year:
         return r.obj.year == q.year
-    if r.kind not in ("target", "passage") or "number" not in q.expects:
+    # a figure asked, or a target ("có chỉ tiêu riêng cho năm 2026 … không?")
+    if r.kind not in ("target", "passage") or not ("number" in q.expects or q.wants("value")):
         return True
     # a record with no year of its own: a year its plan never writes is none it sets a figure for
     years = years_of(snap, r) or snap.plans[r.plan].years

@@ -1043,3 +1043,40 @@ def test_moving_to_another_plan_keeps_the_topic_and_takes_the_new_ask(assistant)
     follow = assistant.ask("xuống Nha Bích thì phòng nào lo?", context=first.context)
     assert follow.kind == "owner" and "Phòng kinh tế" in follow.text
     assert {s.locality for s in follow.sources} == {"Nha Bích"}
+
+
+HORIZON_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 47/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa
+
+I. MỤC TIÊU
+
+1. Đến hết năm 2025
+
+- Có ≥ 60% giao dịch không dùng tiền mặt.
+
+- Có ≥ 70% hồ sơ thủ tục hành chính xử lý trực tuyến.
+
+2. Đến năm 2030
+
+- Có ≥ 90% hồ sơ thủ tục hành chính xử lý trực tuyến.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
+"""
+
+
+def test_a_target_for_another_year_is_not_the_one_asked_without_a_figure_word(tmp_path):
+    """"Có chỉ tiêu riêng cho năm 2026 về … không?", "con số nào", "mức … nào" ask for a year's target as "bao
+    nhiêu" does: a figure set for 2025 is not it."""
+    a = one_plan_assistant(tmp_path, HORIZON_PLAN)
+    for question in ("Tân Hòa có đặt chỉ tiêu riêng cho năm 2026 về hồ sơ thủ tục hành chính xử lý trực tuyến không?",
+                     "Riêng năm 2026, Tân Hòa có con số nào cho giao dịch không dùng tiền mặt không?",
+                     "Năm 2026 Tân Hòa cam kết mức giao dịch không dùng tiền mặt nào?"):
+        assert a.ask(question).kind == "none", question
+    assert "60%" in a.ask("Năm 2025 Tân Hòa có con số nào cho giao dịch không dùng tiền mặt?").text
