@@ -585,6 +585,10 @@ class QueryReader:
             return q                                        # "… của tỉnh do ai chủ trì?" after a commune's answer
         plans = tuple(context.plans)
         units = q.units
+        if not q.year and (m := re.search(r"\b(nam sau|nam toi|sang nam|nam truoc|nam ngoai)\b", f)):
+            # "… năm sau thì?": the year after the one the chat was about (today's, when it named none)
+            said = self._read(context.question, today).year or today.year
+            q = replace(q, year=said + (1 if m.group(1) in ("nam sau", "nam toi", "sang nam") else -1))
         if q.year and len(own) < 2 and not q.units and not _RECORD_PRONOUN.search(f):
             # "Còn đến 2030?": the earlier question asked for another year (the same indicator's value for
             # that year is another record), not a question about the records last cited

@@ -1080,3 +1080,13 @@ def test_a_target_for_another_year_is_not_the_one_asked_without_a_figure_word(tm
                      "Năm 2026 Tân Hòa cam kết mức giao dịch không dùng tiền mặt nào?"):
         assert a.ask(question).kind == "none", question
     assert "60%" in a.ask("Năm 2025 Tân Hòa có con số nào cho giao dịch không dùng tiền mặt?").text
+
+
+def test_the_year_after_in_a_follow_up(tmp_path):
+    """"… năm sau thì?" after a question about 2025 asks the same for 2026; "năm trước" for the year before."""
+    a = one_plan_assistant(tmp_path, HORIZON_PLAN)
+    first = a.ask("Đến hết năm 2025 Tân Hòa đặt bao nhiêu % hồ sơ thủ tục hành chính xử lý trực tuyến?")
+    assert "70%" in first.text
+    after = a.ask("năm sau thì?", context=first.context)
+    assert after.kind == "none" and "năm 2026" in a.library.snapshot.reader.read(
+        "năm sau thì?", date(2026, 7, 1), first.context, None).base
