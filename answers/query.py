@@ -419,6 +419,11 @@ class Query:
         unit_words = {w for u in self.units for w in words(u.name)}
         # words of a structure phrase ("tổng cộng", "toàn bộ") are not a subject either
         phrase_words = {p for t in self.topic if t in _STRUCTURE_PHRASES for p in t.split("_")}
+        # "sang tháng sau", "sang năm": a word that only leads into a time says when, not what
+        plain = words(self.plain)
+        for w in {"sang"} & set(plain):
+            if all(i + 1 < len(plain) and plain[i + 1] in _TIME_SYLLABLES for i, x in enumerate(plain) if x == w):
+                phrase_words |= {w} | {t for t in self.topic if t.startswith(f"{w}_")}
         return tuple(t for t in self.topic if t not in phrase_words and t not in _STRUCTURE_PHRASES
                      # a two-syllable word is a subject unless both halves are form words ("cơ chế" is,
                      # "nhiệm vụ" is not)

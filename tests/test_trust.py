@@ -1090,3 +1090,10 @@ def test_the_year_after_in_a_follow_up(tmp_path):
     after = a.ask("năm sau thì?", context=first.context)
     assert after.kind == "none" and "năm 2026" in a.library.snapshot.reader.read(
         "năm sau thì?", date(2026, 7, 1), first.context, None).base
+
+
+def test_a_word_leading_into_a_time_is_no_subject(assistant):
+    """"sang tháng sau": "sang" says when (not "sáng tạo"), so the unit's tasks due next month are not filtered by
+    it."""
+    ans = assistant.ask("Sang tháng sau Công an tỉnh Đồng Nai có những việc gì hết hạn?", today=date(2026, 5, 29))
+    assert "công dân số" in ans.text
