@@ -60,6 +60,11 @@ def _months(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+# Lunar New Year's day (Tết Nguyên đán), 2025-2030.
+_TET = (date(2025, 1, 29), date(2026, 2, 17), date(2027, 2, 6), date(2028, 1, 26), date(2029, 2, 13),
+        date(2030, 2, 3))
+
+
 def _quarter(y: int, q: int) -> tuple[date, date]:
     return date(y, 3 * q - 2, 1), month_end(y, 3 * q)
 
@@ -92,6 +97,11 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
             qy = int(m.group(3)) if m.group(3) else y
             return (_quarter(qy, a)[0], _quarter(qy, b)[1],
                     f"trong {_quarter_label(qy, a)} và {_quarter_label(qy, b)}")
+    # "trước Tết": before the next Lunar New Year's day (a calendar fact; the years the table holds)
+    if re.search(r"\btruoc (ky nghi |dip )?tet\b", f):
+        tet = next((d for d in _TET if d > today), None)
+        if tet is not None:
+            return None, tet - timedelta(days=1), f"trước Tết ({tet.day}/{tet.month}/{tet.year})"
     # "từ nay đến hết tháng 6": from today to the end of that month
     if m := re.search(r"tu (nay|bay gio|gio|hom nay|bua nay) (den|toi) (het |cuoi )?thang\s*(\d{1,2})\b", f):
         mo = int(m.group(4))

@@ -139,3 +139,9 @@ def test_two_quarters_or_from_now_to_a_month_make_one_window():
     assert (both.start, both.end) == (date(2026, 7, 1), date(2026, 12, 31))
     until, _ = read_window("tu nay den het thang 6 co viec nao phai xong", date(2026, 4, 20))
     assert (until.start, until.end) == (date(2026, 4, 20), date(2026, 6, 30))
+
+
+def test_before_tet_ends_the_day_before_the_next_lunar_new_year():
+    window, _ = read_window("nhung viec nao phai xong truoc tet", date(2026, 1, 6))
+    assert window.end == date(2026, 2, 16) and window.start is None
+    assert read_window("nhung viec nao phai xong truoc tet", date(2026, 3, 1))[0].end == date(2027, 2, 5)
