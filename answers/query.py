@@ -551,6 +551,14 @@ class QueryReader:
         if context is None or context.expired(now if now is not None else time.time()) or q.empty or q.greeting:
             return q
         f = fold(q.text)
+        earlier: list[Query] = []
+
+        def earlier_read() -> Query:
+            """The earlier question, read once however many of the checks below need it."""
+            if not earlier:
+                earlier.append(self._read(context.question, today))
+            return earlier[0]
+
         pointing = {w for m in _UNIT_PRONOUN.finditer(f) for w in m.group(0).split()}    # "sở đó", "phòng này"
         pointing |= {w for u in q.units for w in words(u.name)}          # "còn Công an phường Hàng Gòn?"
         pointing |= {"so"} if re.search(r"\bcon so\b", f) else set()    # "con số ấy", "con số tương ứng"
@@ -564,7 +572,7 @@ class QueryReader:
             # words all of the earlier question ("… bao nhiêu bài báo …" then "xã PA thì cần mấy bài?") name
             # nothing new: the earlier question, asked of this plan (read only when the rest says "fresh")
             if (len(own) >= 2 or (own and (q.asks or q.expects) and not marked)) and not re.search(r"thi sao|the nao", f) \
-                    and not set(own) <= set(self._read(context.question, today).topic):
+                    and not set(own) <= set(earlier_read().topic):
                 # names its own plan and topic: a fresh question ("Xuân Phú có mấy sản phẩm OCOP 5 sao?",
                 # where OCOP spells out to mostly form words, asks a thing of its own)
                 return q
@@ -581,7 +589,7 @@ class QueryReader:
         if q.levels and not q.levels & levels:
             # "Vậy cấp tỉnh thì bao nhiêu % hộ gia đình dùng băng rộng cố định?": words of its own the earlier
             # question did not have, a fresh question however it opens
-            fresh = len(own) >= 2 and not set(own) <= set(self._read(context.question, today).topic)
+            fresh = len(own) >= 2 and not set(own) <= set(earlier_read().topic)
             if not fresh and (marked or len(own) < 2):
                 # "Toàn tỉnh thì con số ấy là bao nhiêu?" after a commune's answer: the earlier question, asked
                 # of the plans of the level named
@@ -592,7 +600,7 @@ class QueryReader:
         units = q.units
         if not q.year and (m := re.search(r"\b(nam sau|nam toi|sang nam|nam truoc|nam ngoai)\b", f)):
             # "… năm sau thì?": the year after the one the chat was about (today's, when it named none)
-            said = self._read(context.question, today).year or today.year
+            said = earlier_read().year or today.year
             q = replace(q, year=said + (1 if m.group(1) in ("nam sau", "nam toi", "sang nam") else -1))
         if q.year and len(own) < 2 and not q.units and not _RECORD_PRONOUN.search(f):
             # "Còn đến 2030?": the earlier question asked for another year (the same indicator's value for
@@ -602,7 +610,7 @@ class QueryReader:
                            assumed=f"cùng câu hỏi trước, cho năm {q.year}")
         if not units and (_UNIT_PRONOUN.search(f) or len(own) < 2):
             units = tuple(UnitRef(*u) for u in context.units if u[0] in plans or not plans)
-        base = self._read(context.question, today)
+        base = earlier_read()
         common = dict(plans=plans, units=units, asks=frozenset(q.asks or base.asks), about=q.about or base.about,
                       expects=q.expects or base.expects, year=q.year or base.year, role=q.role or base.role)
         if "list" in q.asks and units and _UNIT_PRONOUN.search(f):

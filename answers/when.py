@@ -38,7 +38,7 @@ class TimeWindow:
         if self.status == "pending" and due_end < today:
             return False
         if self.start and (due_start or due_end) < self.start and self.status != "pending" \
-                and not self._closes_in_month(due_end, due_start):
+                and not self._closes_in_window(due_end, due_start):
             return False
         if self.start and due_end < self.start:
             return False
@@ -46,7 +46,7 @@ class TimeWindow:
             return False
         return True
 
-    def _closes_in_month(self, due_end: date, due_start: date | None) -> bool:
+    def _closes_in_window(self, due_end: date, due_start: date | None) -> bool:
         """A deadline that closes in the window and spans at most CLOSING_SPANS windows falls due in it: a month
         asked ("việc nào phải xong trong tháng 6") holds "Quý II/2026"; "6 tháng cuối năm" holds "Năm 2026"; a
         quarter does not hold "Năm 2026" (a year's work is not due in one quarter), nor a month a year."""

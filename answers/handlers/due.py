@@ -79,11 +79,12 @@ def reports(ctx: Ctx):
     q, snap = ctx.q, ctx.snap
     if q.report is None or not q.wants("deadline"):
         return None
-    items, seen = [], set()
+    items, seen, period = [], set(), {}
     for r in (r for kind in ("duty", "passage") for r in snap.of_kind(kind, set(ctx.scope))):
-        if (r.plan, r.first_line) not in seen and report_period(r.obj.text):    # a duty, not its passage again
+        if (r.plan, r.first_line) not in seen and (p := report_period(r.obj.text)):   # a duty, not its passage again
             items.append(r)
             seen.add((r.plan, r.first_line))
+            period[id(r)] = p
     if not items:
         return None
     if ctx.units:
@@ -97,7 +98,7 @@ def reports(ctx: Ctx):
         return None
     missing = ""
     if q.report != "any":
-        same = [r for r in items if report_period(r.obj.text) == q.report]
+        same = [r for r in items if period[id(r)] == q.report]
         if not same:
             missing = _PERIOD_NAMES[q.report]
         items = same or items
