@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from answers.normalize import Normalizer, decode_telex, decode_vni, initials, is_syllable
+from answers.normalize import Normalizer, compose, decode_telex, decode_vni, initials, is_syllable
 from corpus.text import words
 from index.abbreviations import Abbreviations
 from index.text import DiacriticRestorer
@@ -48,6 +48,18 @@ def test_telex_leftovers_become_the_plans_spelling(norm):
     out = norm.normalize("ai chur trif nhiejm vuj số hóa hồ sơ")
     assert out.text == "ai chủ trì nhiệm vụ số hóa hồ sơ"
     assert {c.why for c in out.changes} == {"telex"}
+
+
+def test_a_telex_word_the_plans_never_write_is_composed_by_the_orthography(norm):
+    # "mấy", "nào", "của" are in no plan line above: the tone goes where Vietnamese spelling puts it
+    out = norm.normalize("hạn chót laf ngayf naof, kinh phí cuar Phòng Văn hóa")
+    assert "là ngày nào" in out.text and "của Phòng" in out.text
+    assert {c.why for c in out.changes} == {"telex"}
+    assert [compose(*decode_telex(t)) for t in ("nguwowif", "hoanf", "ngoaif", "quys", "muaf")] == \
+        ["người", "hoàn", "ngoài", "quý", "mùa"]
+    # English keeps its letters: a tone key inside a word is no Telex leftover, a word that is no syllable
+    # is never composed
+    assert norm.normalize("test list cloud Digital Twin").text == "test list cloud Digital Twin"
 
 
 def test_a_lost_tone_mark_is_restored_from_the_plans_pairs(norm):
