@@ -961,6 +961,34 @@ def test_a_document_the_body_cites_is_found_by_what_it_is_about(tmp_path):
     assert "12-KH/ĐU" in basis.text
 
 
+TWO_BASES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 47/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+Căn cứ Kế hoạch số 19-KH/ĐU ngày 10/01/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+
+Căn cứ Kế hoạch số 12-KH/ĐU ngày 03/4/2025 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
+"""
+
+
+def test_a_cited_document_is_told_apart_by_the_year_asked(tmp_path):
+    """Two bases from one issuer: "… ra năm 2025, ký hiệu đầy đủ là gì?" asks the number of the one dated in that
+    year, not the plan's own number nor the first basis; "mang số nào" asks a number too."""
+    a = one_plan_assistant(tmp_path, TWO_BASES_PLAN)
+    ans = a.ask("Tân Hòa có nhắc văn bản của cấp ủy xã ra năm 2025; ký hiệu đầy đủ là gì?")
+    assert "12-KH/ĐU" in ans.text and "19-KH/ĐU" not in ans.text
+    other = a.ask("Văn bản năm 2025 của Đảng ủy mà xã Tân Hòa dẫn ra mang số nào?")
+    assert "căn cứ Kế hoạch số 12-KH/ĐU" in other.text and "19-KH/ĐU" not in other.text
+
+
 def test_which_kind_of_unit_is_asked_not_a_topic_of_its_own(assistant):
     """"phòng nào canh?" after a target: the owner of that target (the kind of unit before "nào" and a chat word
     for looking after it are no new topic); "ai đứng tên" asks the signer."""

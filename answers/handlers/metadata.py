@@ -10,7 +10,7 @@ from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import record_text
 from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
-from answers.records import RECIPIENTS_HEAD, Found, PlanData
+from answers.records import DATED, RECIPIENTS_HEAD, Found, PlanData
 from answers.types import Source
 
 
@@ -153,7 +153,7 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
         preamble = {id(r) for _, r in docs}
         docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
                  if id(r) not in preamble for piece in _citing(record_text(r))]
-        scored = sorted(((len((asked - own) & word_pairs(spell(part))), i, part, r)
+        scored = sorted(((len((asked - own) & word_pairs(spell(part))) + _dated_in_asked_year(q, plan, part), i, part, r)
                          for i, (part, r) in enumerate(docs)
                          if numbers <= {w.lstrip("0") or "0" for w in words(part)} | set(words(part))),
                         key=lambda x: (-x[0], x[1]))
@@ -163,6 +163,15 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
             said = "căn cứ" if id(r) in preamble else "nêu:"
             blocks.append((f"{plan.name}: {said} {short(clause, 300)}", [ctx.compose.source(r)]))
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
+
+
+def _dated_in_asked_year(q, plan, part: str) -> int:
+    """1 when the question names a year that is not the plan's own and the cited document is dated in it:
+    "văn bản của Đảng ủy xã ra tháng 8/2025" asked of a 2026 plan is the one dated 2025."""
+    dated = DATED.search(part)
+    own_years = {int(y) for y in re.findall(r"\b20\d\d\b", f"{plan.title} {plan.date or ''}")}
+    return int(q.year is not None and q.year not in own_years and dated is not None
+               and str(q.year) in dated.group(0))
 
 
 _CITATION = re.compile(r"\bsố\s+\d+[\w.]*\s*[-/]\s*[A-ZĐ]", re.IGNORECASE)
