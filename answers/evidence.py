@@ -229,7 +229,7 @@ _HAS = "có"
 
 def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tuple[str, str, str]]]:
     """For each pair of adjacent content syllables, the content syllable right after it (after "có" when that
-    comes first), with the two after that ("" at the end of a phrase)."""
+    comes first), with the two content syllables after that ("" at the end of a phrase)."""
     out: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
     for seq in phrases:
         for i, (a, b) in enumerate(zip(seq, seq[1:])):
@@ -238,8 +238,9 @@ def _next_words(phrases, filler: frozenset[str]) -> dict[tuple[str, str], set[tu
             j = i + 3 if i + 2 < len(seq) and seq[i + 2] == _HAS else i + 2
             if j >= len(seq) or (nxt := _content(seq[j], filler)) is None:
                 continue
-            after = _canon(seq[j + 1]) if j + 1 < len(seq) else ""
-            later = _canon(seq[j + 2]) if j + 2 < len(seq) else ""
+            # the two content syllables after it, form words skipped: "ứng dụng [các] tiến bộ"
+            rest = [_canon(w) for w in seq[j + 1:] if w not in filler][:2]
+            after, later = (rest + ["", ""])[:2]
             out.setdefault((_canon(a), _canon(b)), set()).add((nxt, after, later))
     return out
 

@@ -105,7 +105,9 @@ ai gì nào là của và các những một cho với ở về thì khi hay ho�
 sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào cuối hiện nay mức bằng từ trên địa bàn xã phường
 tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
 """.split())
-FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED)
+# ... and with tone marks only: folded they are content words ("mà" is "mã", "chứ" is "chữ")
+FILLER_TONED |= frozenset("mà chứ".split())
+FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED - {"mà", "chứ"})
 
 
 # Pairs that say what kind of thing is asked, not what it is about (content words leave them out).

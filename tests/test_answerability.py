@@ -558,3 +558,32 @@ def test_the_word_before_gi_is_what_is_asked_not_content(tmp_path):
     snap = _assistant_of(tmp_path, PLAN).library.snapshot
     q = snap.reader.read("Văn phòng HĐND và UBND xã Tân Hòa theo dõi tổng hợp để làm việc gì?", date(2026, 7, 1))
     assert "lam_viec" not in q.content and "tong_hop" in q.content
+
+
+FARM_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 48/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+- Tỷ lệ hộ nông dân ứng dụng các tiến bộ kỹ thuật vào trồng trọt hữu cơ đạt 30%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Kinh tế
+
+Chủ trì theo dõi các chỉ tiêu nông nghiệp.
+"""
+
+
+def test_form_words_between_do_not_hide_where_the_wording_meets_the_target_again(tmp_path):
+    """"đưa tiến bộ kỹ thuật vào" meets "ứng dụng [các] tiến bộ kỹ thuật": the form word between is skipped; a
+    relative "mà" after the indicator qualifies nothing; another group counted still does."""
+    a = _assistant_of(tmp_path, FARM_PLAN)
+    for question in ("Tân Hòa muốn bao nhiêu % hộ nông dân đưa tiến bộ kỹ thuật vào trồng trọt?",
+                     "Tỷ lệ hộ nông dân ứng dụng tiến bộ kỹ thuật vào trồng trọt mà xã Tân Hòa đặt ra là bao nhiêu?"):
+        ans = a.ask(question)
+        assert ans.kind == "target" and "30%" in ans.text, (question, ans.text)
+    assert a.ask("Tân Hòa: tỷ lệ giáo viên ứng dụng tiến bộ kỹ thuật là bao nhiêu?").kind == "none"
