@@ -1125,3 +1125,13 @@ def test_a_word_leading_into_a_time_is_no_subject(assistant):
     it."""
     ans = assistant.ask("Sang tháng sau Công an tỉnh Đồng Nai có những việc gì hết hạn?", today=date(2026, 5, 29))
     assert "công dân số" in ans.text
+
+
+def test_a_deadline_to_issue_something_is_not_the_plan_s_date_and_says_if_it_is_late(assistant):
+    """"hạn ban hành … khi nào" asks a task's deadline (not the date the plan was issued); asked "trễ chưa", the
+    answer says it in those words either way: "đã quá hạn" or "chưa quá hạn"."""
+    question = "Quy chế về bảo vệ dữ liệu cá nhân ở tỉnh Đồng Nai có hạn ban hành khi nào, nay trễ chưa?"
+    late = assistant.ask(question, today=date(2026, 5, 2))
+    assert late.kind == "deadline" and "đã quá hạn" in late.text
+    early = assistant.ask(question, today=date(2026, 2, 1))
+    assert early.kind == "deadline" and "chưa quá hạn" in early.text

@@ -112,7 +112,7 @@ def reports(ctx: Ctx):
 
 
 def status(r: Record, today: date) -> str:
-    """'đã quá hạn …' / 'chưa đến hạn, còn N ngày …' / why it has no due date."""
+    """'đã quá hạn …' / 'chưa quá hạn, còn N ngày …' / why it has no due date."""
     text = r.obj.text if r.kind in ("duty", "passage") else ""
     nxt = next_written_date(text, today) if text else None
     if nxt:
@@ -129,7 +129,7 @@ def status(r: Record, today: date) -> str:
         return f"đã quá hạn {-days} ngày ({when}; tính đến {vn_date(today)})"
     months = round(days / 30.4)
     about = f", khoảng {months} tháng" if months >= 1 else ""
-    return f"chưa đến hạn, còn {days} ngày{about} ({when}; tính từ {vn_date(today)})"
+    return f"chưa quá hạn, còn {days} ngày{about} nữa mới đến hạn ({when}; tính từ {vn_date(today)})"
 
 
 def _candidates(ctx: Ctx) -> list[Record]:
