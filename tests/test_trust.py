@@ -1135,3 +1135,38 @@ def test_a_deadline_to_issue_something_is_not_the_plan_s_date_and_says_if_it_is_
     assert late.kind == "deadline" and "đã quá hạn" in late.text
     early = assistant.ask(question, today=date(2026, 2, 1))
     assert early.kind == "deadline" and "chưa quá hạn" in early.text
+
+
+UNIT_TARGETS_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 49/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+STT	Chỉ tiêu	Đơn vị tính	Chỉ tiêu năm 2026	Đơn vị chủ trì
+1	Tỷ lệ người dân có tài khoản định danh điện tử	%	≥ 85%	Công an xã
+2	Tỷ lệ hồ sơ thủ tục hành chính được số hóa	%	100%	Trung tâm Phục vụ hành chính công
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội
+
+Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
+
+Nơi nhận:
+- Thường trực Đảng ủy xã;
+- Công an xã;
+- Lưu: VT.
+"""
+
+
+def test_a_unit_s_work_is_its_targets_when_it_leads_no_task(tmp_path):
+    """"Phần việc của Công an xã gồm những gì?" where the plan gives it no task but a target: that target, not
+    "không có nhiệm vụ nào"; "danh sách phát hành" is the plan's list of recipients."""
+    a = one_plan_assistant(tmp_path, UNIT_TARGETS_PLAN)
+    work = a.ask("Phần việc của Công an xã Tân Hòa gồm những dòng nào?")
+    assert work.kind == "list" and "định danh điện tử" in work.text and "Không có" not in work.text
+    sent = a.ask("Danh sách phát hành của kế hoạch xã Tân Hòa gồm những ai?")
+    assert "Thường trực Đảng ủy xã" in sent.text

@@ -135,6 +135,12 @@ def unit_tasks(ctx: Ctx):
                 and not duties.led_by(ctx, units):
             # a plan that assigns work in prose: the unit's duty about the question's topic, else all its duties
             return _duty_about(ctx, own) or duties.handle(ctx)
+        if "target" not in kinds:
+            # "phần việc của công an phường" where the unit leads no task but targets: its work is those
+            targets = [r for u in units for r in snap.of_kind("target", {u.plan}) if snap.holds_unit(r, u, role)] \
+                if role != "both" else []
+            if targets:
+                return ctx.compose.listing(q, targets, label, {})
         return ctx.compose.listing_empty(q, label, "chỉ tiêu" if q.about == "target" else "nhiệm vụ",
                                          sorted({u.plan for u in units}))
     notes = {}
