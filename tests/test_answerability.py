@@ -212,6 +212,9 @@ def test_a_recipient_of_the_plan_is_given_nothing_to_do(tmp_path):
     ("Phòng Văn hóa Tân Hòa tổng hợp báo cáo tháng nộp lên xã hạn ngày mấy?", set(), {"deadline"}, None),
     ("Phòng Văn hóa Tân Hòa tổng hợp bc tháng nộp lên xã hạn ngày mấy?", set(), {"deadline"}, None),
     ("Họp báo công bố kế hoạch của Tân Hòa diễn ra ngày nào?", {"calendar"}, None, None),
+    # "tiến sĩ" typed without marks is no "tiền"; "tham gia các" holds no "giá cả"
+    ("tan hoa dat bao nhieu tien si lam nghien cuu", set(), {"value"}, None),
+    ("Tân Hòa hỗ trợ bao nhiêu hộ tham gia các cuộc thi đổi mới sáng tạo?", set(), {"value"}, None),
     # how far a numbered part runs is a count; "định danh số … bao nhiêu" is not
     ("Phần III trong bảng chỉ tiêu của Tân Hòa đánh số tới mấy?", set(), {"count"}, None),
     ("bang chi tieu tan hoa phan II keo dai toi so thu tu may", set(), {"count"}, None),
