@@ -110,6 +110,12 @@ FILLER_TONED |= frozenset("mà chứ".split())
 FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED - {"mà", "chứ"})
 
 
+# A clause of its own after a comma ("…, còn tổ chức thì sao", "…, với vườn ươm thì cần mấy cái") and the words
+# that ask a figure in each half of a question asking two
+_SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|roi|ngoai ra|con ve)\s+)?")
+_ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|phan tram)\b|%")
+
+
 # Pairs that say what kind of thing is asked, not what it is about (content words leave them out).
 FORM_PAIRS = frozenset("""
 bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
@@ -644,6 +650,17 @@ class QueryReader:
         """A question asking one figure for two years or more ("2025 bn, 2030 bn"): the question read once per
         year, every year in it replaced by that one."""
         return [self._read(YEAR.sub(str(y), q.raw), q.today) for y in q.years]
+
+    def two_asks(self, q: Query) -> tuple[str, str] | None:
+        """"DN mới bao nhiêu, tổ chức KH&CN thì sao?": a question asking a second figure in a clause of its own
+        after a comma: (the question up to it, that clause); None when the question asks one thing."""
+        text = q.text
+        f = fold(text)
+        for m in reversed(list(_SECOND_ASK.finditer(f))):
+            head, tail = text[:m.start()], text[m.end():]
+            if _ASKS_FIGURE.search(fold(head)) and _ASKS_FIGURE.search(fold(tail)) and len(words(tail)) >= 2:
+                return head.strip(), tail.strip()
+        return None
 
     @staticmethod
     def _for_year(question: str, year: int | None) -> str:

@@ -590,3 +590,34 @@ def test_form_words_between_do_not_hide_where_the_wording_meets_the_target_again
         ans = a.ask(question)
         assert ans.kind == "target" and "30%" in ans.text, (question, ans.text)
     assert a.ask("Tân Hòa: tỷ lệ giáo viên ứng dụng tiến bộ kỹ thuật là bao nhiêu?").kind == "none"
+
+
+TWO_FIGURES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 50/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+- Có ít nhất 04 hợp tác xã đưa sản phẩm lên sàn thương mại điện tử.
+
+- Tổ chức ít nhất 06 lớp tập huấn kỹ năng số cho người dân.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Kinh tế
+
+Chủ trì theo dõi các chỉ tiêu.
+"""
+
+
+def test_a_second_figure_asked_in_a_clause_of_its_own_is_answered_too(tmp_path):
+    """"… bao nhiêu hợp tác xã, còn lớp tập huấn thì mấy lớp?": the first figure and the second, each with its
+    line; one figure asked after a place and a comma is one ask."""
+    a = _assistant_of(tmp_path, TWO_FIGURES_PLAN)
+    ans = a.ask("Tân Hòa muốn bao nhiêu hợp tác xã lên sàn thương mại điện tử, còn lớp tập huấn kỹ năng số thì mấy lớp?")
+    assert ans.kind == "target" and "04" in ans.text and "06" in ans.text
+    assert {s.lines[0] for s in ans.sources} >= {9, 11}
+    one = a.ask("Ở xã Tân Hòa, số lớp tập huấn kỹ năng số là bao nhiêu?")
+    assert "06" in one.text and "04" not in one.text
