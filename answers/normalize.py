@@ -34,7 +34,9 @@ _WORD = re.compile(r"[^\W\d_]+|\d+|[^\w\s]|_|\s+")
 # Level words and their short forms before a place name or its initials: "P.HG", "X. Phước An", "tỉnh ĐN".
 _LEVEL = {"tỉnh": "tỉnh", "t": "tỉnh", "xã": "xã", "x": "xã", "phường": "phường", "p": "phường", "tp": "thành phố",
           "thành phố": "thành phố", "huyện": "huyện", "h": "huyện"}
-_LEVEL_PREFIX = re.compile(r"(?<![^\W_])(?:(tỉnh|xã|phường|huyện|thành phố)\s+|(TP|Tp|tp|[TXPHtxph])\s*\.\s*)"
+_LEVEL_PREFIX = re.compile(r"(?<![^\W_])(?:(tỉnh|xã|phường|huyện|thành phố)\s+|(TP|Tp|tp|[TXPHtxph])\s*\.\s*"
+                           # "p HG", "x Phước An": a lower-case level letter and a space before initials or a name
+                           r"|([pxt])\s+(?=[A-ZĐ]{2}|[A-ZĐÀ-Ỹ][a-zà-ỹ]+\s+[A-ZĐÀ-Ỹ]))"
                            r"(?=[A-ZĐÀ-Ỹ])")
 # Typo repair reads a word of at least this many letters (shorter ones are too easily another word).
 TYPO_MIN_LETTERS = 3
@@ -247,7 +249,7 @@ class Normalizer:
     def _places(self, text: str, changes: list[Change]) -> str:
         """'P.HG' -> 'phường Hàng Gòn', 'tỉnh ĐN' -> 'tỉnh Đồng Nai', 'X. Phước An' -> 'xã Phước An'."""
         def level_word(m: re.Match) -> str:
-            word = (m.group(1) or m.group(2)).lower()
+            word = (m.group(1) or m.group(2) or m.group(3)).lower()
             return _LEVEL[word] + " "
         out = _LEVEL_PREFIX.sub(level_word, text)
         if out != text:

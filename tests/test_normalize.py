@@ -92,6 +92,9 @@ def test_place_initials_and_level_prefixes_come_from_the_loaded_plans(norm):
     assert norm.normalize("tỉnh ĐG có bao nhiêu chỉ tiêu").text == "tỉnh Đông Giang có bao nhiêu chỉ tiêu"
     assert norm.normalize("X.LS chỉ tiêu số hóa").text == "xã Lộc Sơn chỉ tiêu số hóa"
     assert norm.normalize("P. Bình Minh ai chủ trì").text == "phường Bình Minh ai chủ trì"
+    # a lower-case level letter typed with a space, before initials or a name
+    assert norm.normalize("x LS chỉ tiêu số hóa").text == "xã Lộc Sơn chỉ tiêu số hóa"
+    assert norm.normalize("p Bình Minh ai chủ trì").text == "phường Bình Minh ai chủ trì"
     # "BM" names two places (Bình Minh, Bình Mỹ): left alone, as is an initialism the plans define otherwise
     assert norm.normalize("BM ai chủ trì").text == "BM ai chủ trì"
     assert norm.normalize("DN nào được hỗ trợ").text == "DN nào được hỗ trợ"
