@@ -714,9 +714,11 @@ class QueryReader:
         if "list" in asks and self._has("list_deadline", f, toned):
             asks.add("deadline")
         window, remaining = read_window(f, today, year)
-        if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value
+        if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value nor a count of things
             asks.add("deadline")
             asks.discard("value")
+            if not re.search(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b", f):
+                asks.discard("count")
         role = None
         if "coop" in asks or self._has("coop_role", f, toned):
             role = "both" if self._has("lead_role", f, toned) else "coop"

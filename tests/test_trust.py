@@ -1170,3 +1170,14 @@ def test_a_unit_s_work_is_its_targets_when_it_leads_no_task(tmp_path):
     assert work.kind == "list" and "định danh điện tử" in work.text and "Không có" not in work.text
     sent = a.ask("Danh sách phát hành của kế hoạch xã Tân Hòa gồm những ai?")
     assert "Thường trực Đảng ủy xã" in sent.text
+
+
+def test_days_left_counted_is_no_count_of_tasks(assistant):
+    """"đếm ngược: việc … còn bao nhiêu ngày là hết hạn": the days left to that task's deadline, not how many tasks
+    its unit leads; "còn bao nhiêu việc" still counts tasks."""
+    ans = assistant.ask("đếm ngược giúp: việc chọn nhà đầu tư khu công nghệ số Long Thành của Sở Tài chính còn bao "
+                        "nhiêu ngày là hết hạn", today=date(2026, 11, 1))
+    assert ans.kind == "deadline" and "còn 60 ngày" in ans.text
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Sở Tài chính còn bao nhiêu việc chưa đến hạn?", date(2026, 11, 1))
+    assert q.wants("count")
