@@ -1181,3 +1181,12 @@ def test_days_left_counted_is_no_count_of_tasks(assistant):
     snap = assistant.library.snapshot
     q = snap.reader.read("Sở Tài chính còn bao nhiêu việc chưa đến hạn?", date(2026, 11, 1))
     assert q.wants("count")
+
+
+def test_handing_in_results_is_a_periodic_report(assistant):
+    """"đợt nộp kết quả … chốt hôm nào": handing in results is reporting; the next report date from today."""
+    ans = assistant.ask("Xuân Phú: các đơn vị nộp kết quả nửa cuối năm, đợt tới chốt hôm nào?", today=date(2026, 9, 22))
+    assert "10/11/2026" in ans.text
+    # "hôm nào" asks a day; the day a document was signed is the document's date, not a deadline
+    q = assistant.library.snapshot.reader.read("Kế hoạch của xã Xuân Phú ký hôm nào?", date(2026, 9, 22))
+    assert q.meta == {"date"} and not q.wants("deadline")
