@@ -130,12 +130,28 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
         except ValueError:
             return None
         return None, day - timedelta(days=1), f"trước ngày {day.day}/{day.month}/{day.year}"
-    if m := re.search(r"sau\s+ngay\s+(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(20\d\d))?", f):
+    if m := re.search(r"\b(sau|ke tu|tu)\s+(?:ngay|moc|moc ngay)?\s*(\d{1,2})\s*/\s*(\d{1,2})(?!\d)(?:\s*/\s*(20\d\d))?", f):
+        # "sau (mốc|ngày) 30/9", "từ 1/10": from that day, to the end of the year when the question says so
+        # ("… trước khi hết năm", "đến cuối năm") or to a day it names ("đến 15/12")
         try:
-            day = date(int(m.group(3) or y), int(m.group(2)), int(m.group(1)))
+            day = date(int(m.group(4) or y), int(m.group(3)), int(m.group(2)))
         except ValueError:
             return None
-        return day + timedelta(days=1), None, f"sau ngày {day.day}/{day.month}/{day.year}"
+        after = m.group(1) == "sau"
+        start = day + timedelta(days=1) if after else day
+        said = f"{'sau' if after else 'từ'} ngày {day.day}/{day.month}/{day.year}"
+        rest = f[m.end():]
+        if re.search(r"\b(?:den|toi|truoc khi|truoc)\s+(?:het|cuoi)\s+nam\b", rest):
+            return start, date(start.year, 12, 31), f"{said} đến hết năm {start.year}"
+        if e := re.search(r"\b(?:den|toi)\s+(?:ngay\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?!\d)(?:\s*/\s*(20\d\d))?", rest):
+            try:
+                end = date(int(e.group(3) or start.year), int(e.group(2)), int(e.group(1)))
+            except ValueError:
+                return None
+            if end >= start:
+                return start, end, f"{said} đến ngày {end.day}/{end.month}/{end.year}"
+        if after:
+            return start, None, said
     if m := re.search(r"(truoc|den truoc)\s+thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
         mo = int(m.group(2))
         if 1 <= mo <= 12:

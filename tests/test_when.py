@@ -21,6 +21,10 @@ TODAY = date(2026, 5, 12)       # quý II/2026
     ("tu thang 2 den thang 4 co viec nao den han", date(2026, 2, 1), date(2026, 4, 30), None),
     ("viec nao den han trong nua cuoi nam", date(2026, 7, 1), date(2026, 12, 31), None),
     ("nam sau co nhung viec nao den han", date(2027, 1, 1), date(2027, 12, 31), None),
+    # from a day (after a mark) to the end of the year or to another day
+    ("sau moc 30/9 con viec nao phai xong truoc khi het nam", date(2026, 10, 1), date(2026, 12, 31), None),
+    ("tu ngay 1/7 den 20/8 co viec nao den han", date(2026, 7, 1), date(2026, 8, 20), None),
+    ("sau ngay 15/6 co viec nao den han", date(2026, 6, 16), None, None),
 ])
 def test_periods(folded, start, end, status):
     window, _ = read_window(folded, TODAY)
