@@ -116,6 +116,10 @@ _SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|roi|ngoai ra|con ve)\s+)?")
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|phan tram)\b|%")
 
 
+# Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
+_RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
+
+
 # Pairs that say what kind of thing is asked, not what it is about (content words leave them out).
 FORM_PAIRS = frozenset("""
 bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
@@ -716,6 +720,8 @@ class QueryReader:
         window, remaining = read_window(f, today, year)
         if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value nor a count of things
             asks.add("deadline")
+            if "value" in asks and _RESULT_ASKED.search(f):
+                asks.add("kpi")     # "… còn bao nhiêu ngày và phải đạt tỷ lệ nào?": the result to reach too
             asks.discard("value")
             if not re.search(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b", f):
                 asks.discard("count")

@@ -1190,3 +1190,10 @@ def test_handing_in_results_is_a_periodic_report(assistant):
     # "hôm nào" asks a day; the day a document was signed is the document's date, not a deadline
     q = assistant.library.snapshot.reader.read("Kế hoạch của xã Xuân Phú ký hôm nào?", date(2026, 9, 22))
     assert q.meta == {"date"} and not q.wants("deadline")
+
+
+def test_time_left_and_the_result_to_reach_asked_together(assistant):
+    """"… còn bao nhiêu ngày và phải đạt tỷ lệ nào?": the days left and the task's KPI, both."""
+    ans = assistant.ask("Việc bồi dưỡng kỹ năng số, AI cho đội ngũ giáo viên các cấp ở Đồng Nai còn mấy ngày nữa "
+                        "và phải đạt tỷ lệ nào?", today=date(2026, 12, 1))
+    assert "80%" in ans.text and "còn 30 ngày" in ans.text
