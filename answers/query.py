@@ -576,6 +576,9 @@ class QueryReader:
         pointing |= {"so"} if re.search(r"\bcon so\b", f) else set()    # "con số ấy", "con số tương ứng"
         # "phòng nào canh?", "sở nào lo?": the kind of unit asked for is the question, not its topic
         pointing |= {m.group(1) for m in re.finditer(r"\b(\w+) nao\b", f) if m.group(1) in _UNIT_KIND_WORDS}
+        # the syllables of words that only say what kind of thing is asked ("mốc thời gian cụ thể?") name no topic
+        form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in q.asks else frozenset())
+        pointing |= {w for t in q.topic if t in form for w in t.split("_")}
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
                and t not in _ASKED_AGAIN_WORDS]

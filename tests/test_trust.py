@@ -1197,3 +1197,30 @@ def test_time_left_and_the_result_to_reach_asked_together(assistant):
     ans = assistant.ask("Việc bồi dưỡng kỹ năng số, AI cho đội ngũ giáo viên các cấp ở Đồng Nai còn mấy ngày nữa "
                         "và phải đạt tỷ lệ nào?", today=date(2026, 12, 1))
     assert "80%" in ans.text and "còn 30 ngày" in ans.text
+
+
+REPORT_DATES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 51/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
+
+I. YÊU CẦU
+
+Xác định rõ các chỉ tiêu cụ thể, các mốc thời gian, nguồn lực thực hiện cho từng cơ quan.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Các ban, ngành xã
+
+Định kỳ 6 tháng báo cáo kết quả thực hiện về Phòng Văn hóa - Xã hội trước ngày 25 tháng 5 và trước ngày 10 tháng 11.
+"""
+
+
+def test_a_follow_up_in_form_words_only_is_about_the_last_answer(tmp_path):
+    """"mốc thời gian cụ thể?" after the answer on half-yearly reports: its words only say a date is asked, so it
+    asks the dates of that report, not a paragraph that happens to say "các mốc thời gian"."""
+    a = one_plan_assistant(tmp_path, REPORT_DATES_PLAN)
+    first = a.ask("Các ban, ngành xã Tân Hòa báo cáo 6 tháng gửi về đâu?")
+    follow = a.ask("mốc thời gian cụ thể?", context=first.context)
+    assert "25 tháng 5" in follow.text and "Xác định rõ" not in follow.text
