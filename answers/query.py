@@ -116,6 +116,8 @@ _SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|roi|ngoai ra|con ve)\s+)?")
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|phan tram)\b|%")
 
 
+# Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
+_ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
 # Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
 _RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
 
@@ -726,7 +728,7 @@ class QueryReader:
             if "value" in asks and _RESULT_ASKED.search(f):
                 asks.add("kpi")     # "… còn bao nhiêu ngày và phải đạt tỷ lệ nào?": the result to reach too
             asks.discard("value")
-            if not re.search(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b", f):
+            if not _ITEMS_COUNTED.search(f):
                 asks.discard("count")
         role = None
         if "coop" in asks or self._has("coop_role", f, toned):
