@@ -598,6 +598,10 @@ class QueryReader:
                 # "Còn tỉnh Đồng Nai, Bộ Chỉ huy Quân sự tỉnh được giao việc gì, hạn bao giờ?": a unit of its own
                 # and what it asks of it, a fresh question
                 return q
+            if set(q.plans) <= set(context.plans) and q.asks and own and not marked:
+                # the plan the chat is already about, with an ask and words of its own ("phòng nào canh chỉ tiêu
+                # chữ ký số ở Hàng Gòn?" after Hàng Gòn's figures): a question of its own, not the earlier one again
+                return q
             # "Còn Phước An thì sao?": the earlier question, asked of another plan
             return self._asked_again(raw, q, context, today, q.plans, None if q.plans else q.unknown_place)
         if q.units and len(own) >= 3 and not marked:

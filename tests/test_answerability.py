@@ -621,3 +621,13 @@ def test_a_second_figure_asked_in_a_clause_of_its_own_is_answered_too(tmp_path):
     assert {s.lines[0] for s in ans.sources} >= {9, 11}
     one = a.ask("Ở xã Tân Hòa, số lớp tập huấn kỹ năng số là bao nhiêu?")
     assert "06" in one.text and "04" not in one.text
+
+
+def test_after_two_figures_a_question_of_its_own_about_the_same_plan_is_read_as_it_stands(tmp_path):
+    """After "… bao nhiêu hợp tác xã, còn lớp tập huấn thì mấy lớp?", "Ở Tân Hòa, lớp tập huấn … do phòng nào theo
+    dõi?" names the plan the chat is about with an ask and words of its own: it is read as it stands, not as the
+    earlier two-figure question asked again (whose first figure would be the nearest)."""
+    a = _assistant_of(tmp_path, TWO_FIGURES_PLAN)
+    first = a.ask("Tân Hòa muốn bao nhiêu hợp tác xã lên sàn thương mại điện tử, còn lớp tập huấn kỹ năng số thì mấy lớp?")
+    follow = a.ask("Ở Tân Hòa, lớp tập huấn kỹ năng số cho người dân do phòng nào theo dõi?", context=first.context)
+    assert "Hiểu theo câu trước" not in follow.text and follow.sources and follow.sources[0].lines[0] == 11
