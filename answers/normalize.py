@@ -142,8 +142,6 @@ def compose(body: str, tone: str) -> str | None:
     None when the letters are no Vietnamese syllable. For a decoded Telex word the plans never write."""
     if not _SYLLABLE.match(fold(body)):
         return None
-    if not tone:
-        return body
     onset = re.match(r"^(?:qu|gi(?=[aeiouyăâêôơư])|[^aăâeêioôơuưy]*)", body).group(0)
     rest = body[len(onset):]
     group = re.match(r"[aăâeêioôơuưy]+", rest)

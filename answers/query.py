@@ -408,14 +408,18 @@ class Query:
         return ages(self.text)
 
     @cached_property
+    def form_pairs(self) -> frozenset[str]:
+        """Pairs that only say what kind of thing this question asks (with a deadline asked, its time words too:
+        "mốc thời gian … là quý nào")."""
+        return FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
+
+    @cached_property
     def content(self) -> tuple[str, ...]:
         """Candidate content words: adjacent syllable pairs of the question as typed (places cut out,
         abbreviations spelled out), folded, no number, no pair that only says what kind of thing is asked."""
         out = []
-        # a deadline asked ("mốc thời gian … là quý nào"): its time words ask, they are no topic
-        form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
         # words the chat shorthand stood for ("ktra giúp em": "kiểm tra") are the typist's idiom, not a topic
-        form |= {p for c in self.changes if c.why == "shorthand" for p in word_pairs(c.after)}
+        form = self.form_pairs | {p for c in self.changes if c.why == "shorthand" for p in word_pairs(c.after)}
         for chunk in re.split(r"[|,;:?!()]", self.plain):
             sylls = [one_spelling(w) for w in words(chunk)]
             # the word right before "gì" is what is asked for ("làm việc gì", "chức năng gì"): its answer is the
@@ -579,8 +583,7 @@ class QueryReader:
         # "phòng nào canh?", "sở nào lo?": the kind of unit asked for is the question, not its topic
         pointing |= {m.group(1) for m in re.finditer(r"\b(\w+) nao\b", f) if m.group(1) in _UNIT_KIND_WORDS}
         # the syllables of words that only say what kind of thing is asked ("mốc thời gian cụ thể?") name no topic
-        form = FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in q.asks else frozenset())
-        pointing |= {w for t in q.topic if t in form for w in t.split("_")}
+        pointing |= {w for t in q.topic if t in q.form_pairs for w in t.split("_")}
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
                and t not in _ASKED_AGAIN_WORDS]

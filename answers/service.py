@@ -100,10 +100,10 @@ class AssistantService:
             if len(q.years) >= 2 and q.wants("value") and q.window is None and not q.compare and not q.follows:
                 ans = self._per_year(snap, q, default_plan, compose)
             else:
-                ans = route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
-                if q.wants("value") and q.window is None and not q.compare and not q.follows \
-                        and (halves := snap.reader.two_asks(q)):
-                    ans = self._both_asks(snap, q, halves, ans, default_plan, compose, now)
+                halves = snap.reader.two_asks(q) if q.wants("value") and q.window is None and not q.compare \
+                    and not q.follows else None
+                ans = (halves and self._both_asks(snap, q, halves, default_plan, compose, now)) or \
+                    route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):
                 ans = replace(ans, text=f"({compose.assumption(q.assumed)})\n{ans.text}")
             if q.changes:
@@ -125,20 +125,20 @@ class AssistantService:
         return replace(found[0], question=q.raw, text="\n\n".join(a.text for a in found),
                        sources=tuple(s for a in found for s in a.sources))
 
-    def _both_asks(self, snap, q, halves, whole: Answer, default_plan, compose: Composer, now: float) -> Answer:
+    def _both_asks(self, snap, q, halves, default_plan, compose: Composer, now: float) -> Answer | None:
         """"X bao nhiêu, còn Y thì sao?": the first half answered, the second read as its follow-up; both said
-        when each finds its own figure, else the answer to the whole question."""
+        when each finds its own figure, else None (the whole question is answered as one)."""
         first_q = snap.reader.read(halves[0], q.today, None, now)
         first = route(Ctx(snap, first_q, rank.scope_of(snap, first_q, default_plan), compose))
         if first.kind in ("none", "error") or not first.sources:
-            return whole
+            return None
         context = self._next_context(snap, first_q, first, None, now)
         second_q = snap.reader.read(halves[1], q.today, context, now)
         second = route(Ctx(snap, second_q, rank.scope_of(snap, second_q, default_plan), compose))
         lines = {(s.file, s.lines[0]) for s in first.sources}
         if second.kind in ("none", "error") or not second.sources or \
                 all((s.file, s.lines[0]) in lines for s in second.sources):
-            return whole
+            return None
         return replace(first, question=q.raw, text=f"{first.text}\n\n{second.text}",
                        sources=first.sources + tuple(s for s in second.sources if (s.file, s.lines[0]) not in lines))
 

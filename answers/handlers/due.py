@@ -106,9 +106,12 @@ def reports(ctx: Ctx):
     notes = {}
     for r in items:
         nxt = next_written_date(r.obj.text, q.today)
-        notes[id(r)] = (f"— kỳ tới: {vn_date(nxt)} (còn {(nxt - q.today).days} ngày, tính từ {vn_date(q.today)})."
-                        if nxt else "")
+        notes[id(r)] = f"— kỳ tới: {vn_date(nxt)} ({_days_left(nxt, q.today)})." if nxt else ""
     return ctx.compose.schedule(q, items, notes, missing)
+
+
+def _days_left(day: date, today: date) -> str:
+    return f"còn {(day - today).days} ngày, tính từ {vn_date(today)}"
 
 
 def status(r: Record, today: date) -> str:
@@ -116,7 +119,7 @@ def status(r: Record, today: date) -> str:
     text = r.obj.text if r.kind in ("duty", "passage") else ""
     nxt = next_written_date(text, today) if text else None
     if nxt:
-        return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn (còn {(nxt - today).days} ngày, tính từ {vn_date(today)})"
+        return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn ({_days_left(nxt, today)})"
     end = due_date(r)
     if end is None:
         d = getattr(r.obj, "deadline", None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import fold, one_spelling, words
+from corpus.text import YEAR, fold, one_spelling, words
 
 from answers.compose import short
 from answers.handlers import Ctx
@@ -169,7 +169,7 @@ def _dated_in_asked_year(q, plan, part: str) -> int:
     """1 when the question names a year that is not the plan's own and the cited document is dated in it:
     "văn bản của Đảng ủy xã ra tháng 8/2025" asked of a 2026 plan is the one dated 2025."""
     dated = DATED.search(part)
-    own_years = {int(y) for y in re.findall(r"\b20\d\d\b", f"{plan.title} {plan.date or ''}")}
+    own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
     return int(q.year is not None and q.year not in own_years and dated is not None
                and str(q.year) in dated.group(0))
 
