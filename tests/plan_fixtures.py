@@ -22,6 +22,13 @@ _NUMBERED = re.compile(r"^(\d{1,2})\. (.+)$")
 _TOP_HEADING = re.compile(r"^(?:[IVX]+\. |PHỤ LỤC [IVX]+$)")
 
 
+def commune_plan(number: int, body: str) -> str:
+    """A made-up commune plan of xã Tân Hòa for 2026, numbered, as a commune's Word file heads it: the body
+    follows the header the reader takes the plan's issuer, number and title from."""
+    return (f"ỦY BAN NHÂN DÂN XÃ TÂN HÒA\nSố: {number}/KH-UBND\n\nKẾ HOẠCH\n"
+            f"Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026\n\n{body}")
+
+
 def word_text(line: str) -> str:
     """A text-plan line as a word processor shows it: no markdown bold, LaTeX '≥ 95%' as text."""
     return _LATEX.sub(r"≥ \1%", line).replace("**", "")

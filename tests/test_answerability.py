@@ -8,6 +8,7 @@ import pytest
 
 from answers import evidence
 from answers.service import build_assistant
+from tests.plan_fixtures import commune_plan
 
 PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
 
@@ -563,13 +564,7 @@ def test_the_word_before_gi_is_what_is_asked_not_content(tmp_path):
     assert "lam_viec" not in q.content and "tong_hop" in q.content
 
 
-FARM_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 48/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-I. MỤC TIÊU
+FARM_PLAN = commune_plan(48, """I. MỤC TIÊU
 
 - Tỷ lệ hộ nông dân ứng dụng các tiến bộ kỹ thuật vào trồng trọt hữu cơ đạt 30%.
 
@@ -578,7 +573,7 @@ II. TỔ CHỨC THỰC HIỆN
 1. Phòng Kinh tế
 
 Chủ trì theo dõi các chỉ tiêu nông nghiệp.
-"""
+""")
 
 
 def test_form_words_between_do_not_hide_where_the_wording_meets_the_target_again(tmp_path):
@@ -592,13 +587,7 @@ def test_form_words_between_do_not_hide_where_the_wording_meets_the_target_again
     assert a.ask("Tân Hòa: tỷ lệ giáo viên ứng dụng tiến bộ kỹ thuật là bao nhiêu?").kind == "none"
 
 
-TWO_FIGURES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 50/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-I. MỤC TIÊU
+TWO_FIGURES_PLAN = commune_plan(50, """I. MỤC TIÊU
 
 - Có ít nhất 04 hợp tác xã đưa sản phẩm lên sàn thương mại điện tử.
 
@@ -609,7 +598,7 @@ II. TỔ CHỨC THỰC HIỆN
 1. Phòng Kinh tế
 
 Chủ trì theo dõi các chỉ tiêu.
-"""
+""")
 
 
 def test_a_second_figure_asked_in_a_clause_of_its_own_is_answered_too(tmp_path):

@@ -13,6 +13,7 @@ import pytest
 
 from answers import handlers
 from answers.service import build_assistant
+from tests.plan_fixtures import commune_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "corpus" / "plans"
@@ -928,13 +929,7 @@ def test_periodic_reports_come_with_their_next_dates(tmp_path):
     assert "báo cáo định kỳ:" not in health.text
 
 
-BODY_CITING_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 45/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-Căn cứ Kế hoạch số 12-KH/ĐU ngày 03/4/2025 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+BODY_CITING_PLAN = commune_plan(45, """Căn cứ Kế hoạch số 12-KH/ĐU ngày 03/4/2025 của Đảng ủy xã Tân Hòa về chuyển đổi số;
 
 I. TỔ CHỨC THỰC HIỆN
 
@@ -945,7 +940,7 @@ Nâng cấp mạng nội bộ của các cơ quan theo Hướng dẫn số 345/S
 2. Công an xã
 
 Làm sạch dữ liệu dân cư theo Kế hoạch liên tịch số 77/KHLT-CAH-UBND ngày 21/2/2024 về làm sạch dữ liệu đất đai.
-"""
+""")
 
 
 def test_a_document_the_body_cites_is_found_by_what_it_is_about(tmp_path):
@@ -961,13 +956,7 @@ def test_a_document_the_body_cites_is_found_by_what_it_is_about(tmp_path):
     assert "12-KH/ĐU" in basis.text
 
 
-TWO_BASES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 47/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-Căn cứ Kế hoạch số 19-KH/ĐU ngày 10/01/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+TWO_BASES_PLAN = commune_plan(47, """Căn cứ Kế hoạch số 19-KH/ĐU ngày 10/01/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
 
 Căn cứ Kế hoạch số 12-KH/ĐU ngày 03/4/2025 của Đảng ủy xã Tân Hòa về chuyển đổi số;
 
@@ -976,7 +965,7 @@ I. TỔ CHỨC THỰC HIỆN
 1. Phòng Văn hóa - Xã hội
 
 Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
-"""
+""")
 
 
 def test_a_cited_document_is_told_apart_by_the_year_asked(tmp_path):
@@ -999,13 +988,7 @@ def test_which_kind_of_unit_is_asked_not_a_topic_of_its_own(assistant):
     assert "Nguyễn Văn Linh" in signer.text
 
 
-NAMED_YEAR_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 46/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-Căn cứ Kế hoạch số 31-KH/ĐU ngày 23/02/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
+NAMED_YEAR_PLAN = commune_plan(46, """Căn cứ Kế hoạch số 31-KH/ĐU ngày 23/02/2026 của Đảng ủy xã Tân Hòa về chuyển đổi số;
 
 I. NHIỆM VỤ TRỌNG TÂM
 
@@ -1018,7 +1001,7 @@ II. TỔ CHỨC THỰC HIỆN
 1. Phòng Văn hóa - Xã hội
 
 Chủ trì theo dõi, đôn đốc thực hiện Kế hoạch.
-"""
+""")
 
 
 def test_a_year_in_a_name_is_no_deadline(tmp_path):
@@ -1137,13 +1120,7 @@ def test_a_deadline_to_issue_something_is_not_the_plan_s_date_and_says_if_it_is_
     assert early.kind == "deadline" and "chưa quá hạn" in early.text
 
 
-UNIT_TARGETS_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 49/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-I. MỤC TIÊU
+UNIT_TARGETS_PLAN = commune_plan(49, """I. MỤC TIÊU
 
 STT	Chỉ tiêu	Đơn vị tính	Chỉ tiêu năm 2026	Đơn vị chủ trì
 1	Tỷ lệ người dân có tài khoản định danh điện tử	%	≥ 85%	Công an xã
@@ -1159,7 +1136,7 @@ Nơi nhận:
 - Thường trực Đảng ủy xã;
 - Công an xã;
 - Lưu: VT.
-"""
+""")
 
 
 def test_a_unit_s_work_is_its_targets_when_it_leads_no_task(tmp_path):
@@ -1199,13 +1176,7 @@ def test_time_left_and_the_result_to_reach_asked_together(assistant):
     assert "80%" in ans.text and "còn 30 ngày" in ans.text
 
 
-REPORT_DATES_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
-Số: 51/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026
-
-I. YÊU CẦU
+REPORT_DATES_PLAN = commune_plan(51, """I. YÊU CẦU
 
 Xác định rõ các chỉ tiêu cụ thể, các mốc thời gian, nguồn lực thực hiện cho từng cơ quan.
 
@@ -1214,7 +1185,7 @@ II. TỔ CHỨC THỰC HIỆN
 1. Các ban, ngành xã
 
 Định kỳ 6 tháng báo cáo kết quả thực hiện về Phòng Văn hóa - Xã hội trước ngày 25 tháng 5 và trước ngày 10 tháng 11.
-"""
+""")
 
 
 def test_a_follow_up_in_form_words_only_is_about_the_last_answer(tmp_path):
