@@ -1195,3 +1195,31 @@ def test_a_follow_up_in_form_words_only_is_about_the_last_answer(tmp_path):
     first = a.ask("Các ban, ngành xã Tân Hòa báo cáo 6 tháng gửi về đâu?")
     follow = a.ask("mốc thời gian cụ thể?", context=first.context)
     assert "25 tháng 5" in follow.text and "Xác định rõ" not in follow.text
+
+
+GROUNDS_IN_ONE_PARAGRAPH = commune_plan(14, """Thực hiện Kế hoạch số 301-KH/TU ngày 05/3/2025 của Tỉnh ủy về phát triển khoa học, công nghệ;
+Kế hoạch số 77/KH-UBND ngày 20/4/2025 của UBND tỉnh về chuyển đổi số; Kế hoạch số 03-KH/BCĐ ngày 02/10/2025 của
+Ban Chỉ đạo xã về đổi mới sáng tạo. UBND xã ban hành Kế hoạch như sau:
+
+I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Ban Văn hóa xã chủ trì tuyên truyền kế hoạch.
+""")
+
+
+def test_grounds_listed_in_one_paragraph_are_each_a_document(tmp_path):
+    """A preamble naming its grounds in one paragraph ("Thực hiện Kế hoạch số …; Kế hoạch số …; Kế hoạch số …") lists
+    each document; "trên cơ sở những kế hoạch cấp trên nào", "viện dẫn những văn bản nào" ask for that list, and
+    "văn bản nào" asks for a document, not for a body ("ban nào")."""
+    a = one_plan_assistant(tmp_path, GROUNDS_IN_ONE_PARAGRAPH)
+    for question in ("Tân Hòa ban hành kế hoạch trên cơ sở những kế hoạch cấp trên nào?",
+                     "Phần mở đầu kế hoạch Tân Hòa viện dẫn những văn bản nào của tỉnh?",
+                     "Những văn bản nào được UBND xã Tân Hòa nêu làm căn cứ?"):
+        ans = a.ask(question)
+        assert ans.kind == "list", (question, ans.kind, ans.text)
+        assert all(n in ans.text for n in ("301-KH/TU", "77/KH-UBND", "03-KH/BCĐ")), (question, ans.text)
+        assert "(3 văn bản)" in ans.text, (question, ans.text)

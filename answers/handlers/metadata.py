@@ -119,14 +119,20 @@ _HEADER_FIELDS = (("number", "Số hiệu", r"^so\s*:", r"^\s*/", "số chưa đ
                    "ngày, tháng chưa được điền trong bản này"))
 
 
+# where one document of a preamble's list ends and the next begins (a capital "Căn cứ" opens one wherever it stands:
+# a title line and the first ground can share a paragraph)
+_DOCUMENT_CLAUSE = re.compile(r"(?<=;)\s*(?=(?:Căn cứ|Kế hoạch|Nghị quyết|Quyết định|Chỉ thị|Thông báo|Công văn|Kết luận|"
+                              r"Chương trình|Đề án|Luật|Nghị định|Thông tư|Hướng dẫn)\b)|\s+(?=Căn cứ\b)")
+
+
 def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
     """(clause, record) of each document the plan's preamble bases it on ("Căn cứ …", "Thực hiện … số …")."""
     bases = []
     for r in _preamble(ctx, slug):
         f = fold(r.obj.text)
         if f.startswith("can cu") or re.match(r"^(thuc hien|trien khai) .{0,40}\bso\b", f):
-            # one paragraph may hold several "Căn cứ …;" clauses
-            bases += [(part, r) for part in re.split(r"(?<=;)\s*(?=Căn cứ)", r.obj.text) if part.strip()]
+            # one paragraph may hold several documents: "Căn cứ …; Căn cứ …", "Thực hiện Kế hoạch số …; Kế hoạch số …"
+            bases += [(part, r) for part in _DOCUMENT_CLAUSE.split(r.obj.text) if part.strip()]
     return bases
 
 
