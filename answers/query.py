@@ -67,6 +67,8 @@ def _without_purpose(text: str) -> str:
 
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
 _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
+# the level word written before a place's name ("phường Hàng Gòn", "xa Phuoc An", "tỉnh ĐN" once spelled out)
+_LEVEL_BEFORE_PLACE = "xã|phường|tỉnh|thị trấn|huyện|xa|phuong|tinh|thi tran|huyen"
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
 _LEVELS_OF_GOVERNMENT = frozenset("huyện quận huyen".split())     # "quan" without its mark is also "quan" (cơ quan)
 _LEVEL_NAMES_FOLDED = fold(_LEVEL_NAMES)
@@ -654,7 +656,8 @@ class QueryReader:
         """The earlier question asked of other plans (the earlier question's own when none), for the year and the
         unit the follow-up names if it names them ("thế năm 2026 toàn tỉnh đặt mấy %?", "còn Công an phường
         Hàng Gòn?"), else the earlier question's unit in those plans."""
-        base = self._read(self._for_year(context.question, q.year), today)
+        # a place named ("còn Phước An?") takes the earlier place's stead; a level ("toàn tỉnh?") leaves the words be
+        base = self._read(self._in_place(self._for_year(context.question, q.year), q.plans), today)
         plans = tuple(plans) or base.plans
         units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
         # "xuống Nha Bích thì phòng nào gánh?": the earlier question's topic, with what this one asks of it
@@ -677,6 +680,16 @@ class QueryReader:
             if _ASKS_FIGURE.search(fold(head)) and _ASKS_FIGURE.search(fold(tail)) and len(words(tail)) >= 2:
                 return head.strip(), tail.strip()
         return None
+
+    def _in_place(self, question: str, plans) -> str:
+        """The earlier question asked of the one plan a follow-up names: the place it named (with its level word,
+        "phường Hàng Gòn") replaced by that plan's ("xã Phước An"), so its words and its meaning search that plan
+        alone; as it was when it named no place, or when the follow-up names several plans."""
+        place = next((p for p in self.lx.places if len(plans) == 1 and p.slug == plans[0]), None)
+        if place is None or self.lx.place_any is None:
+            return question
+        named = re.compile(rf"(?i)(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?{self.lx.place_any.pattern[4:]}")
+        return named.sub(f"{place.level} {place.locality}".strip(), question)
 
     @staticmethod
     def _for_year(question: str, year: int | None) -> str:

@@ -620,3 +620,22 @@ def test_after_two_figures_a_question_of_its_own_about_the_same_plan_is_read_as_
     first = a.ask("Tân Hòa muốn bao nhiêu hợp tác xã lên sàn thương mại điện tử, còn lớp tập huấn kỹ năng số thì mấy lớp?")
     follow = a.ask("Ở Tân Hòa, lớp tập huấn kỹ năng số cho người dân do phòng nào theo dõi?", context=first.context)
     assert "Hiểu theo câu trước" not in follow.text and follow.sources and follow.sources[0].lines[0] == 11
+
+
+def test_the_earlier_question_asked_of_another_place_names_that_place(tmp_path):
+    """"Phường/xã Tân Hòa … phòng nào chủ trì?" then "thế Bình An?": the earlier question is asked of Bình An with
+    Bình An's name in Tân Hòa's stead (its level word too), so neither its words nor its meaning still point at the
+    place the chat left."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
+    (plans / "xa-binh-an-2026.txt").write_text(PLAN.replace("TÂN HÒA", "BÌNH AN").replace("Tân Hòa", "Bình An"),
+                                               encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    first = a.ask("Hỏi nhanh xã Tân Hòa: sản phẩm OCOP đứng tên phòng nào?", today=date(2026, 7, 1))
+    q = a.library.snapshot.reader.read("thế Bình An?", date(2026, 7, 1), first.context)
+    assert q.plans == ("xa-binh-an-2026",)
+    assert "xã Bình An" in q.text and "Tân Hòa" not in q.text, q.text
+    typed = a.ask("hoi nhanh xa Tan Hoa: san pham OCOP dung ten phong nao", today=date(2026, 7, 1))
+    q = a.library.snapshot.reader.read("con Binh An thi sao", date(2026, 7, 1), typed.context)
+    assert "binh an" in q.text.lower() and "tan hoa" not in q.text.lower(), q.text
