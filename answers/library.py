@@ -26,7 +26,7 @@ from corpus.text import one_spelling
 
 from answers.plan_refs import naming_pattern, plan_ref
 from answers.query import Lexicon, QueryReader, UnitRef
-from answers.records import PlanData, Record, match_text
+from answers.records import PlanData, Record, match_text, years_in
 from answers.types import IngestReport, PlanInfo
 
 log = logging.getLogger(__name__)
@@ -171,6 +171,9 @@ class PlanLibrary:
             places=refs,
             units={s: pd.units.groups for s, pd in plans.items()},
             vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer,
+            target_years={s: frozenset(y for t in pd.parsed.targets
+                                       for y in ({t.year} if t.year else years_in(pd.parsed.plan.title)))
+                          for s, pd in plans.items()},
             said=lambda: index.folded_text)
         # the words that name a plan (place, number, issuer) are not what a question is about
         lexicon.place_any = naming_pattern(refs) or lexicon.place_any

@@ -217,6 +217,7 @@ class Lexicon:
     by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
     by_distinct_word: dict[str, list[int]] = field(default_factory=dict)   # each non-generic word occurrence
     by_spelling_key: dict[str, list[int]] = field(default_factory=dict)    # what corpus.units.same_unit compares
+    target_years: dict[str, frozenset[int]] = field(default_factory=dict)    # slug -> the years its targets are set for
     spelling: object = None                    # () -> index.text.DiacriticRestorer: the plans' syllables and pairs
     said: object = None                        # () -> str: every plan text as folded words (index folded_text)
     _normalizer: Normalizer | None = None
@@ -657,13 +658,21 @@ class QueryReader:
         unit the follow-up names if it names them ("thế năm 2026 toàn tỉnh đặt mấy %?", "còn Công an phường
         Hàng Gòn?"), else the earlier question's unit in those plans."""
         # a place named ("còn Phước An?") takes the earlier place's stead; a level ("toàn tỉnh?") leaves the words be
-        base = self._read(self._in_place(self._for_year(context.question, q.year), q.plans), today)
+        asked = self._in_place(self._for_year(context.question, q.year), q.plans)
+        base = self._read(asked, today)
         plans = tuple(plans) or base.plans
+        note = ""
+        if not q.year and base.year and plans and \
+                not any(base.year in self.lx.target_years.get(p, frozenset({base.year})) for p in plans):
+            # "Đến 2025 Xuân Phú đặt mấy %?" then "còn Phước An?": the year was the first plan's horizon; the plans
+            # now asked set no figure for it, so their figure is asked, and the answer says so
+            note = f"; kế hoạch này không đặt chỉ tiêu cho năm {base.year}"
+            base = self._read(YEAR.sub(" ", asked), today)
         units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
         # "xuống Nha Bích thì phòng nào gánh?": the earlier question's topic, with what this one asks of it
         asks = {"asks": q.asks, "role": q.role, "expects": q.expects} if q.asks else {}
         return replace(base, raw=raw, plans=plans, unknown_place=unknown_place, units=units, focus=(), **asks,
-                       base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}" if plans else "")
+                       base=base.base, assumed=f"cùng câu hỏi trước, cho {self._plans_label(plans)}{note}" if plans else "")
 
     def for_each_year(self, q: Query) -> list[Query]:
         """A question asking one figure for two years or more ("2025 bn, 2030 bn"): the question read once per

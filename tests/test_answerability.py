@@ -639,3 +639,26 @@ def test_the_earlier_question_asked_of_another_place_names_that_place(tmp_path):
     typed = a.ask("hoi nhanh xa Tan Hoa: san pham OCOP dung ten phong nao", today=date(2026, 7, 1))
     q = a.library.snapshot.reader.read("con Binh An thi sao", date(2026, 7, 1), typed.context)
     assert "binh an" in q.text.lower() and "tan hoa" not in q.text.lower(), q.text
+
+
+def test_a_year_that_was_the_earlier_plans_horizon_is_not_asked_of_the_next(tmp_path):
+    """"Đến năm 2025 Bình An đặt bao nhiêu % …?" then "còn Tân Hòa?": Tân Hòa sets its figures for 2026 only, so
+    its 2026 figure is given and the answer says that the plan sets none for 2025 (it had answered "không có")."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
+    (plans / "xa-binh-an.txt").write_text(PLAN.replace("TÂN HÒA", "BÌNH AN").replace("Tân Hòa", "Bình An")
+                                          .replace(" năm 2026", "").replace("Chỉ tiêu năm 2026", "Đến hết năm 2025")
+                                          .replace("đạt 40%", "đạt 25%"), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    first = a.ask("Đến năm 2025 xã Bình An đặt tỷ lệ hộ kinh doanh ứng dụng thương mại điện tử bao nhiêu?",
+                  today=date(2026, 7, 1))
+    assert "25%" in first.text, first.text
+    follow = a.ask("còn Tân Hòa?", context=first.context, today=date(2026, 7, 1))
+    assert follow.kind == "target" and "40%" in follow.text, follow.text
+    assert "không đặt chỉ tiêu cho năm 2025" in follow.text, follow.text
+    # a year the next plan does set a figure for is still asked of it
+    again = a.ask("còn Tân Hòa?", context=a.ask("Năm 2026 xã Bình An đặt tỷ lệ hộ kinh doanh ứng dụng thương mại "
+                                                 "điện tử bao nhiêu?", today=date(2026, 7, 1)).context,
+                  today=date(2026, 7, 1))
+    assert "40%" in again.text and "không đặt chỉ tiêu" not in again.text, again.text
