@@ -23,6 +23,8 @@ _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,
                    r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
 # a document cited with its date ("Nghị quyết số 57-NQ/TW ngày 22/12/2024"): the date it was signed, no deadline
 _CITED = re.compile(r"\bsố\s+\S+\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}", re.IGNORECASE)
+# a document's number as cited: "04/2025/NQ-CP", "57-NQ/TW", "số 433-KH/TU", "Quyết định 1234/QĐ-UBND"
+_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:[./]\d+)*(?:/20\d\d)?[/-][A-ZĐ]{1,6}(?:[-/][A-ZĐ&]{1,8})*\b")
 _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
                    r"Mặt trận|Trường|Chi nhánh|Bưu điện)\b")
 # What a record must show to answer a question about facts implementation plans do not usually state.
@@ -81,6 +83,8 @@ def holds_kind(q: Query, r: Record) -> bool:
         elif not _NUMBER.search(o.kpi if r.kind == "task" else record_text(r)):
             if not (r.kind == "task" and q.wants("kpi", "product") and (o.kpi or o.product)):
                 return False
+    if "docnum" in q.expects and not _DOCUMENT_NUMBER.search(record_text(r)):
+        return False
     if "date" in q.expects and not q.wants("owner", "coop", "value", "list", "count"):
         if r.kind == "task" and not o.deadline.text:
             return False

@@ -1223,3 +1223,26 @@ def test_grounds_listed_in_one_paragraph_are_each_a_document(tmp_path):
         assert ans.kind == "list", (question, ans.kind, ans.text)
         assert all(n in ans.text for n in ("301-KH/TU", "77/KH-UBND", "03-KH/BCĐ")), (question, ans.text)
         assert "(3 văn bản)" in ans.text, (question, ans.text)
+
+
+def test_a_documents_number_asked_is_no_figure(tmp_path):
+    """"… dựa vào nghị quyết số mấy?": the number of the document a line cites ("04/2025/NQ-CP") answers it; the
+    question asks for no figure, so a line without a percentage or count is no reason to refuse; a line citing no
+    document does not answer it."""
+    a = one_plan_assistant(tmp_path, commune_plan(15, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. GIẢI PHÁP
+
+1. Tháo gỡ vướng mắc trong đầu tư công nghệ thông tin theo Nghị quyết 04/2025/NQ-CP.
+
+2. Đẩy mạnh tuyên truyền về chuyển đổi số trên địa bàn xã.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng UBND xã chủ trì theo dõi kế hoạch.
+"""))
+    ans = a.ask("Tân Hòa tháo gỡ vướng mắc đầu tư công nghệ thông tin dựa vào nghị quyết số mấy?")
+    assert ans.kind != "none" and "04/2025/NQ-CP" in ans.text, ans.text
+    assert a.ask("Tân Hòa tuyên truyền chuyển đổi số theo nghị quyết số mấy?").kind == "none"
