@@ -13,7 +13,7 @@ from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIE
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
-from answers.records import RECIPIENTS_HEAD, Record, match_text, years_in
+from answers.records import CITED, RECIPIENTS_HEAD, Record, match_text, years_in
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 # a year is a date when said as one ("trong năm 2026", "đến năm 2030", "Năm 2026, …"), not in a name ("Kế hoạch
@@ -21,8 +21,6 @@ _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|trước ngày|hằng tháng"
                    r"|\b(?:trong|đến|hết|cuối|thành|xong|trước|vào|từ|sau|tới)\s+(?:năm\s+)?20\d\d|(?:^|[.;:]\s*)năm\s+20\d\d"
                    r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
-# a document cited with its date ("Nghị quyết số 57-NQ/TW ngày 22/12/2024"): the date it was signed, no deadline
-_CITED = re.compile(r"\bsố\s+\S+\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}", re.IGNORECASE)
 # a document's number as cited: "04/2025/NQ-CP", "57-NQ/TW", "số 433-KH/TU", "Quyết định 1234/QĐ-UBND"
 _DOCUMENT_NUMBER = re.compile(r"\b\d+(?:[./]\d+)*(?:/20\d\d)?[/-][A-ZĐ]{1,6}(?:[-/][A-ZĐ&]{1,8})*\b")
 _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
@@ -92,7 +90,7 @@ def holds_kind(q: Query, r: Record) -> bool:
             return False
         # a cited document's date is no deadline, unless that document is what is asked ("54-KH/ĐU ký ngày nào?")
         if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(
-                o.text if q.doc_refs else _CITED.sub(" ", o.text))):
+                o.text if q.doc_refs else CITED.sub(" ", o.text))):
             return False
     if "unit" in q.expects and q.wants("owner") and not q.wants("value", "deadline"):
         if r.kind in ("task", "target") and not o.lead:
@@ -109,7 +107,7 @@ def holds_foreign(q: Query, r: Record) -> bool:
     """For facts plans rarely state, the record must show the fact itself."""
     if q.never_stated:
         return False
-    text = _CITED.sub(" ", record_text(r))      # a cited document's date is no event's date
+    text = CITED.sub(" ", record_text(r))      # a cited document's date is no event's date
     for f in q.foreign:
         if f == "headcount" and r.kind == "target" and r.obj.value_low is not None and r.obj.value_op != "yes" \
                 and "%" not in r.obj.value_text and _PEOPLE.search(r.obj.text):

@@ -14,6 +14,10 @@ from corpus.units import UnitRegistry
 DATED = re.compile(r"\b\d{1,2}/\d{1,2}/20\d\d\b|ngày \d{1,2} tháng \d{1,2} năm 20\d\d", re.IGNORECASE)
 
 
+# a document cited with its date ("Nghị quyết số 57-NQ/TW ngày 22/12/2024"): the date it was signed, no deadline
+CITED = re.compile(r"\bsố\s+\S+\s+ngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}", re.IGNORECASE)
+
+
 def years_in(text: str) -> set[int]:
     """The years a text speaks of, full dates left out (their year is no year a figure is set for)."""
     return {int(y) for y in YEAR.findall(DATED.sub(" ", text))}

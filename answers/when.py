@@ -209,7 +209,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     yes_no = re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)( \w+){0,2} (chua|khong|ko)\b"
                        r"|da (qua|tre|lo) (\w+ )?(chua|khong|ko|roi|r)\b|\b(qua|tre|lo) (chua|roi|r)\b"
                        r"|tinh trang (hien nay|hien tai|bay gio|den nay|the nao)"
-                       r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b", f)
+                       r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b"
+                       # "đến nay có trễ không", "giờ có lố chưa", "có bị chậm tiến độ không"
+                       r"|\bco (bi )?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b", f)
     if yes_no and not remaining:
         status = "ask"
     elif re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)|cham tien do|bi (tre|cham)|da tre|tre tien do"

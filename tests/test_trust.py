@@ -1246,3 +1246,19 @@ III. TỔ CHỨC THỰC HIỆN
     ans = a.ask("Tân Hòa tháo gỡ vướng mắc đầu tư công nghệ thông tin dựa vào nghị quyết số mấy?")
     assert ans.kind != "none" and "04/2025/NQ-CP" in ans.text, ans.text
     assert a.ask("Tân Hòa tuyên truyền chuyển đổi số theo nghị quyết số mấy?").kind == "none"
+
+
+def test_a_cited_documents_date_in_prose_is_no_deadline(tmp_path):
+    """A line citing "Nghị quyết số 57-NQ/TW ngày 22/12/2024" sets no deadline: asked whether it is late, the
+    answer must not count days past the document's date."""
+    a = one_plan_assistant(tmp_path, commune_plan(16, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Tổ chức quán triệt Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị đến cán bộ, đảng viên toàn xã.
+"""))
+    ans = a.ask("Việc quán triệt Nghị quyết 57 đến cán bộ, đảng viên của Tân Hòa đến nay có trễ không?",
+                today=date(2026, 6, 20))
+    assert "22/12/2024" not in ans.text.split("Nguồn:")[0].split("—")[-1] and "đã quá hạn" not in ans.text, ans.text

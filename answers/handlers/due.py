@@ -7,7 +7,7 @@ from datetime import date
 from answers import evidence, rank
 from answers.compose import vn_date
 from answers.handlers import Ctx, fact, groups
-from answers.records import Record
+from answers.records import CITED, Record
 from answers.when import next_monthly
 from corpus.text import fold
 from corpus.values import parse_deadline
@@ -23,7 +23,8 @@ def due_date(r: Record) -> date | None:
         return date(o.year, 12, 31) if o.year else None
     d = getattr(o, "deadline", None)
     if d is None and r.kind in ("duty", "passage"):
-        d = parse_deadline(o.text)     # "hoàn thành trước ngày 31/3/2026" written in prose
+        # "hoàn thành trước ngày 31/3/2026" written in prose; a cited document's date is none
+        d = parse_deadline(CITED.sub(" ", o.text))
         if d.kind != "date":
             return None
     if d is None or not d.end or d.kind not in ("date", "month", "quarter", "year"):
