@@ -48,7 +48,7 @@ _UNIT_HEAD_FOLDED = frozenset("phong so trung van vp cong tram ban to chi uy ubn
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
 _UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục|"
                           r"Hội(?! nghị| thi| thảo| đồng| viên)|Đoàn(?! kết)|Mặt trận|Liên đoàn|Hợp tác xã|Ngân hàng|Bưu điện)"
-                          r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*){0,4}")
+                          r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:[&-][\wÀ-ỹĐđ]+)*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*(?:[&-][\wÀ-ỹĐđ]+)*){0,4}")
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 # "…, em cần gấp để làm slide", "…, em đang làm hồ sơ dự toán": why the typist asks, after a comma at the end;
 # it names no topic and asks nothing (a clause with a question word is the question itself: "…, cần làm gì?")

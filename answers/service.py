@@ -62,7 +62,10 @@ def route(ctx: Ctx) -> Answer:
         steps.append(count.handle)
     if q.wants("overview") or (not q.topic and not ctx.units and not q.wants("list")):
         steps.append(metadata.overview)
-    if q.unknown_unit and not ctx.units and q.wants("duties", "list") and "unit" not in q.expects:
+    # a unit no plan gives work to, asked for its work ("Sở Y tế Đồng Nai làm gì?"); one a report is sent to ("báo
+    # cáo tháng gửi Sở KH&CN nộp trước ngày nào") is asked about no work of its own
+    if q.unknown_unit and not ctx.units and q.wants("duties", "list") and "unit" not in q.expects \
+            and q.report is None and q.window is None and not q.remaining:
         return c.unknown_unit(q, q.unknown_unit)
     if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count")):
         steps.append(lists.handle)

@@ -565,6 +565,26 @@ def test_kpi_wordings_get_the_kpi(assistant, question):
 def test_an_unknown_units_name_stops_before_the_question(assistant):
     ans = assistant.ask("Sở Y tế Đồng Nai chủ trì và phối hợp những nhiệm vụ nào?")
     assert ans.kind == "none" and "“Sở Y tế Đồng Nai”" in ans.text, ans.text
+    # a name written with "&" is quoted whole
+    ans = assistant.ask("Ở xã Nha Bích, Sở GD&ĐT tỉnh Bình Dương được giao làm những việc gì?")
+    assert ans.kind == "none" and "“Sở GD&ĐT" in ans.text, ans.text
+
+
+def test_a_unit_a_report_is_sent_to_is_not_asked_for_its_work(tmp_path):
+    """"Nhắc việc: báo cáo tháng gửi Sở KH&CN nộp trước ngày nào, còn mấy hôm?" names the unit the report goes to;
+    the question asks the report's date, not that unit's work, so no plan giving it no work is no reason to stop."""
+    a = one_plan_assistant(tmp_path, commune_plan(17, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội thực hiện chế độ báo cáo định kỳ hằng tháng kết quả triển khai, khó khăn, vướng mắc gửi
+Sở Khoa học và Công nghệ tổng hợp trước ngày 20 hằng tháng.
+"""))
+    ans = a.ask("Nhắc việc giúp mình ở Tân Hòa: bản báo cáo tháng về khó khăn, vướng mắc gửi Sở KH&CN kỳ này phải "
+                "nộp trước ngày nào, còn mấy bữa?", today=date(2026, 6, 12))
+    assert ans.kind == "deadline" and "20/6/2026" in ans.text, ans.text
 
 
 def test_plan_wording_in_the_question_is_kept_and_unit_names_are_not_rewritten(assistant):
