@@ -121,6 +121,10 @@ _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|p
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
 _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
 # Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
+# "mấy phòng chuyên môn …", "mấy cái hệ thống …": chat's "the (several)", not "how many", in a question that asks
+# when ("… xong trước thời điểm nào?"); the asking of a date, and "mấy" before a noun
+_ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|moc|luc|hom|bua) nao|(?:ngay|thang|quy) may)\b")
+_MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
 _RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
 
 
@@ -785,6 +789,9 @@ class QueryReader:
             foreign.discard("compare")      # across plans, not against an earlier year: the plans say it
         if "subtasks" in asks:
             expects.discard("number")
+        if "number" in expects and not asks & {"count", "value"} and _ASKS_WHEN.search(f) \
+                and not self._has("expect_number", _MAY_BEFORE_NOUN.sub(" ", f), toned):
+            expects.discard("number")   # "mấy phòng chuyên môn làm xong … thời điểm nào": a date is asked
         if "docnum" in expects:
             expects.discard("number")   # "nghị quyết số mấy": a document's number ("04/2025/NQ-CP"), not a figure
         # a cue the plans themselves write is plan wording, not a request for a fact plans never state:

@@ -662,3 +662,18 @@ def test_a_year_that_was_the_earlier_plans_horizon_is_not_asked_of_the_next(tmp_
                                                  "điện tử bao nhiêu?", today=date(2026, 7, 1)).context,
                   today=date(2026, 7, 1))
     assert "40%" in again.text and "không đặt chỉ tiêu" not in again.text, again.text
+
+
+def test_may_before_a_noun_in_a_question_asking_when(tmp_path):
+    """"mấy phòng chuyên môn làm xong … thời điểm nào": chat's "the (several)", not "how many" — a date is asked,
+    so no figure is expected; "mấy việc phải xong trước 30/6" still counts and "bao nhiêu … khi nào" still asks a
+    figure."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Tân Hòa: mấy phòng chuyên môn phải làm xong kế hoạch trước thời điểm nào?", date(2026, 7, 1))
+    assert "number" not in q.expects and q.wants("deadline")
+    q = snap.reader.read("may cai he thong o Tan Hoa han chot ngay nao", date(2026, 7, 1))
+    assert "number" not in q.expects
+    q = snap.reader.read("Tân Hòa có mấy việc phải xong trước 30/6?", date(2026, 7, 1))
+    assert "number" in q.expects or q.wants("count")
+    q = snap.reader.read("Tân Hòa phát triển bao nhiêu sản phẩm OCOP, đến khi nào?", date(2026, 7, 1))
+    assert "number" in q.expects
