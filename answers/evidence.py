@@ -505,6 +505,15 @@ def _met_share(snap: Snapshot, q: Query, asked: list[str], here: frozenset[str])
             [w.replace("_", " ") for w, _, ok in units if not ok])
 
 
+def _holds_one_itself(snap: Snapshot, q: Query, r: Record) -> bool:
+    """The record's own text or section path holds one of the question's content words (or the plan wording of an
+    everyday phrase it used)."""
+    spell = snap.index.abbreviations.spell_out
+    here = word_pairs(spell(f"{record_text(r)} | {r.section}"))
+    asked = content_words(snap, q)
+    return not asked or any(w in here or _reworded_here(q, w, here) for w in asked)
+
+
 def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
     """The question's content words the record itself holds (its text and section) that are not words of its
     plan's title: a question naming the plan by its subject is about the plan, even where a line repeats it."""
@@ -542,6 +551,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)
     if score < COVER_MIN and len(missing) >= MISSING_MIN:
         failed.append("coverage")
+    elif met and not _holds_one_itself(snap, q, r):
+        failed.append("title")      # every word met is the plan's title's ("khoa học"): nothing ties it to the record
     return Verdict(not failed, score, tuple(met), tuple(missing), tuple(failed))
 
 

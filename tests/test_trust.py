@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from answers import handlers
+from answers import evidence, handlers
 from answers.service import build_assistant
 from tests.plan_fixtures import commune_plan
 
@@ -1282,3 +1282,36 @@ II. TỔ CHỨC THỰC HIỆN
     ans = a.ask("Việc quán triệt Nghị quyết 57 đến cán bộ, đảng viên của Tân Hòa đến nay có trễ không?",
                 today=date(2026, 6, 20))
     assert "22/12/2024" not in ans.text.split("Nguồn:")[0].split("—")[-1] and "đã quá hạn" not in ans.text, ans.text
+
+
+TITLE_WORDS_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 18/KH-UBND
+
+KẾ HOẠCH
+Phát triển khoa học, công nghệ và chuyển đổi số trên địa bàn xã Tân Hòa năm 2026
+
+I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+2. Tỷ lệ chính quyền xã sử dụng phần mềm quản trị điều hành thống nhất đạt 100%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng UBND xã chủ trì theo dõi kế hoạch.
+"""
+
+
+def test_words_met_only_by_the_plans_title_tie_no_record_to_the_question(tmp_path):
+    """Every record of a plan stands under its title ("Phát triển khoa học, công nghệ …"): a question whose only
+    word the plans know is a title word ("công trình khoa học đăng tạp chí") is answered by no record that holds
+    none of its words itself — "không có", not another target's figure."""
+    a = one_plan_assistant(tmp_path, TITLE_WORDS_PLAN)
+    question = "Tân Hòa đặt ra số lượng công trình khoa học được đăng tạp chí năm nay là bao nhiêu?"
+    assert a.ask(question).kind == "none"
+    snap = a.library.snapshot
+    q = snap.reader.read(question, date(2026, 7, 1))
+    software = next(r for r in snap.all_records if r.kind == "target" and "phần mềm" in r.obj.text)
+    verdict = evidence.assess(snap, q, software)      # what the model's nearest record would be told
+    assert not verdict.ok and "title" in verdict.failed, verdict
+    assert "90%" in a.ask("Tân Hòa muốn bao nhiêu phần trăm hồ sơ thủ tục hành chính xử lý trực tuyến?").text
