@@ -163,7 +163,7 @@ def covers_rest(snap: Snapshot, q: Query, r: Record) -> bool:
     # title count: "… trong phần tổ chức thực hiện"); its other syllables are the typist's form words ("cách
     # bữa nay bao lâu", "nộp" for the plan's "gửi")
     rest = [w for w in content_words(snap, q) if not set(w.split("_")) & unit_words]
-    return len(rest) < 2 or _met_share(snap, q, rest, _record_words(snap, r))[0] >= REST_LIMIT
+    return len(rest) < 2 or _met_share(snap, q, rest, _record_words(snap, q, r))[0] >= REST_LIMIT
 
 
 def strange_token(snap: Snapshot, q: Query) -> bool:
@@ -473,16 +473,27 @@ def _reworded_here(q: Query, word: str, here: frozenset[str]) -> bool:
     return False
 
 
-def _record_words(snap: Snapshot, r: Record) -> frozenset[str]:
-    """The content-word pairs of a record, its section path and its plan's title, abbreviations spelled out."""
+def _said_words(snap: Snapshot, q: Query, r: Record, where: str) -> frozenset[str]:
+    """The content-word pairs of a record's own text and of `where` (its section path, its plan's title),
+    abbreviations spelled out; the words of the units it names (who leads, who cooperates) count only where the
+    question names that unit: "Phòng Kinh tế" leading a row says nothing of "kinh tế số"."""
     spell = snap.index.abbreviations.spell_out
-    return word_pairs(spell(f"{record_text(r)} | {r.section} | {snap.plans[r.plan].parsed.plan.title}"))
+    said = word_pairs(spell(f"{match_text(r)} | {where}"))
+    units = [*getattr(r.obj, "lead", ()), *getattr(r.obj, "cooperating", ())] if r.kind in ("task", "target") else []
+    if units and q.units:
+        said |= word_pairs(spell(" | ".join(units))) & word_pairs(spell(" | ".join(u.name for u in q.units)))
+    return said
+
+
+def _record_words(snap: Snapshot, q: Query, r: Record) -> frozenset[str]:
+    """The content-word pairs of a record, its section path and its plan's title (see _said_words)."""
+    return _said_words(snap, q, r, f"{r.section} | {snap.plans[r.plan].parsed.plan.title}")
 
 
 def coverage(snap: Snapshot, q: Query, r: Record) -> tuple[float, list[str], list[str]]:
     """(IDF-weighted share met, words met, words missing) of the question's content words in the record,
     its section path and its plan's title (abbreviations spelled out on both sides)."""
-    return _met_share(snap, q, content_words(snap, q), _record_words(snap, r))
+    return _met_share(snap, q, content_words(snap, q), _record_words(snap, q, r))
 
 
 def _met_share(snap: Snapshot, q: Query, asked: list[str], here: frozenset[str]) -> tuple[float, list[str], list[str]]:
@@ -508,8 +519,7 @@ def _met_share(snap: Snapshot, q: Query, asked: list[str], here: frozenset[str])
 def _holds_one_itself(snap: Snapshot, q: Query, r: Record) -> bool:
     """The record's own text or section path holds one of the question's content words (or the plan wording of an
     everyday phrase it used)."""
-    spell = snap.index.abbreviations.spell_out
-    here = word_pairs(spell(f"{record_text(r)} | {r.section}"))
+    here = _said_words(snap, q, r, r.section)
     asked = content_words(snap, q)
     return not asked or any(w in here or _reworded_here(q, w, here) for w in asked)
 

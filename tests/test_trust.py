@@ -1315,3 +1315,32 @@ def test_words_met_only_by_the_plans_title_tie_no_record_to_the_question(tmp_pat
     verdict = evidence.assess(snap, q, software)      # what the model's nearest record would be told
     assert not verdict.ok and "title" in verdict.failed, verdict
     assert "90%" in a.ask("Tân Hòa muốn bao nhiêu phần trăm hồ sơ thủ tục hành chính xử lý trực tuyến?").text
+
+
+LEAD_WORDS_PLAN = commune_plan(19, """I. MỤC TIÊU
+
+| TT | Chỉ tiêu | Chỉ tiêu năm 2026 | Đơn vị chủ trì |
+|---|---|---|---|
+| 1 | Tỷ lệ chi ngân sách địa phương cho khoa học, công nghệ và chuyển đổi số trên GRDP | ≥ 1% | Phòng Kinh tế |
+| 2 | Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến | ≥ 90% | Văn phòng UBND xã |
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng UBND xã chủ trì theo dõi kế hoạch.
+
+2. Các doanh nghiệp đóng góp ý kiến về phát triển kinh tế số của xã.
+""")
+
+
+def test_the_words_of_the_unit_leading_a_row_meet_no_question_word(tmp_path):
+    """"Kinh tế số đóng góp mấy % GRDP?" is not met by a budget row led by "Phòng Kinh tế": the unit's name says
+    who leads, not what the row is about; a question naming that unit still finds its row."""
+    a = one_plan_assistant(tmp_path, LEAD_WORDS_PLAN)
+    question = "Tân Hòa đặt phần đóng góp của kinh tế số vào GRDP của xã là mấy %?"
+    assert a.ask(question).kind == "none"
+    snap = a.library.snapshot
+    budget = next(r for r in snap.all_records if r.kind == "target" and "ngân sách" in r.obj.text)
+    verdict = evidence.assess(snap, snap.reader.read(question, date(2026, 7, 1)), budget)
+    assert "kinh te" in verdict.missing and not verdict.ok, verdict
+    ans = a.ask("Phòng Kinh tế xã Tân Hòa theo dõi chỉ tiêu nào về ngân sách?")
+    assert ans.kind != "none" and "1%" in ans.text, ans.text
