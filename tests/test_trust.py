@@ -1344,3 +1344,33 @@ def test_the_words_of_the_unit_leading_a_row_meet_no_question_word(tmp_path):
     assert "kinh te" in verdict.missing and not verdict.ok, verdict
     ans = a.ask("Phòng Kinh tế xã Tân Hòa theo dõi chỉ tiêu nào về ngân sách?")
     assert ans.kind != "none" and "1%" in ans.text, ans.text
+
+
+GROUPED_TASKS_PLAN = commune_plan(20, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội chủ trì theo dõi kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Nâng cao nhận thức | | | |
+| 1 | Tuyên truyền về chuyển đổi số đến người dân các ấp | Phòng Văn hóa - Xã hội | Các ấp | Quý I/2026 |
+| II | Hoàn thiện thể chế | | | |
+| 1 | Ban hành quy chế quản lý dữ liệu của xã | Văn phòng HĐND và UBND xã | Các ấp | Quý II/2026 |
+| 2 | Ban hành quy chế vận hành cổng thông tin điện tử xã | Văn phòng HĐND và UBND xã | Các ấp | Quý III/2026 |
+""")
+
+
+def test_a_group_numeral_with_a_unit_keeps_the_units_rows(tmp_path):
+    """"Theo phần II …, Phòng Văn hóa - Xã hội chủ trì những việc nào?": the unit's rows; group II of the table holds
+    none of them, so its rows (another unit's) are not the answer."""
+    a = one_plan_assistant(tmp_path, GROUPED_TASKS_PLAN)
+    ans = a.ask("Theo phần II của kế hoạch Tân Hòa, Phòng Văn hóa - Xã hội chủ trì những việc nào?")
+    assert "quy chế" not in ans.text.split("Nguồn:")[0], ans.text
+    ans = a.ask("Nhóm II của phụ lục Tân Hòa, Văn phòng HĐND và UBND xã chủ trì những việc nào?")
+    assert "quy chế quản lý dữ liệu" in ans.text and "Tuyên truyền" not in ans.text.split("Nguồn:")[0], ans.text

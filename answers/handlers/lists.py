@@ -300,7 +300,15 @@ def group_items(ctx: Ctx):
     if not found or len(found) > 2:
         return None
     items = [r for _, recs in found for r in recs]
-    return ctx.compose.listing(q, items, f"trong nhóm “{groups.group_name(found[0][0])}”")
+    label = f"trong nhóm “{groups.group_name(found[0][0])}”"
+    if ctx.units:
+        # "Theo phần IV …, Văn phòng Tỉnh ủy gánh những việc nào?": the unit's rows of that group; none there, and
+        # the numeral named another part of the plan, not this table's group
+        items = [r for r in items if any(ctx.snap.holds_unit(r, u) for u in ctx.units)]
+        if not items:
+            return None
+        label = f"{label} có {ctx.units[0].name}"
+    return ctx.compose.listing(q, items, label)
 
 
 def assigned_units(ctx: Ctx):
