@@ -441,7 +441,9 @@ class Composer:
                 first, last = recs[0], recs[-1]
                 src = self.source(first, (first.first_line, last.last_line))
                 sources.append(src)
-                s += " Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), 60)}".strip()
+                # a few items are named whole enough to be told apart ("… giải quyết phi địa giới hành chính")
+                width = 60 if len(recs) > 10 else 140
+                s += " Gồm: " + "; ".join(f"{getattr(r.obj, 'code', '')} {short(self._item_text(r), width)}".strip()
                                            for r in recs[:MAX_LIST_ITEMS])
                 if len(recs) > MAX_LIST_ITEMS:
                     s += f"; … và {len(recs) - MAX_LIST_ITEMS} mục khác"

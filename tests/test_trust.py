@@ -1374,3 +1374,11 @@ def test_a_group_numeral_with_a_unit_keeps_the_units_rows(tmp_path):
     assert "quy chế" not in ans.text.split("Nguồn:")[0], ans.text
     ans = a.ask("Nhóm II của phụ lục Tân Hòa, Văn phòng HĐND và UBND xã chủ trì những việc nào?")
     assert "quy chế quản lý dữ liệu" in ans.text and "Tuyên truyền" not in ans.text.split("Nguồn:")[0], ans.text
+
+
+def test_a_count_names_a_few_items_whole_enough_to_tell_them_apart(tmp_path):
+    """"Có mấy chỉ tiêu?": a short list of items is named at length (the words that tell two rows apart often come
+    late: "… trên GRDP"); a long one stays short."""
+    a = one_plan_assistant(tmp_path, LEAD_WORDS_PLAN)
+    ans = a.ask("Kế hoạch Tân Hòa có tổng cộng mấy chỉ tiêu?")
+    assert "2 chỉ tiêu" in ans.text and "chuyển đổi số trên GRDP" in ans.text, ans.text
