@@ -125,6 +125,8 @@ _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi 
 # when ("… xong trước thời điểm nào?"); the asking of a date, and "mấy" before a noun
 _ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|moc|luc|hom|bua) nao|(?:ngay|thang|quy) may)\b")
 _MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
+# a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
+_OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
 _RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
 
 
@@ -666,12 +668,12 @@ class QueryReader:
         base = self._read(asked, today)
         plans = tuple(plans) or base.plans
         note = ""
-        if not q.year and base.year and plans and \
+        if not q.year and base.year and plans and _OWN_YEAR.search(asked) and \
                 not any(base.year in self.lx.target_years.get(p, frozenset({base.year})) for p in plans):
             # "Đến 2025 Xuân Phú đặt mấy %?" then "còn Phước An?": the year was the first plan's horizon; the plans
             # now asked set no figure for it, so their figure is asked, and the answer says so
             note = f"; kế hoạch này không đặt chỉ tiêu cho năm {base.year}"
-            base = self._read(YEAR.sub(" ", asked), today)
+            base = self._read(_OWN_YEAR.sub(" ", asked), today)
         units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
         # "xuống Nha Bích thì phòng nào gánh?": the earlier question's topic, with what this one asks of it
         asks = {"asks": q.asks, "role": q.role, "expects": q.expects} if q.asks else {}

@@ -662,6 +662,10 @@ def test_a_year_that_was_the_earlier_plans_horizon_is_not_asked_of_the_next(tmp_
                                                  "điện tử bao nhiêu?", today=date(2026, 7, 1)).context,
                   today=date(2026, 7, 1))
     assert "40%" in again.text and "không đặt chỉ tiêu" not in again.text, again.text
+    # a year inside a document's number is no horizon: the number is asked of the next plan whole
+    cited = a.ask("Xã Bình An triển khai Nghị quyết 66.7/2025/NQ-CP do ai chủ trì?", today=date(2026, 7, 1))
+    q = a.library.snapshot.reader.read("còn Tân Hòa?", date(2026, 7, 1), cited.context)
+    assert "66.7/2025/NQ-CP" in q.text, q.text
 
 
 def test_may_before_a_noun_in_a_question_asking_when(tmp_path):
@@ -677,3 +681,14 @@ def test_may_before_a_noun_in_a_question_asking_when(tmp_path):
     assert "number" in q.expects or q.wants("count")
     q = snap.reader.read("Tân Hòa phát triển bao nhiêu sản phẩm OCOP, đến khi nào?", date(2026, 7, 1))
     assert "number" in q.expects
+
+
+def test_payments_to_people_are_facts_plans_do_not_state(tmp_path):
+    """"mức thù lao", "phụ cấp hằng tháng", "trợ cấp", "học bổng": money paid to people, which implementation plans
+    do not state; "phủ cáp quang" is no "phụ cấp"."""
+    snap = _assistant(tmp_path).library.snapshot
+    for question in ("Tân Hòa trả thù lao cho thành viên tổ công nghệ số mức bao nhiêu?",
+                     "muc phu cap hang thang cho to cong nghe so xa Tan Hoa la bao nhieu",
+                     "Tân Hòa có học bổng cho học sinh học kỹ năng số không?"):
+        assert "money" in snap.reader.read(question, date(2026, 7, 1)).foreign, question
+    assert "money" not in snap.reader.read("Tan Hoa phu cap quang den bao nhieu ap", date(2026, 7, 1)).foreign
