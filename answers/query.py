@@ -120,13 +120,13 @@ _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|p
 
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
 _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
-# Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
 # "mấy phòng chuyên môn …", "mấy cái hệ thống …": chat's "the (several)", not "how many", in a question that asks
 # when ("… xong trước thời điểm nào?"); the asking of a date, and "mấy" before a noun
 _ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|moc|luc|hom|bua) nao|(?:ngay|thang|quy) may)\b")
 _MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
 # a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
 _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
+# Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
 _RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
 
 
@@ -701,9 +701,11 @@ class QueryReader:
         "phường Hàng Gòn") replaced by that plan's ("xã Phước An"), so its words and its meaning search that plan
         alone; as it was when it named no place, or when the follow-up names several plans."""
         place = next((p for p in self.lx.places if len(plans) == 1 and p.slug == plans[0]), None)
-        if place is None or self.lx.place_any is None:
+        names = sorted({n for p in self.lx.places if p.locality for n in (p.locality, fold(p.locality))},
+                       key=len, reverse=True)
+        if place is None or not place.locality or not names:
             return question
-        named = re.compile(rf"(?i)(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?{self.lx.place_any.pattern[4:]}")
+        named = re.compile(rf"(?i)(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?\b(?:{'|'.join(map(re.escape, names))})\b")
         return named.sub(f"{place.level} {place.locality}".strip(), question)
 
     @staticmethod
