@@ -86,7 +86,9 @@ _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho tron
 
 # Qualifiers said two ways in e-government wording ("môi trường số" = "môi trường điện tử", "chữ ký số" /
 # "chữ ký điện tử", "hồ sơ số" / "hồ sơ điện tử"): folded word runs, each group one meaning.
-SAME_QUALIFIERS = ((("so",), ("dien", "tu")), (("truc", "tuyen"), ("online",)))
+SAME_QUALIFIERS = ((("so",), ("dien", "tu")), (("truc", "tuyen"), ("online",)),
+                   # "số hóa & kết nối" / "số hóa & liên thông"; "người dùng" / "người sử dụng"
+                   (("ket", "noi"), ("lien", "thong")), (("dung",), ("su", "dung")))
 
 # sentence-final chat particles (folded): "vậy", "à", "nhé", "nhỉ", "ơi", "hả", "nha", "z"
 _PARTICLES = frozenset("vay a nhe nhi oi u ha nha ak ah z the ta".split())   # sentence-final particles

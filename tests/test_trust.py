@@ -1382,3 +1382,25 @@ def test_a_count_names_a_few_items_whole_enough_to_tell_them_apart(tmp_path):
     a = one_plan_assistant(tmp_path, LEAD_WORDS_PLAN)
     ans = a.ask("Kế hoạch Tân Hòa có tổng cộng mấy chỉ tiêu?")
     assert "2 chỉ tiêu" in ans.text and "chuyển đổi số trên GRDP" in ans.text, ans.text
+
+
+def test_two_wordings_of_one_qualifier_do_not_clash(tmp_path):
+    """"số hóa và kết nối" is the plan's "số hóa & liên thông", "người dùng" its "người sử dụng": the same qualifier
+    in two wordings, not another one (the target is the answer, not "không có")."""
+    a = one_plan_assistant(tmp_path, commune_plan(21, """I. MỤC TIÊU
+
+1. Tỷ lệ cơ sở dữ liệu của xã được số hóa & liên thông với tỉnh đạt 60%.
+
+2. Tỷ lệ người sử dụng có khả năng truy cập băng rộng cố định đạt 70%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng UBND xã chủ trì theo dõi kế hoạch.
+"""))
+    snap = a.library.snapshot
+    data = next(r for r in snap.all_records if r.kind == "target" and "liên thông" in r.obj.text)
+    users = next(r for r in snap.all_records if r.kind == "target" and "sử dụng" in r.obj.text)
+    q = snap.reader.read("Tân Hòa muốn bao nhiêu % dữ liệu của xã được số hóa kết nối với tỉnh?", date(2026, 7, 1))
+    assert not evidence.qualifier_clash(snap, q, data)
+    q = snap.reader.read("Tân Hòa đặt tỉ lệ người dùng mạng cố định là bao nhiêu?", date(2026, 7, 1))
+    assert not evidence.qualifier_clash(snap, q, users)
