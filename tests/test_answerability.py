@@ -692,3 +692,14 @@ def test_payments_to_people_are_facts_plans_do_not_state(tmp_path):
                      "Tân Hòa có học bổng cho học sinh học kỹ năng số không?"):
         assert "money" in snap.reader.read(question, date(2026, 7, 1)).foreign, question
     assert "money" not in snap.reader.read("Tan Hoa phu cap quang den bao nhieu ap", date(2026, 7, 1)).foreign
+
+
+def test_ky_so_is_no_reporting_period(tmp_path):
+    """"… tiến độ …: mục tiêu ký số … còn mấy ngày?" asks a target's deadline: "ký số" (signing) is no "kỳ" (a
+    reporting period); "báo cáo kỳ này nộp hạn ngày nào" still asks a report's date."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Rà tiến độ ở Tân Hòa: mục tiêu ky so cho nguoi dan phai dat truoc thoi diem nao, con may ngay?",
+                         date(2026, 7, 1))
+    assert q.report is None
+    q = snap.reader.read("Tân Hòa: báo cáo kỳ này nộp hạn ngày nào?", date(2026, 7, 1))
+    assert q.report is not None
