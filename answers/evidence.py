@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, word_pairs
+from answers.query import DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, word_pairs
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -21,8 +21,6 @@ _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$
 _DATE = re.compile(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?|quý\s+[IV1-4]+|tháng\s+\d{1,2}|trước ngày|hằng tháng"
                    r"|\b(?:trong|đến|hết|cuối|thành|xong|trước|vào|từ|sau|tới)\s+(?:năm\s+)?20\d\d|(?:^|[.;:]\s*)năm\s+20\d\d"
                    r"|định kỳ|thường xuyên|hằng năm|hàng năm|hoàn thành (trong|trước)|khi có|sau khi", re.IGNORECASE)
-# a document's number as cited: "04/2025/NQ-CP", "57-NQ/TW", "số 433-KH/TU", "Quyết định 1234/QĐ-UBND"
-_DOCUMENT_NUMBER = re.compile(r"\b\d+(?:[./]\d+)*(?:/20\d\d)?[/-][A-ZĐ]{1,6}(?:[-/][A-ZĐ&]{1,8})*\b")
 _UNIT = re.compile(r"\b(?:Phòng|Sở|UBND|Ủy ban|Công an|Trung tâm|Ban|Văn phòng|Trạm|Đảng ủy|Tổ|Bộ|Cục|Đoàn|Hội|"
                    r"Mặt trận|Trường|Chi nhánh|Bưu điện)\b")
 # What a record must show to answer a question about facts implementation plans do not usually state.
@@ -81,7 +79,7 @@ def holds_kind(q: Query, r: Record) -> bool:
         elif not _NUMBER.search(o.kpi if r.kind == "task" else record_text(r)):
             if not (r.kind == "task" and q.wants("kpi", "product") and (o.kpi or o.product)):
                 return False
-    if "docnum" in q.expects and not _DOCUMENT_NUMBER.search(record_text(r)):
+    if "docnum" in q.expects and not DOC_REF.search(record_text(r)):
         return False
     if "date" in q.expects and not q.wants("owner", "coop", "value", "list", "count"):
         if r.kind == "task" and not o.deadline.text:

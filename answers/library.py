@@ -126,6 +126,14 @@ class Snapshot:
         return None
 
 
+def _target_years(pd: PlanData) -> frozenset[int]:
+    """The years a plan's targets are set for: each target's own, else the plan's title's."""
+    own = {t.year for t in pd.parsed.targets if t.year}
+    if any(not t.year for t in pd.parsed.targets):
+        own |= years_in(pd.parsed.plan.title)
+    return frozenset(own)
+
+
 class PlanLibrary:
     def __init__(self, plans_dir: Path, data_dir: Path, embedder=None, vector_cache: Path | None = None):
         self.plans_dir = Path(plans_dir)
@@ -171,9 +179,7 @@ class PlanLibrary:
             places=refs,
             units={s: pd.units.groups for s, pd in plans.items()},
             vocabulary=frozenset(df), abbreviations=index.abbreviations, spelling=lambda: index.restorer,
-            target_years={s: frozenset(y for t in pd.parsed.targets
-                                       for y in ({t.year} if t.year else years_in(pd.parsed.plan.title)))
-                          for s, pd in plans.items()},
+            target_years={s: _target_years(pd) for s, pd in plans.items()},
             said=lambda: index.folded_text)
         # the words that name a plan (place, number, issuer) are not what a question is about
         lexicon.place_any = naming_pattern(refs) or lexicon.place_any

@@ -152,7 +152,7 @@ _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|
 
 
 # a document number: "433-KH/TU", "91/KH-UBND", "07-KH/ĐU", "66.7/2025/NQ-CP", "57-NQ/TW"
-_DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[A-ZĐ]{1,6}"
+DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[A-ZĐ]{1,6}"
                       r"(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){1,3}(?![\w/])")
 
 
@@ -220,6 +220,7 @@ class Lexicon:
     place_names: list[tuple[re.Pattern, str]] = field(default_factory=list)    # (folded name, slug)
     place_any: re.Pattern | None = None        # every place name, as written or folded
     place_folded: list[str] = field(default_factory=list)    # folded name per place_names entry
+    locality_any: re.Pattern | None = None     # the plans' place names alone, as written or folded
     alias_items: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)   # aliases, in order
     alias_words: list[tuple[str, ...]] = field(default_factory=list)
     by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
@@ -258,7 +259,9 @@ class Lexicon:
         self.place_names = [(re.compile(rf"\b{re.escape(fold(p.locality))}\b"), p.slug) for p in self.places]
         self.place_folded = [fold(p.locality) for p in self.places]
         names = sorted({n for p in self.places for n in (p.locality, fold(p.locality))}, key=len, reverse=True)
-        self.place_any = re.compile(rf"(?i)\b(?:{'|'.join(map(re.escape, names))})\b") if names else None
+        # the place names alone; place_any may grow plan numbers and issuers (answers.plan_refs.naming_pattern)
+        self.locality_any = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\b", re.IGNORECASE) if names else None
+        self.place_any = self.locality_any
         # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
         for slug, groups in self.units.items():
             for g in groups:
@@ -381,7 +384,7 @@ class Query:
     def doc_refs(self) -> tuple[str, ...]:
         """Document numbers the question names ("Kế hoạch số 433-KH/TU", "91/KH-UBND", "66.7/2025/NQ-CP"), as
         compact folded keys (no spaces, lower case, đ -> d) to find the lines that cite them."""
-        full = [doc_key(m) for m in _DOC_REF.findall(self.text)]
+        full = [doc_key(m) for m in DOC_REF.findall(self.text)]
         # "KH 433", "Nghị quyết số 57": a number after a document type, matched against the cited codes
         bare = [f"#{n}" for n in _DOC_NUMBER.findall(fold(self.text))
                 if not any(k.startswith(f"{n}-") or k.startswith(f"{n}/") for k in full)]
@@ -703,11 +706,9 @@ class QueryReader:
         "phường Hàng Gòn") replaced by that plan's ("xã Phước An"), so its words and its meaning search that plan
         alone; as it was when it named no place, or when the follow-up names several plans."""
         place = next((p for p in self.lx.places if len(plans) == 1 and p.slug == plans[0]), None)
-        names = sorted({n for p in self.lx.places if p.locality for n in (p.locality, fold(p.locality))},
-                       key=len, reverse=True)
-        if place is None or not place.locality or not names:
+        if place is None or not place.locality or self.lx.locality_any is None:
             return question
-        named = re.compile(rf"(?i)(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?\b(?:{'|'.join(map(re.escape, names))})\b")
+        named = re.compile(rf"(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?(?:{self.lx.locality_any.pattern})", re.IGNORECASE)
         return named.sub(f"{place.level} {place.locality}".strip(), question)
 
     @staticmethod

@@ -84,6 +84,14 @@ def _quarter_label(y: int, q: int) -> str:
     return f"quý {_QUARTERS[q - 1]}/{y}"
 
 
+def _day(day: str, month: str, year: str | None, default_year: int) -> date | None:
+    """The date a question writes as "d/m" or "d/m/yyyy" (default_year when it gives none); None for no such day."""
+    try:
+        return date(int(year or default_year), int(month), int(day))
+    except ValueError:
+        return None
+
+
 def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | None, date | None, str] | None:
     """The period a folded question names, relative to today: (start, end, label), or None. Periods that are
     only a year or a month need words about deadlines or a status to count ("tháng 9" alone may be a date
@@ -125,17 +133,13 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
             ny, nm = _add_months(today.year, today.month, step)
             return date(ny, nm, 1), month_end(ny, nm), f"trong {said} ({nm}/{ny})"
     if m := re.search(r"(truoc|den truoc)\s+ngay\s+(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(20\d\d))?", f):
-        try:
-            day = date(int(m.group(4) or y), int(m.group(3)), int(m.group(2)))
-        except ValueError:
+        if (day := _day(m.group(2), m.group(3), m.group(4), y)) is None:
             return None
         return None, day - timedelta(days=1), f"trước ngày {day.day}/{day.month}/{day.year}"
     if m := re.search(r"\b(sau|ke tu|tu)\s+(?:ngay|moc|moc ngay)?\s*(\d{1,2})\s*/\s*(\d{1,2})(?!\d)(?:\s*/\s*(20\d\d))?", f):
         # "sau (mốc|ngày) 30/9", "từ 1/10": from that day, to the end of the year when the question says so
         # ("… trước khi hết năm", "đến cuối năm") or to a day it names ("đến 15/12")
-        try:
-            day = date(int(m.group(4) or y), int(m.group(3)), int(m.group(2)))
-        except ValueError:
+        if (day := _day(m.group(2), m.group(3), m.group(4), y)) is None:
             return None
         after = m.group(1) == "sau"
         start = day + timedelta(days=1) if after else day
@@ -144,9 +148,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
         if re.search(r"\b(?:den|toi|truoc khi|truoc)\s+(?:het|cuoi)\s+nam\b", rest):
             return start, date(start.year, 12, 31), f"{said} đến hết năm {start.year}"
         if e := re.search(r"\b(?:den|toi)\s+(?:ngay\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?!\d)(?:\s*/\s*(20\d\d))?", rest):
-            try:
-                end = date(int(e.group(3) or start.year), int(e.group(2)), int(e.group(1)))
-            except ValueError:
+            if (end := _day(e.group(1), e.group(2), e.group(3), start.year)) is None:
                 return None
             if end >= start:
                 return start, end, f"{said} đến ngày {end.day}/{end.month}/{end.year}"

@@ -159,7 +159,9 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
         preamble = {id(r) for _, r in docs}
         docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
                  if id(r) not in preamble for piece in _citing(record_text(r))]
-        scored = sorted(((len((asked - own) & word_pairs(spell(part))) + _dated_in_asked_year(q, plan, part), i, part, r)
+        own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
+        scored = sorted(((len((asked - own) & word_pairs(spell(part))) + _dated_in_asked_year(q, own_years, part), i,
+                          part, r)
                          for i, (part, r) in enumerate(docs)
                          if numbers <= {w.lstrip("0") or "0" for w in words(part)} | set(words(part))),
                         key=lambda x: (-x[0], x[1]))
@@ -171,11 +173,10 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
 
 
-def _dated_in_asked_year(q, plan, part: str) -> int:
-    """1 when the question names a year that is not the plan's own and the cited document is dated in it:
-    "văn bản của Đảng ủy xã ra tháng 8/2025" asked of a 2026 plan is the one dated 2025."""
+def _dated_in_asked_year(q, own_years: set[int], part: str) -> int:
+    """1 when the question names a year that is not the plan's own (own_years) and the cited document is dated in
+    it: "văn bản của Đảng ủy xã ra tháng 8/2025" asked of a 2026 plan is the one dated 2025."""
     dated = DATED.search(part)
-    own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
     return int(q.year is not None and q.year not in own_years and dated is not None
                and str(q.year) in dated.group(0))
 
