@@ -562,6 +562,18 @@ def test_kpi_wordings_get_the_kpi(assistant, question):
     assert "KPI" in ans.text and task.obj.kpi[:30] in ans.text, ans.text
 
 
+@pytest.mark.parametrize("follow_up", ["cần đạt chỉ số gì?", "đo kết quả ra sao?", "kết quả tối thiểu?",
+                                       "thế nào thì coi là hoàn thành?"])
+def test_everyday_wordings_of_the_measure_ask_the_kpi(assistant, follow_up):
+    """After the owner of a task, "cần đạt chỉ số gì", "đo kết quả ra sao", "kết quả tối thiểu", "thế nào thì
+    coi là hoàn thành" ask its KPI, not its owner again."""
+    snap = assistant.library.snapshot
+    task = next(r for r in snap.of_kind("task", {"tinh-dong-nai-2026"}) if "Chương trình đột phá" in r.obj.task)
+    first = assistant.ask("Ai chủ trì xây dựng Chương trình đột phá về khoa học, công nghệ của tỉnh?")
+    ans = assistant.ask(follow_up, context=first.context)
+    assert task.obj.kpi[:30] in ans.text, ans.text
+
+
 def test_an_unknown_units_name_stops_before_the_question(assistant):
     ans = assistant.ask("Sở Y tế Đồng Nai chủ trì và phối hợp những nhiệm vụ nào?")
     assert ans.kind == "none" and "“Sở Y tế Đồng Nai”" in ans.text, ans.text
