@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, word_pairs
+from answers.query import (DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, doc_key,
+                           word_pairs)
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -69,7 +70,22 @@ def record_text(r: Record) -> str:
     return match_text(r)
 
 
-def holds_kind(q: Query, r: Record) -> bool:
+def cites(text: str, ref: str) -> bool:
+    """The compact text (query.doc_key) cites the document: its full number, or for a bare "#433" a code that
+    starts with that number ("433-kh/tu", "433/kh")."""
+    return bool(re.search(rf"(?<![\d.]){ref[1:]}[-/]", text)) if ref.startswith("#") else ref in text
+
+
+def other_documents(snap: Snapshot, q: Query, scope) -> list[str]:
+    """The document numbers the question names (query.doc_refs) other than the plans' own in scope: the plan's
+    number, and a number its title cites — "kế hoạch 57" names the plan that carries out Nghị quyết 57."""
+    own = {doc_key(snap.plans[s].parsed.plan.numbered or "") for s in scope}
+    own |= {f"#{k.split('/')[0].split('-')[0]}" for k in own if k}
+    titles = doc_key(" ".join(snap.plans[s].parsed.plan.title for s in scope))
+    return [ref for ref in q.doc_refs if ref not in own and not (ref.startswith("#") and cites(titles, ref))]
+
+
+def holds_kind(snap: Snapshot, q: Query, r: Record) -> bool:
     """The record holds the kind of thing asked (number / date / unit)."""
     o = r.obj
     if "number" in q.expects and not q.wants("owner", "coop", "list", "count"):
@@ -86,9 +102,10 @@ def holds_kind(q: Query, r: Record) -> bool:
             return False
         if r.kind == "target" and not o.year:
             return False
-        # a cited document's date is no deadline, unless that document is what is asked ("54-KH/ĐU ký ngày nào?")
+        # a cited document's date is no deadline, unless that document is what is asked ("54-KH/ĐU ký ngày nào?";
+        # not "kế hoạch 57", the plan itself)
         if r.kind in ("passage", "duty") and not (getattr(o, "deadline", None) or _DATE.search(
-                o.text if q.doc_refs else CITED.sub(" ", o.text))):
+                o.text if other_documents(snap, q, (r.plan,)) else CITED.sub(" ", o.text))):
             return False
     if "unit" in q.expects and q.wants("owner") and not q.wants("value", "deadline"):
         if r.kind in ("task", "target") and not o.lead:
@@ -539,7 +556,7 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("foreign")                      # a fact plans rarely state, not in this record
     if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
         failed.append("unseen")                       # the question is about words no plan uses
-    if not holds_kind(q, r):
+    if not holds_kind(snap, q, r):
         failed.append("kind")                         # no number / date / unit where one is asked
     if not same_year(snap, q, r):
         failed.append("year")

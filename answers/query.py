@@ -221,6 +221,7 @@ class Lexicon:
     place_any: re.Pattern | None = None        # every place name, as written or folded
     place_folded: list[str] = field(default_factory=list)    # folded name per place_names entry
     locality_any: re.Pattern | None = None     # the plans' place names alone, as written or folded
+    issuer_any: re.Pattern | None = None       # a placed plan's issuer with its place ("UBND xã Nha Bích")
     alias_items: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)   # aliases, in order
     alias_words: list[tuple[str, ...]] = field(default_factory=list)
     by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
@@ -244,6 +245,27 @@ class Lexicon:
             self._spelled_codes[code] = re.search(f" {run} ", self.said()) is not None
         return self._spelled_codes[code]
 
+    def _issuers_with_place(self) -> re.Pattern | None:
+        """The body issuing a plan of a place, written before the place's name ("UBND xã Nha Bích", "Ban Thường
+        vụ Tỉnh ủy Đồng Nai"): it says which plan, as the place does, not what is asked. The level word
+        (xã, phường, tỉnh) between them may be left out; the body may be written as initials (the reader
+        spells those out before it reads the topic)."""
+        heads, names = set(), set()
+        for p in self.places:
+            issuer, place = getattr(p, "issuer", "") or "", p.locality
+            at = fold(issuer).lower().find(fold(place).lower()) if place else -1
+            head = re.sub(r"\s+(?:xã|phường|tỉnh|thành phố)\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
+            if at <= 0 or len(words(self.abbreviations.spell_out(head))) < 2:
+                continue
+            for h in (head, self.abbreviations.spell_out(head)):
+                heads |= {h, fold(h)}
+            names |= {place, fold(place)}
+        if not heads:
+            return None
+        alt = lambda xs: "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(xs, key=len, reverse=True))
+        return re.compile(rf"\b(?:{alt(heads)})\s+(?:(?:xã|phường|tỉnh|thành phố|xa|phuong|tinh|thanh pho)\s+)?"
+                          rf"(?:{alt(names)})\b", re.IGNORECASE)
+
     @property
     def normalizer(self) -> Normalizer | None:
         """Built on first use from the plans' own spelling (forms and pairs of syllables)."""
@@ -262,6 +284,7 @@ class Lexicon:
         # the place names alone; place_any may grow plan numbers and issuers (answers.plan_refs.naming_pattern)
         self.locality_any = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\b", re.IGNORECASE) if names else None
         self.place_any = self.locality_any
+        self.issuer_any = self._issuers_with_place()
         # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
         for slug, groups in self.units.items():
             for g in groups:
@@ -763,6 +786,8 @@ class QueryReader:
         if "list" in asks and self._has("list_deadline", f, toned):
             asks.add("deadline")
         window, remaining = read_window(f, today, year)
+        if window is not None and window.status == "ask" and not window.filters and not asks & {"list", "count"}:
+            asks.add("deadline")    # "đã trễ mốc … chưa": whether a deadline has passed asks that deadline
         if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value nor a count of things
             asks.add("deadline")
             if "value" in asks and _RESULT_ASKED.search(f):
@@ -1021,6 +1046,8 @@ class QueryReader:
 
     def _topic(self, replaced: str, scope: list[str]) -> list[str]:
         text = self.lx.abbreviations.spell_out(_KPI.sub(" ", replaced))
+        if self.lx.issuer_any is not None:      # "… của UBND xã Nha Bích": which plan, not what is asked
+            text = self.lx.issuer_any.sub(" | ", text)
         text = self._strip_places(text, " | ")
         out = []
         for chunk in text.split("|"):       # no bigram across a replaced phrase's edge

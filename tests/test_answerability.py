@@ -529,7 +529,7 @@ II. TỔ CHỨC THỰC HIỆN""")
     assert q.wants("deadline")
     cited = next(r for r in snap.of_kind("passage") if "Quán triệt" in r.obj.text)
     dated = next(r for r in snap.of_kind("passage") if "quy chế phối hợp" in r.obj.text)
-    assert not evidence.holds_kind(q, cited) and evidence.holds_kind(q, dated)
+    assert not evidence.holds_kind(snap, q, cited) and evidence.holds_kind(snap, q, dated)
 
 
 

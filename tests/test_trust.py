@@ -1416,3 +1416,70 @@ II. TỔ CHỨC THỰC HIỆN
     assert not evidence.qualifier_clash(snap, q, data)
     q = snap.reader.read("Tân Hòa đặt tỉ lệ người dùng mạng cố định là bao nhiêu?", date(2026, 7, 1))
     assert not evidence.qualifier_clash(snap, q, users)
+
+
+ISSUING_PLAN = commune_plan(53, """Thực hiện Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị về đột phá phát triển
+khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia, UBND xã Tân Hòa ban hành kế hoạch triển khai trên
+địa bàn xã năm 2026 như sau:
+
+I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. NHIỆM VỤ, GIẢI PHÁP
+
+1. Thành lập và phát triển trang thông tin điện tử xã, chú trọng chuyên mục chuyển đổi số.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Xây dựng kế hoạch, thể chế | | | |
+| 1 | Xây dựng và ban hành Kế hoạch triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã năm 2026 | Phòng Văn hóa - Xã hội | Các cơ quan, đơn vị | Trước tháng 2/2026 |
+| 2 | Xây dựng quy chế quản lý dữ liệu của xã | Phòng Kinh tế | Các ấp | Quý III/2026 |
+""")
+
+
+@pytest.fixture(scope="module")
+def issuing_assistant(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("issuing")
+    return one_plan_assistant(tmp, ISSUING_PLAN)
+
+
+def test_a_column_section_asked_is_no_level(issuing_assistant):
+    """"chuyên mục nào" (which column of the site) is no "mức nào" (which level): the passage answers it; typed
+    without marks, "muc nao" may be either and still asks a level."""
+    ans = issuing_assistant.ask("Trang thông tin điện tử của xã Tân Hòa phải chú trọng chuyên mục nào?")
+    assert ans.kind != "none" and "chuyên mục chuyển đổi số" in ans.text, ans.text
+    snap = issuing_assistant.library.snapshot
+    assert snap.reader.read("Tỷ lệ hồ sơ trực tuyến ở mức nào?", date(2026, 3, 1)).wants("value")
+    assert snap.reader.read("ty le ho so truc tuyen o muc nao", date(2026, 3, 1)).wants("value")
+
+
+@pytest.mark.parametrize("question", [
+    "Kế hoạch 57 của xã Tân Hòa ghi mốc gì cho việc ban hành kế hoạch?",
+    "Đến nay xã Tân Hòa đã trễ mốc ban hành kế hoạch 57 chưa?",
+    "Mốc ban hành kế hoạch 57 năm 2026 của UBND xã Tân Hòa là khi nào?",
+])
+def test_the_plans_own_deadline_for_issuing_it_is_a_row_not_the_cited_resolution(issuing_assistant, question):
+    """"kế hoạch 57" names the plan carrying out Nghị quyết 57, so the resolution's date its preamble cites is no
+    deadline; "mốc gì" and "đã trễ … chưa" ask a deadline; "UBND xã Tân Hòa" names the plan's issuer, not what is
+    asked: the row with its deadline answers."""
+    ans = issuing_assistant.ask(question, today=date(2026, 2, 10))
+    assert "Trước tháng 2/2026" in ans.text and "22/12/2024" not in ans.text, ans.text
+
+
+def test_the_issuer_before_the_place_is_no_topic(issuing_assistant):
+    snap = issuing_assistant.library.snapshot
+    # whether a deadline has passed asks that deadline
+    assert snap.reader.read("Việc ban hành kế hoạch của xã Tân Hòa đến nay đã trễ chưa?", date(2026, 2, 10)).wants(
+        "deadline")
+    q = snap.reader.read("Mốc ban hành kế hoạch của UBND xã Tân Hòa là khi nào?", date(2026, 2, 10))
+    assert not {"uy", "nhan", "uy_ban", "nhan_dan"} & set(q.topic), q.topic
+    # "Ủy ban nhân dân xã" as a unit asked about is still read
+    q = snap.reader.read("Ủy ban nhân dân xã chủ trì những việc gì?", date(2026, 2, 10))
+    assert {"uy_ban", "nhan_dan"} & set(q.topic) or q.units, (q.topic, q.units)

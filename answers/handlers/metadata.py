@@ -8,7 +8,7 @@ from corpus.text import YEAR, fold, one_spelling, words
 
 from answers.compose import short
 from answers.handlers import Ctx
-from answers.evidence import record_text
+from answers.evidence import cites, other_documents, record_text
 from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
 from answers.records import DATED, RECIPIENTS_HEAD, Found, PlanData
 from answers.types import Source
@@ -251,23 +251,13 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     return "\n".join(lines), sources
 
 
-def _cites(text: str, ref: str) -> bool:
-    """The compact text (query.doc_key) cites the document: its full number, or for a bare "#433" a code that
-    starts with that number ("433-kh/tu", "433/kh")."""
-    return bool(re.search(rf"(?<![\d.]){ref[1:]}[-/]", text)) if ref.startswith("#") else ref in text
-
-
 def cited_document(ctx: Ctx, fields: set[str]):
     """"Kế hoạch số 433-KH/TU … ban hành ngày nào?": about another document the plan cites, not the plan itself;
     the answer is the plan's lines that cite that number (where its date and issuer stand)."""
     if not ctx.q.doc_refs or not fields & {"date", "issuer", "number", "signer"} \
             or not fields <= {"date", "issuer", "number", "signer", "title", "period", "basis"}:
         return None
-    own = {doc_key(ctx.snap.plans[s].parsed.plan.numbered or "") for s in ctx.scope}
-    own |= {f"#{k.split('/')[0].split('-')[0]}" for k in own if k}
-    # "kế hoạch 57" names the plan that carries out Nghị quyết 57: a number in the plans' titles is theirs
-    titles = doc_key(" ".join(ctx.snap.plans[s].parsed.plan.title for s in ctx.scope))
-    refs = [ref for ref in ctx.q.doc_refs if ref not in own and not (ref.startswith("#") and _cites(titles, ref))]
+    refs = other_documents(ctx.snap, ctx.q, ctx.scope)
     if not refs:
         return None
     # a number written out in full ("54/KH-UBND") is the one asked about before a bare one ("Kế hoạch 92")
@@ -275,7 +265,7 @@ def cited_document(ctx: Ctx, fields: set[str]):
     records = ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target"))
     found = []
     for wanted in ([full] if full else []) + [refs]:
-        found = [Found(1.0, r) for r in records if any(_cites(doc_key(record_text(r)), ref) for ref in wanted)]
+        found = [Found(1.0, r) for r in records if any(cites(doc_key(record_text(r)), ref) for ref in wanted)]
         if found:
             break
     if not found:
