@@ -10,7 +10,7 @@ from datetime import date
 from corpus.parse import target_sentence, task_sentence
 from corpus.text import squash, words
 
-from answers.query import Query
+from answers.query import DOC_REF, Query
 from answers.records import Found, PlanData, Record
 from answers.types import Answer, Source
 
@@ -179,6 +179,8 @@ class Composer:
                 if q.wants("product") or not o.kpi:
                     bits.append(f"sản phẩm: {o.product or 'kế hoạch không ghi'}")
                 s = f"{label} — " + "; ".join(bits) + f"; chủ trì: {join_units(o.lead)}"
+                if q.wants("coop") and o.cooperating:    # "KPI là gì, bên nào phối hợp": both halves
+                    s += f"; đơn vị phối hợp: {join_units(o.cooperating)}"
                 return s + (f"; thời hạn: {o.deadline.text}" if o.deadline.text else "") + "."
             if kind == "owner":
                 if q.role == "coop":
@@ -187,7 +189,8 @@ class Composer:
                     s = f"{join_units(o.lead)} chủ trì {label}"
                     if o.cooperating:
                         s += f"; đơn vị phối hợp: {join_units(o.cooperating)}"
-                if q.wants("deadline") or q.role:
+                # "… theo phân kỳ QĐ số mấy": the document number asked stands in the deadline column
+                if q.wants("deadline") or q.role or ("docnum" in q.expects and DOC_REF.search(o.deadline.text)):
                     s += f"; thời hạn: {o.deadline.text or 'không ghi'}"
                 return s + self._kpi_too(q, o) + "."
             if kind == "deadline":

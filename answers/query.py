@@ -99,7 +99,9 @@ _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "da
                               # "trên địa bàn" says where, as every record of the plan does
                               "tren_dia", "dia_ban",
                               # "gạch đầu dòng" (bullet points) names the list's form
-                              "gach_dau", "dau_dong"})
+                              "gach_dau", "dau_dong",
+                              # "bộ phận nào đứng tên": who is named for the row, an ask, not a subject
+                              "dung_ten"})
 
 
 # Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
@@ -155,6 +157,9 @@ _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|
 DOC_REF = re.compile(r"(?<![\w/.-])\d{1,4}(?:\.\d{1,3})?(?:/20\d\d)?\s*[-/]\s*[A-ZĐ]{1,6}"
                       r"(?:\s*[-/]\s*[A-ZĐ0-9]{1,10}){1,3}(?![\w/])")
 
+
+# money asked as a share of something: "(tính trên GRDP)", "bao nhiêu phần trăm", "tỷ lệ chi"
+_AS_A_SHARE = re.compile(r"\bgrdp\b|phan tram|%|\bty le\b|\bti le\b|\btren tong\b")
 
 _DOC_NUMBER = re.compile(r"\b(?:ke hoach|kh|nghi quyet|nq|quyet dinh|qd|chi thi|ct|cong van|cv|thong bao|tb)"
                          r"\s+(?:so\s+)?(\d{1,4})\b(?![/.-]\d)")
@@ -691,8 +696,9 @@ class QueryReader:
         """The earlier question asked of other plans (the earlier question's own when none), for the year and the
         unit the follow-up names if it names them ("thế năm 2026 toàn tỉnh đặt mấy %?", "còn Công an phường
         Hàng Gòn?"), else the earlier question's unit in those plans."""
-        # a place named ("còn Phước An?") takes the earlier place's stead; a level ("toàn tỉnh?") leaves the words be
-        asked = self._in_place(self._for_year(context.question, q.year), q.plans)
+        # a place named ("còn Phước An?") or the one plan a level names ("thế ở tỉnh?") takes the earlier place's
+        # stead: "phường Hàng Gòn" asked of the province's plan would search for the ward's words there
+        asked = self._in_place(self._for_year(context.question, q.year), q.plans or plans)
         base = self._read(asked, today)
         plans = tuple(plans) or base.plans
         note = ""
@@ -732,7 +738,15 @@ class QueryReader:
         if place is None or not place.locality or self.lx.locality_any is None:
             return question
         named = re.compile(rf"(?:\b(?:{_LEVEL_BEFORE_PLACE})\s+)?(?:{self.lx.locality_any.pattern})", re.IGNORECASE)
-        return named.sub(f"{place.level} {place.locality}".strip(), question)
+        before = {p.level for p in self.lx.places for m in named.finditer(question)
+                  if p.level and fold(p.locality).lower() in fold(m.group(0)).lower()}
+        question = named.sub(f"{place.level} {place.locality}".strip(), question)
+        if place.level and len(before) == 1 and before != {place.level}:
+            # "hệ thống thông tin cấp xã" of a commune, asked of the province: "cấp tỉnh"
+            old = before.pop()
+            question = re.sub(rf"\b(cấp|toàn)\s+(?:{re.escape(old)}|{re.escape(fold(old))})\b",
+                              lambda m: f"{m.group(1)} {place.level}", question, flags=re.IGNORECASE)
+        return question
 
     @staticmethod
     def _for_year(question: str, year: int | None) -> str:
@@ -829,6 +843,8 @@ class QueryReader:
         # a cue the plans themselves write is plan wording, not a request for a fact plans never state:
         # "bài báo … có địa chỉ tại tỉnh" asks for a target, not for an address
         foreign -= {label for label in foreign if self._plans_write_cue(f"foreign_{label}", f, toned)}
+        if "money" in foreign and _AS_A_SHARE.search(f):
+            foreign.discard("money")    # "bao nhiêu tiền ngân sách (tính trên GRDP)": a share, which plans set
         if "calendar" in foreign and re.search(r"\bnhiem vu\b|\bviec\b", f) and re.search(r"\b(thoi )?han\b", f):
             foreign.discard("calendar")     # "nhiệm vụ tham dự hội thi … hạn khi nào": a task's deadline
         if window is not None or remaining:
@@ -839,6 +855,10 @@ class QueryReader:
         if self._has("report", f, toned) and self._has("report_when", f, toned):
             report = next((k[7:] for k in ("report_half", "report_month", "report_year", "report_quarter")
                            if self._has(k, f, toned)), "any")
+            # "họp giao ban đầu tháng 7: báo cáo tháng lần tới gửi trước ngày nào?": the meeting is the occasion,
+            # the date of a periodic report is asked ("báo cáo tổng kết" names no period: it is the event's)
+            if report != "any":
+                foreign.discard("calendar")
         deadline_kind = next((k[7:] for k in ("dlkind_guidance", "dlkind_continuous", "dlkind_recurring")
                               if self._has(k, f, toned)), None)
         post = next((w for w in ("pho chu tich", "chu tich", "bi thu", "pho truong", "truong phong", "truong ban",

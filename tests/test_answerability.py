@@ -703,3 +703,55 @@ def test_ky_so_is_no_reporting_period(tmp_path):
     assert q.report is None
     q = snap.reader.read("Tân Hòa: báo cáo kỳ này nộp hạn ngày nào?", date(2026, 7, 1))
     assert q.report is not None
+
+
+def test_a_level_named_in_a_follow_up_takes_the_earlier_places_stead(tmp_path):
+    """"Ở xã Tân Hòa, tỷ lệ hệ thống thông tin cấp xã chạy trên đám mây …?" then "thế ở tỉnh?": the earlier
+    question is asked of the one province plan with the province in the commune's stead, "cấp xã" read "cấp
+    tỉnh" (the commune's words had still been searched in the province's plan)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
+    (plans / "tinh-binh-son-2026.txt").write_text(
+        PLAN.replace("ỦY BAN NHÂN DÂN XÃ TÂN HÒA", "ỦY BAN NHÂN DÂN TỈNH BÌNH SƠN").replace("xã Tân Hòa", "tỉnh Bình Sơn"),
+        encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    first = a.ask("Ở xã Tân Hòa, tỷ lệ học sinh trung học cấp xã được học kỹ năng số là bao nhiêu?",
+                  today=date(2026, 7, 1))
+    q = a.library.snapshot.reader.read("thế ở tỉnh?", date(2026, 7, 1), first.context)
+    assert q.plans == ("tinh-binh-son-2026",)
+    assert "tỉnh Bình Sơn" in q.text and "Tân Hòa" not in q.text and "cấp tỉnh" in q.text, q.text
+
+
+def test_money_asked_as_a_share_is_a_target(tmp_path):
+    """"bao nhiêu tiền ngân sách (tính trên GRDP)" asks a share of GRDP, which plans set, not an amount of money."""
+    snap = _assistant(tmp_path).library.snapshot
+    assert "money" not in snap.reader.read("Tân Hòa dành bao nhiêu tiền ngân sách (tính trên GRDP) cho chuyển đổi số?",
+                                           date(2026, 7, 1)).foreign
+    assert "money" in snap.reader.read("Tân Hòa dành bao nhiêu tiền ngân sách cho chuyển đổi số?",
+                                       date(2026, 7, 1)).foreign
+
+
+def test_dung_ten_asks_the_owner_of_a_row_and_the_signer_of_the_document(tmp_path):
+    """"… là ai đứng tên?", "bộ phận nào đứng tên" ask who is named for a row; "kế hoạch … do ai đứng tên" asks who
+    signs the document; "đứng tên" itself is no subject a list is filtered by."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Ở Tân Hòa, việc học sinh học kỹ năng số là ai đứng tên?", date(2026, 7, 1))
+    assert q.wants("owner") and "signer" not in q.meta, (q.asks, q.meta)
+    q = snap.reader.read("Kế hoạch của xã Tân Hòa do ai đứng tên?", date(2026, 7, 1))
+    assert "signer" in q.meta
+    q = snap.reader.read("Những việc nào của Tân Hòa hạn quý II, bộ phận nào đứng tên?", date(2026, 7, 1))
+    assert q.wants("owner") and not {"dung", "ten", "dung_ten"} & set(q.subject), q.subject
+
+
+def test_a_meeting_named_beside_a_reports_date_is_its_occasion(tmp_path):
+    """"Chuẩn bị họp giao ban …: báo cáo tháng lần tới gửi trước ngày nào?" asks the report's date, not the
+    meeting's; "báo cáo 6 tháng đầu năm" is the half-yearly report, not a monthly one."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Chuẩn bị họp giao ban đầu tháng 7: báo cáo tháng của xã Tân Hòa lần tới gửi trước ngày nào?",
+                         date(2026, 6, 25))
+    assert q.report == "month" and "calendar" not in q.foreign, (q.report, q.foreign)
+    q = snap.reader.read("Hội nghị sơ kết của xã Tân Hòa tổ chức vào ngày nào?", date(2026, 6, 25))
+    assert "calendar" in q.foreign
+    q = snap.reader.read("bc 6 thang dau nam cua xa Tan Hoa nop truoc ngay nao", date(2026, 4, 10))
+    assert q.report == "half", q.report

@@ -1483,3 +1483,33 @@ def test_the_issuer_before_the_place_is_no_topic(issuing_assistant):
     # "Ủy ban nhân dân xã" as a unit asked about is still read
     q = snap.reader.read("Ủy ban nhân dân xã chủ trì những việc gì?", date(2026, 2, 10))
     assert {"uy_ban", "nhan_dan"} & set(q.topic) or q.units, (q.topic, q.units)
+
+
+def test_a_kpi_asked_with_its_partners_names_them(assistant):
+    """"KPI là gì, đơn vị nào phối hợp?": both halves, the partners beside the KPI."""
+    snap = assistant.library.snapshot
+    task = next(r for r in snap.of_kind("task", {"tinh-dong-nai-2026"}) if "Chương trình đột phá" in r.obj.task)
+    assert task.obj.cooperating
+    ans = assistant.ask("Chương trình đột phá về khoa học, công nghệ của tỉnh: KPI là gì, đơn vị nào phối hợp?")
+    assert task.obj.kpi[:30] in ans.text and "phối hợp: " + task.obj.cooperating[0][:20] in ans.text, ans.text
+
+
+def test_a_document_number_asked_with_the_owner_comes_from_the_deadline_column(tmp_path):
+    """"… ai triển khai, theo phân kỳ quyết định số mấy?": the owner, and the deadline column that cites it."""
+    a = one_plan_assistant(tmp_path, commune_plan(55, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Chuyển đổi số | | | |
+| 1 | Triển khai phần mềm quản lý hồ sơ đảng viên | Văn phòng Đảng ủy | Các chi bộ | Phân kỳ năm 2026 theo Quyết định số 318-QĐ/TW |
+"""))
+    ans = a.ask("Phần mềm quản lý hồ sơ đảng viên ở Tân Hòa ai triển khai, theo phân kỳ quyết định số mấy?")
+    assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
