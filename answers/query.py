@@ -519,6 +519,26 @@ _FOLLOW_UP = re.compile(r"^(con|the con|vay con|vay|the|con ve|ve|xuong|sang|len
                         r"so|ban|co quan|cai|muc|ke hoach|van ban) (do|ay|nay|tren|vua roi)\b|\bno\b")
 _RECORD_PRONOUN = re.compile(r"\b(viec|nhiem vu|chi tieu|muc tieu|cai|van de|noi dung|han) (do|ay|nay|tren|vua roi)\b"
                              r"|\bno\b")
+# "cái đầu tiên", "việc thứ hai", "mục cuối cùng": one item of the list the last answer gave, by its place
+_ORDINAL = re.compile(r"\b(?:(?:cai|viec|muc|nhiem vu|chi tieu|dong|y|noi dung|dau viec|van ban|ke hoach) )?"
+                      r"(dau tien|thu nhat|thu (?:hai|ba|tu|nam|sau|bay|tam|chin|muoi|\d{1,2})|cuoi cung|sau cung|"
+                      r"chot)\b")
+_ORDINAL_WORDS = {"dau tien": 1, "thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6,
+                  "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10}
+
+
+def _ordinal(f: str) -> int | None:
+    """The place a follow-up points at in the last answer's list: 1, 2, …; -1 for the last; None."""
+    m = _ORDINAL.search(f)
+    if not m:
+        return None
+    said = m.group(1)
+    if said in ("cuoi cung", "sau cung", "chot"):
+        return -1
+    digits = re.fullmatch(r"thu (\d{1,2})", said)
+    return int(digits.group(1)) if digits else _ORDINAL_WORDS.get(said)
+
+
 _ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai lo chiu ganh canh om cam trich".split())
 # the role a question asks about; "triển khai" names the work itself as often ("tiếp nhận, triển khai HTTT")
 _ROLE_ASKED = _ROLE_WORDS - {"trien", "khai"}
@@ -626,6 +646,9 @@ class QueryReader:
         pointing |= {m.group(1) for m in re.finditer(r"\b(\w+) nao\b", f) if m.group(1) in _UNIT_KIND_WORDS}
         # the syllables of words that only say what kind of thing is asked ("mốc thời gian cụ thể?") name no topic
         pointing |= {w for t in q.topic if t in q.form_pairs for w in t.split("_")}
+        place = _ordinal(f) if len(context.items) > 1 else None
+        if place is not None:       # "cái thứ hai": its words point, they name no topic
+            pointing |= set(_ORDINAL.search(f).group(0).split())
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
                and t not in _ASKED_AGAIN_WORDS]
@@ -684,6 +707,12 @@ class QueryReader:
             return replace(q, **{**common, "asks": q.asks - {"value"}, "expects": q.expects, "about": q.about},
                            assumed=self._plans_label(plans))
         about_unit = bool(pointing) and q.wants("duties")      # "Phòng đó còn làm gì nữa?": that unit's work
+        if place is not None and abs(place) <= len(context.items) and not q.plans:
+            # "cái thứ hai thì hạn?" after a list: that one item of it
+            item = context.items[place - 1 if place > 0 else -1]
+            return replace(q, **{**common, "asks": q.asks or base.asks - {"list", "count"}, "units": q.units},
+                           topic=q.topic + base.topic, search=f"{base.search} {q.text}", focus=(tuple(item),),
+                           base=context.question, assumed=self._plans_label(plans))
         if _RECORD_PRONOUN.search(f) or (len(own) < 2 and not about_unit):
             # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
             return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",

@@ -15,6 +15,8 @@ from answers.library import PlanLibrary
 from answers.types import Answer, ChatContext, DueTask, IndexInfo, IngestReport, PlanInfo, Source
 
 log = logging.getLogger(__name__)
+# the records of a list answer a follow-up may point at by their place ("cái thứ hai", "việc cuối cùng")
+MAX_ITEMS = 30
 
 
 def route(ctx: Ctx) -> Answer:
@@ -164,7 +166,7 @@ class AssistantService:
             if row is not None:
                 units = ((plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0], 1.0),)
         return ChatContext(question=q.base, plans=plans, units=units,
-                           focus=tuple(cited[:3]), label=label, at=now)
+                           focus=tuple(cited[:3]), label=label, at=now, items=tuple(cited[:MAX_ITEMS]))
 
     def plans(self) -> list[PlanInfo]:
         return self.library.plans()

@@ -107,6 +107,7 @@ class ChatContext:
     focus: tuple[tuple[str, int], ...] = ()        # (plan slug, first line) of the records the answer cited
     label: str = ""                                # "Kế hoạch xã Nha Bích; nhiệm vụ “Số hóa …”"
     at: float = field(default=0.0, compare=False)  # unix time of the answer (not part of what it means)
+    items: tuple[tuple[str, int], ...] = ()        # every record the answer cited, in its order ("cái thứ hai")
 
     def expired(self, now: float) -> bool:
         return now - self.at > CONTEXT_IDLE_SECONDS
@@ -114,7 +115,8 @@ class ChatContext:
     def to_json(self) -> str:
         import json
         return json.dumps({"question": self.question, "plans": list(self.plans), "units": [list(u) for u in self.units],
-                           "focus": [list(f) for f in self.focus], "label": self.label, "at": self.at},
+                           "focus": [list(f) for f in self.focus], "label": self.label, "at": self.at,
+                           "items": [list(i) for i in self.items]},
                           ensure_ascii=False)
 
     @classmethod
@@ -123,6 +125,7 @@ class ChatContext:
         try:
             d = json.loads(text)
             return cls(d["question"], tuple(d.get("plans", ())), tuple(tuple(u) for u in d.get("units", ())),
-                       tuple(tuple(f) for f in d.get("focus", ())), d.get("label", ""), float(d.get("at", 0)))
+                       tuple(tuple(f) for f in d.get("focus", ())), d.get("label", ""), float(d.get("at", 0)),
+                       tuple(tuple(i) for i in d.get("items", ())))
         except (ValueError, KeyError, TypeError):
             return None

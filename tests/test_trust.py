@@ -1513,3 +1513,36 @@ PHỤ LỤC NHIỆM VỤ
 """))
     ans = a.ask("Phần mềm quản lý hồ sơ đảng viên ở Tân Hòa ai triển khai, theo phân kỳ quyết định số mấy?")
     assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
+
+
+ORDERED_TASKS_PLAN = commune_plan(56, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Tăng cường hợp tác | | | |
+| 1 | Ký kết thỏa thuận hợp tác với trường đại học về chuyển đổi số | Phòng Văn hóa - Xã hội | Các ấp | Quý II/2026 |
+| 2 | Tổ chức đoàn học tập kinh nghiệm mô hình xã thông minh | Phòng Kinh tế | Các ấp | Quý III/2026 |
+| 3 | Mời chuyên gia tư vấn lộ trình chuyển đổi số của xã | Văn phòng HĐND và UBND xã | Các ấp | Quý IV/2026 |
+""")
+
+
+def test_a_follow_up_points_at_one_item_of_the_list_by_its_place(tmp_path):
+    """After a list, "cái thứ hai do ai chủ trì?" and "việc cuối cùng hạn khi nào?" ask about that item of it."""
+    a = one_plan_assistant(tmp_path, ORDERED_TASKS_PLAN)
+    listed = a.ask("Nhóm I trong phụ lục của xã Tân Hòa gồm những nhiệm vụ nào?", today=date(2026, 3, 1))
+    assert len(listed.context.items) >= 3, listed.text
+    second = a.ask("cái thứ hai do ai chủ trì?", context=listed.context, today=date(2026, 3, 1))
+    assert "Phòng Kinh tế" in second.text and "Văn phòng HĐND" not in second.text, second.text
+    last = a.ask("việc cuối cùng hạn khi nào?", context=listed.context, today=date(2026, 3, 1))
+    assert "Quý IV/2026" in last.text and "Quý II/2026" not in last.text, last.text
+    # the chat keeps the list across a restart of the bot (its context is stored as JSON)
+    from answers.types import ChatContext
+    assert ChatContext.from_json(listed.context.to_json()) == listed.context
