@@ -145,7 +145,9 @@ yeu_cau ky_vong mong_muon de_ra
 # words that name a kind of document or its making, not which one ("kế hoạch", "ban hành", "dựa trên")
 DOCUMENT_PAIRS = frozenset("ke_hoach van_ban nghi_quyet quyet_dinh thong_bao trien_khai thuc_hien ban_hanh so_hieu "
                            "ngay_ky hanh_dong dua_tren dua_vao can_cu vien_dan".split())
-_DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan truoc_ngay".split())
+_DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan truoc_ngay phan_ky".split())
+# with a document's number asked ("theo quyết định nào", "nghị quyết số mấy"), the kind of document is what is asked
+_DOCNUM_FORM_PAIRS = frozenset("quyet_dinh nghi_quyet van_ban thong_bao ket_luan chi_thi so_hieu".split())
 # syllables of a time expression ("đến cuối năm nay", "hết năm", "tháng tới"): a pair of two of them says when,
 # which the window and year checks read; it is no topic a record must hold
 _TIME_SYLLABLES = frozenset("cuoi dau giua het nam nay thang quy tuan den toi sau truoc".split())
@@ -453,7 +455,8 @@ class Query:
     def form_pairs(self) -> frozenset[str]:
         """Pairs that only say what kind of thing this question asks (with a deadline asked, its time words too:
         "mốc thời gian … là quý nào")."""
-        return FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
+        return (FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
+                | (_DOCNUM_FORM_PAIRS if "docnum" in self.expects else frozenset()))
 
     @cached_property
     def content(self) -> tuple[str, ...]:

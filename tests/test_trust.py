@@ -1546,3 +1546,37 @@ def test_a_follow_up_points_at_one_item_of_the_list_by_its_place(tmp_path):
     # the chat keeps the list across a restart of the bot (its context is stored as JSON)
     from answers.types import ChatContext
     assert ChatContext.from_json(listed.context.to_json()) == listed.context
+
+
+def test_which_decision_a_rows_phasing_follows_is_asked_of_that_row(tmp_path):
+    """After a row's owner, "phân kỳ theo quyết định nào?" asks that row's deadline column, which cites the
+    decision: the document words say what is asked, they are no topic of their own."""
+    a = one_plan_assistant(tmp_path, commune_plan(57, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Chuyển đổi số | | | |
+| 1 | Triển khai phần mềm quản lý hồ sơ đảng viên | Văn phòng Đảng ủy | Các chi bộ | Phân kỳ năm 2026 theo Quyết định số 318-QĐ/TW |
+| 2 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+"""))
+    first = a.ask("Ở Tân Hòa, phần mềm quản lý hồ sơ đảng viên do ai triển khai?")
+    ans = a.ask("phân kỳ theo quyết định nào?", context=first.context)
+    assert ans.kind != "none" and "318-QĐ/TW" in ans.text, ans.text
+
+
+def test_a_pupil_is_no_allowance(tmp_path):
+    """"học trò cấp một" (primary pupils) typed with tone marks is no "trợ cấp" (an allowance): only the question
+    typed without marks leaves it ambiguous."""
+    snap = one_plan_assistant(tmp_path, ORDERED_TASKS_PLAN).library.snapshot
+    q = snap.reader.read("Ở Tân Hòa, việc dạy học trò cấp một kỹ năng số là ai phụ trách?", date(2026, 7, 1))
+    assert "money" not in q.foreign
+    assert "money" in snap.reader.read("Tân Hòa có trợ cấp cho tổ công nghệ số không?", date(2026, 7, 1)).foreign
+
