@@ -755,3 +755,15 @@ def test_a_meeting_named_beside_a_reports_date_is_its_occasion(tmp_path):
     assert "calendar" in q.foreign
     q = snap.reader.read("bc 6 thang dau nam cua xa Tan Hoa nop truoc ngay nao", date(2026, 4, 10))
     assert q.report == "half", q.report
+
+
+def test_the_paragraph_of_a_target_set_for_another_year_does_not_answer_for_it(tmp_path):
+    """"… sản phẩm OCOP … phải có đến 2030" (no figure word): the 2026 target fails the year check, and the
+    paragraph holding the same line says the same thing, so it does not answer in its stead."""
+    a = _assistant(tmp_path)
+    snap = a.library.snapshot
+    assert any(r.kind == "passage" and "sản phẩm OCOP" in r.obj.text for r in snap.of_kind("passage"))
+    ans = a.ask("Tân Hòa sản phẩm OCOP bán trên sàn thương mại điện tử phải có đến 2030", today=date(2026, 7, 1))
+    assert ans.kind == "none", ans.text
+    ans = a.ask("Tân Hòa sản phẩm OCOP bán trên sàn thương mại điện tử phải có trong năm 2026", today=date(2026, 7, 1))
+    assert ans.kind != "none" and "02" in ans.text, ans.text
