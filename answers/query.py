@@ -338,8 +338,16 @@ def spelling_keys(name: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _same(a: str, b: str) -> bool:
-    return same_unit(a, b)
+def _same(phrase: str, alias: str) -> bool:
+    """The question's phrase names the unit of this alias. A phrase written out in full is not an initialism whose
+    letters its words happen to start ("Văn phòng Trung ương" is not "VPTU", Văn phòng Tỉnh ủy): the unit's
+    written-out aliases are compared with it instead."""
+    if _INITIALISM.fullmatch(alias.strip()) and not any(_INITIALISM.fullmatch(w) for w in phrase.split()):
+        return False
+    return same_unit(phrase, alias)
+
+
+_INITIALISM = re.compile(r"[A-ZĐ][A-ZĐ0-9&.\-]+")
 
 
 @dataclass(frozen=True)
@@ -1152,6 +1160,10 @@ class QueryReader:
                     continue
                 if len(distinct) >= 2:
                     hit = sum(1 for w in distinct if w in qwords)
+                    # words of the unit's kind alone ("văn phòng") name no one unit: "Văn phòng Trung ương Đảng"
+                    # is not "Văn phòng UBND tỉnh"
+                    if all(w in _UNIT_KIND_WORDS for w in distinct if w in qwords):
+                        hit = 0
                     if hit >= 2 and hit / len(distinct) >= 0.5:
                         score = 0.3 + 0.5 * hit / len(distinct)
             if score >= 0.5:

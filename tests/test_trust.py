@@ -1580,3 +1580,14 @@ def test_a_pupil_is_no_allowance(tmp_path):
     assert "money" not in q.foreign
     assert "money" in snap.reader.read("Tân Hòa có trợ cấp cho tổ công nghệ số không?", date(2026, 7, 1)).foreign
 
+
+
+def test_a_body_written_out_is_not_an_initialism_its_words_happen_to_start(assistant):
+    """"Văn phòng Trung ương Đảng" starts with V, P, T, U, as "VPTU" (Văn phòng Tỉnh ủy) does; and "văn phòng" is
+    only the kind of body "Văn phòng UBND tỉnh" is: neither names a unit of the plans, so the plans give it no work."""
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Văn phòng Trung ương Đảng giao cho tỉnh Đồng Nai nhiệm vụ gì?", date(2026, 7, 1))
+    assert not q.units and q.unknown_unit, (q.units, q.unknown_unit)
+    assert [u.name for u in snap.reader.read("VPTU có nhiệm vụ gì?", date(2026, 7, 1)).units] == ["Văn phòng Tỉnh ủy"]
+    assert [u.name for u in snap.reader.read("Văn phòng UBND tỉnh có nhiệm vụ gì?", date(2026, 7, 1)).units] == \
+        ["Văn phòng UBND tỉnh"]
