@@ -260,9 +260,12 @@ class Lexicon:
         heads, names = set(), set()
         for p in self.places:
             issuer, place = getattr(p, "issuer", "") or "", p.locality
+            # folding keeps a Vietnamese text's length (one letter for one), so the place's offset holds in both
             at = fold(issuer).lower().find(fold(place).lower()) if place else -1
+            if at <= 0:
+                continue
             head = re.sub(r"\s+(?:xã|phường|tỉnh|thành phố)\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
-            if at <= 0 or len(words(self.abbreviations.spell_out(head))) < 2:
+            if len(words(self.abbreviations.spell_out(head))) < 2:
                 continue
             for h in (head, self.abbreviations.spell_out(head)):
                 heads |= {h, fold(h)}
@@ -337,6 +340,9 @@ def spelling_keys(name: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+_INITIALISM = re.compile(r"[A-ZĐ][A-ZĐ0-9&.\-]+")
+
+
 @lru_cache(maxsize=200_000)
 def _same(phrase: str, alias: str) -> bool:
     """The question's phrase names the unit of this alias. A phrase written out in full is not an initialism whose
@@ -345,9 +351,6 @@ def _same(phrase: str, alias: str) -> bool:
     if _INITIALISM.fullmatch(alias.strip()) and not any(_INITIALISM.fullmatch(w) for w in phrase.split()):
         return False
     return same_unit(phrase, alias)
-
-
-_INITIALISM = re.compile(r"[A-ZĐ][A-ZĐ0-9&.\-]+")
 
 
 @dataclass(frozen=True)
@@ -538,16 +541,17 @@ _ORDINAL_WORDS = {"dau tien": 1, "thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu 
                   "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10}
 
 
-def _ordinal(f: str) -> int | None:
-    """The place a follow-up points at in the last answer's list: 1, 2, …; -1 for the last; None."""
+def _ordinal(f: str) -> tuple[int, str] | None:
+    """(the place a follow-up points at in the last answer's list: 1, 2, …, -1 for the last; the words that say
+    it), or None."""
     m = _ORDINAL.search(f)
     if not m:
         return None
     said = m.group(1)
     if said in ("cuoi cung", "sau cung", "chot"):
-        return -1
+        return -1, m.group(0)
     digits = re.fullmatch(r"thu (\d{1,2})", said)
-    return int(digits.group(1)) if digits else _ORDINAL_WORDS.get(said)
+    return (int(digits.group(1)) if digits else _ORDINAL_WORDS[said]), m.group(0)
 
 
 _ROLE_WORDS = frozenset("phoi hop chu tri phu trach theo doi thuc hien trien khai lo chiu ganh canh om cam trich".split())
@@ -657,9 +661,10 @@ class QueryReader:
         pointing |= {m.group(1) for m in re.finditer(r"\b(\w+) nao\b", f) if m.group(1) in _UNIT_KIND_WORDS}
         # the syllables of words that only say what kind of thing is asked ("mốc thời gian cụ thể?") name no topic
         pointing |= {w for t in q.topic if t in q.form_pairs for w in t.split("_")}
-        place = _ordinal(f) if len(context.items) > 1 else None
-        if place is not None:       # "cái thứ hai": its words point, they name no topic
-            pointing |= set(_ORDINAL.search(f).group(0).split())
+        ordinal = _ordinal(f) if len(context.items) > 1 else None
+        nth = ordinal[0] if ordinal else None
+        if ordinal:       # "cái thứ hai": its words point, they name no topic
+            pointing |= set(ordinal[1].split())
         own = [t for t in q.topic if "_" not in t and t not in _PLACE_WORDS and t not in _ROLE_WORDS and len(t) > 1
                and t not in _ATTRIBUTE_WORDS and t not in FILLER_FOLDED and t not in pointing
                and t not in _ASKED_AGAIN_WORDS]
@@ -718,9 +723,9 @@ class QueryReader:
             return replace(q, **{**common, "asks": q.asks - {"value"}, "expects": q.expects, "about": q.about},
                            assumed=self._plans_label(plans))
         about_unit = bool(pointing) and q.wants("duties")      # "Phòng đó còn làm gì nữa?": that unit's work
-        if place is not None and abs(place) <= len(context.items) and not q.plans:
+        if nth is not None and abs(nth) <= len(context.items) and not q.plans:
             # "cái thứ hai thì hạn?" after a list: that one item of it
-            item = context.items[place - 1 if place > 0 else -1]
+            item = context.items[nth - 1 if nth > 0 else -1]
             return replace(q, **{**common, "asks": q.asks or base.asks - {"list", "count"}, "units": q.units},
                            topic=q.topic + base.topic, search=f"{base.search} {q.text}", focus=(tuple(item),),
                            base=context.question, assumed=self._plans_label(plans))

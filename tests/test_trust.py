@@ -335,7 +335,6 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     """With the model, the bullet "Phát triển ít nhất 01 - 02 sản phẩm OCOP ứng dụng …" (Xuân Phú 229-233)
     comes back both as the target and as the passages that hold its lines; the target clashes with "OCOP 4
     sao", so they must not answer in its place. Other passages stay."""
-    from answers.handlers import Ctx
     from answers.handlers.fact import without_repeats_of_clashing_targets
     snap = assistant.library.snapshot
     q = snap.reader.read("Xuân Phú phấn đấu có mấy sản phẩm OCOP 4 sao?", date(2026, 7, 1))
@@ -347,12 +346,13 @@ def test_the_passage_repeating_a_clashing_target_is_no_answer_either(assistant):
     other = next(r for r in snap.of_kind("passage", {"xa-xuan-phu"}) if r.last_line < target.first_line)
     assert same and around
     ranked = [(0.9, target)] + [(0.8, r) for r in same + around] + [(0.7, other)]
-    ctx = Ctx(snap=snap, q=q, scope=["xa-xuan-phu"], compose=None)
-    kept = without_repeats_of_clashing_targets(ctx, ranked, [(s, r) for s, r in ranked if r is not target])
+    verdicts = {id(r): evidence.assess(snap, q, r) for _, r in ranked}
+    kept = without_repeats_of_clashing_targets(ranked, [(s, r) for s, r in ranked if r is not target], verdicts)
     assert [r for _, r in kept] == [other]
     # a question the target does answer keeps its passage
-    ctx.q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", date(2026, 7, 1))
-    assert len(without_repeats_of_clashing_targets(ctx, ranked, ranked)) == len(ranked)
+    q = snap.reader.read("Xuân Phú phát triển bao nhiêu sản phẩm OCOP ứng dụng công nghệ số?", date(2026, 7, 1))
+    verdicts = {id(r): evidence.assess(snap, q, r) for _, r in ranked}
+    assert len(without_repeats_of_clashing_targets(ranked, ranked, verdicts)) == len(ranked)
 
 
 @pytest.mark.parametrize("text, found", [
@@ -1494,9 +1494,7 @@ def test_a_kpi_asked_with_its_partners_names_them(assistant):
     assert task.obj.kpi[:30] in ans.text and "phối hợp: " + task.obj.cooperating[0][:20] in ans.text, ans.text
 
 
-def test_a_document_number_asked_with_the_owner_comes_from_the_deadline_column(tmp_path):
-    """"… ai triển khai, theo phân kỳ quyết định số mấy?": the owner, and the deadline column that cites it."""
-    a = one_plan_assistant(tmp_path, commune_plan(55, """I. MỤC TIÊU
+PHASED_TASK_PLAN = commune_plan(55, """I. MỤC TIÊU
 
 1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
 
@@ -1510,7 +1508,13 @@ PHỤ LỤC NHIỆM VỤ
 |---|---|---|---|---|
 | I | Chuyển đổi số | | | |
 | 1 | Triển khai phần mềm quản lý hồ sơ đảng viên | Văn phòng Đảng ủy | Các chi bộ | Phân kỳ năm 2026 theo Quyết định số 318-QĐ/TW |
-"""))
+| 2 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+""")
+
+
+def test_a_document_number_asked_with_the_owner_comes_from_the_deadline_column(tmp_path):
+    """"… ai triển khai, theo phân kỳ quyết định số mấy?": the owner, and the deadline column that cites it."""
+    a = one_plan_assistant(tmp_path, PHASED_TASK_PLAN)
     ans = a.ask("Phần mềm quản lý hồ sơ đảng viên ở Tân Hòa ai triển khai, theo phân kỳ quyết định số mấy?")
     assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
 
@@ -1551,22 +1555,7 @@ def test_a_follow_up_points_at_one_item_of_the_list_by_its_place(tmp_path):
 def test_which_decision_a_rows_phasing_follows_is_asked_of_that_row(tmp_path):
     """After a row's owner, "phân kỳ theo quyết định nào?" asks that row's deadline column, which cites the
     decision: the document words say what is asked, they are no topic of their own."""
-    a = one_plan_assistant(tmp_path, commune_plan(57, """I. MỤC TIÊU
-
-1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
-
-II. TỔ CHỨC THỰC HIỆN
-
-1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
-
-PHỤ LỤC NHIỆM VỤ
-
-| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
-|---|---|---|---|---|
-| I | Chuyển đổi số | | | |
-| 1 | Triển khai phần mềm quản lý hồ sơ đảng viên | Văn phòng Đảng ủy | Các chi bộ | Phân kỳ năm 2026 theo Quyết định số 318-QĐ/TW |
-| 2 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
-"""))
+    a = one_plan_assistant(tmp_path, PHASED_TASK_PLAN)
     first = a.ask("Ở Tân Hòa, phần mềm quản lý hồ sơ đảng viên do ai triển khai?")
     ans = a.ask("phân kỳ theo quyết định nào?", context=first.context)
     assert ans.kind != "none" and "318-QĐ/TW" in ans.text, ans.text

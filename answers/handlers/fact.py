@@ -66,7 +66,7 @@ def handle(ctx: Ctx):
         return None
     verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= rank.MIN_COVERAGE}
     ok = [(s, r) for s, r in ranked if id(r) in verdicts and verdicts[id(r)].ok]
-    ok = without_repeats_of_clashing_targets(ctx, ranked, ok, verdicts)
+    ok = without_repeats_of_clashing_targets(ranked, ok, verdicts)
     if not ok or ok[0][0] < ranked[0][0] * 0.75:
         return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])))
     chosen = rank.per_plan(ok)
@@ -115,20 +115,12 @@ def _answer(ctx: Ctx, chosen):
     return ctx.compose.fact(q, chosen)
 
 
-def without_repeats_of_clashing_targets(ctx: Ctx, ranked, ok, verdicts=None):
+def without_repeats_of_clashing_targets(ranked, ok, verdicts):
     """A target the question qualifies otherwise ("OCOP 5 sao" against "OCOP ứng dụng công nghệ số") or sets for
     another year ("… đến 2030" against the 2026 figure) is not the answer, and neither is the passage that holds
-    the same lines: it says the same thing. A target in ok passed evidence.check, which includes both tests: only
-    the others are tested."""
-    passed = {id(r) for _, r in ok}
-
-    def fails(r) -> bool:
-        verdict = (verdicts or {}).get(id(r))
-        if verdict is not None and "year" in verdict.failed:
-            return True
-        return evidence.qualifier_clash(ctx.snap, ctx.q, r)
+    the same lines: it says the same thing. The verdicts (evidence.assess) hold both tests."""
     clashing = [(r.plan, r.first_line, r.last_line) for s, r in ranked
-                if s >= rank.MIN_COVERAGE and r.kind == "target" and id(r) not in passed and fails(r)]
+                if r.kind == "target" and id(r) in verdicts and {"qualifier", "year"} & set(verdicts[id(r)].failed)]
     if not clashing:
         return ok
     return [(s, r) for s, r in ok if r.kind != "passage" or not any(
