@@ -1494,7 +1494,12 @@ def test_a_kpi_asked_with_its_partners_names_them(assistant):
     assert task.obj.kpi[:30] in ans.text and "phối hợp: " + task.obj.cooperating[0][:20] in ans.text, ans.text
 
 
-PHASED_TASK_PLAN = commune_plan(55, """I. MỤC TIÊU
+def appendix_plan(number: int, rows: str) -> str:
+    """A commune plan with one target, one duty and a task appendix of these table rows."""
+    return commune_plan(number, APPENDIX_HEAD + rows)
+
+
+APPENDIX_HEAD = """I. MỤC TIÊU
 
 1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
 
@@ -1506,7 +1511,10 @@ PHỤ LỤC NHIỆM VỤ
 
 | TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
 |---|---|---|---|---|
-| I | Chuyển đổi số | | | |
+"""
+
+
+PHASED_TASK_PLAN = appendix_plan(55, """| I | Chuyển đổi số | | | |
 | 1 | Triển khai phần mềm quản lý hồ sơ đảng viên | Văn phòng Đảng ủy | Các chi bộ | Phân kỳ năm 2026 theo Quyết định số 318-QĐ/TW |
 | 2 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
 """)
@@ -1519,19 +1527,7 @@ def test_a_document_number_asked_with_the_owner_comes_from_the_deadline_column(t
     assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
 
 
-ORDERED_TASKS_PLAN = commune_plan(56, """I. MỤC TIÊU
-
-1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
-
-II. TỔ CHỨC THỰC HIỆN
-
-1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
-
-PHỤ LỤC NHIỆM VỤ
-
-| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
-|---|---|---|---|---|
-| I | Tăng cường hợp tác | | | |
+ORDERED_TASKS_PLAN = appendix_plan(56, """| I | Tăng cường hợp tác | | | |
 | 1 | Ký kết thỏa thuận hợp tác với trường đại học về chuyển đổi số | Phòng Văn hóa - Xã hội | Các ấp | Quý II/2026 |
 | 2 | Tổ chức đoàn học tập kinh nghiệm mô hình xã thông minh | Phòng Kinh tế | Các ấp | Quý III/2026 |
 | 3 | Mời chuyên gia tư vấn lộ trình chuyển đổi số của xã | Văn phòng HĐND và UBND xã | Các ấp | Quý IV/2026 |
