@@ -881,8 +881,9 @@ class QueryReader:
         if "subtasks" in asks:
             expects.discard("number")
         if "number" in expects and not asks & {"count", "value"} and _ASKS_WHEN.search(f) \
-                and not self._has("expect_number", _MAY_BEFORE_NOUN.sub(" ", f), toned):
-            expects.discard("number")   # "mấy phòng chuyên môn làm xong … thời điểm nào": a date is asked
+                and not self._has("expect_number", (rest := _MAY_BEFORE_NOUN.sub(" ", f)), rest):
+            # "mấy phòng chuyên môn làm xong … thời điểm nào": a date is asked (the rest read as folded text)
+            expects.discard("number")
         if "docnum" in expects:
             expects.discard("number")   # "nghị quyết số mấy": a document's number ("04/2025/NQ-CP"), not a figure
         # a cue the plans themselves write is plan wording, not a request for a fact plans never state:

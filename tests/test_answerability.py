@@ -767,3 +767,16 @@ def test_the_paragraph_of_a_target_set_for_another_year_does_not_answer_for_it(t
     assert ans.kind == "none", ans.text
     ans = a.ask("Tân Hòa sản phẩm OCOP bán trên sàn thương mại điện tử phải có trong năm 2026", today=date(2026, 7, 1))
     assert ans.kind != "none" and "02" in ans.text, ans.text
+
+
+def test_folded_words_read_with_their_tone_marks(tmp_path):
+    """Typed with tone marks, "máy bay" (a plane) asks no figure ("mấy"), and "còn dư bao nhiêu ngày" (days left)
+    is no "dự báo" (a forecast, off topic); typed without them, "may" and "du bao" keep both readings."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Tân Hòa giao đơn vị nào lo máy bay không người lái?", date(2026, 3, 2))
+    assert "number" not in q.expects, q.expects
+    assert "number" in snap.reader.read("Tân Hòa có mấy sản phẩm OCOP?", date(2026, 3, 2)).expects
+    assert "number" in snap.reader.read("tan hoa co may san pham OCOP", date(2026, 3, 2)).expects
+    q = snap.reader.read("Tân Hòa bán sản phẩm OCOP trên sàn hạn chót ra sao, còn dư bao nhiêu ngày?", date(2026, 3, 2))
+    assert not q.offtopic and q.remaining
+    assert snap.reader.read("Dự báo thời tiết ở Tân Hòa ngày mai?", date(2026, 3, 2)).offtopic
