@@ -79,6 +79,8 @@ def cites(text: str, ref: str) -> bool:
 def other_documents(snap: Snapshot, q: Query, scope) -> list[str]:
     """The document numbers the question names (query.doc_refs) other than the plans' own in scope: the plan's
     number, and a number its title cites — "kế hoạch 57" names the plan that carries out Nghị quyết 57."""
+    if not q.doc_refs:
+        return []       # (asked for each record holding no date: nothing to compare for most questions)
     own = {doc_key(snap.plans[s].parsed.plan.numbered or "") for s in scope}
     own |= {f"#{k.split('/')[0].split('-')[0]}" for k in own if k}
     titles = doc_key(" ".join(snap.plans[s].parsed.plan.title for s in scope))

@@ -70,6 +70,8 @@ _PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
 # the level word written before a place's name ("phường Hàng Gòn", "xa Phuoc An", "tỉnh ĐN" once spelled out)
 _LEVEL_BEFORE_PLACE = "xã|phường|tỉnh|thị trấn|huyện|xa|phuong|tinh|thi tran|huyen"
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
+# the level word between a plan's issuing body and its place ("UBND xã Nha Bích"), with marks or without
+_ISSUER_LEVEL = "xã|phường|tỉnh|thành phố|xa|phuong|tinh|thanh pho"
 _LEVELS_OF_GOVERNMENT = frozenset("huyện quận huyen".split())     # "quan" without its mark is also "quan" (cơ quan)
 _LEVEL_NAMES_FOLDED = fold(_LEVEL_NAMES)
 # words that begin no place's name: copula, conjunctions, prepositions, question and pointing words
@@ -264,7 +266,7 @@ class Lexicon:
             at = fold(issuer).lower().find(fold(place).lower()) if place else -1
             if at <= 0:
                 continue
-            head = re.sub(r"\s+(?:xã|phường|tỉnh|thành phố)\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
+            head = re.sub(rf"\s+(?:{_ISSUER_LEVEL})\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
             if len(words(self.abbreviations.spell_out(head))) < 2:
                 continue
             for h in (head, self.abbreviations.spell_out(head)):
@@ -273,7 +275,7 @@ class Lexicon:
         if not heads:
             return None
         alt = lambda xs: "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(xs, key=len, reverse=True))
-        return re.compile(rf"\b(?:{alt(heads)})\s+(?:(?:xã|phường|tỉnh|thành phố|xa|phuong|tinh|thanh pho)\s+)?"
+        return re.compile(rf"\b(?:{alt(heads)})\s+(?:(?:{_ISSUER_LEVEL})\s+)?"
                           rf"(?:{alt(names)})\b", re.IGNORECASE)
 
     @property

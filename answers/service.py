@@ -165,8 +165,8 @@ class AssistantService:
             row = next((r for r in snap.at_lines([(plan, line)]) if r.kind in ("task", "target") and r.obj.lead), None)
             if row is not None:
                 units = ((plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0], 1.0),)
-        return ChatContext(question=q.base, plans=plans, units=units,
-                           focus=tuple(cited[:3]), label=label, at=now, items=tuple(cited[:MAX_ITEMS]))
+        return ChatContext(question=q.base, plans=plans, units=units, items=tuple(cited[:MAX_ITEMS]), label=label,
+                           at=now)
 
     def plans(self) -> list[PlanInfo]:
         return self.library.plans()

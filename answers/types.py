@@ -95,6 +95,8 @@ class IndexInfo:
 
 
 CONTEXT_IDLE_SECONDS = 30 * 60
+# how many of the records an answer cited a follow-up with no word of its own is about
+FOCUS_RECORDS = 3
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,15 @@ class ChatContext:
     question: str                                  # the last question that stood on its own
     plans: tuple[str, ...] = ()                    # plan slugs the last answer came from
     units: tuple[tuple[str, str, float], ...] = () # (plan, unit, score) the last question named
-    focus: tuple[tuple[str, int], ...] = ()        # (plan slug, first line) of the records the answer cited
+    # (plan slug, first line) of every record the answer cited, in its order ("cái thứ hai" points at one)
+    items: tuple[tuple[str, int], ...] = ()
     label: str = ""                                # "Kế hoạch xã Nha Bích; nhiệm vụ “Số hóa …”"
     at: float = field(default=0.0, compare=False)  # unix time of the answer (not part of what it means)
-    items: tuple[tuple[str, int], ...] = ()        # every record the answer cited, in its order ("cái thứ hai")
+
+    @property
+    def focus(self) -> tuple[tuple[str, int], ...]:
+        """The records a follow-up with no word of its own is about ("Hạn khi nào?"): the first ones cited."""
+        return self.items[:FOCUS_RECORDS]
 
     def expired(self, now: float) -> bool:
         return now - self.at > CONTEXT_IDLE_SECONDS
@@ -115,8 +122,7 @@ class ChatContext:
     def to_json(self) -> str:
         import json
         return json.dumps({"question": self.question, "plans": list(self.plans), "units": [list(u) for u in self.units],
-                           "focus": [list(f) for f in self.focus], "label": self.label, "at": self.at,
-                           "items": [list(i) for i in self.items]},
+                           "items": [list(i) for i in self.items], "label": self.label, "at": self.at},
                           ensure_ascii=False)
 
     @classmethod
@@ -124,8 +130,9 @@ class ChatContext:
         import json
         try:
             d = json.loads(text)
+            # a context stored before "items" kept the first records only, as "focus"
             return cls(d["question"], tuple(d.get("plans", ())), tuple(tuple(u) for u in d.get("units", ())),
-                       tuple(tuple(f) for f in d.get("focus", ())), d.get("label", ""), float(d.get("at", 0)),
-                       tuple(tuple(i) for i in d.get("items", ())))
+                       tuple(tuple(i) for i in d.get("items", d.get("focus", ()))), d.get("label", ""),
+                       float(d.get("at", 0)))
         except (ValueError, KeyError, TypeError):
             return None
