@@ -151,3 +151,36 @@ def test_before_tet_ends_the_day_before_the_next_lunar_new_year():
     window, _ = read_window("nhung viec nao phai xong truoc tet", date(2026, 1, 6))
     assert window.end == date(2026, 2, 16) and window.start is None
     assert read_window("nhung viec nao phai xong truoc tet", date(2026, 3, 1))[0].end == date(2027, 2, 5)
+
+
+@pytest.mark.parametrize("text, due", [
+    ("Rà soát, điều chỉnh các chương trình còn hiệu lực, hoàn thành trong năm 2025; tập trung hoàn thiện thể chế.",
+     date(2025, 12, 31)),
+    ("Các phòng xây dựng kế hoạch chi tiết, hoàn thành trước quý II/2026.", date(2026, 6, 30)),
+    ("Xây dựng kế hoạch chi tiết, hoàn thành trước ngày 31/3/2026.", date(2026, 3, 31)),
+    ("Đến năm 2030, tỷ lệ hồ sơ trực tuyến đạt 95%.", None),       # a year a figure is set for, no deadline
+])
+def test_prose_says_when_its_work_is_done(text, due):
+    """A duty's prose gives its deadline where it says when the work is done, a year or a quarter too."""
+    from types import SimpleNamespace
+    from answers.deadlines import due_date
+    assert due_date(SimpleNamespace(kind="duty", obj=SimpleNamespace(text=text))) == due
+
+
+def test_a_deadline_asked_with_its_state_gets_the_state(tmp_path):
+    """"… mốc là gì, giờ đã trễ chưa?" answered by a duty whose prose sets the year: the state against today."""
+    from tests.plan_fixtures import commune_plan
+    from tests.test_trust import one_plan_assistant
+    a = one_plan_assistant(tmp_path, commune_plan(61, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Các cơ quan, đơn vị rà soát các quy chế nội bộ còn hiệu lực để sửa đổi cho thống nhất với Kế hoạch này, hoàn thành trong năm 2025.
+
+2. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+"""))
+    ans = a.ask("Tân Hòa: việc rà soát quy chế nội bộ còn hiệu lực có mốc là gì, giờ đã trễ chưa?",
+                today=date(2026, 3, 9))
+    assert "năm 2025" in ans.text and "đã quá hạn" in ans.text, ans.text

@@ -6,58 +6,13 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
+from answers.deadlines import MONTHLY, days_left, due_date, due_start, next_written_date, status
 from answers.handlers import Ctx, fact, groups
-from answers.records import CITED, Record
-from answers.when import next_monthly
+from answers.records import Record
 from corpus.text import fold
-from corpus.values import parse_deadline
-
-_NO_DATE = {"continuous": "thường xuyên", "guidance": "theo hướng dẫn/quy định", "recurring": "định kỳ",
-            "unspecified": "không ghi mốc cụ thể"}
-_MONTHLY = re.compile(r"trước ngày\s+(\d{1,2})\s+(?:hằng|hàng|mỗi)\s+tháng", re.IGNORECASE)
 
 
-def due_date(r: Record) -> date | None:
-    o = r.obj
-    if r.kind == "target":
-        return date(o.year, 12, 31) if o.year else None
-    d = getattr(o, "deadline", None)
-    if d is None and r.kind in ("duty", "passage"):
-        # "hoàn thành trước ngày 31/3/2026" written in prose; a cited document's date is none
-        d = parse_deadline(CITED.sub(" ", o.text))
-        if d.kind != "date":
-            return None
-    if d is None or not d.end or d.kind not in ("date", "month", "quarter", "year"):
-        return None     # "thường xuyên", "theo hướng dẫn", "phân kỳ …": no fixed date, never overdue
-    return date.fromisoformat(d.end)
-
-
-def due_start(r: Record) -> date | None:
-    d = getattr(r.obj, "deadline", None)
-    return date.fromisoformat(d.start) if d is not None and d.start else None
-
-
-def next_written_date(text: str, today: date) -> date | None:
-    """The next of the days a recurring duty names: 'trước ngày 25 hằng tháng', 'trước ngày 25/5 và 10/11'."""
-    m = _MONTHLY.search(text)
-    if m:
-        return next_monthly(int(m.group(1)), today)
-    if not re.search(r"hằng năm|hàng năm|định kỳ|6 tháng|sáu tháng|hằng quý|mỗi năm", text, re.IGNORECASE):
-        return None
-    days = []
-    pairs = re.findall(r"\b(\d{1,2})/(\d{1,2})\b(?!/\d)", text)
-    pairs += re.findall(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\b(?!\s*(?:/|năm)\s*\d)", text, re.IGNORECASE)
-    for d, mo in pairs:
-        for y in (today.year, today.year + 1):
-            try:
-                days.append(date(y, int(mo), int(d)))
-            except ValueError:
-                pass
-    upcoming = sorted(x for x in days if x >= today)
-    return upcoming[0] if upcoming else None
-
-
-_PERIODS = (("month", _MONTHLY), ("half", re.compile(r"\b(6|sáu) tháng\b", re.IGNORECASE)),
+_PERIODS = (("month", MONTHLY), ("half", re.compile(r"\b(6|sáu) tháng\b", re.IGNORECASE)),
             ("quarter", re.compile(r"\b(hằng|hàng|mỗi) quý\b", re.IGNORECASE)),
             ("year", re.compile(r"\b(hằng|hàng|mỗi) năm\b", re.IGNORECASE)))
 _PERIOD_NAMES = {"month": "hằng tháng", "half": "định kỳ 6 tháng", "quarter": "hằng quý", "year": "hằng năm"}
@@ -107,33 +62,8 @@ def reports(ctx: Ctx):
     notes = {}
     for r in items:
         nxt = next_written_date(r.obj.text, q.today)
-        notes[id(r)] = f"— kỳ tới: {vn_date(nxt)} ({_days_left(nxt, q.today)})." if nxt else ""
+        notes[id(r)] = f"— kỳ tới: {vn_date(nxt)} ({days_left(nxt, q.today)})." if nxt else ""
     return ctx.compose.schedule(q, items, notes, missing)
-
-
-def _days_left(day: date, today: date) -> str:
-    return f"còn {(day - today).days} ngày, tính từ {vn_date(today)}"
-
-
-def status(r: Record, today: date) -> str:
-    """'đã quá hạn …' / 'chưa quá hạn, còn N ngày …' / why it has no due date."""
-    text = r.obj.text if r.kind in ("duty", "passage") else ""
-    nxt = next_written_date(text, today) if text else None
-    if nxt:
-        return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn ({_days_left(nxt, today)})"
-    end = due_date(r)
-    if end is None:
-        d = getattr(r.obj, "deadline", None)
-        kind = d.kind if d else "unspecified"
-        written = f"“{d.text}”" if d and d.text else f"“{_NO_DATE.get(kind, 'không ghi')}”"
-        return f"không có thời hạn cụ thể ({written}) nên không bị tính quá hạn (chưa quá hạn)"
-    when = f"hạn cuối năm {end.year}" if r.kind == "target" else f"hạn cuối {vn_date(end)}"
-    days = (end - today).days
-    if days < 0:
-        return f"đã quá hạn {-days} ngày ({when}; tính đến {vn_date(today)})"
-    months = round(days / 30.4)
-    about = f", khoảng {months} tháng" if months >= 1 else ""
-    return f"chưa quá hạn, còn {days} ngày{about} nữa mới đến hạn ({when}; tính từ {vn_date(today)})"
 
 
 def _candidates(ctx: Ctx) -> list[Record]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from answers import evidence, rank
+from answers.deadlines import status
 from answers.handlers import Ctx
 from answers.handlers.lists import inline_items, list_around
 from answers.records import Found
@@ -112,6 +113,9 @@ def _answer(ctx: Ctx, chosen):
             return ctx.compose.whole_list(q, *around)
         if (section := named_section(ctx, top)) is not None:
             return ctx.compose.whole_list(q, None, section)
+    if q.remaining or (q.window is not None and q.window.status == "ask"):
+        # "… mốc là gì, giờ đã trễ chưa?": the record's deadline with its state against today
+        return ctx.compose.fact(q, chosen, {id(f.record): f"— {status(f.record, q.today)}." for f in chosen})
     return ctx.compose.fact(q, chosen)
 
 
