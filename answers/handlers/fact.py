@@ -120,11 +120,12 @@ def _answer(ctx: Ctx, chosen):
 
 
 def without_repeats_of_clashing_targets(ranked, ok, verdicts):
-    """A target the question qualifies otherwise ("OCOP 5 sao" against "OCOP ứng dụng công nghệ số") or sets for
-    another year ("… đến 2030" against the 2026 figure) is not the answer, and neither is the passage that holds
-    the same lines: it says the same thing. The verdicts (evidence.assess) hold both tests."""
+    """A target the question qualifies otherwise ("OCOP 5 sao" against "OCOP ứng dụng công nghệ số"), sets for
+    another year ("… đến 2030" against the 2026 figure) or does not cover is not the answer, and neither is the
+    passage that holds the same lines: it says the same thing. The verdicts (evidence.assess) hold the tests."""
     clashing = [(r.plan, r.first_line, r.last_line) for s, r in ranked
-                if r.kind == "target" and id(r) in verdicts and {"qualifier", "year"} & set(verdicts[id(r)].failed)]
+                if r.kind == "target" and id(r) in verdicts
+                and {"qualifier", "year", "coverage"} & set(verdicts[id(r)].failed)]
     if not clashing:
         return ok
     return [(s, r) for s, r in ok if r.kind != "passage" or not any(
