@@ -112,7 +112,10 @@ def test_list_by_quarter(assistant):
 
 @pytest.mark.parametrize("question", ["Ai ký kế hoạch của xã Phước An?",
                                       "văn bản triển khai của xã Phước An do đồng chí nào ký vậy",
-                                      "ke hoach xa phuoc an lanh dao nao ky"])
+                                      "ke hoach xa phuoc an lanh dao nao ky",
+                                      # the name of the one who signed, "ký KH" as chats shorten the plan
+                                      "xa Phuoc An: ho ten cua vi pho chu tich da ky?",
+                                      "Phước An, đồng chí ký KH triển khai 57 tên gì?"])
 def test_signer(assistant, question):
     ans = assistant.ask(question)
     assert "Huỳnh Minh Đức" in ans.text and localities(ans) == {"Phước An"}
