@@ -1081,8 +1081,8 @@ class QueryReader:
         for everyday, everyday_folded, formal in self.lx.synonyms:
             key = everyday if accented else everyday_folded
             # one syllable typed without marks has many readings ("tien": tiền, tiến, tiên), unless the plans
-            # write it in none of them ("xai" can only be "xài")
-            if not accented and len(key.split()) < 2 and key in self.lx.vocabulary:
+            # write it in none of them ("xai" can only be "xài") or it has no marks to lose ("cloud")
+            if not accented and len(key.split()) < 2 and key in self.lx.vocabulary and everyday != everyday_folded:
                 continue
             if len(key.split()) < 2 and self._inside_plan_word(typed, key):
                 continue    # "tiền" in "tiền mặt": a word the plans write, not the everyday "tiền" (kinh phí)
