@@ -77,7 +77,7 @@ def test_an_amount_of_days_in_a_target_is_no_time_left():
                                     "gio tre roi ha", "bao cao do da lo chua",
                                     "gio tre r ha", "moc cuoi va tinh trang hien nay",
                                     "viec ra soat den nay co tre khong", "den gio co lo khong",
-                                    "giai doan nay co bi cham tien do khong"])
+                                    "giai doan nay co bi cham tien do khong", "viec nay den gio da cham chua"])
 def test_is_it_late_in_other_words(folded):
     """A yes/no question on one item's state: its deadline against today."""
     window, _ = read_window(folded, TODAY)
