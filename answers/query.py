@@ -81,7 +81,7 @@ _NOT_A_NAME = frozenset("la va voi cua o tai de cho tu den ve thi ma nhu nao gi 
 _NOT_COUNTED = frozenset("cai con chiec "     # classifiers: "tối thiểu mấy cái" counts the thing already named
                          "phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
                          "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de".split())
-_STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong "
+_STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong thuoc "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
                      "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
 
@@ -103,7 +103,9 @@ _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "da
                               # "gạch đầu dòng" (bullet points) names the list's form
                               "gach_dau", "dau_dong",
                               # "bộ phận nào đứng tên": who is named for the row, an ask, not a subject
-                              "dung_ten"})
+                              "dung_ten",
+                              # "đưa ra / đặt ra mấy chỉ tiêu": sets out, as every target of the plan is set out
+                              "dua_ra", "dat_ra"})
 
 
 # Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
@@ -504,7 +506,7 @@ class Query:
                      # a two-syllable word is a subject unless both halves are form words ("cơ chế" is,
                      # "nhiệm vụ" is not)
                      if t in SUBJECT_PAIRS or not all(p in _STRUCTURE_WORDS or p in CUE_SYLLABLES or p.isdigit()
-                                                      for p in t.split("_"))
+                                                      or p in phrase_words for p in t.split("_"))
                      and not set(t.split("_")) <= unit_words)
 
     @property

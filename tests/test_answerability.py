@@ -780,3 +780,12 @@ def test_folded_words_read_with_their_tone_marks(tmp_path):
     q = snap.reader.read("Tân Hòa bán sản phẩm OCOP trên sàn hạn chót ra sao, còn dư bao nhiêu ngày?", date(2026, 3, 2))
     assert not q.offtopic and q.remaining
     assert snap.reader.read("Dự báo thời tiết ở Tân Hòa ngày mai?", date(2026, 3, 2)).offtopic
+
+
+def test_form_words_around_a_subject_are_not_the_subject(tmp_path):
+    """"đưa ra tất cả mấy chỉ tiêu thuộc nhóm …": "đưa ra", "tất cả", "thuộc" and the word pairs they make with
+    their neighbours ("ra tất", "cả mấy") say how it is asked; the subject is what the group is about."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Tân Hòa đưa ra tất cả mấy chỉ tiêu thuộc nhóm hạ tầng số?", date(2026, 7, 1))
+    assert {"ha", "tang", "ha_tang"} <= set(q.subject), q.subject
+    assert not {"dua", "dua_ra", "ra_tat", "tat", "ca", "ca_may", "thuoc"} & set(q.subject), q.subject
