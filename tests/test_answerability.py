@@ -789,3 +789,12 @@ def test_form_words_around_a_subject_are_not_the_subject(tmp_path):
     q = snap.reader.read("Tân Hòa đưa ra tất cả mấy chỉ tiêu thuộc nhóm hạ tầng số?", date(2026, 7, 1))
     assert {"ha", "tang", "ha_tang"} <= set(q.subject), q.subject
     assert not {"dua", "dua_ra", "ra_tat", "tat", "ca", "ca_may", "thuoc"} & set(q.subject), q.subject
+
+
+def test_qua_before_a_unit_is_via_not_last_year(tmp_path):
+    """"báo cáo nửa năm qua phòng nào" sends a report via an office; "năm qua" before a unit is no comparison
+    with last year, as it is in "so với năm qua tăng bao nhiêu"."""
+    snap = _assistant(tmp_path).library.snapshot
+    assert "compare" not in snap.reader.read("Tân Hòa gửi báo cáo nửa năm qua phòng nào?", date(2026, 7, 1)).foreign
+    assert "compare" in snap.reader.read("Tỷ lệ hồ sơ trực tuyến của Tân Hòa năm qua là bao nhiêu?",
+                                         date(2026, 7, 1)).foreign
