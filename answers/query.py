@@ -1057,7 +1057,7 @@ class QueryReader:
     def _levels(text: str, f: str) -> frozenset[str]:
         t = text.lower()
         levels = set()
-        if re.search(r"\btỉnh\b", t) or re.search(r"\b(cua|toan|cap|ca) tinh\b|^tinh\b", f):
+        if re.search(r"\btỉnh\b", t) or re.search(r"\b(cua|toan|cap|ca|o|ben|phia|tai) tinh\b|^tinh\b", f):
             levels.add("tỉnh")
         if re.search(r"\bxã\b", t) or re.search(r"\b(cua|cap|cac) xa\b", f):
             levels.add("xã")
