@@ -799,3 +799,14 @@ def test_qua_before_a_unit_is_via_not_last_year(tmp_path):
     assert "compare" not in snap.reader.read("Tân Hòa gửi báo cáo nửa năm qua phòng nào?", date(2026, 7, 1)).foreign
     assert "compare" in snap.reader.read("Tỷ lệ hồ sơ trực tuyến của Tân Hòa năm qua là bao nhiêu?",
                                          date(2026, 7, 1)).foreign
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("Tân Hòa: tỷ lệ hồ sơ trực tuyến phải đạt bao nhiêu vào cuối năm 2026?", None),
+    ("Tân Hòa cần bao nhiêu đến năm 2030 cho hồ sơ trực tuyến?", None),
+    ("Tân Hòa mở bao nhiêu lớp tập huấn?", "lop"),
+])
+def test_a_preposition_after_bao_nhieu_counts_nothing(tmp_path, question, counted):
+    """"phải đạt bao nhiêu vào cuối năm": "vào" is no thing counted (the percentage answers); "bao nhiêu lớp" is."""
+    snap = _assistant(tmp_path).library.snapshot
+    assert snap.reader.read(question, date(2026, 7, 1)).counted == counted
