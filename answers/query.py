@@ -897,6 +897,8 @@ class QueryReader:
         foreign -= {label for label in foreign if self._plans_write_cue(f"foreign_{label}", f, toned)}
         if "money" in foreign and _AS_A_SHARE.search(f):
             foreign.discard("money")    # "bao nhiêu tiền ngân sách (tính trên GRDP)": a share, which plans set
+        if "money" in foreign and "number" not in expects and asks & {"owner", "coop"}:
+            foreign.discard("money")    # "phòng nào lo bảo đảm tiền cho kế hoạch, để gửi dự toán": who, not how much
         if "calendar" in foreign and re.search(r"\bnhiem vu\b|\bviec\b", f) and re.search(r"\b(thoi )?han\b", f):
             foreign.discard("calendar")     # "nhiệm vụ tham dự hội thi … hạn khi nào": a task's deadline
         if window is not None or remaining:

@@ -724,13 +724,18 @@ def test_a_level_named_in_a_follow_up_takes_the_earlier_places_stead(tmp_path):
         assert "tỉnh Bình Sơn" in q.text and "Tân Hòa" not in q.text and "cấp tỉnh" in q.text, q.text
 
 
-def test_money_asked_as_a_share_is_a_target(tmp_path):
-    """"bao nhiêu tiền ngân sách (tính trên GRDP)" asks a share of GRDP, which plans set, not an amount of money."""
+def test_money_asked_as_a_share_or_as_whose_work_is_no_amount(tmp_path):
+    """"bao nhiêu tiền ngân sách (tính trên GRDP)" asks a share of GRDP, which plans set, not an amount of money;
+    "phòng nào lo bảo đảm kinh phí" asks who."""
     snap = _assistant(tmp_path).library.snapshot
     assert "money" not in snap.reader.read("Tân Hòa dành bao nhiêu tiền ngân sách (tính trên GRDP) cho chuyển đổi số?",
                                            date(2026, 7, 1)).foreign
     assert "money" in snap.reader.read("Tân Hòa dành bao nhiêu tiền ngân sách cho chuyển đổi số?",
                                        date(2026, 7, 1)).foreign
+    # who sees to the money is asked, not how much ("để gửi dự toán" is why it is asked)
+    assert "money" not in snap.reader.read("Ở Tân Hòa phòng nào lo bảo đảm kinh phí, để tôi gửi dự toán?",
+                                           date(2026, 7, 1)).foreign
+    assert "money" in snap.reader.read("Ở Tân Hòa dự toán kinh phí năm nay là bao nhiêu?", date(2026, 7, 1)).foreign
 
 
 def test_dung_ten_asks_the_owner_of_a_row_and_the_signer_of_the_document(tmp_path):
