@@ -815,3 +815,11 @@ def test_a_preposition_after_bao_nhieu_counts_nothing(tmp_path, question, counte
     """"phải đạt bao nhiêu vào cuối năm": "vào" is no thing counted (the percentage answers); "bao nhiêu lớp" is."""
     snap = _assistant(tmp_path).library.snapshot
     assert snap.reader.read(question, date(2026, 7, 1)).counted == counted
+
+
+def test_a_number_of_parties_asked_is_a_list_not_an_owner(tmp_path):
+    """"liên kết 3 nhà … là ba bên nào?" asks the parties a text names; "bên nào chủ trì?" asks the owner."""
+    snap = _assistant(tmp_path).library.snapshot
+    assert not snap.reader.read("Tân Hòa liên kết 3 nhà gồm Nhà nước và hai bên nào?", date(2026, 7, 1)).wants("owner")
+    assert not snap.reader.read("mô hình 3 nhà của Tân Hòa là ba bên nào?", date(2026, 7, 1)).wants("owner")
+    assert snap.reader.read("Tân Hòa giao bên nào chủ trì số hóa hồ sơ?", date(2026, 7, 1)).wants("owner")
