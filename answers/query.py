@@ -128,6 +128,8 @@ _SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|roi|ngoai ra|con ve)\s+)?")
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|phan tram)\b|%")
 
 
+# A lead-in naming who asks ("trạm y tế hỏi:", "anh em Văn hóa – Xã hội bên Nha Bích hỏi:")
+_SPEAKER = re.compile(r"^[^:?]{1,60}?\s(?:hỏi|hoi)\s*:", re.IGNORECASE)
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
 _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
 # "mấy phòng chuyên môn …", "mấy cái hệ thống …": chat's "the (several)", not "how many", in a question that asks
@@ -831,7 +833,8 @@ class QueryReader:
         plans, unknown_place = self._places(text, f)
         levels = self._levels(text, f) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
-        units = self._units(expanded, plans or [p.slug for p in self.lx.places])
+        # "Trạm y tế hỏi: …": who asks is no unit the question is about
+        units = self._units(_SPEAKER.sub(" ", expanded), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
         if not units and (m := _UNIT_PHRASE.search(text)):
             # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")

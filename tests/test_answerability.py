@@ -823,3 +823,15 @@ def test_a_number_of_parties_asked_is_a_list_not_an_owner(tmp_path):
     assert not snap.reader.read("Tân Hòa liên kết 3 nhà gồm Nhà nước và hai bên nào?", date(2026, 7, 1)).wants("owner")
     assert not snap.reader.read("mô hình 3 nhà của Tân Hòa là ba bên nào?", date(2026, 7, 1)).wants("owner")
     assert snap.reader.read("Tân Hòa giao bên nào chủ trì số hóa hồ sơ?", date(2026, 7, 1)).wants("owner")
+
+
+def test_who_asks_in_a_lead_in_is_no_unit_asked_about(tmp_path):
+    """"Trạm y tế hỏi: Tân Hòa đặt mức bao nhiêu …, phòng nào theo dõi?" names who asks, not the unit the
+    answer must hold; without the lead-in the unit is read."""
+    snap = _assistant(tmp_path).library.snapshot
+    q = snap.reader.read("Văn phòng HĐND và UBND xã hỏi: Tân Hòa đặt mức bao nhiêu học sinh học kỹ năng số?",
+                         date(2026, 7, 1))
+    assert not q.units, q.units
+    q = snap.reader.read("Văn phòng HĐND và UBND xã Tân Hòa đặt mức bao nhiêu học sinh học kỹ năng số?",
+                         date(2026, 7, 1))
+    assert q.units, q.units
