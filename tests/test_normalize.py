@@ -205,10 +205,11 @@ def test_two_capitals_are_read_by_the_word_after_them():
 
 
 def test_office_abbreviations_and_english_of_the_shorthand_file_are_read():
-    """The data file's "cq", "NCKH", "tool", "paper" (one reading each in office chat) read as their words."""
+    """The data file's "cq", "NCKH", "dv", "tool", "paper" (one reading each in office chat) read as their words."""
     from answers.normalize import load_shorthand
     spelling = DiacriticRestorer.from_texts(PLAN_TEXT)
     n = Normalizer(spelling.forms, spelling.pairs, PLACES, Abbreviations({}), shorthand=load_shorthand())
     assert n.normalize("cq nào làm tool chấm điểm").text.startswith("cơ quan nào làm công cụ")
     assert "nghiên cứu khoa học" in n.normalize("số đề tài nckh là bn").text
     assert "bài báo" in n.normalize("mấy paper vậy").text
+    assert "dịch vụ số" in n.normalize("dùng dv số").text
