@@ -703,6 +703,8 @@ def test_ky_so_is_no_reporting_period(tmp_path):
     assert q.report is None
     q = snap.reader.read("Tân Hòa: báo cáo kỳ này nộp hạn ngày nào?", date(2026, 7, 1))
     assert q.report is not None
+    q = snap.reader.read("tan hoa so lieu thang gui len xa han ngay may", date(2026, 7, 1))
+    assert q.report == "month"          # the month's figures sent up: the monthly report
 
 
 def test_a_level_named_in_a_follow_up_takes_the_earlier_places_stead(tmp_path):
