@@ -576,10 +576,11 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)
-    if score < COVER_MIN and len(missing) >= MISSING_MIN or r.kind == "target" and missing and not met and not (
-            {t for t in q.topic if "_" in t} & r.terms):
-        # (an indicator sharing no content word and no two-syllable term with the question is another indicator,
-        # however near its meaning: "sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử")
+    # an indicator sharing no content word and no two-syllable term with the question is another indicator,
+    # however near its meaning: "sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"
+    another_indicator = r.kind == "target" and missing and not met and not (
+        {t for t in q.topic if "_" in t} & r.terms)
+    if (score < COVER_MIN and len(missing) >= MISSING_MIN) or another_indicator:
         failed.append("coverage")
     elif met and not _holds_one_itself(snap, q, r):
         failed.append("title")      # every word met is the plan's title's ("khoa học"): nothing ties it to the record

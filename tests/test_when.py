@@ -93,7 +93,7 @@ def test_what_is_late_lists_the_overdue(folded):
 def test_a_monthly_duty_is_due_next_on_its_day_and_not_yet_late():
     """"… trước ngày 20 hằng tháng": the next 20th, said not yet due (a recurring duty is never overdue)."""
     from types import SimpleNamespace
-    from answers.handlers.due import status
+    from answers.deadlines import status
     duty = SimpleNamespace(kind="duty", obj=SimpleNamespace(text="Báo cáo UBND xã trước ngày 20 hằng tháng."))
     said = status(duty, date(2026, 8, 19))
     assert "20/8/2026" in said and "chưa đến hạn" in said and "còn 1 ngày" in said
