@@ -87,18 +87,22 @@ CONCEPTS = {   # a fake model that knows which words name the same thing ("VNeID
 
 
 class ConceptEmbedder:
-    """Tiny fake embedding model: one dimension per concept named (folded words), plus a little noise per text."""
+    """Tiny fake embedding model: one dimension per concept named (folded words; several words may share one),
+    plus a little noise per text."""
     name = "concept-fake"
     dim = 16
+
+    def __init__(self, concepts: dict[str, int] = CONCEPTS):
+        self.concepts = concepts
 
     def _vector(self, text: str) -> np.ndarray:
         from corpus.text import fold
         f = " ".join(re.findall(r"[0-9a-z]+", fold(text)))
         v = np.zeros(self.dim, dtype=np.float32)
-        for word, d in CONCEPTS.items():
+        for word, d in self.concepts.items():
             if word in f:
                 v[d] += 1.0
-        v[len(CONCEPTS) + (sum(map(ord, f)) % (self.dim - len(CONCEPTS)))] += 0.2
+        v[len(self.concepts) + (sum(map(ord, f)) % (self.dim - len(self.concepts)))] += 0.2
         return v / np.linalg.norm(v)
 
     def embed_documents(self, texts):

@@ -1578,32 +1578,6 @@ def test_a_body_written_out_is_not_an_initialism_its_words_happen_to_start(assis
         ["Văn phòng UBND tỉnh"]
 
 
-class _HealthBookEmbedder:
-    """A fake model for which every "sổ …" of a person is one concept: the sổ hộ khẩu question lands on the sổ
-    sức khỏe target, as a real model's near meanings do."""
-    name = "health-book-fake"
-    dim = 8
-
-    def _vector(self, text: str):
-        import re
-
-        import numpy as np
-
-        from corpus.text import fold
-        f = fold(text)
-        v = np.zeros(self.dim, dtype=np.float32)
-        v[0] = 1.0 if re.search(r"\bso (suc khoe|ho khau)", f) else 0.0
-        v[1 + sum(map(ord, f)) % (self.dim - 1)] += 0.1
-        return v / np.linalg.norm(v)
-
-    def embed_documents(self, texts):
-        import numpy as np
-        return np.vstack([self._vector(t) for t in texts])
-
-    def embed_query(self, text):
-        return self._vector(text)
-
-
 def test_an_indicator_sharing_no_term_with_the_question_is_another_indicator(tmp_path):
     """Found by meaning alone, a target that shares no content word and no two-syllable term with the question
     is not its answer ("sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"); one sharing its terms is."""
@@ -1621,7 +1595,10 @@ II. TỔ CHỨC THỰC HIỆN
 
 2. Công an xã rà soát thông tin hộ khẩu, cư trú trên cơ sở dữ liệu dân cư.
 """), encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=_HealthBookEmbedder())
+    # a fake model for which a person's "sổ sức khỏe" and "sổ hộ khẩu" are one concept, as a real model's near
+    # meanings are: the sổ hộ khẩu question lands on the sổ sức khỏe target
+    from tests.test_compare import ConceptEmbedder
+    a = build_assistant(plans, tmp_path / "data", embedder=ConceptEmbedder({"so suc khoe": 0, "so ho khau": 0}))
     near = a.ask("Tân Hòa đặt chỉ tiêu mấy phần trăm bà con làm sổ hộ khẩu?")
     assert near.kind == "none" and "95%" not in near.text.split("Gần nhất")[0], near.text
     same = a.ask("Tân Hòa đặt chỉ tiêu mấy phần trăm bà con có sổ sức khỏe?")
