@@ -30,7 +30,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot
+tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot moc
 """.split())
 # Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
@@ -138,6 +138,10 @@ _ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|m
 _MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
 # a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
 _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
+# who signs, asked in words ("ai", "người nào", "tên", a post): beside a deadline, "ký ban hành" alone asks when
+_WHO_SIGNS = re.compile(r"\b(?:ai|nguoi|ten|ong|ba|chu tich|lanh dao|dong chi)\b")
+# Words that set two figures against each other ("so với năm trước", "cao hơn", "tăng bao nhiêu")
+_COMPARED = re.compile(r"\b(?:so voi|hon|tang|giam|chenh)\b")
 # Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
 _RESULT_ASKED = re.compile(r"\b(?:ty le|ti le|phan tram|kpi|dat muc|muc nao|dat (?:bao nhieu|may))\b")
 
@@ -593,7 +597,9 @@ _NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi th
                               r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")
 # Plan levels a comparison may name ("các xã so với tỉnh"), on folded text.
 # (level, folded pattern, pattern with tone marks: "tính" is not "tỉnh" when the question has them)
-_LEVEL_WORDS = (("tỉnh", r"\btinh\b", r"\btỉnh\b"), ("xã", r"\bxa\b", r"\bxã\b"),
+# ("hợp tác xã", "xã hội", "xã viên" name no commune)
+_LEVEL_WORDS = (("tỉnh", r"\btinh\b", r"\btỉnh\b"),
+                ("xã", r"(?<!hop tac )\bxa\b(?! hoi\b| vien\b)", r"(?<!hợp tác )\bxã\b(?! hội\b| viên\b)"),
                 ("phường", r"\bphuong\b", r"\bphường\b"))
 # Facts never in a plan: what was achieved so far, opinions, who holds a post today (signers aside).
 NEVER_STATED = frozenset({"achieved", "opinion", "person", "compare", "reason"})
@@ -876,6 +882,8 @@ class QueryReader:
             about = "task"
         meta = frozenset(label[5:] for label in self.lx.cues
                          if label.startswith("meta_") and "@" not in label and self._has(label, f, toned))
+        if "signer" in meta and "deadline" in asks and not _WHO_SIGNS.search(f):
+            meta = meta - {"signer"}    # "hạn chót để ký ban hành kế hoạch là gì": when it is signed, not by whom
         if meta:
             asks.add("metadata")
         g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(ROMAN_NUMERALS) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
@@ -904,6 +912,9 @@ class QueryReader:
             foreign.discard("money")    # "phòng nào lo bảo đảm tiền cho kế hoạch, để gửi dự toán": who, not how much
         if "calendar" in foreign and re.search(r"\bnhiem vu\b|\bviec\b", f) and re.search(r"\b(thoi )?han\b", f):
             foreign.discard("calendar")     # "nhiệm vụ tham dự hội thi … hạn khi nào": a task's deadline
+        if "compare" in foreign and ("deadline" in asks or window is not None or remaining) \
+                and not _COMPARED.search(f):
+            foreign.discard("compare")      # "phải xong trong tháng mấy năm ngoái": when it was due, not a change
         if window is not None or remaining:
             # "đến nay đã quá hạn chưa" asks about a deadline, not about results achieved
             foreign.discard("achieved")
@@ -1058,7 +1069,7 @@ class QueryReader:
             return frozenset()
         named = {p.level for p in self.lx.places if p.slug in plans}
         return frozenset(level for level, plain, _ in _LEVEL_WORDS
-                         if re.search(rf"\bcap {plain[2:-2]}\b", f)) - named
+                         if re.search(rf"\bcap {fold(level)}\b", f)) - named
 
     @staticmethod
     def _levels(text: str, f: str) -> frozenset[str]:
@@ -1153,6 +1164,7 @@ class QueryReader:
         toned = set(syllables(text, True))
         in_scope = set(scope)
         scores: dict[tuple[str, str], float] = {}
+        spelled: dict[tuple[str, str], str] = {}
         for i in self.lx.alias_candidates(qwords, set(words(text)), phrases):
             alias, owners = self.lx.alias_items[i]
             if not any(slug in in_scope for slug, _ in owners):
@@ -1187,9 +1199,16 @@ class QueryReader:
                 for slug, unit in owners:
                     if slug in in_scope and score > scores.get((slug, unit), 0.0):
                         scores[(slug, unit)] = score
+                        spelled[(slug, unit)] = f" {' '.join(aw)} "
         found = [UnitRef(slug, unit, score) for (slug, unit), score in scores.items()]
         found.sort(key=lambda u: (-u.score, u.plan))
         if found:
             top = found[0].score
-            found = [u for u in found if u.score >= top - 0.02]
+            best = [u for u in found if u.score >= top - 0.02]
+            # another unit of the same plan named in full counts too ("Sở KH&CN cùng Sở Tài chính"), unless its
+            # words lie inside the best one's ("Văn phòng UBND" inside "Văn phòng HĐND và UBND")
+            plans = {u.plan for u in best}
+            found = best + [u for u in found if top >= 1.0 and u.score >= 1.0 and u not in best and u.plan in plans
+                            and not any(spelled[(u.plan, u.name)].strip() in spelled[(v.plan, v.name)]
+                                        for v in best)]
         return found

@@ -122,13 +122,13 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
             qy = int(m.group(2)) if m.group(2) else y
             return (*_quarter(qy, qn), f"trong {_quarter_label(qy, qn)}")
     for words_, step, said in (("nay|hien tai", 0, "quý này"), ("toi|sau|ke tiep", 1, "quý tới"),
-                               ("truoc|vua qua|roi", -1, "quý trước")):
+                               ("truoc|vua qua|vua roi|roi", -1, "quý trước")):
         if re.search(rf"quy ({words_})\b", f):
             qy, qm = _add_months(today.year, 3 * qnow - 2, 3 * step)
             qn = (qm - 1) // 3 + 1
             return (*_quarter(qy, qn), f"trong {said} ({_quarter_label(qy, qn)})")
     for words_, step, said in (("nay|hien tai", 0, "tháng này"), ("toi|sau|ke tiep", 1, "tháng tới"),
-                               ("truoc|vua qua|roi", -1, "tháng trước")):
+                               ("truoc|vua qua|vua roi|roi", -1, "tháng trước")):
         if re.search(rf"thang ({words_})\b", f):
             ny, nm = _add_months(today.year, today.month, step)
             return date(ny, nm, 1), month_end(ny, nm), f"trong {said} ({nm}/{ny})"
@@ -213,7 +213,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
                        r"|tinh trang (hien nay|hien tai|bay gio|den nay|the nao)"
                        r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b"
                        # "đến nay có trễ không", "giờ có lố chưa", "có bị chậm tiến độ không"
-                       r"|\bco (bi )?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b", f)
+                       r"|\bco (bi |dang (bi )?)?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b"
+                       # "có đang chậm đề án bản sao số không": the item named between
+                       r"|\bco dang (bi )?(qua|tre|lo|cham)\b( \w+){1,6} (khong|ko|hong|k)\b", f)
     if yes_no and not remaining:
         status = "ask"
     elif re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)|cham tien do|bi (tre|cham)|da tre|tre tien do"
@@ -246,8 +248,7 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
         label_parts.append(f"trong {UPCOMING_DAYS} ngày tới")
     if status == "ask" and not label_parts:
         return TimeWindow(None, None, "", "ask"), remaining
-    if status == "ask":
-        status = None
+    # with a period ("kế hoạch cho năm nay … giờ còn kịp không?") the state is still asked: "ask" stays
     if not label_parts and status is None:
         return None, remaining
     label = " ".join(label_parts)

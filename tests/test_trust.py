@@ -1622,3 +1622,85 @@ II. GIẢI PHÁP
 """))
     ans = a.ask(question)
     assert ans.kind == "target" and "100%" in ans.text, ans.text
+
+
+TWO_OFFICES_PLAN = appendix_plan(61, """| I | Thể chế | | | |
+| 1 | Soạn quy chế khai thác kho dữ liệu dùng chung | Phòng Kinh tế | Văn phòng HĐND và UBND xã | Quý II/2026 |
+| 2 | Rà soát thủ tục cấp phép xây dựng trực tuyến | Văn phòng HĐND và UBND xã | Phòng Kinh tế | Quý II/2026 |
+| 3 | Tổ chức ngày hội chuyển đổi số của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý II/2026 |
+""")
+
+
+def test_two_units_named_in_full_both_filter_the_list(tmp_path):
+    """"Phòng Kinh tế cùng Văn phòng HĐND và UBND xã có việc nào hạn quý II?": both units named count, not only
+    the one whose name is longest; the unit named by neither stays out."""
+    a = one_plan_assistant(tmp_path, TWO_OFFICES_PLAN)
+    ans = a.ask("Ở Tân Hòa, Phòng Kinh tế cùng Văn phòng HĐND và UBND xã có việc nào hạn quý II?",
+                today=date(2026, 5, 1))
+    assert "kho dữ liệu" in ans.text and "cấp phép xây dựng" in ans.text, ans.text
+    assert "ngày hội" not in ans.text, ans.text
+
+
+LAST_YEAR_DUTY_PLAN = commune_plan(62, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Đề nghị các phòng chuyên môn căn cứ chức năng, nhiệm vụ xây dựng kế hoạch riêng để triển khai thực hiện Kế hoạch này, hoàn thành trong tháng 10 năm 2025.
+
+2. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+""")
+
+
+def test_last_year_in_a_deadline_question_says_when_it_was_due_not_a_comparison(tmp_path):
+    """"… phải xong trong tháng mấy năm ngoái, giờ lố chưa?": "năm ngoái" says when the work was due; it asks for
+    no figure set against an earlier year's (which plans never state)."""
+    a = one_plan_assistant(tmp_path, LAST_YEAR_DUTY_PLAN)
+    ans = a.ask("Tân Hòa: các phòng chuyên môn phải xây dựng xong kế hoạch riêng trong tháng mấy năm ngoái, "
+                "giờ lố chưa?", today=date(2026, 1, 6))
+    assert ans.kind != "none" and "tháng 10 năm 2025" in ans.text and "quá hạn" in ans.text, ans.text
+
+
+OWN_PLAN_ROW_PLAN = appendix_plan(63, """| I | Xây dựng kế hoạch | | | |
+| 1 | Xây dựng và ban hành Kế hoạch triển khai số 57-NQ/TW trên địa bàn xã năm 2026 | Phòng Văn hóa - Xã hội | Các ấp | Trước tháng 2/2026 |
+| 2 | Ban hành quy chế phối hợp cung cấp dữ liệu giữa các phòng | Văn phòng HĐND và UBND xã | Các ấp | Quý III/2026 |
+""") + "\nCác phòng xác định rõ mốc ban hành văn bản hướng dẫn của mình.\n"
+
+
+def test_the_milestone_word_asks_when_it_names_no_topic(tmp_path):
+    """"mốc ban hành kế hoạch 57 ra sao?": "mốc" asks for the deadline as "hạn" does; the row
+    that issues the plan answers, not a line that speaks of milestones for issuing guidance."""
+    a = one_plan_assistant(tmp_path, OWN_PLAN_ROW_PLAN)
+    ans = a.ask("Tân Hòa: mốc ban hành kế hoạch 57 ra sao?", today=date(2026, 2, 5))
+    assert "Trước tháng 2/2026" in ans.text and "văn bản hướng dẫn" not in ans.text, ans.text
+
+
+def test_a_cooperative_names_no_commune_level(assistant):
+    """"hợp tác xã" in a province's question is a kind of business, not the commune level: with "thế nào" it
+    asks no comparison between levels."""
+    q = assistant.library.snapshot.reader.read(
+        "Việc hỗ trợ hợp tác xã chuyển đổi số của tỉnh Đồng Nai mốc hoàn thành ghi thế nào?", date(2026, 5, 1),
+        None, None)
+    assert q.compare is None and "xã" not in q.levels
+
+
+def test_signing_beside_a_deadline_asks_when_and_signing_on_behalf_asks_who(assistant):
+    """"Hạn chót để … ký ban hành kế hoạch là gì": when it is to be signed, not by whom; "ai đặt bút ký thay chủ
+    tịch" asks the signer."""
+    read = assistant.library.snapshot.reader.read
+    when = read("Hạn chót để xã Nha Bích ký ban hành kế hoạch năm nay là gì?", date(2026, 3, 1), None, None)
+    assert "signer" not in when.meta and when.wants("deadline")
+    who = read("Ai đặt bút ký thay chủ tịch ở cuối văn bản của Nha Bích?", date(2026, 3, 1), None, None)
+    assert "signer" in who.meta
+    # a post that signs ("chủ tịch xã ký luôn hả?") asks the signer; one that signs an agreement does not
+    assert "signer" in read("Văn bản của Phước An chủ tịch xã ký luôn hả?", date(2026, 3, 1), None, None).meta
+    assert "signer" not in read("Chủ tịch tỉnh ký kết thỏa thuận hợp tác với ai?", date(2026, 3, 1), None, None).meta
+
+
+def test_the_state_is_asked_beside_the_year_the_plan_is_for(tmp_path):
+    """"Hạn chót ký ban hành kế hoạch 57 cho năm nay là gì, giờ còn kịp không?": the row's deadline and its state
+    today; "năm nay" names the plan's year, the question still asks whether it is late."""
+    a = one_plan_assistant(tmp_path, OWN_PLAN_ROW_PLAN)
+    ans = a.ask("Hạn chót để Tân Hòa ban hành kế hoạch 57 cho năm nay là gì, giờ còn kịp không?", today=date(2026, 3, 1))
+    assert "Trước tháng 2/2026" in ans.text and "quá hạn" in ans.text, ans.text

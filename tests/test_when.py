@@ -25,6 +25,10 @@ TODAY = date(2026, 5, 12)       # quý II/2026
     ("sau moc 30/9 con viec nao phai xong truoc khi het nam", date(2026, 10, 1), date(2026, 12, 31), None),
     ("tu ngay 1/7 den 20/8 co viec nao den han", date(2026, 7, 1), date(2026, 8, 20), None),
     ("sau ngay 15/6 co viec nao den han", date(2026, 6, 16), None, None),
+    ("quy vua roi co nhung viec nao toi han", date(2026, 1, 1), date(2026, 3, 31), None),
+    ("thang vua roi co viec nao den han", date(2026, 4, 1), date(2026, 4, 30), None),
+    # a period beside a yes/no on the state: the state is still asked
+    ("han chot ky ke hoach cho nam nay la gi, gio con kip khong", date(2026, 1, 1), date(2026, 12, 31), "ask"),
 ])
 def test_periods(folded, start, end, status):
     window, _ = read_window(folded, TODAY)
@@ -34,7 +38,9 @@ def test_periods(folded, start, end, status):
 def test_a_compound_ask_keeps_both_halves():
     """Which tasks fall in a year, and are they overdue: the list of the year, each with its state."""
     window, _ = read_window("nhung viec nao den han nam 2026, da qua han chua", TODAY, 2026)
-    assert (window.start, window.end, window.status) == (date(2026, 1, 1), date(2026, 12, 31), None)
+    assert (window.start, window.end, window.status) == (date(2026, 1, 1), date(2026, 12, 31), "ask")
+    # the state asked narrows nothing: what is overdue and what is not yet due both stay in the list
+    assert window.holds(date(2026, 3, 31), TODAY) and window.holds(date(2026, 12, 31), TODAY)
     only_overdue, _ = read_window("nhung viec nao nam 2026 da qua han", TODAY, 2026)
     assert only_overdue.status == "overdue"
 
@@ -77,7 +83,8 @@ def test_an_amount_of_days_in_a_target_is_no_time_left():
                                     "gio tre roi ha", "bao cao do da lo chua",
                                     "gio tre r ha", "moc cuoi va tinh trang hien nay",
                                     "viec ra soat den nay co tre khong", "den gio co lo khong",
-                                    "giai doan nay co bi cham tien do khong", "viec nay den gio da cham chua"])
+                                    "giai doan nay co bi cham tien do khong", "viec nay den gio da cham chua",
+                                    "so co dang cham de an ban sao so khong"])
 def test_is_it_late_in_other_words(folded):
     """A yes/no question on one item's state: its deadline against today."""
     window, _ = read_window(folded, TODAY)
