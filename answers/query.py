@@ -30,7 +30,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot moc
+tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot moc dem
 """.split())
 # Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())
@@ -85,7 +85,9 @@ _NOT_COUNTED = frozenset("cai con chiec "     # classifiers: "tối thiểu mấ
                          "vao den toi tren duoi truoc sau khi roi nua vay day kia hon".split())
 _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong thuoc "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
-                     "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi".split())
+                     "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi "
+                     # "khối chuyển đổi số": a block of the table, as "nhóm" is
+                     "khoi".split())
 
 
 # Qualifiers said two ways in e-government wording ("môi trường số" = "môi trường điện tử", "chữ ký số" /
@@ -107,7 +109,9 @@ _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "da
                               # "bộ phận nào đứng tên": who is named for the row, an ask, not a subject
                               "dung_ten",
                               # "đưa ra / đặt ra mấy chỉ tiêu": sets out, as every target of the plan is set out
-                              "dua_ra", "dat_ra"})
+                              "dua_ra", "dat_ra",
+                              # "phụ lục đầu tiên", "nhóm thứ nhất", "mục cuối cùng": which one by its place
+                              "dau_tien", "thu_nhat", "cuoi_cung"})
 
 
 # Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
@@ -934,6 +938,8 @@ class QueryReader:
         said = text
         if compare is not None:     # "cao nhất", "so sánh": how to compare, not what the indicator is
             replaced, said = self._cut("compare_words", replaced), self._cut("compare_words", text)
+        if self._has("count_sum", f, toned):       # "cộng các nhóm lại": how to count, not what
+            replaced = self._cut("count_sum", replaced)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         # "CA xã" found as "Công an xã": its initials are a word of the unit, not of what is asked
         initials = {i for u in units for i in _runs_initials(u.name)}

@@ -1704,3 +1704,15 @@ def test_the_state_is_asked_beside_the_year_the_plan_is_for(tmp_path):
     a = one_plan_assistant(tmp_path, OWN_PLAN_ROW_PLAN)
     ans = a.ask("Hạn chót để Tân Hòa ban hành kế hoạch 57 cho năm nay là gì, giờ còn kịp không?", today=date(2026, 3, 1))
     assert "Trước tháng 2/2026" in ans.text and "quá hạn" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, not_subject", [
+    # which appendix by its place, not a subject "tiền" shares ("đầu tiên")
+    ("Nha Bích liệt kê bao nhiêu mục tiêu trong phụ lục đầu tiên?", {"dau_tien", "tien", "dau"}),
+    # how the count is made ("cộng … lại", "đếm"), and the table's block ("khối")
+    ("Trong phụ lục của Nha Bích, cộng các nhóm lại được bao nhiêu chỉ tiêu?", {"cong", "lai", "nhom_lai"}),
+    ("Đếm giúp: bảng chỉ tiêu của Hàng Gòn, khối CĐS có mấy dòng?", {"dem", "dem_giup", "khoi"}),
+])
+def test_the_words_of_counting_and_of_places_in_a_table_name_no_subject(assistant, question, not_subject):
+    q = assistant.library.snapshot.reader.read(question, date(2026, 3, 1), None, None)
+    assert "count" in q.asks and not set(q.subject) & not_subject, (q.asks, q.subject)
