@@ -888,6 +888,8 @@ class QueryReader:
                          if label.startswith("meta_") and "@" not in label and self._has(label, f, toned))
         if "signer" in meta and "deadline" in asks and not _WHO_SIGNS.search(f):
             meta = meta - {"signer"}    # "hạn chót để ký ban hành kế hoạch là gì": when it is signed, not by whom
+        if meta & {"recipients", "signer"}:
+            asks.discard("owner")       # "gửi tới những đơn vị nào", "người đứng tên là ai": the list or the signer
         if meta:
             asks.add("metadata")
         g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(ROMAN_NUMERALS) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)

@@ -1716,3 +1716,16 @@ def test_the_state_is_asked_beside_the_year_the_plan_is_for(tmp_path):
 def test_the_words_of_counting_and_of_places_in_a_table_name_no_subject(assistant, question, not_subject):
     q = assistant.library.snapshot.reader.read(question, date(2026, 3, 1), None, None)
     assert "count" in q.asks and not set(q.subject) & not_subject, (q.asks, q.subject)
+
+
+def test_where_a_plan_is_sent_asks_its_recipients_not_an_owner(assistant):
+    """"Văn bản … được chuyển tới những đơn vị nào?" asks the plan's "Nơi nhận", and "đơn vị nào" there asks no
+    owner; "kế hoạch của các đơn vị phải gửi về đâu" is a duty to send, not the plan's recipients; "người đứng tên
+    cuối văn bản là ai" asks the signer, not an owner."""
+    read = assistant.library.snapshot.reader.read
+    sent = read("Văn bản năm 2026 của UBND xã Nha Bích được chuyển tới những đơn vị nào?", date(2026, 3, 1), None, None)
+    assert "recipients" in sent.meta and not sent.wants("owner")
+    duty = read("Kế hoạch triển khai của các đơn vị phải gửi về những đâu?", date(2026, 3, 1), None, None)
+    assert "recipients" not in duty.meta
+    signer = read("Người đứng tên cuối văn bản của Xuân Phú là ai?", date(2026, 3, 1), None, None)
+    assert "signer" in signer.meta and not signer.wants("owner")
