@@ -205,7 +205,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     # "chậm bao nhiêu ngày so với mốc", "cách bữa nay bao lâu" (the status says which side of the deadline)
     remaining = bool(re.search(rf"\b(con|lo|tre|cham|qua|troi qua|dem ra|cach)\b( \w+){{0,3}} {_SPAN}"
                                rf"|{_SPAN} (nua|roi|con lai)\b"
-                               r"|cach (hom nay|bua nay|nay|bay gio|gio)( con)? (bao lau|bao nhieu|may)", f))
+                               r"|cach (hom nay|bua nay|nay|bay gio|gio)( con)? (bao lau|bao nhieu|may)"
+                               # "đếm ngược", "số ngày còn lại"
+                               r"|\bdem nguoc\b|\bso (ngay|thoi gian) con lai\b", f))
     # a yes/no question on an item's state ("trễ chưa", "đã quá hạn chưa", "có bị trễ hạn không", "còn kịp
     # không", "lỡ chưa", "trễ rồi hả"): its deadline against today, not the list of what is overdue
     yes_no = re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)( \w+){0,2} (chua|khong|ko)\b"
@@ -213,7 +215,9 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
                        r"|tinh trang (hien nay|hien tai|bay gio|den nay|the nao)"
                        r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b"
                        # "đến nay có trễ không", "giờ có lố chưa", "có bị chậm tiến độ không"
-                       r"|\bco (bi |dang (bi )?)?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b"
+                       r"|\bco (bi |dang (bi )?|tinh la |coi la )?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b"
+                       # "… mới là đúng hạn?", "còn đúng hạn không"
+                       r"|\b(moi la|con|co) dung han\b"
                        # "có đang chậm đề án bản sao số không": the item named between
                        r"|\bco dang (bi )?(qua|tre|lo|cham)\b( \w+){1,6} (khong|ko|hong|k)\b", f)
     if yes_no and not remaining:

@@ -84,7 +84,8 @@ def test_an_amount_of_days_in_a_target_is_no_time_left():
                                     "gio tre r ha", "moc cuoi va tinh trang hien nay",
                                     "viec ra soat den nay co tre khong", "den gio co lo khong",
                                     "giai doan nay co bi cham tien do khong", "viec nay den gio da cham chua",
-                                    "so co dang cham de an ban sao so khong"])
+                                    "so co dang cham de an ban sao so khong", "moc ghi gi, co tinh la cham khong",
+                                    "toi bua nay lap xong moi la dung han"])
 def test_is_it_late_in_other_words(folded):
     """A yes/no question on one item's state: its deadline against today."""
     window, _ = read_window(folded, TODAY)
@@ -121,7 +122,8 @@ def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
 
 
 @pytest.mark.parametrize("folded", ["han chot ngay nao, cach bua nay bao lau", "cach hom nay con bao nhieu ngay",
-                                    "tinh ra cach bay gio may ngay"])
+                                    "tinh ra cach bay gio may ngay", "so nao soan, moc cuoi, dem nguoc the nao",
+                                    "han chot va so ngay con lai"])
 def test_time_left_counted_from_today_in_other_words(folded):
     assert read_window(folded, TODAY)[1]
 
