@@ -866,6 +866,8 @@ class QueryReader:
         window, remaining = read_window(f, today, year)
         if window is not None and window.status == "ask" and not window.filters and not asks & {"list", "count"}:
             asks.add("deadline")    # "đã trễ mốc … chưa": whether a deadline has passed asks that deadline
+        if window is not None and window.filters and asks == {"product"}:
+            asks.add("list")        # "trong quý tới … phải nộp sản phẩm gì": the period's tasks, with their products
         if remaining:   # "còn bao nhiêu ngày" asks for time left, not a target value nor a count of things
             asks.add("deadline")
             if "value" in asks and _RESULT_ASKED.search(f):

@@ -37,8 +37,10 @@ class TimeWindow:
             return False
         if self.status == "pending" and due_end < today:
             return False
+        # a window from today ("từ nay đến hết tháng 12", "trong 30 ngày tới") asks what must be done by its end:
+        # every deadline closing in it, however long the work spans ("Năm 2026")
         if self.start and (due_start or due_end) < self.start and self.status != "pending" \
-                and not self._closes_in_window(due_end, due_start):
+                and not self._closes_in_window(due_end, due_start) and self.start != today:
             return False
         if self.start and due_end < self.start:
             return False

@@ -1729,3 +1729,11 @@ def test_where_a_plan_is_sent_asks_its_recipients_not_an_owner(assistant):
     assert "recipients" not in duty.meta
     signer = read("Người đứng tên cuối văn bản của Xuân Phú là ai?", date(2026, 3, 1), None, None)
     assert "signer" in signer.meta and not signer.wants("owner")
+
+
+@pytest.mark.parametrize("question", ["Quý tới Công an tỉnh Đồng Nai có hạng mục nào đến hạn?",
+                                      "Trong quý tới Công an tỉnh Đồng Nai phải nộp sản phẩm gì?"])
+def test_what_falls_due_in_a_period_is_a_list(assistant, question):
+    """"hạng mục nào đến hạn", "phải nộp sản phẩm gì" in a period: the period's items, listed."""
+    q = assistant.library.snapshot.reader.read(question, date(2026, 8, 5), None, None)
+    assert q.wants("list") and q.window is not None and q.window.filters

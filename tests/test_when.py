@@ -193,3 +193,13 @@ II. TỔ CHỨC THỰC HIỆN
     ans = a.ask("Tân Hòa: việc rà soát quy chế nội bộ còn hiệu lực có mốc là gì, giờ đã trễ chưa?",
                 today=date(2026, 3, 9))
     assert "năm 2025" in ans.text and "đã quá hạn" in ans.text, ans.text
+
+
+def test_a_window_from_today_holds_every_deadline_closing_in_it():
+    """"Từ giờ tới hết tháng 12 phải xong việc gì?" asks what must be done by then: a year's work closing on 31/12
+    is in it; "trong tháng 12" alone does not hold a year's work."""
+    today = date(2026, 11, 6)
+    by_then, _ = read_window("tu gio toi het thang 12 phai xong viec gi", today)
+    assert by_then.holds(date(2026, 12, 31), today, date(2026, 1, 1))
+    in_month, _ = read_window("viec nao phai xong trong thang 12", today)
+    assert not in_month.holds(date(2026, 12, 31), today, date(2026, 1, 1))
