@@ -122,8 +122,9 @@ sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào
 tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
 """.split())
 # ... and with tone marks only: folded they are content words ("mà" is "mã", "chứ" is "chữ")
-FILLER_TONED |= frozenset("mà chứ".split())
-FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED - {"mà", "chứ"})
+# ("mỗi năm" is "hằng năm"; folded "moi" is also "mới", "hang" also "hàng hóa")
+FILLER_TONED |= frozenset("mà chứ mỗi hằng".split())
+FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED - {"mà", "chứ", "mỗi", "hằng"})
 
 
 # A clause of its own after a comma ("…, còn tổ chức thì sao", "…, với vườn ươm thì cần mấy cái") and the words
@@ -196,6 +197,9 @@ def ages(text: str) -> set[tuple[str, int]]:
         if tail:
             op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
         out.add((op, int(n)))
+    # "người dân / dân số trưởng thành": adults, who are 18 and over by law
+    if re.search(r"\b(nguoi|dan|dan so|nguoi dan|cong dan) truong thanh\b", fold(text)):
+        out.add((">=", 18))
     return out
 
 

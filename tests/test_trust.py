@@ -1737,3 +1737,33 @@ def test_what_falls_due_in_a_period_is_a_list(assistant, question):
     """"hạng mục nào đến hạn", "phải nộp sản phẩm gì" in a period: the period's items, listed."""
     q = assistant.library.snapshot.reader.read(question, date(2026, 8, 5), None, None)
     assert q.wants("list") and q.window is not None and q.window.filters
+
+
+ADULTS_AND_YEARLY_PLAN = commune_plan(64, """I. MỤC TIÊU
+
+1. Tỷ lệ người dân trưởng thành có chữ ký số đạt 80%.
+
+2. Bố trí ít nhất 3% tổng chi ngân sách hằng năm cho phát triển khoa học, công nghệ và chuyển đổi số.
+
+3. Tỷ lệ dân số từ 15 tuổi trở lên có tài khoản giao dịch tại ngân hàng đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+""")
+
+
+@pytest.mark.parametrize("question, expected", [
+    # adults are those 18 and over: "từ 18 tuổi" is the target's "người dân trưởng thành", "dưới 16 tuổi" is not
+    ("Tân Hòa: tỷ lệ người dân từ 18 tuổi có chữ ký số là bao nhiêu?", "80%"),
+    ("Tân Hòa: tỷ lệ trẻ em dưới 16 tuổi có chữ ký số là bao nhiêu?", None),
+    # "mỗi năm" is "hằng năm", no other qualifier
+    ("Tân Hòa dành mấy phần trăm tổng chi ngân sách mỗi năm cho khoa học, công nghệ?", "3%"),
+])
+def test_adults_are_those_of_eighteen_and_each_year_is_every_year(tmp_path, question, expected):
+    a = one_plan_assistant(tmp_path, ADULTS_AND_YEARLY_PLAN)
+    ans = a.ask(question)
+    if expected is None:
+        assert ans.kind == "none", ans.text
+    else:
+        assert ans.kind != "none" and expected in ans.text, ans.text
