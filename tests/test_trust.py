@@ -1767,3 +1767,11 @@ def test_adults_are_those_of_eighteen_and_each_year_is_every_year(tmp_path, ques
         assert ans.kind == "none", ans.text
     else:
         assert ans.kind != "none" and expected in ans.text, ans.text
+
+
+def test_the_document_a_roadmap_follows_is_asked_with_the_owner(tmp_path):
+    """"… ai triển khai, theo lộ trình văn bản nào?": the owner and the deadline column's document, as "phân kỳ
+    theo quyết định số mấy" asks it."""
+    a = one_plan_assistant(tmp_path, PHASED_TASK_PLAN)
+    ans = a.ask("Phần mềm quản lý hồ sơ đảng viên ở Tân Hòa ai triển khai, theo lộ trình văn bản nào?")
+    assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
