@@ -104,9 +104,11 @@ class Composer:
         return Answer(q.raw, "none", text, tuple(sources))
 
     def unknown_unit(self, q: Query, unit: str) -> Answer:
-        return Answer(q.raw, "none",
-                      f"Không có trong kế hoạch: không kế hoạch nào đã nạp ({self.plan_names()}) giao việc cho "
-                      f"“{unit}”. Hãy kiểm tra tên đơn vị, ví dụ “Phòng Văn hóa – Xã hội”, “Công an xã”.")
+        named = [self.plans[s].parsed.plan.name for s in q.plans if s in self.plans]
+        where = (f"{', '.join(named)} không giao việc cho" if named else
+                 f"không kế hoạch nào đã nạp ({self.plan_names()}) giao việc cho")
+        return Answer(q.raw, "none", f"Không có trong kế hoạch: {where} “{unit}”. Hãy kiểm tra tên đơn vị, ví dụ "
+                                     f"“Phòng Văn hóa – Xã hội”.")
 
     def unknown_place(self, q: Query) -> Answer:
         return Answer(q.raw, "none", f"Không có trong kế hoạch: chưa có kế hoạch của {q.unknown_place} trong hệ "

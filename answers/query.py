@@ -46,9 +46,13 @@ _UNIT_HEAD_WORD = re.compile(r"^(Phòng|phòng|Sở|sở|Trung|Văn|VP\.?|Công|
 # the same head words typed without tone marks ("phong VHXH"): only where the whole question has none
 _UNIT_HEAD_FOLDED = frozenset("phong so trung van vp cong tram ban to chi uy ubnd bo cac dang".split())
 _UNIT_KIND_WORDS = frozenset("phong so tram trung cong van ban to chi uy ubnd bo doi hoi".split())
-_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục|"
+_UNIT_PHRASE = re.compile(r"\b(?:Sở|Phòng|Ban|Trung tâm|Công an|Trạm|Văn phòng|Ủy ban|Chi nhánh|Bộ|Cục|Chi cục|Trường|"
                           r"Hội(?! nghị| thi| thảo| đồng| viên)|Đoàn(?! kết)|Mặt trận|Liên đoàn|Hợp tác xã|Ngân hàng|Bưu điện)"
                           r"\s+[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*(?:[&-][\wÀ-ỹĐđ]+)*(?:\s+(?:và\s+)?[A-ZĐÀ-Ỹa-zà-ỹđ][\wÀ-ỹĐđ]*(?:[&-][\wÀ-ỹĐđ]+)*){0,4}")
+# Public bodies people name in lower case ("công an xã", "chi nhánh ngân hàng"): a unit-like phrase too
+_UNIT_PHRASE_PLAIN = re.compile(r"\b(?:công an (?:xã|phường|tỉnh)|trạm y tế (?:xã|phường)|chi nhánh ngân hàng|"
+                                r"bưu điện (?:xã|phường|tỉnh)|trường (?:đại học|cao đẳng)(?: [A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*)*)",
+                                re.IGNORECASE)
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
 # "…, em cần gấp để làm slide", "…, em đang làm hồ sơ dự toán": why the typist asks, after a comma at the end;
 # it names no topic and asks nothing (a clause with a question word is the question itself: "…, cần làm gì?")
@@ -850,7 +854,7 @@ class QueryReader:
         # "Trạm y tế hỏi: …": who asks is no unit the question is about
         units = self._units(_SPEAKER.sub(" ", expanded), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
-        if not units and (m := _UNIT_PHRASE.search(text)):
+        if not units and (m := _UNIT_PHRASE.search(text) or _UNIT_PHRASE_PLAIN.search(text)):
             # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
             unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                                   "", m.group(0))

@@ -66,7 +66,9 @@ def route(ctx: Ctx) -> Answer:
         steps.append(metadata.overview)
     # a unit no plan gives work to, asked for its work ("Sở Y tế Đồng Nai làm gì?"); one a report is sent to ("báo
     # cáo tháng gửi Sở KH&CN nộp trước ngày nào") is asked about no work of its own
-    if q.unknown_unit and not ctx.units and q.wants("duties", "list") and "unit" not in q.expects \
+    # ("được giao chỉ tiêu gì": the targets given to it, asked without a figure)
+    given = q.wants("duties", "list") or (q.about == "target" and q.wants("value") and "number" not in q.expects)
+    if q.unknown_unit and not ctx.units and given and "unit" not in q.expects \
             and q.report is None and q.window is None and not q.remaining:
         return c.unknown_unit(q, q.unknown_unit)
     if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count")):

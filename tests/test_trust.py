@@ -1775,3 +1775,16 @@ def test_the_document_a_roadmap_follows_is_asked_with_the_owner(tmp_path):
     a = one_plan_assistant(tmp_path, PHASED_TASK_PLAN)
     ans = a.ask("Phần mềm quản lý hồ sơ đảng viên ở Tân Hòa ai triển khai, theo lộ trình văn bản nào?")
     assert "Văn phòng Đảng ủy" in ans.text and "318-QĐ/TW" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, unit", [
+    ("Ở Tân Hòa, công an xã được giao chỉ tiêu gì?", "công an xã"),
+    ("Tân Hòa có giao việc gì cho chi nhánh ngân hàng trên địa bàn không?", "chi nhánh ngân hàng"),
+    ("Trường Đại học Tân Hòa được xã giao chủ trì những nhiệm vụ gì?", "Trường Đại học Tân Hòa"),
+])
+def test_a_body_the_plan_gives_nothing_is_told_so(tmp_path, question, unit):
+    """A public body named in lower case ("công an xã", "chi nhánh ngân hàng") or a school the plan never names,
+    asked what it is given (its tasks, "được giao chỉ tiêu gì"): the plan gives it nothing, said of that plan."""
+    a = one_plan_assistant(tmp_path, ADULTS_AND_YEARLY_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "none" and unit.lower() in ans.text.lower() and "Tân Hòa không giao việc" in ans.text, ans.text
