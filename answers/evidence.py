@@ -580,6 +580,12 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     # however near its meaning: "sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"
     another_indicator = r.kind == "target" and missing and not met and not (
         {t for t in q.topic if "_" in t} & r.terms)
+    # ... and so is one lacking two of the question's words or more while saying fewer of them itself (its plan's
+    # title and its section aside): "chi ngân sách cho KHCN/GRDP" is not "Quy mô kinh tế số/GRDP" of a plan
+    # on KHCN, however many title words they share
+    if r.kind == "target" and len(missing) >= MISSING_MIN and not another_indicator:
+        here = _said_words(snap, q, r, "")
+        another_indicator = len(missing) > sum(w.replace(" ", "_") in here for w in met)
     if (score < COVER_MIN and len(missing) >= MISSING_MIN) or another_indicator:
         failed.append("coverage")
     elif met and not _holds_one_itself(snap, q, r):

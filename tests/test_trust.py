@@ -1788,3 +1788,22 @@ def test_a_body_the_plan_gives_nothing_is_told_so(tmp_path, question, unit):
     a = one_plan_assistant(tmp_path, ADULTS_AND_YEARLY_PLAN)
     ans = a.ask(question)
     assert ans.kind == "none" and unit.lower() in ans.text.lower() and "Tân Hòa không giao việc" in ans.text, ans.text
+
+
+SUBJECT_TITLED_PLAN = ("ỦY BAN NHÂN DÂN XÃ TÂN HÒA\nSố: 65/KH-UBND\n\nKẾ HOẠCH\nPhát triển khoa học, công nghệ, đổi mới "
+                       "sáng tạo và chuyển đổi số trên địa bàn xã Tân Hòa năm 2026\n\n"
+                       "I. MỤC TIÊU\n\n1. Quy mô kinh tế số/GRDP đạt 15%.\n\n"
+                       "2. Tỷ lệ người dân có tài khoản định danh điện tử đạt 80%.\n\n"
+                       "II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Kinh tế theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n"
+                       "2. Phòng Tài chính tham mưu bố trí chi ngân sách hằng năm để thực hiện Kế hoạch.\n")
+
+
+def test_an_indicator_lacking_more_of_the_question_than_it_says_is_another(tmp_path):
+    """Asked the budget spent on science and digital transformation as a share of GRDP, a plan setting only the
+    digital economy's share of GRDP does not answer: the words met are its title's, the two it lacks
+    ("chi ngân sách") are the question's subject."""
+    a = one_plan_assistant(tmp_path, SUBJECT_TITLED_PLAN)
+    ans = a.ask("Tân Hòa chi ngân sách cho KHCN đạt bao nhiêu % GRDP?")
+    assert ans.kind == "none", ans.text
+    # the indicator it sets is still found when asked in its own words
+    assert "15%" in a.ask("Quy mô kinh tế số trên GRDP của Tân Hòa là bao nhiêu?").text
