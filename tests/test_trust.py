@@ -1725,6 +1725,9 @@ def test_where_a_plan_is_sent_asks_its_recipients_not_an_owner(assistant):
     read = assistant.library.snapshot.reader.read
     sent = read("Văn bản năm 2026 của UBND xã Nha Bích được chuyển tới những đơn vị nào?", date(2026, 3, 1), None, None)
     assert "recipients" in sent.meta and not sent.wants("owner")
+    for asked in ("Bản kế hoạch của Phước An có gửi lên sở nào để báo cáo không?",
+                  "Xuân Phú gửi kế hoạch báo cáo cấp trên nào?"):
+        assert "recipients" in read(asked, date(2026, 3, 1), None, None).meta, asked
     duty = read("Kế hoạch triển khai của các đơn vị phải gửi về những đâu?", date(2026, 3, 1), None, None)
     assert "recipients" not in duty.meta
     signer = read("Người đứng tên cuối văn bản của Xuân Phú là ai?", date(2026, 3, 1), None, None)
