@@ -1810,3 +1810,26 @@ def test_an_indicator_lacking_more_of_the_question_than_it_says_is_another(tmp_p
     assert ans.kind == "none", ans.text
     # the indicator it sets is still found when asked in its own words
     assert "15%" in a.ask("Quy mô kinh tế số trên GRDP của Tân Hòa là bao nhiêu?").text
+
+
+FUNDING_PLAN = commune_plan(66, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. KINH PHÍ THỰC HIỆN
+
+Kinh phí thực hiện Kế hoạch được bố trí từ các nguồn như sau: Ngân sách nhà nước; Huy động các nguồn lực xã hội hóa; Vốn đầu tư của doanh nghiệp; Các nguồn vốn hợp pháp khác.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+""")
+
+
+def test_items_a_lead_in_announces_with_semicolons_alone_are_listed_whole(tmp_path):
+    """"… như sau: A; B; C; D." lists its items without marks: asked which sources, all of them, not the one whose
+    words the question repeats."""
+    a = one_plan_assistant(tmp_path, FUNDING_PLAN)
+    ans = a.ask("Tân Hòa huy động kinh phí cho kế hoạch từ những nguồn gì, có xã hội hóa không?")
+    for item in ("Ngân sách nhà nước", "xã hội hóa", "Vốn đầu tư của doanh nghiệp", "hợp pháp khác"):
+        assert item in ans.text, ans.text

@@ -34,6 +34,8 @@ def marker_kind(text: str) -> str | None:
 
 
 _INLINE_ITEM = re.compile(r"(?:^|(?<=[\s:;]))([a-zđ]\)|\d{1,2}\)|\+)\s+")
+# a lead-in that announces its items ("… như sau:", "… gồm:") may list them with semicolons alone
+_LEADS_A_LIST = re.compile(r"(?:như sau|gồm|bao gồm|sau đây)\s*$", re.IGNORECASE)
 
 
 def inline_items(ctx: Ctx, r: Record) -> tuple[str, list[tuple[str, int]]] | None:
@@ -43,10 +45,13 @@ def inline_items(ctx: Ctx, r: Record) -> tuple[str, list[tuple[str, int]]] | Non
         return None
     lead, rest = text.split(":", 1)
     marks = list(_INLINE_ITEM.finditer(rest))
-    if len(marks) < 2 or marks[0].start() > 3:
+    if len(marks) >= 2 and marks[0].start() <= 3:
+        items = [rest[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(rest))].strip(" ;.")
+                 for k, m in enumerate(marks)]
+    elif _LEADS_A_LIST.search(lead) and len(parts := [p.strip(" .") for p in rest.split(";") if p.strip(" .")]) >= 3:
+        items = parts       # "… như sau: Ngân sách nhà nước; Huy động …; Vốn đầu tư …": items without marks
+    else:
         return None
-    items = [rest[m.end():(marks[k + 1].start() if k + 1 < len(marks) else len(rest))].strip(" ;.")
-             for k, m in enumerate(marks)]
     lines = ctx.snap.plans[r.plan].lines
     out = []
     for item in items:
