@@ -1730,6 +1730,10 @@ def test_where_a_plan_is_sent_asks_its_recipients_not_an_owner(assistant):
         assert "recipients" in read(asked, date(2026, 3, 1), None, None).meta, asked
     duty = read("Kế hoạch triển khai của các đơn vị phải gửi về những đâu?", date(2026, 3, 1), None, None)
     assert "recipients" not in duty.meta
+    # where a report on the plan goes is a duty to report, not the plan's recipients
+    report = read("Các phòng báo cáo kết quả thực hiện KH chuyển đổi số của xã định kỳ mấy tháng một lần, "
+                  "gửi về đâu?", date(2026, 3, 1), None, None)
+    assert "recipients" not in report.meta
     signer = read("Người đứng tên cuối văn bản của Xuân Phú là ai?", date(2026, 3, 1), None, None)
     assert "signer" in signer.meta and not signer.wants("owner")
 
