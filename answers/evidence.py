@@ -550,6 +550,22 @@ def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
     return [w for w in content_words(snap, q) if w in here and w not in title]
 
 
+def _another_indicator(snap: Snapshot, q: Query, r: Record, met: list[str], missing: list[str]) -> bool:
+    """A target is another indicator than the one asked when it shares no content word and no two-syllable term
+    with the question, however near its meaning ("sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"), or when it
+    lacks two of the question's words or more while its own text (its plan's title and section aside) says fewer of
+    them ("chi ngân sách cho KHCN/GRDP" is not "Quy mô kinh tế số/GRDP" of a plan on KHCN, however many title words
+    they share)."""
+    if r.kind != "target" or not missing:
+        return False
+    if not met and not {t for t in q.topic if "_" in t} & r.terms:
+        return True
+    if len(missing) < MISSING_MIN:
+        return False
+    here = _said_words(snap, q, r, "")
+    return len(missing) > sum(w.replace(" ", "_") in here for w in met)
+
+
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     """One verdict for one record as the answer to q: does it hold what is asked, does no qualifier of the
     question contradict it, and are the question's content phrases covered?"""
@@ -576,17 +592,7 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)
-    # an indicator sharing no content word and no two-syllable term with the question is another indicator,
-    # however near its meaning: "sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"
-    another_indicator = r.kind == "target" and missing and not met and not (
-        {t for t in q.topic if "_" in t} & r.terms)
-    # ... and so is one lacking two of the question's words or more while saying fewer of them itself (its plan's
-    # title and its section aside): "chi ngân sách cho KHCN/GRDP" is not "Quy mô kinh tế số/GRDP" of a plan
-    # on KHCN, however many title words they share
-    if r.kind == "target" and len(missing) >= MISSING_MIN and not another_indicator:
-        here = _said_words(snap, q, r, "")
-        another_indicator = len(missing) > sum(w.replace(" ", "_") in here for w in met)
-    if (score < COVER_MIN and len(missing) >= MISSING_MIN) or another_indicator:
+    if (score < COVER_MIN and len(missing) >= MISSING_MIN) or _another_indicator(snap, q, r, met, missing):
         failed.append("coverage")
     elif met and not _holds_one_itself(snap, q, r):
         failed.append("title")      # every word met is the plan's title's ("khoa học"): nothing ties it to the record

@@ -173,6 +173,8 @@ _DOCNUM_FORM_PAIRS = frozenset("quyet_dinh nghi_quyet van_ban thong_bao ket_luan
 # which the window and year checks read; it is no topic a record must hold
 _TIME_SYLLABLES = frozenset("cuoi dau giua het nam nay thang quy tuan den toi sau truoc".split())
 
+# "người dân / dân số trưởng thành": adults, who are 18 and over by law
+_ADULTS = re.compile(r"\b(?:nguoi|dan|dan so|nguoi dan|cong dan) truong thanh\b")
 _AGE = re.compile(r"\b(?:(tu|tren|duoi|du)\s+)?(\d{1,3})\s+tuoi(?:\s+tro\s+(len|xuong))?")
 
 
@@ -196,13 +198,13 @@ def doc_key(text: str) -> str:
 def ages(text: str) -> set[tuple[str, int]]:
     """Age bounds a text sets on whom it counts: "từ 15 tuổi trở lên" -> (">=", 15), "dưới 15 tuổi" -> ("<", 15)."""
     out = set()
-    for word, n, tail in _AGE.findall(fold(text)):
+    f = fold(text)
+    for word, n, tail in _AGE.findall(f):
         op = {"tu": ">=", "du": ">=", "tren": ">", "duoi": "<"}.get(word, "=")
         if tail:
             op = {"len": ">" if op == ">" else ">=", "xuong": "<" if op == "<" else "<="}[tail]
         out.add((op, int(n)))
-    # "người dân / dân số trưởng thành": adults, who are 18 and over by law
-    if re.search(r"\b(nguoi|dan|dan so|nguoi dan|cong dan) truong thanh\b", fold(text)):
+    if _ADULTS.search(f):
         out.add((">=", 18))
     return out
 
