@@ -32,6 +32,7 @@ _FOREIGN_PROOF = {
                             re.IGNORECASE),
     "hours": re.compile(r"\b\d{1,2}\s*(?:giờ|h)\s*\d{0,2}\b", re.IGNORECASE),
     "calendar": re.compile(r"\bngày\s+\d{1,2}(?:/\d{1,2}|\s+tháng)", re.IGNORECASE),
+    "quantity": re.compile(r"\d[\d.,]*\s*(?:km|ki-lô-mét|kilômét|cây số|m2|m²|mét|ha|héc-ta|hecta|tấn|MW|kWh)\b", re.IGNORECASE),
     "penalty": re.compile(r"kỷ luật|xử phạt|xử lý (vi phạm|trách nhiệm)", re.IGNORECASE),
     "subplace": re.compile(r"\b(?:ấp|khu phố|thôn|tổ dân phố)\s+(?:số\s+)?\d{1,2}\b(?!\s*%)", re.IGNORECASE),
 }

@@ -3,12 +3,14 @@ follow-ups read against the conversation, and the answering layer keeps its shap
 from __future__ import annotations
 
 import ast
+import re
 import json
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from answers import evidence, handlers
@@ -1837,3 +1839,88 @@ def test_items_a_lead_in_announces_with_semicolons_alone_are_listed_whole(tmp_pa
     ans = a.ask("Tân Hòa huy động kinh phí cho kế hoạch từ những nguồn gì, có xã hội hóa không?")
     for item in ("Ngân sách nhà nước", "xã hội hóa", "Vốn đầu tư của doanh nghiệp", "hợp pháp khác"):
         assert item in ans.text, ans.text
+
+
+class SyllableEmbedder:
+    """Tiny fake embedding model: one dimension per syllable of a small vocabulary (folded), a constant one for
+    the rest. Texts sharing a syllable or two are near, not near enough for the dense retriever's sure choice
+    (rank.DENSE_SURE)."""
+    name = "syllable-fake"
+    VOCABULARY = ("5g", "phu", "song", "ti", "ty", "le", "dia", "ban", "ho", "so", "tai", "khoan",
+                  "bang", "rong", "truc", "tuyen", "dinh", "danh")
+    dim = len(VOCABULARY) + 1
+
+    def _vector(self, text: str) -> np.ndarray:
+        from corpus.text import fold
+        v = np.zeros(self.dim, dtype=np.float32)
+        v[-1] = 0.3
+        for s in re.findall(r"[0-9a-z]+", fold(text)):
+            if s in self.VOCABULARY:
+                v[self.VOCABULARY.index(s)] += 1.0
+        return v / np.linalg.norm(v)
+
+    def embed_documents(self, texts):
+        return np.vstack([self._vector(t) for t in texts])
+
+    def embed_query(self, text):
+        return self._vector(text)
+
+
+FIVE_G_PLAN = commune_plan(64, """I. MỤC TIÊU
+
+Phấn đấu hoàn thành các chỉ tiêu tại Phụ lục I.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.
+
+PHỤ LỤC I
+DANH MỤC CÁC MỤC TIÊU CỤ THỂ NĂM 2026
+
+STT\tChỉ tiêu\tĐơn vị tính\tChỉ tiêu năm 2026\tĐơn vị chủ trì
+I\tVề phát triển hạ tầng (02)\t\t\t
+1\tTỉ lệ phủ sóng 5G trên địa bàn\t%\t≥ 60%\tPhòng VH-XH
+2\tTỷ lệ hộ gia đình có khả năng truy cập băng rộng cố định\t%\t≥ 80%\tPhòng VH-XH
+II\tVề chính quyền số (02)\t\t\t
+1\tTỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến\t%\t≥ 90%\tVăn phòng HĐND và UBND xã
+2\tTỷ lệ người dân có tài khoản định danh điện tử\t%\t≥ 95%\tCông an xã
+""")
+
+
+def test_a_record_both_retrievers_put_first_stands_though_the_question_shares_little_wording(tmp_path):
+    """"5G phải phủ tới đâu": the words and the meaning both rank the 5G target first, and it holds every
+    content word of the question, so it is weighed as an answer (and answers), though the question's other words
+    ("phải phủ tới đâu") share little with the plan's and the model is not sure of it alone."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=SyllableEmbedder())
+    ans = a.ask("5G phai phu toi dau (bn %)")
+    assert ans.kind == "target" and "60%" in ans.text, ans.text
+    # the same question without the model: the words alone do not make it sure
+    kw = build_assistant(plans, tmp_path / "kw", embedder=None)
+    assert kw.ask("5G phai phu toi dau (bn %)").kind == "none"
+
+
+@pytest.mark.parametrize("question", ["Tên giám đốc Sở Khoa học và Công nghệ tỉnh Đồng Nai là gì?",
+                                      "ten truong phong kinh te xa nha bich la gi vay"])
+def test_a_name_asked_after_a_title_is_a_persons_name(assistant, question):
+    """"Tên giám đốc Sở … là gì": a person's name, which plans do not state, however the words between the title
+    and "là gì" run (not "Tên nhiệm vụ … là gì")."""
+    ans = assistant.ask(question)
+    assert ans.kind == "none" and "họ tên" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Tân Hòa đặt mục tiêu chiều dài tuyến cáp quang (km) là bao nhiêu?",
+                                      "tan hoa keo them bao nhieu km cap quang"])
+def test_a_length_asked_is_a_measure_plans_do_not_set(tmp_path, question):
+    """A length, an area, a weight ("bao nhiêu km", "(km)", "chiều dài", "diện tích") is a measure the plans do
+    not set: not answered from a percentage target on the same subject, and the reply says which fact is missing."""
+    a = one_plan_assistant(tmp_path, commune_plan(65, """I. MỤC TIÊU
+
+1. Tỷ lệ hộ gia đình có internet cáp quang đạt 85%.
+
+2. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+"""))
+    ans = a.ask(question)
+    assert ans.kind == "none" and "số đo" in ans.text and "85%" not in ans.text.split("Gần nhất")[0], ans.text

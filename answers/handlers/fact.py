@@ -13,7 +13,8 @@ from index.text import terms
 _WHAT = {"contact": "thông tin liên hệ (điện thoại, email, địa chỉ, trang web)", "money": "số tiền, kinh phí cụ thể",
          "headcount": "số người, số cán bộ được bố trí", "hours": "giờ làm việc, giờ tiếp dân",
          "achieved": "kết quả đã đạt được trên thực tế (kế hoạch chỉ nêu mục tiêu và nhiệm vụ)",
-         "calendar": "ngày tổ chức sự kiện này", "penalty": "hình thức xử lý, kỷ luật",
+         "calendar": "ngày tổ chức sự kiện này",
+         "quantity": "số đo (chiều dài, diện tích, khối lượng, công suất)", "penalty": "hình thức xử lý, kỷ luật",
          "opinion": "ý kiến, đánh giá", "person": "họ tên người đang giữ chức vụ này"}
 
 
@@ -30,7 +31,8 @@ def kinds_for(ctx: Ctx) -> list[str]:
 
 def what_missing(ctx: Ctx) -> str:
     q = ctx.q
-    for f in ("contact", "money", "headcount", "hours", "person", "calendar", "achieved", "penalty", "opinion"):
+    for f in ("contact", "money", "headcount", "hours", "person", "calendar", "quantity", "achieved", "penalty",
+              "opinion"):
         if f in q.foreign:
             return _WHAT[f]
     if "number" in q.expects:
