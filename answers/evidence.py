@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from answers.library import Snapshot
-from answers.query import (DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, SAME_QUALIFIERS, Query, ages, doc_key,
-                           word_pairs)
+from answers.query import (DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, LEVEL_SYLLABLES, SAME_QUALIFIERS, Query,
+                           ages, doc_key, word_pairs)
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -567,6 +567,33 @@ def _another_indicator(snap: Snapshot, q: Query, r: Record, met: list[str], miss
     return len(missing) > sum(w.replace(" ", "_") in here for w in met)
 
 
+@lru_cache(maxsize=8192)
+def _spelled_pairs(spell, text: str) -> frozenset[str]:
+    return word_pairs(spell(text))
+
+
+def _own_pairs(snap: Snapshot, r: Record) -> frozenset[str]:
+    """The content-word pairs of a record's own text and section path (abbreviations spelled out): what it says
+    itself, not its plan's title."""
+    return _spelled_pairs(snap.index.abbreviations.spell_out, f"{match_text(r)} | {r.section}")
+
+
+def _set_elsewhere(snap: Snapshot, q: Query, r: Record, met: list[str], missing: list[str]) -> bool:
+    """The question names an indicator the record's plan does not set: a content word the target lacks is in no
+    target of its plan, while a target of another plan holds it together with the words this target meets itself
+    ("quy mô kinh tế số/GRDP" asked of a commune whose only GRDP target is its budget for KHCN: Phước An sets
+    the first). Words naming a level (xã, phường) are the place's, not the indicator's."""
+    if r.kind != "target" or not missing or not met:
+        return False
+    absent = [p for p in (w.replace(" ", "_") for w in missing) if not set(p.split("_")) & LEVEL_SYLLABLES]
+    targets = [t for t in snap.all_records if t.kind == "target"]
+    if not absent or any(p in _own_pairs(snap, t) for t in targets if t.plan == r.plan for p in absent):
+        return False
+    here = _own_pairs(snap, r)
+    need = {*absent, *(p for p in (w.replace(" ", "_") for w in met) if p in here)}
+    return any(need <= _own_pairs(snap, t) for t in targets if t.plan != r.plan)
+
+
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     """One verdict for one record as the answer to q: does it hold what is asked, does no qualifier of the
     question contradict it, and are the question's content phrases covered?"""
@@ -593,7 +620,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("recipient")      # a name in "Nơi nhận" receives the plan; it is given nothing to do
     # a follow-up about the records the last answer cited ("KPI của nhiệm vụ ấy?") is about them by definition
     score, met, missing = (1.0, [], []) if q.focus else coverage(snap, q, r)
-    if (score < COVER_MIN and len(missing) >= MISSING_MIN) or _another_indicator(snap, q, r, met, missing):
+    if (score < COVER_MIN and len(missing) >= MISSING_MIN) or _another_indicator(snap, q, r, met, missing) \
+            or _set_elsewhere(snap, q, r, met, missing):
         failed.append("coverage")
     elif met and not _holds_one_itself(snap, q, r):
         failed.append("title")      # every word met is the plan's title's ("khoa học"): nothing ties it to the record

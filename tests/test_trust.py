@@ -1924,3 +1924,47 @@ def test_a_length_asked_is_a_measure_plans_do_not_set(tmp_path, question):
 """))
     ans = a.ask(question)
     assert ans.kind == "none" and "số đo" in ans.text and "85%" not in ans.text.split("Gần nhất")[0], ans.text
+
+
+def test_an_indicator_only_another_plan_sets_is_not_answered_from_this_plans_nearest(tmp_path):
+    """"Quy mô kinh tế số/GRDP" asked of a commune whose only GRDP target is its budget for KHCN: the commune's
+    targets never say "kinh tế", another plan's target says it with "GRDP" — the indicator is that plan's, not
+    this one's. Asked of the plan that sets it, it is answered, and the commune's own GRDP target still answers
+    for its budget."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(commune_plan(66, """I. MỤC TIÊU
+
+1. Tỷ lệ chi ngân sách địa phương cho khoa học, công nghệ/GRDP đạt từ 1% trở lên.
+
+2. Tỷ lệ giao dịch không dùng tiền mặt đạt 80%.
+
+3. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Kinh tế tham mưu hỗ trợ hộ kinh doanh chuyển đổi số.
+
+2. Trạm Y tế xã triển khai sổ sức khỏe điện tử.
+
+3. Văn phòng HĐND và UBND xã theo dõi các chương trình hợp tác quốc tế của xã.
+
+4. Phòng Văn hóa - Xã hội phối hợp Trạm Y tế xã tuyên truyền về y tế cơ sở.
+
+5. Công an xã phối hợp Phòng Kinh tế rà soát hộ kinh doanh.
+
+6. Hội Nông dân xã hỗ trợ phát triển kinh tế hộ gia đình.
+"""), encoding="utf-8")
+    (plans / "xa-an-phu-2026.txt").write_text(commune_plan(67, """I. MỤC TIÊU
+
+1. Quy mô kinh tế số/GRDP đạt 15%.
+
+2. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 95%.
+""").replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú"), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    other = a.ask("Tân Hòa: kinh tế số chiếm bao nhiêu phần trăm GRDP?")
+    assert other.kind == "none" and "1%" not in other.text.split("Gần nhất")[0], other.text
+    own = a.ask("Xã An Phú đặt quy mô kinh tế số trên GRDP là bao nhiêu?")
+    assert own.kind == "target" and "15%" in own.text, own.text
+    budget = a.ask("Xã Tân Hòa chi ngân sách cho khoa học, công nghệ bằng bao nhiêu phần trăm GRDP?")
+    assert budget.kind == "target" and "1%" in budget.text, budget.text
