@@ -1968,3 +1968,16 @@ II. TỔ CHỨC THỰC HIỆN
     assert own.kind == "target" and "15%" in own.text, own.text
     budget = a.ask("Xã Tân Hòa chi ngân sách cho khoa học, công nghệ bằng bao nhiêu phần trăm GRDP?")
     assert budget.kind == "target" and "1%" in budget.text, budget.text
+
+
+@pytest.mark.parametrize("question", ["Ở Tân Hòa, Phòng Văn hóa - Xã hội được phân những việc nào?",
+                                      "tan hoa: phong van hoa xa hoi duoc giao nhung viec gi"])
+def test_the_work_a_unit_is_given_is_its_duties_as_well_as_its_rows(tmp_path, question):
+    """"Phòng X được phân (giao) những việc nào?" asks what X must do: its duties in "Tổ chức thực hiện", not
+    only the targets it leads."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN.replace(
+        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
+        "1. Phòng Văn hóa - Xã hội\n\nLà cơ quan đầu mối, theo dõi, tổng hợp kết quả triển khai Kế hoạch; báo cáo "
+        "UBND xã trước ngày 20 hằng tháng."))
+    ans = a.ask(question)
+    assert ans.kind == "duties" and "cơ quan đầu mối" in ans.text, ans.text
