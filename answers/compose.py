@@ -361,6 +361,16 @@ class Composer:
             parts.append("\n".join(lines))
         return Answer(q.raw, "list", head + "\n\n".join(parts), tuple(sources))
 
+    def at_position(self, q: Query, items: list[Record]) -> str:
+        """"Dòng đầu là chỉ tiêu gì?": the item at the place asked, said first, before the whole list."""
+        if q.position is None or not items or abs(q.position) > len(items) or q.position == 0:
+            return ""
+        r = items[q.position - 1 if q.position > 0 else -1]
+        which = "Mục cuối cùng" if q.position == -1 else f"Mục thứ {q.position}"
+        text = short(r.obj.subtask or r.obj.task, 230) if r.kind == "task" else short(r.obj.text, 230)
+        value = f": {r.obj.value_text}" if r.kind == "target" and r.obj.value_text else ""
+        return f"{which}: {text}{value} (dòng {r.first_line}).\n\n"
+
     def listing_empty(self, q: Query, label: str, what: str = "nhiệm vụ", plans: list[str] | None = None) -> Answer:
         names = ", ".join(self.plans[s].parsed.plan.name for s in plans) if plans else self.plan_names()
         return Answer(q.raw, "list", f"Không có {what} nào {label} trong {names}.")

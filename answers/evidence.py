@@ -600,8 +600,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
     failed = []
     if q.foreign and not holds_foreign(q, r):
         failed.append("foreign")                      # a fact plans rarely state, not in this record
-    if unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q):
-        failed.append("unseen")                       # the question is about words no plan uses
+    if not q.focus and (unseen_share(snap, q) > UNSEEN_LIMIT or strange_token(snap, q)):
+        failed.append("unseen")     # the question is about words no plan uses (a follow-up's are its records')
     if not holds_kind(snap, q, r):
         failed.append("kind")                         # no number / date / unit where one is asked
     if not same_year(snap, q, r):

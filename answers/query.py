@@ -427,6 +427,8 @@ class Query:
     # a periodic report asked about ("kỳ nộp báo cáo tháng tới"): its period (month, half, year, quarter) or
     # "any" when none is said; None when the question is not about periodic reporting
     report: str | None = None
+    # the place in a list a question asks for ("dòng đầu", "chỉ tiêu thứ hai", "mục cuối cùng"): 1, 2, …, -1
+    position: int | None = None
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -567,6 +569,21 @@ _ORDINAL = re.compile(r"\b(?:(?:cai|viec|muc|nhiem vu|chi tieu|dong|y|noi dung|d
                       r"chot)\b")
 _ORDINAL_WORDS = {"dau tien": 1, "thu nhat": 1, "thu hai": 2, "thu ba": 3, "thu tu": 4, "thu nam": 5, "thu sau": 6,
                   "thu bay": 7, "thu tam": 8, "thu chin": 9, "thu muoi": 10}
+
+
+_ROW_AT = re.compile(r"\bdong (?:so )?(\d{1,2}|dau)\b(?! (?:nam|thang|quy|ngay|%))")
+_BOTH_ENDS = re.compile(r"\b(?:dau tien|thu nhat|mo dau|bat dau)\b.{0,60}\b(?:cuoi cung|sau cung|chot|ket thuc)\b")
+
+
+def _position(f: str) -> int | None:
+    """The place in a list a question asks for ("dòng đầu" 1, "chỉ tiêu thứ hai" 2, "mục cuối cùng" -1); None
+    when it names none, or asks for both ends ("mục đầu tiên và cuối cùng")."""
+    if _BOTH_ENDS.search(f):
+        return None
+    if m := _ROW_AT.search(f):
+        return 1 if m.group(1) == "dau" else int(m.group(1))
+    ordinal = _ordinal(f)
+    return ordinal[0] if ordinal else None
 
 
 def _ordinal(f: str) -> tuple[int, str] | None:
@@ -979,7 +996,8 @@ class QueryReader:
                                    if len(words(e)) > 2),
                      foreign_words=self._foreign_words(text),
                      compare=compare, compare_levels=compare_levels, report=report,
-                     other_level=self._other_level(f, plans) if compare is None else frozenset())
+                     other_level=self._other_level(f, plans) if compare is None else frozenset(),
+                     position=_position(f) if "list" in asks else None)
 
     # ------------------------------------------------------------------ comparisons across plans (issue 23)
     def _cut(self, label: str, text: str) -> str:

@@ -162,11 +162,13 @@ class AssistantService:
         label = f"{first.locality}; {first.snippet[:90].rstrip()}…" if first else ", ".join(plans)
         units = tuple((u.plan, u.name, u.score) for u in q.units if u.plan in plans or not plans)
         if not units and cited:
-            # "Đơn vị này …" after an answer that named the unit leading the cited row
-            plan, line = cited[0]
-            row = next((r for r in snap.at_lines([(plan, line)]) if r.kind in ("task", "target") and r.obj.lead), None)
-            if row is not None:
-                units = ((plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0], 1.0),)
+            # "Đơn vị này …" after an answer that named the unit leading the cited rows (one unit for all of them:
+            # after a list of rows led by several, "cái thứ hai?" is about the second row, whoever leads it)
+            rows = [(plan, next((r for r in snap.at_lines([(plan, line)])
+                                 if r.kind in ("task", "target") and r.obj.lead), None)) for plan, line in cited]
+            leads = {(plan, snap.unit_of(plan, row.obj.lead[0]) or row.obj.lead[0]) for plan, row in rows if row}
+            if len(leads) == 1 and rows[0][1] is not None:
+                units = ((*leads.pop(), 1.0),)
         return ChatContext(question=q.base, plans=plans, units=units, items=tuple(cited[:MAX_ITEMS]), label=label,
                            at=now)
 

@@ -1981,3 +1981,18 @@ def test_the_work_a_unit_is_given_is_its_duties_as_well_as_its_rows(tmp_path, qu
         "UBND xã trước ngày 20 hằng tháng."))
     ans = a.ask(question)
     assert ans.kind == "duties" and "cơ quan đầu mối" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, first, second", [
+    ("Tân Hòa, nhóm I về hạ tầng: dòng đầu là chỉ tiêu gì?", "Mục thứ 1: Tỉ lệ phủ sóng 5G", "≥ 80%"),
+    ("Tân Hòa, nhóm II về chính quyền số: chỉ tiêu cuối cùng là gì?", "Mục cuối cùng: Tỷ lệ người dân có tài khoản",
+     "≥ 95%"),
+])
+def test_a_row_asked_by_its_place_in_a_group_is_said_first(tmp_path, question, first, second):
+    """"Dòng đầu", "chỉ tiêu cuối cùng" of a group the question names: the group's rows, with the one at that place
+    said first — and "cái thứ hai?" after it points into the same rows."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and ans.text.startswith(first), ans.text
+    nxt = a.ask("cái thứ hai?", context=ans.context)
+    assert nxt.kind == "target" and second in nxt.text, nxt.text

@@ -313,7 +313,7 @@ def group_items(ctx: Ctx):
         if not items:
             return None
         label = f"{label} có {ctx.units[0].name}"
-    return ctx.compose.listing(q, items, label)
+    return ctx.compose.listing(q, items, label, head=ctx.compose.at_position(q, items))
 
 
 def assigned_units(ctx: Ctx):
