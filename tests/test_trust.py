@@ -1996,3 +1996,18 @@ def test_a_row_asked_by_its_place_in_a_group_is_said_first(tmp_path, question, f
     assert ans.kind == "list" and ans.text.startswith(first), ans.text
     nxt = a.ask("cái thứ hai?", context=ans.context)
     assert nxt.kind == "target" and second in nxt.text, nxt.text
+
+
+@pytest.mark.parametrize("question", ["Sếp hỏi: Tân Hòa bồi dưỡng kỹ năng số cho CBCCVC phải đạt mấy %?",
+                                      "sep hoi tan hoa boi duong ky nang so cho cbccvc dat bn %"])
+def test_an_officials_abbreviation_and_a_chat_preamble_are_read(tmp_path, question):
+    """"CBCCVC" is "cán bộ, công chức, viên chức" (abbreviations_curated.tsv), and "Sếp hỏi:" frames a question
+    without being part of what it asks: neither leaves the question about words no plan uses."""
+    a = one_plan_assistant(tmp_path, commune_plan(68, """I. MỤC TIÊU
+
+1. Tỷ lệ cán bộ, công chức, viên chức được bồi dưỡng kỹ năng số đạt 100%.
+
+2. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+"""))
+    ans = a.ask(question)
+    assert ans.kind == "target" and "100%" in ans.text, ans.text
