@@ -2011,3 +2011,17 @@ def test_an_officials_abbreviation_and_a_chat_preamble_are_read(tmp_path, questi
 """))
     ans = a.ask(question)
     assert ans.kind == "target" and "100%" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Mục tiêu cashless của Tân Hòa năm 2026 là bao nhiêu?",
+                                      "tan hoa: ty le giao dich cashless dat bn %"])
+def test_an_english_payment_word_reads_as_the_plans_wording(tmp_path, question):
+    """"cashless" is the plans' "không dùng tiền mặt" (synonyms.tsv): not a word no plan uses."""
+    a = one_plan_assistant(tmp_path, commune_plan(69, """I. MỤC TIÊU
+
+1. Tỷ lệ giao dịch thanh toán không dùng tiền mặt đạt 80%.
+
+2. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+"""))
+    ans = a.ask(question)
+    assert ans.kind == "target" and "80%" in ans.text, ans.text
