@@ -586,12 +586,11 @@ def _set_elsewhere(snap: Snapshot, q: Query, r: Record, met: list[str], missing:
     if r.kind != "target" or not missing or not met:
         return False
     absent = [p for p in (w.replace(" ", "_") for w in missing) if not set(p.split("_")) & LEVEL_SYLLABLES]
-    targets = [t for t in snap.all_records if t.kind == "target"]
-    if not absent or any(p in _own_pairs(snap, t) for t in targets if t.plan == r.plan for p in absent):
+    if not absent or any(p in _own_pairs(snap, t) for t in snap.of_kind("target", {r.plan}) for p in absent):
         return False
     here = _own_pairs(snap, r)
     need = {*absent, *(p for p in (w.replace(" ", "_") for w in met) if p in here)}
-    return any(need <= _own_pairs(snap, t) for t in targets if t.plan != r.plan)
+    return any(need <= _own_pairs(snap, t) for t in snap.of_kind("target", set(snap.plans) - {r.plan}))
 
 
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
