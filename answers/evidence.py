@@ -491,12 +491,19 @@ def _reworded_here(q: Query, word: str, here: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=8192)
+def _spelled_pairs(spell, text: str) -> frozenset[str]:
+    """The content-word pairs of a text with its abbreviations spelled out (`spell`), kept: a record's text is read
+    for many questions."""
+    return word_pairs(spell(text))
+
+
 def _said_words(snap: Snapshot, q: Query, r: Record, where: str) -> frozenset[str]:
     """The content-word pairs of a record's own text and of `where` (its section path, its plan's title),
     abbreviations spelled out; the words of the units it names (who leads, who cooperates) count only where the
     question names that unit: "Phòng Kinh tế" leading a row says nothing of "kinh tế số"."""
     spell = snap.index.abbreviations.spell_out
-    said = word_pairs(spell(f"{match_text(r)} | {where}"))
+    said = _spelled_pairs(spell, f"{match_text(r)} | {where}")
     units = [*getattr(r.obj, "lead", ()), *getattr(r.obj, "cooperating", ())] if r.kind in ("task", "target") else []
     if units and q.units:
         said |= word_pairs(spell(" | ".join(units))) & word_pairs(spell(" | ".join(u.name for u in q.units)))
@@ -565,11 +572,6 @@ def _another_indicator(snap: Snapshot, q: Query, r: Record, met: list[str], miss
         return False
     here = _said_words(snap, q, r, "")
     return len(missing) > sum(w.replace(" ", "_") in here for w in met)
-
-
-@lru_cache(maxsize=8192)
-def _spelled_pairs(spell, text: str) -> frozenset[str]:
-    return word_pairs(spell(text))
 
 
 def _own_pairs(snap: Snapshot, r: Record) -> frozenset[str]:

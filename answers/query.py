@@ -70,11 +70,11 @@ def _without_purpose(text: str) -> str:
 
 
 _GREETING = re.compile(r"^(xin chao|chao( ban| bot| em| anh| chi)?|hello|hi|alo|cam on( ban)?|thanks?|ok|oke)\W*$")
-_PLACE_WORDS = frozenset("xa phuong tinh huyen ap".split())
-# the level word written before a place's name ("phường Hàng Gòn", "xa Phuoc An", "tỉnh ĐN" once spelled out)
-_LEVEL_BEFORE_PLACE = "xã|phường|tỉnh|thị trấn|huyện|xa|phuong|tinh|thi tran|huyen"
 # folded syllables naming a level of government: "trên địa bàn xã" and "trên địa bàn" are one indicator
 LEVEL_SYLLABLES = frozenset("xa phuong tinh huyen".split())
+_PLACE_WORDS = LEVEL_SYLLABLES | {"ap"}
+# the level word written before a place's name ("phường Hàng Gòn", "xa Phuoc An", "tỉnh ĐN" once spelled out)
+_LEVEL_BEFORE_PLACE = "xã|phường|tỉnh|thị trấn|huyện|xa|phuong|tinh|thi tran|huyen"
 _LEVEL_NAMES = r"tỉnh|xã|phường|huyện|thành phố|quận|tp\.?"
 # the level word between a plan's issuing body and its place ("UBND xã Nha Bích"), with marks or without
 _ISSUER_LEVEL = "xã|phường|tỉnh|thành phố|xa|phuong|tinh|thanh pho"
