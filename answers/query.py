@@ -141,6 +141,8 @@ _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|p
 
 # A lead-in naming who asks ("trạm y tế hỏi:", "anh em Văn hóa – Xã hội bên Nha Bích hỏi:")
 _SPEAKER = re.compile(r"^[^:?]{1,60}?\s(?:hỏi|hoi)\s*:", re.IGNORECASE)
+# the asker speaking of itself ("giao mình", "bên chúng tôi")
+_FIRST_PERSON = re.compile(r"\b(?:minh|chung (?:toi|em|minh)|bon (?:em|minh|toi)|tui)\b")
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
 _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
 # "mấy phòng chuyên môn …", "mấy cái hệ thống …": chat's "the (several)", not "how many", in a question that asks
@@ -862,6 +864,10 @@ class QueryReader:
             normalized = self.lx.normalizer.normalize(text)
             text, changes = normalized.text, normalized.changes
         text = _without_purpose(text)
+        # "Trạm y tế hỏi: …", "Tổ CNSCĐ ấp hỏi: …": who asks says where, but is no unit and no topic of the question
+        whole, speaker = text, _SPEAKER.match(text)
+        if speaker and re.search(r"\w", text[speaker.end():]):
+            text = text[speaker.end():].strip()
         f = fold(text)
         toned = " ".join(syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
@@ -869,11 +875,13 @@ class QueryReader:
         offtopic = self._has("offtopic", f, toned)
         m = YEAR.search(f)
         year = int(m.group(1)) if m else None
-        plans, unknown_place = self._places(text, f)
-        levels = self._levels(text, f) if not plans else frozenset()
+        plans, unknown_place = self._places(whole, fold(whole))
+        levels = self._levels(whole, fold(whole)) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
-        # "Trạm y tế hỏi: …": who asks is no unit the question is about
-        units = self._units(_SPEAKER.sub(" ", expanded), plans or [p.slug for p in self.lx.places])
+        units = self._units(expanded, plans or [p.slug for p in self.lx.places])
+        if not units and text is not whole and _FIRST_PERSON.search(f):
+            # "trạm y tế hỏi: kế hoạch giao mình những việc gì": the asker's own unit is the one asked about
+            units = self._units(speaker.group(0), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
         if not units and (m := _UNIT_PHRASE.search(text) or _UNIT_PHRASE_PLAIN.search(text)):
             # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")

@@ -2025,3 +2025,28 @@ def test_an_english_payment_word_reads_as_the_plans_wording(tmp_path, question):
 """))
     ans = a.ask(question)
     assert ans.kind == "target" and "80%" in ans.text, ans.text
+
+
+def test_who_asks_is_neither_the_topic_nor_the_unit_unless_it_speaks_of_itself(tmp_path):
+    """"Tổ công nghệ số ấp 3 hỏi: …" frames the question: its words are not what is asked (the training target
+    of the Tổ is not the digital-signature one); "… hỏi: kế hoạch giao mình việc gì" asks the asker's own duties."""
+    a = one_plan_assistant(tmp_path, commune_plan(70, """I. MỤC TIÊU
+
+1. Tổ chức tập huấn kỹ năng cho Tổ công nghệ số cộng đồng các ấp đạt 100%.
+
+2. Tỷ lệ người dân trưởng thành có chữ ký số đạt 70%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Trạm Y tế xã
+
+Triển khai hồ sơ sức khỏe điện tử cho người dân trên địa bàn xã.
+
+2. Phòng Kinh tế
+
+Tham mưu bố trí kinh phí thực hiện Kế hoạch hằng năm.
+"""))
+    ans = a.ask("Tổ công nghệ số cộng đồng ấp 3 hỏi: Tân Hòa phấn đấu mấy phần trăm dân dùng chữ ký số?")
+    assert ans.kind == "target" and "70%" in ans.text, ans.text
+    own = a.ask("anh em tram y te xa Tan Hoa hoi: ke hoach giao minh nhung viec gi vay")
+    assert own.kind == "duties" and "hồ sơ sức khỏe điện tử" in own.text and "kinh phí" not in own.text, own.text
