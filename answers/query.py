@@ -135,8 +135,18 @@ FILLER_FOLDED = STOP_WORDS | frozenset(fold(w) for w in FILLER_TONED - {"mà", "
 
 # A clause of its own after a comma ("…, còn tổ chức thì sao", "…, với vườn ươm thì cần mấy cái") and the words
 # that ask a figure in each half of a question asking two
-_SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|roi|ngoai ra|con ve)\s+)?")
+_SECOND_ASK = re.compile(r",\s*(?:(?:con|voi|va|them|them nua|roi|ngoai ra|con ve|kem)\s+)?")
 _ASKS_FIGURE = re.compile(r"\b(?:bao nhieu|may|bn|thi sao|so luong|ty le|ti le|phan tram)\b|%")
+# a number of days or a quarter asked is a date asked ("quý mấy", "còn bao nhiêu ngày")
+_ASKS_TIME = re.compile(r"\b(?:ngay|thang|quy|nam|tuan) (?:may|bao nhieu|bn)\b|\b(?:may|bao nhieu|bn) (?:ngay|thang|tuan|nam)\b")
+_ASKS_NUMBER = re.compile(r"\b(?:bao nhieu|may|bn|thi sao)\b")
+_ASKS_NUMBER_TONED = re.compile(r"\b(?:bao nhiêu|mấy|bn|thì sao)\b")
+# what a clause of its own asks besides a figure: who leads, when, by which measure
+_ASKS_OTHER = {
+    "owner": re.compile(r"\b(?:ai|(?:so|phong|ben|don vi|co quan|p) nao|nao (?:lo|chiu|canh|cam|om|dam nhan|phu trach))\b"),
+    "deadline": re.compile(r"\b(?:khi nao|bao gio|luc nao|nam nao|quy nao|thang nao|ngay nao|ngay may|han chot|deadline|moc (?:nao|gi|hoan thanh))\b|\bhan\b.{0,12}\b(?:nao|gi|may)\b"),
+    "kpi": re.compile(r"\bkpi\b.{0,20}\b(?:gi|j|nao|ra sao|the nao|sao)\b|\b(?:do|danh gia) bang (?:gi|j)\b"),
+}
 
 
 # A lead-in naming who asks ("trạm y tế hỏi:", "anh em Văn hóa – Xã hội bên Nha Bích hỏi:")
@@ -546,6 +556,24 @@ class Query:
         return any(n in self.asks for n in names)
 
 
+def _asked(text: str) -> frozenset[str]:
+    """What a clause asks, by its question words: a figure, who leads, when, which measure. "Quý mấy", "còn
+    bao nhiêu ngày" ask when; "AI" in capitals is artificial intelligence, not "ai" (who)."""
+    text = re.sub(r"\bAI\b", " ", text)
+    f = fold(text)
+    found = {name for name, p in _ASKS_OTHER.items() if p.search(f)}
+    if _ASKS_TIME.search(f):
+        found.add("deadline")
+    if _ASKS_FIGURE.search(_ASKS_TIME.sub(" ", f)):
+        found.add("figure")
+        # asked, not stated ("chỉ tiêu 100% học sinh"), and not the "máy" of "bộ máy" typed with its marks
+        toned = f != text.lower()
+        asked = _ASKS_NUMBER_TONED.search(text.lower()) if toned else _ASKS_NUMBER.search(_ASKS_TIME.sub(" ", f))
+        if not asked:
+            found.add("stated")
+    return frozenset(found)
+
+
 def clean_question(raw: str) -> str:
     """NFC, HTML/markdown stripped, whitespace collapsed, length capped."""
     text = nfc(raw or "")
@@ -813,16 +841,31 @@ class QueryReader:
         year, every year in it replaced by that one."""
         return [self._read(YEAR.sub(str(y), q.raw), q.today) for y in q.years]
 
-    def two_asks(self, q: Query) -> tuple[str, str] | None:
+    def two_asks(self, q: Query) -> tuple[str, str, bool] | None:
         """"DN mới bao nhiêu, tổ chức KH&CN thì sao?": a question asking a second figure in a clause of its own
         after a comma: (the question up to it, that clause); None when the question asks one thing."""
         text = q.text
         f = fold(text)
         for m in reversed(list(_SECOND_ASK.finditer(f))):
             head, tail = text[:m.start()], text[m.end():]
-            if _ASKS_FIGURE.search(fold(head)) and _ASKS_FIGURE.search(fold(tail)) and len(words(tail)) >= 2:
-                return head.strip(), tail.strip()
+            if len(words(tail)) < 2:
+                continue
+            first, second = _asked(head), _asked(tail)
+            # two figures ("DN mới bao nhiêu, tổ chức KH&CN mấy"), or a figure and who / when / which measure
+            if "figure" in first and "figure" in second:
+                return head.strip(), tail.strip(), False
+            if first and second and first != second and "figure" in first | second and "stated" not in first | second:
+                # a figure and who / when of it: the second asks about what the first found
+                return head.strip(), tail.strip(), True
         return None
+
+    def about_the_same(self, q: Query, first: Query, context: ChatContext) -> Query:
+        """The second of two asks about one thing ("ai lo việc X, và mục tiêu bao nhiêu %?"): read against the
+        records the first ask found, unless it names its own place."""
+        if q.focus or not set(q.plans) <= set(context.plans):
+            return q
+        return replace(q, plans=context.plans, topic=q.topic + first.topic,
+                       search=f"{first.search} {q.text}", focus=tuple(context.focus))
 
     def _in_place(self, question: str, plans) -> str:
         """The earlier question asked of the one plan a follow-up names: the place it named (with its level word,

@@ -107,8 +107,8 @@ class AssistantService:
             if len(q.years) >= 2 and q.wants("value") and q.window is None and not q.compare and not q.follows:
                 ans = self._per_year(snap, q, default_plan, compose)
             else:
-                halves = snap.reader.two_asks(q) if q.wants("value") and q.window is None and not q.compare \
-                    and not q.follows else None
+                halves = snap.reader.two_asks(q) if q.window is None and not q.compare and not q.follows \
+                    and not q.wants("list") else None
                 ans = (halves and self._both_asks(snap, q, halves, default_plan, compose, now)) or \
                     route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):
@@ -141,8 +141,21 @@ class AssistantService:
             return None
         context = self._next_context(snap, first_q, first, None, now)
         second_q = snap.reader.read(halves[1], q.today, context, now)
-        second = route(Ctx(snap, second_q, rank.scope_of(snap, second_q, default_plan), compose))
         lines = {(s.file, s.lines[0]) for s in first.sources}
+        second = None
+        if halves[2] and context is not None:
+            # "ai lo việc X, và mục tiêu bao nhiêu %?": first what the first ask found, then anywhere
+            same_q = snap.reader.about_the_same(second_q, first_q, context)
+            if same_q is not second_q:
+                second = route(Ctx(snap, same_q, rank.scope_of(snap, same_q, default_plan), compose))
+                if second.kind in ("none", "error"):
+                    second = None
+                elif all((s.file, s.lines[0]) in lines for s in second.sources):
+                    # the very records the first found: one answer about them, asked both things
+                    both = replace(same_q, asks=first_q.asks | same_q.asks, expects=first_q.expects | same_q.expects)
+                    whole = route(Ctx(snap, both, rank.scope_of(snap, both, default_plan), compose))
+                    return replace(whole if whole.kind not in ("none", "error") else second, question=q.raw)
+        second = second or route(Ctx(snap, second_q, rank.scope_of(snap, second_q, default_plan), compose))
         if second.kind in ("none", "error") or not second.sources or \
                 all((s.file, s.lines[0]) in lines for s in second.sources):
             return None

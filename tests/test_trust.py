@@ -2050,3 +2050,26 @@ Tham mưu bố trí kinh phí thực hiện Kế hoạch hằng năm.
     assert ans.kind == "target" and "70%" in ans.text, ans.text
     own = a.ask("anh em tram y te xa Tan Hoa hoi: ke hoach giao minh nhung viec gi vay")
     assert own.kind == "duties" and "hồ sơ sức khỏe điện tử" in own.text and "kinh phí" not in own.text, own.text
+
+
+@pytest.mark.parametrize("question, facts", [
+    # a figure, then who answers for it, in a clause of its own: the second is about what the first found
+    ("tan hoa: ty le ho co bang rong co dinh phai tu bao nhieu tro len, phong nao danh gia cham diem",
+     ["≥ 80%", "Phòng VH-XH"]),
+    # two figures joined by "thêm nữa": each its own
+    ("Tân Hòa phủ sóng 5G bao nhiêu %, thêm nữa dân có tài khoản định danh thì mấy phần trăm", ["≥ 60%", "≥ 95%"]),
+])
+def test_two_asks_in_one_message_are_both_answered(tmp_path, question, facts):
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask(question)
+    assert ans.kind in ("target", "owner") and all(f in ans.text for f in facts), ans.text
+
+
+@pytest.mark.parametrize("question", ["Tân Hòa: chỉ tiêu 5G do phòng nào theo dõi, đánh giá chỉ tiêu 100% hộ có cáp quang",
+                                      "Trong bộ máy chỉ đạo của xã Tân Hòa, đơn vị nào tổng hợp kết quả?",
+                                      "Tân Hòa: việc hồ sơ trực tuyến chốt hạn quý mấy, tính ra còn mấy ngày?"])
+def test_a_stated_figure_a_machine_or_days_left_are_no_second_ask(tmp_path, question):
+    """"chỉ tiêu 100% …" states a figure, "bộ máy" is no "mấy", "còn mấy ngày" asks when: none splits a message."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    q = a.library.snapshot.reader.read(question, date(2026, 7, 1), None, None)
+    assert a.library.snapshot.reader.two_asks(q) is None
