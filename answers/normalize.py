@@ -244,10 +244,21 @@ class Normalizer:
         return Normalized(text, tuple(changes))
 
     # ------------------------------------------------------------------ places
+    def _names_place(self, rest: str) -> bool:
+        """The text starts with a loaded place's initials ("HG", "DN" for "ĐN") or its name."""
+        m = re.match(r"([A-ZĐ]{2,4})(?![^\W_])", rest)
+        if m:
+            code = m.group(1)
+            return code in self.initials or any(fold(k).upper() == code.upper() for k in self.initials)
+        return any(fold(rest[:len(loc)]).lower() == fold(loc).lower() for loc in self.localities)
+
     def _places(self, text: str, changes: list[Change]) -> str:
         """'P.HG' -> 'phường Hàng Gòn', 'tỉnh ĐN' -> 'tỉnh Đồng Nai', 'X. Phước An' -> 'xã Phước An'."""
         def level_word(m: re.Match) -> str:
             word = (m.group(1) or m.group(2) or m.group(3)).lower()
+            if (m.group(2) or m.group(3)) and not self._names_place(m.string[m.end():]):
+                # a lone letter is a level only before a place: "p KT", "P.VHXH" are "phòng Kinh tế", "phòng VHXH"
+                return "phòng " if word == "p" and re.match(r"[A-ZĐ]{2,}", m.string[m.end():]) else m.group(0)
             return _LEVEL[word] + " "
         out = _LEVEL_PREFIX.sub(level_word, text)
         if out != text:

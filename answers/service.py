@@ -71,7 +71,10 @@ def route(ctx: Ctx) -> Answer:
     if q.unknown_unit and not ctx.units and given and "unit" not in q.expects \
             and q.report is None and q.window is None and not q.remaining:
         return c.unknown_unit(q, q.unknown_unit)
-    if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count")):
+    # "chỉ tiêu nào … đạt bao nhiêu" asks one figure, unless a unit's rows are asked ("p KT giữ chỉ tiêu nào, mức
+    # bn?": the unit's targets, each with its figure)
+    named = any(u.score >= 1 for u in q.units)
+    if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count") and not named):
         steps.append(lists.handle)
     if unit_duties:
         steps.append(duties.handle)

@@ -2073,3 +2073,21 @@ def test_a_stated_figure_a_machine_or_days_left_are_no_second_ask(tmp_path, ques
     a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
     q = a.library.snapshot.reader.read(question, date(2026, 7, 1), None, None)
     assert a.library.snapshot.reader.two_asks(q) is None
+
+
+@pytest.mark.parametrize("question", ["Tân Hòa: p VH-XH giữ chỉ tiêu nào vậy, mức bn?",
+                                      "xa Tan Hoa P.VH-XH giu nhung chi tieu nao, muc bao nhieu"])
+def test_a_lone_p_before_a_body_is_a_department_and_its_targets_come_with_their_figures(tmp_path, question):
+    """"p VH-XH", "P.VH-XH": a lone "p" is "phường" only before a place; before a body's initials it is "phòng".
+    Which targets a named unit holds, "mức bao nhiêu", is its list of targets, each with its figure."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and "≥ 60%" in ans.text and "≥ 80%" in ans.text and "95%" not in ans.text, ans.text
+
+
+def test_the_end_of_the_year_is_no_last_row(tmp_path):
+    """"mức cuối năm" is the year's end, not "mục cuối" (the last row of a list)."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    q = a.library.snapshot.reader.read("Công an xã Tân Hòa chạy chỉ tiêu tài khoản định danh, mức cuối năm là mấy?",
+                                       date(2026, 7, 1), None, None)
+    assert not q.wants("list") and q.position is None
