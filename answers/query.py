@@ -991,6 +991,8 @@ class QueryReader:
             expects.discard("number")
         if "docnum" in expects:
             expects.discard("number")   # "nghị quyết số mấy": a document's number ("04/2025/NQ-CP"), not a figure
+        if "number" in expects and not asks:
+            asks.add("value")           # "tổ chức KH&CN lập mới ít nhất mấy cái": a figure, asked with no other word
         # a cue the plans themselves write is plan wording, not a request for a fact plans never state:
         # "bài báo … có địa chỉ tại tỉnh" asks for a target, not for an address
         foreign -= {label for label in foreign if self._plans_write_cue(f"foreign_{label}", f, toned)}

@@ -2091,3 +2091,23 @@ def test_the_end_of_the_year_is_no_last_row(tmp_path):
     q = a.library.snapshot.reader.read("Công an xã Tân Hòa chạy chỉ tiêu tài khoản định danh, mức cuối năm là mấy?",
                                        date(2026, 7, 1), None, None)
     assert not q.wants("list") and q.position is None
+
+
+@pytest.mark.parametrize("question, fact", [("tan hoa nam 2026 mo may lop day ky nang so cho ba con", "05 lớp"),
+                                            ("Tân Hòa phải đăng được tối thiểu mấy bài báo khoa học", "02 bài báo")])
+def test_how_many_with_no_other_ask_word_asks_a_figure(tmp_path, question, fact):
+    """"mở mấy lớp", "tối thiểu mấy bài báo": "mấy" alone asks a figure, as "bao nhiêu" does."""
+    a = one_plan_assistant(tmp_path, commune_plan(71, """I. MỤC TIÊU
+
+1. Tổ chức ít nhất 05 lớp tập huấn kỹ năng số cho người dân trên địa bàn xã.
+
+2. Có ít nhất 02 bài báo khoa học ứng dụng về đổi mới sáng tạo.
+
+II. NHIỆM VỤ
+
+1. Tuyên truyền, phổ biến kỹ năng số cho người dân qua hệ thống truyền thanh.
+
+2. Khuyến khích cán bộ viết bài về khoa học, công nghệ.
+"""))
+    ans = a.ask(question)
+    assert ans.kind == "target" and fact in ans.text, ans.text
