@@ -288,8 +288,10 @@ class Normalizer:
             # "hg", "nb" typed in lower case: only a token that is no Vietnamese syllable, no word of the plans,
             # no chat shorthand and no abbreviation the plans define
             code = m.group(0)
-            if (is_syllable(code) or self._known(code) or code in self.shorthand
-                    or fold(code) in self.folded_abbreviations):
+            # after its level word ("xa pa", "xã pa"), even a syllable or a word the plans write ("Pa nô") is the place
+            after_level = re.search(r"(?:^|\s)(?:xa|xã|phuong|phường|tinh|tỉnh)\s+$", m.string[:m.start()], re.IGNORECASE)
+            if not after_level and (is_syllable(code) or self._known(code) or code in self.shorthand
+                                    or fold(code) in self.folded_abbreviations):
                 return code
             hit = self.initials.get(code.upper()) or self.initials.get(code.upper().replace("D", "Đ", 1))
             if hit is None:

@@ -17,7 +17,7 @@ from index.text import STOP_WORDS
 from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
-from answers.normalize import Change, Normalizer, is_syllable
+from answers.normalize import Change, Normalizer, initials, is_syllable
 from answers.when import TimeWindow, read_window
 
 MAX_QUESTION_CHARS = 600
@@ -1116,9 +1116,11 @@ class QueryReader:
         if toneless:
             pairs = self._folded_pairs()
             vocabulary = self.lx.vocabulary
+            # "xa pa ky vong …": a loaded place's initials typed in lower case, then other words
+            codes = {fold(initials(p.locality)).lower() for p in self.lx.places if len(p.locality.split()) >= 2}
             for m in re.finditer(r"\b(?:(cac|nhung|moi|tung)\s+)?(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)(?:\s+([a-z]+))?", f):
                 many, level, first, second, third = m.groups()
-                if many or first in _NOT_A_NAME or {first, second} & _PLACE_WORDS or (first, second) in pairs \
+                if many or first in _NOT_A_NAME or first in codes or {first, second} & _PLACE_WORDS or (first, second) in pairs \
                         or {f"{level}_{first}", f"{first}_{second}", f"{second}_{third}"} & vocabulary:
                     continue
                 return f"{level} {first} {second}"

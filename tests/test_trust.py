@@ -2111,3 +2111,19 @@ II. NHIỆM VỤ
 """))
     ans = a.ask(question)
     assert ans.kind == "target" and fact in ans.text, ans.text
+
+
+def test_place_initials_after_a_level_word_name_the_place_even_when_they_spell_a_word(tmp_path):
+    """"xa pa" is xã Phú An although "pa" is a syllable and the plan writes "Pa nô": right after its level word
+    the initials name the place (and "pa ky vong" is no unknown commune "Pa Ky")."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
+    (plans / "xa-phu-an-2026.txt").write_text(
+        FIVE_G_PLAN.replace("TÂN HÒA", "PHÚ AN").replace("Tân Hòa", "Phú An").replace("≥ 60%", "≥ 70%")
+        .replace("Phấn đấu hoàn thành", "Tuyên truyền bằng Pa nô, băng rôn; phấn đấu hoàn thành"), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("xa pa phu song 5G dat bao nhieu %")
+    assert ans.kind == "target" and "≥ 70%" in ans.text and "Phú An" in ans.text, ans.text
+    q = a.library.snapshot.reader.read("xa pa ky vong phu song 5G bao nhieu %", date(2026, 7, 1), None, None)
+    assert q.plans == ("xa-phu-an-2026",) and q.unknown_place is None
