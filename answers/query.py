@@ -151,6 +151,9 @@ _ASKS_OTHER = {
 
 # A lead-in naming who asks ("trạm y tế hỏi:", "anh em Văn hóa – Xã hội bên Nha Bích hỏi:")
 _SPEAKER = re.compile(r"^[^:?]{1,60}?\s(?:hỏi|hoi)\s*:", re.IGNORECASE)
+# the asker introducing itself: "Em ở Tổ CNSCĐ bên PA, …", "Mình bên VH-XH xã Nha Bích, …"
+_SELF_INTRO = re.compile(r"^(?:em|mình|minh|tôi|toi|tui|chị|chi|anh)\s+(?:ở|o|bên|ben|thuộc|thuoc|là|la|làm ở|lam o)"
+                         r"\s+[^,:;?]{1,60}?[,:;]", re.IGNORECASE)
 # the asker speaking of itself ("giao mình", "bên chúng tôi")
 _FIRST_PERSON = re.compile(r"\b(?:minh|chung (?:toi|em|minh)|bon (?:em|minh|toi)|tui)\b")
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
@@ -907,10 +910,11 @@ class QueryReader:
             normalized = self.lx.normalizer.normalize(text)
             text, changes = normalized.text, normalized.changes
         text = _without_purpose(text)
-        # "Trạm y tế hỏi: …", "Tổ CNSCĐ ấp hỏi: …": who asks says where, but is no unit and no topic of the question
-        whole, speaker = text, _SPEAKER.match(text)
-        if speaker and re.search(r"\w", text[speaker.end():]):
-            text = text[speaker.end():].strip()
+        # "Trạm y tế hỏi: …", "Em ở Tổ CNSCĐ bên PA, …": who asks says where, but is no topic of the question
+        whole, speaker, intro = text, _SPEAKER.match(text), _SELF_INTRO.match(text)
+        lead = speaker or intro
+        if lead and re.search(r"\w", text[lead.end():]):
+            text = text[lead.end():].strip()
         f = fold(text)
         toned = " ".join(syllables(text, True)) if f != text.lower() else f
         empty = not re.search(r"\w", text)
@@ -922,7 +926,7 @@ class QueryReader:
         levels = self._levels(whole, fold(whole)) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
-        if not units and text is not whole and _FIRST_PERSON.search(f):
+        if not units and text is not whole and speaker and _FIRST_PERSON.search(f):
             # "trạm y tế hỏi: kế hoạch giao mình những việc gì": the asker's own unit is the one asked about
             units = self._units(speaker.group(0), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
@@ -935,6 +939,10 @@ class QueryReader:
                 unknown_unit = None
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
                                     "kpi", "metadata", "overview", "subtasks", "list_units", "coop_only") if self._has(label, f, toned)}
+        if not units and text is not whole and intro and not asks & {"owner", "coop"}:
+            # "Em bên VH-XH xã Nha Bích, đợt nộp tổng hợp tháng lần tới là hôm nào?": the asker's unit is asked
+            # about, unless a unit is what it asks for ("Em ở Tổ CNSCĐ bên PA, … phòng nào theo dõi?")
+            units = self._units(intro.group(0), plans or [p.slug for p in self.lx.places])
         if "coop_only" in asks:     # "đơn vị nào chỉ phối hợp chứ không chủ trì": a list of units
             asks = (asks - {"owner", "coop"}) | {"list"}
         if "list_units" in asks:    # "những đơn vị nào được phân công": the plan's units, listed

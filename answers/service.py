@@ -138,7 +138,11 @@ class AssistantService:
     def _both_asks(self, snap, q, halves, default_plan, compose: Composer, now: float) -> Answer | None:
         """"X bao nhiêu, còn Y thì sao?": the first half answered, the second read as its follow-up; both said
         when each finds its own figure, else None (the whole question is answered as one)."""
+        # a unit the whole message does not ask about ("Em ở Công an xã, … mấy %, phòng nào theo dõi?": who asks)
+        # is none of a half's either
         first_q = snap.reader.read(halves[0], q.today, None, now)
+        first_q = replace(first_q, units=tuple(u for u in first_q.units if (u.plan, u.name) in
+                                               {(w.plan, w.name) for w in q.units}))
         first = route(Ctx(snap, first_q, rank.scope_of(snap, first_q, default_plan), compose))
         if first.kind in ("none", "error") or not first.sources:
             return None

@@ -2127,3 +2127,10 @@ def test_place_initials_after_a_level_word_name_the_place_even_when_they_spell_a
     assert ans.kind == "target" and "≥ 70%" in ans.text and "Phú An" in ans.text, ans.text
     q = a.library.snapshot.reader.read("xa pa ky vong phu song 5G bao nhieu %", date(2026, 7, 1), None, None)
     assert q.plans == ("xa-phu-an-2026",) and q.unknown_place is None
+
+
+def test_who_introduces_itself_is_not_the_unit_asked_for(tmp_path):
+    """"Em ở Công an xã Tân Hòa, … phòng nào theo dõi?": the asker's own unit is not the one asked for."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask("Em ở Công an xã Tân Hòa, xã đặt phủ sóng 5G mấy phần trăm vậy, phòng nào theo dõi ạ")
+    assert ans.kind in ("target", "owner") and "≥ 60%" in ans.text and "Phòng VH-XH" in ans.text, ans.text
