@@ -833,7 +833,8 @@ class QueryReader:
             # now asked set no figure for it, so their figure is asked, and the answer says so
             note = f"; kế hoạch này không đặt chỉ tiêu cho năm {base.year}"
             base = self._read(_OWN_YEAR.sub(" ", asked), today)
-        units = tuple(q.units) or tuple(self._units(base.search, list(plans)))
+        # "… giao VP HĐND-UBND đúng không?" then "Phước An giao ai?": the unit is what is asked now, not carried
+        units = tuple(q.units) or (() if q.asks & {"owner", "coop"} else tuple(self._units(base.search, list(plans))))
         # "xuống Nha Bích thì phòng nào gánh?": the earlier question's topic, with what this one asks of it
         asks = {"asks": q.asks, "role": q.role, "expects": q.expects} if q.asks else {}
         return replace(base, raw=raw, plans=plans, unknown_place=unknown_place, units=units, focus=(), **asks,

@@ -2134,3 +2134,19 @@ def test_who_introduces_itself_is_not_the_unit_asked_for(tmp_path):
     a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
     ans = a.ask("Em ở Công an xã Tân Hòa, xã đặt phủ sóng 5G mấy phần trăm vậy, phòng nào theo dõi ạ")
     assert ans.kind in ("target", "owner") and "≥ 60%" in ans.text and "Phòng VH-XH" in ans.text, ans.text
+
+
+def test_who_asked_again_of_another_plan_does_not_carry_the_earlier_unit(tmp_path):
+    """"Công an xã An Phú theo dõi chỉ tiêu 5G mấy %?" then "Tân Hòa giao ai?": who leads it is what is asked
+    now; the unit the earlier question named does not filter Tân Hòa's targets."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
+    (plans / "xa-an-phu-2026.txt").write_text(
+        FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú")
+        .replace("5G trên địa bàn\t%\t≥ 60%\tPhòng VH-XH", "5G trên địa bàn\t%\t≥ 70%\tCông an xã"), encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    first = a.ask("Công an xã An Phú theo dõi chỉ tiêu phủ sóng 5G mấy %?")
+    assert "≥ 70%" in first.text, first.text
+    ans = a.ask("Tân Hòa giao ai?", context=first.context)
+    assert ans.kind == "owner" and "Phòng VH-XH" in ans.text, ans.text
