@@ -177,7 +177,7 @@ FORM_PAIRS = frozenset("""
 bao_nhieu khi_nao the_nao nhu_the chu_tri phoi_hop phu_trach theo_doi thuc_hien trien_khai hoan_thanh
 ke_hoach chi_tieu nhiem_vu muc_tieu don_vi phan_dau dat_ra co_quan dau_viec la_gi la_bao thoi_han han_chot
 han_hoan toi_thieu it_nhat toi_da phan_tram ty_le so_luong cu_the hien_nay den_nay chiu_trach trach_nhiem
-yeu_cau ky_vong mong_muon de_ra
+yeu_cau ky_vong mong_muon de_ra di_cung di_kem dong_hanh sat_canh
 """.split())
 
 # words that name a kind of document or its making, not which one ("kế hoạch", "ban hành", "dựa trên")

@@ -2150,3 +2150,13 @@ def test_who_asked_again_of_another_plan_does_not_carry_the_earlier_unit(tmp_pat
     assert "≥ 70%" in first.text, first.text
     ans = a.ask("Tân Hòa giao ai?", context=first.context)
     assert ans.kind == "owner" and "Phòng VH-XH" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Phòng nào đi cùng?", "nhung ai dong hanh"])
+def test_who_goes_along_asks_the_co_operating_units(tmp_path, question):
+    """"đi cùng", "đồng hành" (go along): the units that co-operate on what was just cited."""
+    a = one_plan_assistant(tmp_path, PHASED_TASK_PLAN)
+    first = a.ask("Việc số hóa hồ sơ lưu trữ ở Tân Hòa do Phòng Văn hóa - Xã hội chủ trì à?")
+    assert "Phòng Văn hóa - Xã hội" in first.text, first.text
+    ans = a.ask(question, context=first.context)
+    assert ans.kind == "owner" and "Các ấp" in ans.text, ans.text
