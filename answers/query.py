@@ -979,6 +979,10 @@ class QueryReader:
                          if label.startswith("meta_") and "@" not in label and self._has(label, f, toned))
         if "signer" in meta and "deadline" in asks and not _WHO_SIGNS.search(f):
             meta = meta - {"signer"}    # "hạn chót để ký ban hành kế hoạch là gì": when it is signed, not by whom
+        if "recipients" in meta and "deadline" in asks:
+            # "làm xong kế hoạch triển khai thì gửi về đâu, hạn chót ngày mấy": where a unit's document is sent, by
+            # when — a duty with a date, not the list of recipients (which has none)
+            meta = meta - {"recipients"}
         if meta & {"recipients", "signer"}:
             asks.discard("owner")       # "gửi tới những đơn vị nào", "người đứng tên là ai": the list or the signer
         if meta:

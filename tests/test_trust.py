@@ -2160,3 +2160,23 @@ def test_who_goes_along_asks_the_co_operating_units(tmp_path, question):
     assert "Phòng Văn hóa - Xã hội" in first.text, first.text
     ans = a.ask(question, context=first.context)
     assert ans.kind == "owner" and "Các ấp" in ans.text, ans.text
+
+
+def test_where_a_unit_sends_its_document_by_a_date_is_a_duty_not_the_recipients(tmp_path):
+    """"làm xong kế hoạch thì gửi về đâu, hạn chót ngày mấy": a duty with its date, not the plan's "Nơi nhận"."""
+    a = one_plan_assistant(tmp_path, commune_plan(73, """I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Các phòng chuyên môn xây dựng kế hoạch chi tiết, gửi về Phòng Văn hóa - Xã hội trước ngày 15/3/2026.
+
+Nơi nhận:
+- UBND tỉnh;
+- Lưu: VT.
+"""))
+    question = "Tân Hòa: phòng chuyên môn soạn xong KH chi tiết thì gửi về đâu, hạn chót trước ngày nào?"
+    assert "recipients" not in a.library.snapshot.reader.read(question, date(2026, 7, 1), None, None).meta
+    ans = a.ask(question)
+    assert "15/3/2026" in ans.text and "Phòng Văn hóa - Xã hội" in ans.text, ans.text
