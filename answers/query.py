@@ -272,6 +272,8 @@ class Lexicon:
     place_folded: list[str] = field(default_factory=list)    # folded name per place_names entry
     locality_any: re.Pattern | None = None     # the plans' place names alone, as written or folded
     issuer_any: re.Pattern | None = None       # a placed plan's issuer with its place ("UBND xã Nha Bích")
+    # the body issuing only one loaded plan, written without its place ("Ban Thường vụ Tỉnh ủy"): (pattern, slug)
+    issuer_heads: tuple = ()
     alias_items: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)   # aliases, in order
     alias_words: list[tuple[str, ...]] = field(default_factory=list)
     by_rare_word: dict[str, list[int]] = field(default_factory=dict)    # an alias's least shared word -> aliases
@@ -319,6 +321,23 @@ class Lexicon:
         return re.compile(rf"\b(?:{alt(heads)})\s+(?:(?:{_ISSUER_LEVEL})\s+)?"
                           rf"(?:{alt(names)})\b", re.IGNORECASE)
 
+    def _unique_issuer_heads(self) -> tuple:
+        """A placed plan's issuing body without its place ("Ban Thường vụ Tỉnh ủy" of "Ban Thường vụ Tỉnh ủy tỉnh
+        Đồng Nai") names that plan when no other loaded plan has the same body ("UBND xã" names none): (pattern
+        on the question and on its folded form, slug)."""
+        by_head: dict[str, set[str]] = {}
+        for p in self.places:
+            issuer, place = getattr(p, "issuer", "") or "", p.locality
+            at = fold(issuer).lower().find(fold(place).lower()) if place else -1
+            if at <= 0:
+                continue
+            head = re.sub(rf"\s+(?:{_ISSUER_LEVEL})\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
+            head = self.abbreviations.spell_out(head)       # "UBND" and "Ủy ban nhân dân" are one body
+            if len(words(head)) >= 3:       # "Tỉnh ủy" alone is too common to name a plan
+                by_head.setdefault(fold(head).lower(), set()).add(p.slug)
+        return tuple((re.compile(rf"\b{re.escape(h).replace(chr(92) + ' ', chr(92) + 's+')}\b"), slugs.pop())
+                     for h, slugs in by_head.items() if len(slugs) == 1)
+
     @property
     def normalizer(self) -> Normalizer | None:
         """Built on first use from the plans' own spelling (forms and pairs of syllables)."""
@@ -338,6 +357,7 @@ class Lexicon:
         self.locality_any = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\b", re.IGNORECASE) if names else None
         self.place_any = self.locality_any
         self.issuer_any = self._issuers_with_place()
+        self.issuer_heads = self._unique_issuer_heads()
         # one entry per spelling: copies of a plan share their unit names, so the look-up grows slowly
         for slug, groups in self.units.items():
             for g in groups:
@@ -931,13 +951,16 @@ class QueryReader:
             # "trạm y tế hỏi: kế hoạch giao mình những việc gì": the asker's own unit is the one asked about
             units = self._units(speaker.group(0), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
-        if not units and (m := _UNIT_PHRASE.search(text) or _UNIT_PHRASE_PLAIN.search(text)):
-            # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
-            unknown_unit = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
-                                  "", m.group(0))
-            # the issuing body of a plan the question names ("Bộ VHTTDL giao …") names that plan, not a unit
-            if len(self._strip_places(unknown_unit, " ").split()) < 2:
-                unknown_unit = None
+        if not units:
+            for m in [*_UNIT_PHRASE.finditer(text), *_UNIT_PHRASE_PLAIN.finditer(text)]:
+                # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
+                name = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
+                              "", m.group(0))
+                # the issuing body of a plan the question names ("Bộ VHTTDL giao …", "kế hoạch của Ban Thường vụ
+                # Tỉnh ủy") names that plan, not a unit: the next body named may be one
+                if len(self._strip_places(name, " ").split()) >= 2:
+                    unknown_unit = name
+                    break
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
                                     "kpi", "metadata", "overview", "subtasks", "list_units", "coop_only") if self._has(label, f, toned)}
         if not units and text is not whole and intro and not asks & {"owner", "coop"}:
@@ -1100,6 +1123,11 @@ class QueryReader:
         from answers.plan_refs import by_number, resolve   # by number, issuer, place, subject (many plans per place)
         named = resolve(self.lx.places, self.lx.place_names, text, f, self.lx.abbreviations.spell_out(text))
         unknown = self._unknown_place(text, f)
+        if not named and not unknown:
+            # "kế hoạch của Ban Thường vụ Tỉnh ủy": the one plan that body issued
+            heads = {slug for pattern, slug in self.lx.issuer_heads if pattern.search(fold(text).lower())}
+            if len(heads) == 1:
+                return [heads.pop()], None
         if named and unknown and not any(p.search(f) for p, _ in self.lx.place_names) \
                 and not by_number(self.lx.places, f):
             return [], unknown      # "kế hoạch chuyển đổi số của tỉnh Bình Dương": a subject is not that place
@@ -1192,8 +1220,15 @@ class QueryReader:
         return frozenset(levels) if len(levels) == 1 else frozenset()
 
     def _strip_places(self, text: str, mark: str = " ") -> str:
-        """Place names cut out: a filter, not a topic ("Phước An" is not "đề án")."""
-        return self.lx.place_any.sub(mark, text) if self.lx.place_any else text
+        """Place names cut out: a filter, not a topic ("Phước An" is not "đề án"); so is the body only one plan has
+        ("… của Ban Thường vụ Tỉnh ủy")."""
+        text = self.lx.place_any.sub(mark, text) if self.lx.place_any else text
+        for pattern, _ in self.lx.issuer_heads:
+            # folding keeps a Vietnamese text's length, so a match on the folded text cuts the text as typed
+            spans = [m.span() for m in pattern.finditer(fold(text).lower())]
+            for start, end in reversed(spans):
+                text = f"{text[:start]}{mark}{text[end:]}"
+        return text
 
     # ------------------------------------------------------------------ wording
     def _rewrite(self, text: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:

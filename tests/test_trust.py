@@ -2180,3 +2180,15 @@ Nơi nhận:
     assert "recipients" not in a.library.snapshot.reader.read(question, date(2026, 7, 1), None, None).meta
     ans = a.ask(question)
     assert "15/3/2026" in ans.text and "Phòng Văn hóa - Xã hội" in ans.text, ans.text
+
+
+def test_the_body_that_issued_only_one_plan_names_that_plan(assistant):
+    """"Kế hoạch của Ban Thường vụ Tỉnh ủy" names the province's plan (its issuer, written without the place;
+    "UBND xã" would name none), and is neither a topic nor a unit the plan gives no work to."""
+    q = assistant.library.snapshot.reader.read("Kế hoạch của Ban Thường vụ Tỉnh ủy đặt phủ sóng 5G bao nhiêu phần trăm?",
+                                               date(2026, 7, 1), None, None)
+    assert q.plans == ("tinh-dong-nai-2026",) and q.unknown_unit is None and "thuong_vu" not in q.topic
+    ans = assistant.ask("Kế hoạch của Ban Thường vụ Tỉnh ủy đặt phủ sóng 5G bao nhiêu phần trăm?")
+    assert ans.kind == "target" and {s.plan for s in ans.sources} == {"Kế hoạch tỉnh Đồng Nai"}, ans.text
+    assert assistant.library.snapshot.reader.read("Kế hoạch của UBND xã đặt phủ sóng 5G bao nhiêu phần trăm?",
+                                                  date(2026, 7, 1), None, None).plans == ()
