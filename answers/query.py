@@ -335,7 +335,9 @@ class Lexicon:
             head = self.abbreviations.spell_out(head)       # "UBND" and "Ủy ban nhân dân" are one body
             if len(words(head)) >= 3:       # "Tỉnh ủy" alone is too common to name a plan
                 by_head.setdefault(fold(head).lower(), set()).add(p.slug)
-        return tuple((re.compile(rf"\b{re.escape(h).replace(chr(92) + ' ', chr(92) + 's+')}\b"), slugs.pop())
+        # followed by a level word ("Ủy ban nhân dân xã chủ trì …") it is a body of that level asked about
+        return tuple((re.compile(rf"\b{re.escape(h).replace(chr(92) + ' ', chr(92) + 's+')}\b"
+                                 rf"(?!\s+(?:xa|phuong|tinh|huyen|thanh pho)\b)"), slugs.pop())
                      for h, slugs in by_head.items() if len(slugs) == 1)
 
     @property
