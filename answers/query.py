@@ -304,17 +304,12 @@ class Lexicon:
         spells those out before it reads the topic)."""
         heads, names = set(), set()
         for p in self.places:
-            issuer, place = getattr(p, "issuer", "") or "", p.locality
-            # folding keeps a Vietnamese text's length (one letter for one), so the place's offset holds in both
-            at = fold(issuer).lower().find(fold(place).lower()) if place else -1
-            if at <= 0:
-                continue
-            head = re.sub(rf"\s+(?:{_ISSUER_LEVEL})\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
-            if len(words(self.abbreviations.spell_out(head))) < 2:
+            head = _issuer_head(p)
+            if not head or len(words(self.abbreviations.spell_out(head))) < 2:
                 continue
             for h in (head, self.abbreviations.spell_out(head)):
                 heads |= {h, fold(h)}
-            names |= {place, fold(place)}
+            names |= {p.locality, fold(p.locality)}
         if not heads:
             return None
         alt = lambda xs: "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(xs, key=len, reverse=True))
@@ -327,12 +322,7 @@ class Lexicon:
         on the question and on its folded form, slug)."""
         by_head: dict[str, set[str]] = {}
         for p in self.places:
-            issuer, place = getattr(p, "issuer", "") or "", p.locality
-            at = fold(issuer).lower().find(fold(place).lower()) if place else -1
-            if at <= 0:
-                continue
-            head = re.sub(rf"\s+(?:{_ISSUER_LEVEL})\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
-            head = self.abbreviations.spell_out(head)       # "UBND" and "Ủy ban nhân dân" are one body
+            head = self.abbreviations.spell_out(_issuer_head(p))       # "UBND" and "Ủy ban nhân dân" are one body
             if len(words(head)) >= 3:       # "Tỉnh ủy" alone is too common to name a plan
                 by_head.setdefault(fold(head).lower(), set()).add(p.slug)
         # followed by a level word ("Ủy ban nhân dân xã chủ trì …") it is a body of that level asked about
@@ -579,6 +569,17 @@ class Query:
 
     def wants(self, *names: str) -> bool:
         return any(n in self.asks for n in names)
+
+
+def _issuer_head(place) -> str:
+    """A placed plan's issuing body without its place and level word ("Ban Thường vụ Tỉnh ủy" of "Ban Thường vụ
+    Tỉnh ủy tỉnh Đồng Nai"); "" when the issuer does not end with the place."""
+    issuer, locality = getattr(place, "issuer", "") or "", place.locality
+    # folding keeps a Vietnamese text's length (one letter for one), so the place's offset holds in both
+    at = fold(issuer).lower().find(fold(locality).lower()) if locality else -1
+    if at <= 0:
+        return ""
+    return re.sub(rf"\s+(?:{_ISSUER_LEVEL})\s*$", "", issuer[:at].strip(), flags=re.IGNORECASE)
 
 
 def _asked(text: str) -> frozenset[str]:

@@ -136,8 +136,10 @@ class AssistantService:
                        sources=tuple(s for a in found for s in a.sources))
 
     def _both_asks(self, snap, q, halves, default_plan, compose: Composer, now: float) -> Answer | None:
-        """"X bao nhiêu, còn Y thì sao?": the first half answered, the second read as its follow-up; both said
-        when each finds its own figure, else None (the whole question is answered as one)."""
+        """"X bao nhiêu, còn Y thì sao?", "X bao nhiêu, phòng nào theo dõi?": the first half answered, the second
+        read as its follow-up (about what the first found, when it asks who / when of it); both said when each finds
+        its own record, one answer asked both things when they are the same records, else None (the whole question
+        is answered as one)."""
         # a unit the whole message does not ask about ("Em ở Công an xã, … mấy %, phòng nào theo dõi?": who asks)
         # is none of a half's either
         first_q = snap.reader.read(halves[0], q.today, None, now)
