@@ -54,10 +54,11 @@ _UNIT_PHRASE_PLAIN = re.compile(r"\b(?:công an (?:xã|phường|tỉnh)|trạm 
                                 r"bưu điện (?:xã|phường|tỉnh)|trường (?:đại học|cao đẳng)(?: [A-ZĐÀ-Ỹ][\wÀ-ỹĐđ]*)*)",
                                 re.IGNORECASE)
 _QUESTION_WORDS = frozenset("ai nao gi la cua co phai lam nhiem vu chi tieu chu tri phu trach theo doi han".split())
-# "…, em cần gấp để làm slide", "…, em đang làm hồ sơ dự toán": why the typist asks, after a comma at the end;
+# "…, em cần gấp để làm slide", "…, em đang làm hồ sơ dự toán", "…, em cần điền file tổng hợp": why the typist asks,
+# after a comma at the end;
 # it names no topic and asks nothing (a clause with a question word is the question itself: "…, cần làm gì?")
 _PURPOSE = re.compile(r",\s*(?:(?:em|e|minh|toi|tui|chi|anh)\s+)?(?:dang|can)(?:\s+gap)?\s+(?:de\s+)?"
-                      r"(?:lam|len|dua|gui|trinh|bao cao|so|cho)\b([^,?]*)\??\s*$")
+                      r"(?:lam|len|dua|gui|trinh|bao cao|so|cho|dien|nhap|ghi|soan|viet)\b([^,?]*)\??\s*$")
 _ASKING = re.compile(r"\b(gi|nao|bao nhieu|may|ai|dau|sao|chua|khong|ko)\b")
 
 
@@ -947,6 +948,8 @@ class QueryReader:
         m = YEAR.search(f)
         year = int(m.group(1)) if m else None
         plans, unknown_place = self._places(whole, fold(whole))
+        if len(plans) > 1 and (own := self._plan_named(fold(whole).lower(), plans)):
+            plans = own     # "Trong kế hoạch Xuân Phú, Sở KH&CN Đồng Nai …": the plan is Xuân Phú's
         levels = self._levels(whole, fold(whole)) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
@@ -1137,6 +1140,13 @@ class QueryReader:
         if named:
             return named, None
         return [], unknown
+
+    def _plan_named(self, f: str, plans: list[str]) -> list[str]:
+        """The one plan of several a question names as "kế hoạch (của) (xã) <place>" — the other places it names
+        belong to a body or a comparison ("Sở KH&CN Đồng Nai") — or [] when it names none or several so."""
+        named = {slug for p, slug in self.lx.place_names if slug in plans and re.search(
+            rf"\b(?:ke hoach|kh)\s+(?:cua\s+)?(?:(?:xa|phuong|tinh|thanh pho)\s+)?{p.pattern}", f)}
+        return list(named) if len(named) == 1 else []
 
     def _unknown_place(self, text: str, f: str) -> str | None:
         """A place the question names with its level word that no loaded plan has ("tỉnh Bình Dương").

@@ -2192,3 +2192,26 @@ def test_the_body_that_issued_only_one_plan_names_that_plan(assistant):
     assert ans.kind == "target" and {s.plan for s in ans.sources} == {"Kế hoạch tỉnh Đồng Nai"}, ans.text
     assert assistant.library.snapshot.reader.read("Kế hoạch của UBND xã đặt phủ sóng 5G bao nhiêu phần trăm?",
                                                   date(2026, 7, 1), None, None).plans == ()
+
+
+def test_the_plan_named_as_a_plan_is_the_one_asked_of(tmp_path):
+    """"Trong kế hoạch Tân Hòa, Phòng X của An Phú …": several places named, the one after "kế hoạch" is the plan
+    asked of (the other names a body's place)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
+    (plans / "xa-an-phu-2026.txt").write_text(FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú"),
+                                              encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    q = a.library.snapshot.reader.read("Trong kế hoạch xã Tân Hòa, Công an xã An Phú được giao chỉ tiêu nào?",
+                                       date(2026, 7, 1), None, None)
+    assert q.plans == ("xa-tan-hoa-2026",)
+    q = a.library.snapshot.reader.read("So sánh chỉ tiêu 5G của Tân Hòa và An Phú", date(2026, 7, 1), None, None)
+    assert set(q.plans) == {"xa-tan-hoa-2026", "xa-an-phu-2026"}
+
+
+def test_what_the_typist_will_fill_in_is_no_topic(tmp_path):
+    """"…, em cần điền file tổng hợp": why the typist asks (fill in a form) names nothing the plan must hold."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask("Tân Hòa phủ sóng 5G tối thiểu bao nhiêu phần trăm, em cần điền file tổng hợp")
+    assert ans.kind == "target" and "≥ 60%" in ans.text, ans.text
