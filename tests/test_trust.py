@@ -1887,6 +1887,15 @@ II\tVề chính quyền số (02)\t\t\t
 """)
 
 
+def beside_five_g(tmp_path, slug: str, text: str):
+    """An assistant over FIVE_G_PLAN (xã Tân Hòa) and one more plan the test writes, keywords only."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
+    (plans / f"{slug}.txt").write_text(text, encoding="utf-8")
+    return build_assistant(plans, tmp_path / "data", embedder=None)
+
+
 def test_a_record_both_retrievers_put_first_stands_though_the_question_shares_little_wording(tmp_path):
     """"5G phải phủ tới đâu": the words and the meaning both rank the 5G target first, and it holds every
     content word of the question, so it is weighed as an answer (and answers), though the question's other words
@@ -2116,13 +2125,9 @@ II. NHIỆM VỤ
 def test_place_initials_after_a_level_word_name_the_place_even_when_they_spell_a_word(tmp_path):
     """"xa pa" is xã Phú An although "pa" is a syllable and the plan writes "Pa nô": right after its level word
     the initials name the place (and "pa ky vong" is no unknown commune "Pa Ky")."""
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
-    (plans / "xa-phu-an-2026.txt").write_text(
-        FIVE_G_PLAN.replace("TÂN HÒA", "PHÚ AN").replace("Tân Hòa", "Phú An").replace("≥ 60%", "≥ 70%")
-        .replace("Phấn đấu hoàn thành", "Tuyên truyền bằng Pa nô, băng rôn; phấn đấu hoàn thành"), encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = beside_five_g(tmp_path, "xa-phu-an-2026", FIVE_G_PLAN.replace("TÂN HÒA", "PHÚ AN").replace("Tân Hòa", "Phú An")
+                      .replace("≥ 60%", "≥ 70%")
+                      .replace("Phấn đấu hoàn thành", "Tuyên truyền bằng Pa nô, băng rôn; phấn đấu hoàn thành"))
     ans = a.ask("xa pa phu song 5G dat bao nhieu %")
     assert ans.kind == "target" and "≥ 70%" in ans.text and "Phú An" in ans.text, ans.text
     q = a.library.snapshot.reader.read("xa pa ky vong phu song 5G bao nhieu %", date(2026, 7, 1), None, None)
@@ -2139,13 +2144,8 @@ def test_who_introduces_itself_is_not_the_unit_asked_for(tmp_path):
 def test_who_asked_again_of_another_plan_does_not_carry_the_earlier_unit(tmp_path):
     """"Công an xã An Phú theo dõi chỉ tiêu 5G mấy %?" then "Tân Hòa giao ai?": who leads it is what is asked
     now; the unit the earlier question named does not filter Tân Hòa's targets."""
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
-    (plans / "xa-an-phu-2026.txt").write_text(
-        FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú")
-        .replace("5G trên địa bàn\t%\t≥ 60%\tPhòng VH-XH", "5G trên địa bàn\t%\t≥ 70%\tCông an xã"), encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = beside_five_g(tmp_path, "xa-an-phu-2026", FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú")
+                      .replace("5G trên địa bàn\t%\t≥ 60%\tPhòng VH-XH", "5G trên địa bàn\t%\t≥ 70%\tCông an xã"))
     first = a.ask("Công an xã An Phú theo dõi chỉ tiêu phủ sóng 5G mấy %?")
     assert "≥ 70%" in first.text, first.text
     ans = a.ask("Tân Hòa giao ai?", context=first.context)
@@ -2197,12 +2197,7 @@ def test_the_body_that_issued_only_one_plan_names_that_plan(assistant):
 def test_the_plan_named_as_a_plan_is_the_one_asked_of(tmp_path):
     """"Trong kế hoạch Tân Hòa, Phòng X của An Phú …": several places named, the one after "kế hoạch" is the plan
     asked of (the other names a body's place)."""
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(FIVE_G_PLAN, encoding="utf-8")
-    (plans / "xa-an-phu-2026.txt").write_text(FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú"),
-                                              encoding="utf-8")
-    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    a = beside_five_g(tmp_path, "xa-an-phu-2026", FIVE_G_PLAN.replace("TÂN HÒA", "AN PHÚ").replace("Tân Hòa", "An Phú"))
     q = a.library.snapshot.reader.read("Trong kế hoạch xã Tân Hòa, Công an xã An Phú được giao chỉ tiêu nào?",
                                        date(2026, 7, 1), None, None)
     assert q.plans == ("xa-tan-hoa-2026",)
