@@ -2210,3 +2210,12 @@ def test_what_the_typist_will_fill_in_is_no_topic(tmp_path):
     a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
     ans = a.ask("Tân Hòa phủ sóng 5G tối thiểu bao nhiêu phần trăm, em cần điền file tổng hợp")
     assert ans.kind == "target" and "≥ 60%" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["xa tan hoa giao phong van hoa xa hoi lo nhung chuyen gi",
+                                      "Ở Tân Hòa, Phòng Văn hóa - Xã hội gánh những đầu việc nào?"])
+def test_the_matters_a_unit_handles_are_its_duties(tmp_path, question):
+    """"lo những chuyện gì", "gánh những đầu việc nào", "lo mảng gì": what the unit must do."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "duties" and "tổng hợp kết quả" in ans.text, ans.text
