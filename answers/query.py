@@ -271,6 +271,7 @@ class Lexicon:
     place_names: list[tuple[re.Pattern, str]] = field(default_factory=list)    # (folded name, slug)
     place_any: re.Pattern | None = None        # every place name, as written or folded
     place_folded: list[str] = field(default_factory=list)    # folded name per place_names entry
+    place_codes: frozenset[str] = frozenset()                 # folded initials of places of two words or more ("pa")
     locality_any: re.Pattern | None = None     # the plans' place names alone, as written or folded
     issuer_any: re.Pattern | None = None       # a placed plan's issuer with its place ("UBND xã Nha Bích")
     # the body issuing only one loaded plan, written without its place ("Ban Thường vụ Tỉnh ủy"): (pattern, slug)
@@ -325,7 +326,7 @@ class Lexicon:
         for p in self.places:
             head = self.abbreviations.spell_out(_issuer_head(p))       # "UBND" and "Ủy ban nhân dân" are one body
             if len(words(head)) >= 3:       # "Tỉnh ủy" alone is too common to name a plan
-                by_head.setdefault(fold(head).lower(), set()).add(p.slug)
+                by_head.setdefault(fold(head), set()).add(p.slug)
         # followed by a level word ("Ủy ban nhân dân xã chủ trì …") it is a body of that level asked about
         return tuple((re.compile(rf"\b{re.escape(h).replace(chr(92) + ' ', chr(92) + 's+')}\b"
                                  rf"(?!\s+(?:xa|phuong|tinh|huyen|thanh pho)\b)"), slugs.pop())
@@ -345,6 +346,7 @@ class Lexicon:
         # compiled once: questions are read against every plan's place name
         self.place_names = [(re.compile(rf"\b{re.escape(fold(p.locality))}\b"), p.slug) for p in self.places]
         self.place_folded = [fold(p.locality) for p in self.places]
+        self.place_codes = frozenset(fold(initials(p.locality)) for p in self.places if len(p.locality.split()) >= 2)
         names = sorted({n for p in self.places for n in (p.locality, fold(p.locality))}, key=len, reverse=True)
         # the place names alone; place_any may grow plan numbers and issuers (answers.plan_refs.naming_pattern)
         self.locality_any = re.compile(rf"\b(?:{'|'.join(map(re.escape, names))})\b", re.IGNORECASE) if names else None
@@ -947,10 +949,11 @@ class QueryReader:
         offtopic = self._has("offtopic", f, toned)
         m = YEAR.search(f)
         year = int(m.group(1)) if m else None
-        plans, unknown_place = self._places(whole, fold(whole))
-        if len(plans) > 1 and (own := self._plan_named(fold(whole).lower(), plans)):
+        whole_f = fold(whole) if whole is not text else f
+        plans, unknown_place = self._places(whole, whole_f)
+        if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
             plans = own     # "Trong kế hoạch Xuân Phú, Sở KH&CN Đồng Nai …": the plan is Xuân Phú's
-        levels = self._levels(whole, fold(whole)) if not plans else frozenset()
+        levels = self._levels(whole, whole_f) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         if not units and text is not whole and speaker and _FIRST_PERSON.search(f):
@@ -1131,7 +1134,7 @@ class QueryReader:
         unknown = self._unknown_place(text, f)
         if not named and not unknown:
             # "kế hoạch của Ban Thường vụ Tỉnh ủy": the one plan that body issued
-            heads = {slug for pattern, slug in self.lx.issuer_heads if pattern.search(fold(text).lower())}
+            heads = {slug for pattern, slug in self.lx.issuer_heads if pattern.search(f)}
             if len(heads) == 1:
                 return [heads.pop()], None
         if named and unknown and not any(p.search(f) for p, _ in self.lx.place_names) \
@@ -1170,11 +1173,11 @@ class QueryReader:
         if toneless:
             pairs = self._folded_pairs()
             vocabulary = self.lx.vocabulary
-            # "xa pa ky vong …": a loaded place's initials typed in lower case, then other words
-            codes = {fold(initials(p.locality)).lower() for p in self.lx.places if len(p.locality.split()) >= 2}
             for m in re.finditer(r"\b(?:(cac|nhung|moi|tung)\s+)?(xa|phuong|huyen|quan)\s+([a-z]+)\s+([a-z]+)(?:\s+([a-z]+))?", f):
                 many, level, first, second, third = m.groups()
-                if many or first in _NOT_A_NAME or first in codes or {first, second} & _PLACE_WORDS or (first, second) in pairs \
+                # "xa pa ky vong …": a loaded place's initials typed in lower case, then other words
+                if many or first in _NOT_A_NAME or first in self.lx.place_codes or {first, second} & _PLACE_WORDS \
+                        or (first, second) in pairs \
                         or {f"{level}_{first}", f"{first}_{second}", f"{second}_{third}"} & vocabulary:
                     continue
                 return f"{level} {first} {second}"
@@ -1238,7 +1241,7 @@ class QueryReader:
         text = self.lx.place_any.sub(mark, text) if self.lx.place_any else text
         for pattern, _ in self.lx.issuer_heads:
             # folding keeps a Vietnamese text's length, so a match on the folded text cuts the text as typed
-            spans = [m.span() for m in pattern.finditer(fold(text).lower())]
+            spans = [m.span() for m in pattern.finditer(fold(text))]
             for start, end in reversed(spans):
                 text = f"{text[:start]}{mark}{text[end:]}"
         return text

@@ -142,9 +142,9 @@ class AssistantService:
         is answered as one)."""
         # a unit the whole message does not ask about ("Em ở Công an xã, … mấy %, phòng nào theo dõi?": who asks)
         # is none of a half's either
+        asked = {(u.plan, u.name) for u in q.units}
         first_q = snap.reader.read(halves[0], q.today, None, now)
-        first_q = replace(first_q, units=tuple(u for u in first_q.units if (u.plan, u.name) in
-                                               {(w.plan, w.name) for w in q.units}))
+        first_q = replace(first_q, units=tuple(u for u in first_q.units if (u.plan, u.name) in asked))
         first = route(Ctx(snap, first_q, rank.scope_of(snap, first_q, default_plan), compose))
         if first.kind in ("none", "error") or not first.sources:
             return None
