@@ -8,7 +8,7 @@ import re
 from datetime import date
 
 from corpus.parse import target_sentence, task_sentence
-from corpus.text import squash, words
+from corpus.text import fold, squash, words
 
 from answers.query import DOC_REF, Query
 from answers.records import Found, PlanData, Record
@@ -24,6 +24,10 @@ ERROR_TEXT = ("Xin lỗi, đã có lỗi khi xử lý câu hỏi này. Lỗi đ�
               "bạn có thể hỏi lại theo cách khác.")
 
 
+# how long a list item may grow when what the question asks about is in the part a list would cut off
+ITEM_WHOLE = 900
+
+
 def short(text: str, limit: int = 170) -> str:
     text = squash(text)
     text = re.sub(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[-+•]|[a-zđ]\))\s+", "", text)
@@ -31,6 +35,19 @@ def short(text: str, limit: int = 170) -> str:
         return text.rstrip(" .;,")
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(" .;,") + "…"
+
+
+def item_text(q: Query, text: str, limit: int, heading: str = "") -> str:
+    """A list item shortened to `limit`, unless it holds a two-syllable word of the question's topic that its heading
+    does not ("… những công nghệ chiến lược nào?" of the one item of a section that names them, in its last line):
+    what follows those words is what was asked, so the item is shown whole, up to ITEM_WHOLE characters."""
+    cut = short(text, limit)
+    if not cut.endswith("…"):
+        return cut
+    whole, head = fold(squash(text)), fold(heading)
+    if any(" " in w and w in whole and w not in head for w in (t.replace("_", " ") for t in q.topic)):
+        return short(text, ITEM_WHOLE)
+    return cut
 
 
 def join_units(units) -> str:
@@ -274,7 +291,7 @@ class Composer:
         lines = [f"{plan.name}: {head}"]
         width = 300 if len(items) <= 15 else 160
         for it in items[:MAX_LIST_ITEMS]:
-            lines.append(f"- {short(it.obj.text, width)} (dòng {it.first_line})")
+            lines.append(f"- {item_text(q, it.obj.text, width, it.section)} (dòng {it.first_line})")
         if len(items) > MAX_LIST_ITEMS:
             lines.append(f"… và {len(items) - MAX_LIST_ITEMS} mục khác (dòng {items[MAX_LIST_ITEMS].first_line}–"
                          f"{items[-1].last_line}).")
@@ -352,7 +369,8 @@ class Composer:
                 elif r.kind == "duty":
                     lines.append(f"- {r.obj.unit}: {short(r.obj.text, int(240 * width))}{extra} (dòng {src.lines[0]})")
                 else:
-                    lines.append(f"- {short(r.obj.text, int(420 * width))}{extra} (dòng {src.lines[0]})")
+                    lines.append(f"- {item_text(q, r.obj.text, int(420 * width), r.section)}{extra} "
+                                 f"(dòng {src.lines[0]})")
             if len(recs) > MAX_LIST_ITEMS:
                 rest = recs[MAX_LIST_ITEMS:]
                 lines.append(f"… và {len(rest)} mục khác (dòng {rest[0].first_line}–{rest[-1].last_line}; "
