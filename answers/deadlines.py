@@ -8,6 +8,7 @@ from datetime import date
 from answers.compose import vn_date
 from answers.records import CITED, Record
 from answers.when import next_monthly
+from corpus.text import month_end
 from corpus.values import parse_deadline
 
 _NO_DATE = {"continuous": "thường xuyên", "guidance": "theo hướng dẫn/quy định", "recurring": "định kỳ",
@@ -69,12 +70,32 @@ def days_left(day: date, today: date) -> str:
     return f"còn {(day - today).days} ngày, tính từ {vn_date(today)}"
 
 
+def this_months_day(text: str, today: date) -> date | None:
+    """This month's date of a monthly duty ('trước ngày 20 hằng tháng' on 22/8: 20/8), None for other duties."""
+    m = MONTHLY.search(text)
+    return date(today.year, today.month, min(int(m.group(1)), month_end(today.year, today.month).day)) if m else None
+
+
+def recurring_state(text: str, today: date) -> str | None:
+    """A recurring duty against today: its next date, and this month's when that has passed already ("kỳ tháng
+    8/2026 (20/8/2026) đã quá hạn 2 ngày nếu chưa nộp; kỳ tới: 20/9/2026 …"): people ask whether they are late for
+    this month's report. None when the text sets no recurring date."""
+    nxt = next_written_date(text, today)
+    if nxt is None:
+        return None
+    this = this_months_day(text, today)
+    if this is not None and this < today:
+        return (f"kỳ tháng {today.month}/{today.year} (hạn {vn_date(this)}) đã quá hạn {(today - this).days} ngày nếu "
+                f"chưa nộp; kỳ tới: {vn_date(nxt)} ({days_left(nxt, today)})")
+    return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn ({days_left(nxt, today)})"
+
+
 def status(r: Record, today: date) -> str:
     """'đã quá hạn …' / 'chưa quá hạn, còn N ngày …' / why it has no due date."""
     text = r.obj.text if r.kind in ("duty", "passage") else ""
-    nxt = next_written_date(text, today) if text else None
-    if nxt:
-        return f"kỳ tới: {vn_date(nxt)}, chưa đến hạn ({days_left(nxt, today)})"
+    recurring = recurring_state(text, today) if text else None
+    if recurring:
+        return recurring
     end = due_date(r)
     if end is None:
         d = getattr(r.obj, "deadline", None)

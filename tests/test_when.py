@@ -108,6 +108,34 @@ def test_a_monthly_duty_is_due_next_on_its_day_and_not_yet_late():
     assert "20/9/2026" in status(duty, date(2026, 8, 21))
 
 
+@pytest.fixture(scope="module")
+def section_assistant_factory(tmp_path_factory):
+    from tests.test_trust import SECTION_PLAN, one_plan_assistant
+    return one_plan_assistant(tmp_path_factory.mktemp("report"), SECTION_PLAN)
+
+
+def test_a_monthly_day_already_past_this_month_is_said_late_with_the_next_one():
+    """On the 22nd, "trước ngày 20 hằng tháng" has passed for this month: that is said (late by 2 days, if it was not
+    sent), with the next date; before the 20th only the coming date, not yet late."""
+    from types import SimpleNamespace
+    from answers.deadlines import status
+    duty = SimpleNamespace(kind="duty", obj=SimpleNamespace(text="Gửi báo cáo về Văn phòng trước ngày 20 hằng tháng."))
+    late = status(duty, date(2026, 8, 22))
+    assert "20/8/2026" in late and "đã quá hạn 2 ngày" in late and "20/9/2026" in late, late
+    early = status(duty, date(2026, 8, 12))
+    assert "20/8/2026" in early and "chưa đến hạn" in early and "quá hạn" not in early, early
+
+
+def test_a_report_asked_late_or_not_gets_this_months_state(section_assistant_factory):
+    a = section_assistant_factory
+    late = a.ask("Báo cáo tháng này của Văn phòng HĐND và UBND xã Tân Hòa gửi UBND xã, giờ nộp thì trễ chưa?",
+                 today=date(2026, 8, 22))
+    assert "20/8/2026" in late.text and "đã quá hạn" in late.text and "20/9/2026" in late.text, late.text
+    early = a.ask("Báo cáo tháng này của Văn phòng HĐND và UBND xã Tân Hòa gửi UBND xã, giờ nộp thì trễ chưa?",
+                  today=date(2026, 8, 10))
+    assert "20/8/2026" in early.text and "chưa đến hạn" in early.text, early.text
+
+
 def test_a_month_holds_a_quarter_closing_in_it_but_not_a_year():
     """"phải xong trong tháng 6": "Quý II/2026" (1/4–30/6) falls due at the end of June; "Năm 2026" does not fall
     due in December alone; a quarter's window still holds only what lies wholly in it."""

@@ -6,7 +6,7 @@ from datetime import date
 
 from answers import evidence, rank
 from answers.compose import vn_date
-from answers.deadlines import MONTHLY, days_left, due_date, due_start, next_written_date, status
+from answers.deadlines import MONTHLY, due_date, due_start, next_written_date, recurring_state, status
 from answers.handlers import Ctx, fact, groups
 from answers.records import Record
 from corpus.text import fold
@@ -61,8 +61,8 @@ def reports(ctx: Ctx):
     # "tháng kế tiếp", "nửa năm tới đây" name the next report, not a period to look in: the next date from today
     notes = {}
     for r in items:
-        nxt = next_written_date(r.obj.text, q.today)
-        notes[id(r)] = f"— kỳ tới: {vn_date(nxt)} ({days_left(nxt, q.today)})." if nxt else ""
+        state = recurring_state(r.obj.text, q.today)
+        notes[id(r)] = f"— {state}." if state else ""
     return ctx.compose.schedule(q, items, notes, missing)
 
 
