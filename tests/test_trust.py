@@ -2219,3 +2219,37 @@ def test_the_matters_a_unit_handles_are_its_duties(tmp_path, question):
     a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
     ans = a.ask(question)
     assert ans.kind == "duties" and "tổng hợp kết quả" in ans.text, ans.text
+
+
+def test_a_list_item_holding_what_is_asked_is_shown_whole(tmp_path):
+    """A section listed item by item cuts long items short; the one item that holds the question's words its heading
+    lacks ("nông sản chủ lực") is shown whole: what it names after them is what was asked."""
+    from tests.plan_fixtures import commune_plan
+    long_item = ("- Hỗ trợ hợp tác xã, hộ sản xuất xây dựng vùng nguyên liệu, áp dụng quy trình sản xuất an toàn, "
+                 "kết nối tiêu thụ qua các sàn thương mại điện tử trong nước, tổ chức hội chợ, triển lãm, phiên chợ "
+                 "trực tuyến cho bà con; đăng ký mã số vùng trồng, cấp mã QR truy xuất cho các nông sản chủ lực của "
+                 "xã, trước hết là các loại cây ăn trái đã có thương hiệu, được bao tiêu ổn định và có hợp đồng liên "
+                 "kết với doanh nghiệp chế biến trên địa bàn tỉnh, gồm: bưởi da xanh, sầu riêng, măng cụt, chôm "
+                 "chôm, tiêu và điều.")
+    a = one_plan_assistant(tmp_path, commune_plan(62, f"""I. NHIỆM VỤ TRỌNG TÂM
+
+1. Về phát triển kinh tế số nông thôn
+
+- Xây dựng mô hình chợ số tại trung tâm xã; vận động tiểu thương thanh toán không dùng tiền mặt.
+
+{long_item}
+
+- Tập huấn kỹ năng bán hàng trực tuyến cho thanh niên nông thôn.
+
+2. Về chuyển đổi số trong cơ quan
+
+- Số hóa hồ sơ, tài liệu lưu trữ của UBND xã.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Kinh tế
+
+- Chủ trì triển khai các nhiệm vụ về kinh tế số nông thôn.
+"""))
+    ans = a.ask("Tân Hòa phát triển kinh tế số nông thôn với những nông sản chủ lực nào, liệt kê hết")
+    assert "chôm chôm, tiêu và điều" in ans.text, ans.text
