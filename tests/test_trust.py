@@ -565,7 +565,8 @@ def test_kpi_wordings_get_the_kpi(assistant, question):
 
 
 @pytest.mark.parametrize("follow_up", ["cần đạt chỉ số gì?", "đo kết quả ra sao?", "kết quả tối thiểu?",
-                                       "thế nào thì coi là hoàn thành?"])
+                                       "thế nào thì coi là hoàn thành?", "lấy gì làm thước đo?",
+                                       "đích đến đo thế nào?", "thuoc do la gi", "đo kết quả bằng cái gì?"])
 def test_everyday_wordings_of_the_measure_ask_the_kpi(assistant, follow_up):
     """After the owner of a task, "cần đạt chỉ số gì", "đo kết quả ra sao", "kết quả tối thiểu", "thế nào thì
     coi là hoàn thành" ask its KPI, not its owner again."""
