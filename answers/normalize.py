@@ -110,7 +110,8 @@ def decode_telex(token: str) -> tuple[str, str] | None:
     """'thowif' -> ('thơi', grave); 'nhiejm' -> ('nhiem', dot below). None when no Telex key is in it.
     Tone keys count only after the first vowel ('sáng' starts with s, no final consonant is s/f/r/x/j)."""
     t = token.lower()
-    if not t.isascii() or not t.isalpha():
+    # "đatj": a phone keyboard that made the "đ" and left the tone key typed last
+    if not t.replace("đ", "d").isascii() or not t.isalpha():
         return None
     first_vowel = next((i for i, c in enumerate(t) if c in "aeiouy"), None)
     if first_vowel is None:
