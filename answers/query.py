@@ -89,7 +89,10 @@ _NOT_COUNTED = frozenset("cai con chiec "     # classifiers: "tối thiểu mấ
                          "phan ty ti le nguoi tien dong trieu ngay thang nam quy gio lan muc diem chi tieu nhiem "
                          "vu viec noi dung nhom linh vuc mang giai phap can cu phu luc don vi so la trong va cua o tai thi de "
                          # a preposition or particle after it ("phải đạt bao nhiêu vào cuối 2025"): nothing counted
-                         "vao den toi tren duoi truoc sau khi roi nua vay day kia hon".split())
+                         "vao den toi tren duoi truoc sau khi roi nua vay day kia hon "
+                         # words of address: "mấy ông bà từ 15 tuổi", "mấy anh chị" say who, as a plural does;
+                         # "mấy ông lớn" are the big ones the row names in its own words ("nhà đầu tư lớn")
+                         "ong ba anh chi em bac".split())
 _STRUCTURE_WORDS = frozenset("ve phat trien linh vuc mang nhom muc phan cho trong cac cu the phu luc bang danh muc tong thuoc "
                      "tat ca liet ke thuc te ghi dat ra kem theo tong so nao nhung gom ngay thang quy tuan nam hom nay toi sap "
                      "vong dong hien tai toan bo day du het neu de nhu sau day y i ii iii iv v vi vii viii ix x tren cuoi "

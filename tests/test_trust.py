@@ -2254,3 +2254,14 @@ II. TỔ CHỨC THỰC HIỆN
 """))
     ans = a.ask("Tân Hòa phát triển kinh tế số nông thôn với những nông sản chủ lực nào, liệt kê hết")
     assert "chôm chôm, tiêu và điều" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, fact", [
+    ("Phước An: mấy anh chị từ 15 tuổi trở lên có tài khoản ngân hàng thì chỉ tiêu này ai theo dõi?", "Ngân hàng"),
+    ("Khu công nghệ số Long Thành: tỉnh kéo về tối thiểu mấy ông lớn đầu tư?", "01 nhà đầu tư lớn"),
+])
+def test_words_of_address_after_may_are_no_thing_counted(assistant, question, fact):
+    """"mấy anh chị", "mấy ông lớn": people said as people say them, not a thing the evidence must count by that
+    word after a number."""
+    ans = assistant.ask(question)
+    assert ans.kind != "none" and fact in ans.text, ans.text
