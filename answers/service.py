@@ -111,7 +111,7 @@ class AssistantService:
                 ans = self._per_year(snap, q, default_plan, compose)
             else:
                 halves = snap.reader.two_asks(q) if q.window is None and not q.compare and not q.follows \
-                    and not q.wants("list") else None
+                    and (not q.wants("list") or q.wants("count")) else None
                 ans = (halves and self._both_asks(snap, q, halves, default_plan, compose, now)) or \
                     route(Ctx(snap, q, rank.scope_of(snap, q, default_plan), compose))
             if q.assumed and ans.kind not in ("none", "error"):

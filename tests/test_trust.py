@@ -2265,3 +2265,13 @@ def test_words_of_address_after_may_are_no_thing_counted(assistant, question, fa
     word after a number."""
     ans = assistant.ask(question)
     assert ans.kind != "none" and fact in ans.text, ans.text
+
+
+def test_a_count_and_a_figure_in_clauses_of_their_own_are_both_answered(assistant):
+    """"nhóm nguồn lực liệt kê mấy dòng, còn chữ ký số phải đạt bao nhiêu %?": the group's rows counted, and the other
+    figure, each from its own clause."""
+    snap = assistant.library.snapshot
+    group = [r for r in snap.of_kind("target", {"phuong-hang-gon-2026"}) if "nguồn lực" in r.obj.group]
+    ans = assistant.ask("Phường Hàng Gòn: nhóm phát triển nguồn lực liệt kê mấy dòng, còn chữ ký số cho người trưởng thành "
+                        "phải đạt bao nhiêu %?")
+    assert f"{len(group)} chỉ tiêu" in ans.text and "50%" in ans.text, ans.text
