@@ -125,11 +125,13 @@ _STRUCTURE_PHRASES = frozenset({"tong_cong", "tong_so", "toan_bo", "tat_ca", "da
 
 
 # Syllables that carry a question's form or place, not a qualifier of what it asks about; with tone marks, and
-# folded for questions typed without them ("bảo hiểm" is a qualifier, "bao nhiêu" is not).
+# folded for questions typed without them ("bảo hiểm" is a qualifier, "bao nhiêu" is not; "học kỹ năng số hết
+# không", "đều phải": how many, not which).
 FILLER_TONED = frozenset("""
 ai gì nào là của và các những một cho với ở về thì khi hay hoặc được không chưa sẽ nhiều vậy à nhé nhỉ ơi ư hả
 sao này kia ấy rồi bao mấy đạt phải có tại trong năm đến vào cuối hiện nay mức bằng từ trên địa bàn xã phường
 tỉnh ấp kế hoạch chỉ tiêu theo do đặt ra thế đang sẽ cần tối thiểu ít nhất đã tới nữa còn lúc bây giờ
+hết đều
 """.split())
 # ... and with tone marks only: folded they are content words ("mà" is "mã", "chứ" is "chữ")
 # ("mỗi năm" is "hằng năm"; folded "moi" is also "mới", "hang" also "hàng hóa")

@@ -2275,3 +2275,9 @@ def test_a_count_and_a_figure_in_clauses_of_their_own_are_both_answered(assistan
     ans = assistant.ask("Phường Hàng Gòn: nhóm phát triển nguồn lực liệt kê mấy dòng, còn chữ ký số cho người trưởng thành "
                         "phải đạt bao nhiêu %?")
     assert f"{len(group)} chỉ tiêu" in ans.text and "50%" in ans.text, ans.text
+
+
+def test_a_quantifier_after_the_thing_asked_is_no_other_qualifier(assistant):
+    """"học kỹ năng số hết không", "đều phải": how many are covered, not another kind of skill than the target's."""
+    ans = assistant.ask("Hàng Gòn: các em học sinh từ cấp 1 trở lên phải được học kỹ năng số hết không, tỷ lệ bao nhiêu?")
+    assert ans.kind == "target" and "100%" in ans.text, ans.text
