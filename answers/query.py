@@ -190,6 +190,8 @@ yeu_cau ky_vong mong_muon de_ra di_cung di_kem dong_hanh sat_canh
 DOCUMENT_PAIRS = frozenset("ke_hoach van_ban nghi_quyet quyet_dinh thong_bao trien_khai thuc_hien ban_hanh so_hieu "
                            "ngay_ky hanh_dong dua_tren dua_vao can_cu vien_dan".split())
 _DEADLINE_FORM_PAIRS = frozenset("moc_thoi thoi_gian thoi_diem moc_hoan gian_hoan truoc_ngay phan_ky".split())
+# with the partners asked ("sở nào hỗ trợ", "ai phụ một tay"), the words of helping say the role asked
+_COOP_FORM_PAIRS = frozenset("ho_tro phu_giup giup_suc tro_giup phu_mot mot_tay".split())
 # with a document's number asked ("theo quyết định nào", "nghị quyết số mấy"), the kind of document is what is asked
 _DOCNUM_FORM_PAIRS = frozenset("quyet_dinh nghi_quyet van_ban thong_bao ket_luan chi_thi so_hieu".split())
 # syllables of a time expression ("đến cuối năm nay", "hết năm", "tháng tới"): a pair of two of them says when,
@@ -530,8 +532,9 @@ class Query:
     @cached_property
     def form_pairs(self) -> frozenset[str]:
         """Pairs that only say what kind of thing this question asks (with a deadline asked, its time words too:
-        "mốc thời gian … là quý nào")."""
+        "mốc thời gian … là quý nào"; with the partners asked, the words of helping: "sở nào hỗ trợ")."""
         return (FORM_PAIRS | (_DEADLINE_FORM_PAIRS if "deadline" in self.asks else frozenset())
+                | (_COOP_FORM_PAIRS if "coop" in self.asks else frozenset())
                 | (_DOCNUM_FORM_PAIRS if "docnum" in self.expects else frozenset()))
 
     @cached_property

@@ -2281,3 +2281,15 @@ def test_a_quantifier_after_the_thing_asked_is_no_other_qualifier(assistant):
     """"học kỹ năng số hết không", "đều phải": how many are covered, not another kind of skill than the target's."""
     ans = assistant.ask("Hàng Gòn: các em học sinh từ cấp 1 trở lên phải được học kỹ năng số hết không, tỷ lệ bao nhiêu?")
     assert ans.kind == "target" and "100%" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Đồng Nai: dọn sạch CSDL các ngành đưa về trung tâm điều hành IOC, bên nào hỗ trợ?",
+                                      "dong nai don sach CSDL cac nganh dua ve IOC: ai lo, ben nao phu mot tay"])
+def test_helping_words_ask_the_partners_of_a_row(assistant, question):
+    """"bên nào hỗ trợ", "bên nào phụ một tay": the row's co-operating units are asked; the words of helping are the
+    role asked, not something the row must say."""
+    snap = assistant.library.snapshot
+    q = snap.reader.read(question, date(2026, 7, 1), None, None)
+    assert "coop" in q.asks and "ho_tro" not in evidence.content_words(snap, q), (q.asks, q.content)
+    ans = assistant.ask(question)
+    assert ans.kind != "none" and "Sở Khoa học và Công nghệ" in ans.text, ans.text
