@@ -2293,3 +2293,13 @@ def test_helping_words_ask_the_partners_of_a_row(assistant, question):
     assert "coop" in q.asks and "ho_tro" not in evidence.content_words(snap, q), (q.asks, q.content)
     ans = assistant.ask(question)
     assert ans.kind != "none" and "Sở Khoa học và Công nghệ" in ans.text, ans.text
+
+
+def test_last_year_with_its_year_named_asks_that_years_figure_not_a_comparison(assistant):
+    """"năm ngoái (2025)": the year said twice, not a figure set against an earlier year's."""
+    snap = assistant.library.snapshot
+    q = snap.reader.read("Xuân Phú năm ngoái (2025) mở tối thiểu mấy lớp tập huấn chuyển đổi số cho người dân?",
+                         date(2026, 7, 1), None, None)
+    assert "compare" not in q.foreign, q.foreign
+    assert "compare" in snap.reader.read("Xuân Phú năm ngoái mở mấy lớp tập huấn, năm nay tăng bao nhiêu?",
+                                         date(2026, 7, 1), None, None).foreign
