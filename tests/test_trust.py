@@ -2303,3 +2303,14 @@ def test_last_year_with_its_year_named_asks_that_years_figure_not_a_comparison(a
     assert "compare" not in q.foreign, q.foreign
     assert "compare" in snap.reader.read("Xuân Phú năm ngoái mở mấy lớp tập huấn, năm nay tăng bao nhiêu?",
                                          date(2026, 7, 1), None, None).foreign
+
+
+@pytest.mark.parametrize("question, counted", [
+    ("tỉnh dn năm nay phải nghiệm thu tối thiểu bn nhiệm vụ khoa học công nghệ", False),
+    ("Nha Bích hỗ trợ hộ kinh doanh ứng dụng công nghệ số ít nhất mấy đơn vị?", False),
+    ("Kế hoạch Nha Bích có bao nhiêu nhiệm vụ?", True),
+])
+def test_a_minimum_asked_is_a_figure_not_rows_counted(assistant, question, counted):
+    """"tối thiểu / ít nhất mấy nhiệm vụ": the figure a target sets, not how many rows the plan has."""
+    q = assistant.library.snapshot.reader.read(question, date(2026, 7, 1), None, None)
+    assert ("count" in q.asks) == counted, q.asks
