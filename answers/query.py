@@ -30,7 +30,7 @@ ai nao gi bao nhieu khi gio han thoi chu tri phu trach don vi la xa phuong tinh 
 nhiem vu chi tieu ty ti le ve cua o theo doi xong hoan thanh dat muc cac nhung ke hoach thuc hien the nhu sao
 may ngay thang quy nam phan tram dat ra dang giao can gom bo tri trong den het cho nguoi dan hay vay a nhi
 roi oi minh toi em anh ban nhe ak tu lay nhu vao ra len bi kpi muon mong them ben hom nay qua chua con sap
-tinh lieu ke liet du day lau nua khong chua xin hoi giup vui long da qua tre thi chot moc dem sep
+tinh lieu ke liet du day lau nua khong chua xin hoi giup gium vui long da qua tre thi chot moc dem sep
 """.split())
 # Subjects made only of such syllables: "dữ liệu" is a topic though "dữ"/"đủ" and "liệu" are form words.
 SUBJECT_PAIRS = frozenset("du_lieu xa_hoi can_bo dau_tu tieu_chi".split())

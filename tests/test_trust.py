@@ -2314,3 +2314,11 @@ def test_a_minimum_asked_is_a_figure_not_rows_counted(assistant, question, count
     """"tối thiểu / ít nhất mấy nhiệm vụ": the figure a target sets, not how many rows the plan has."""
     q = assistant.library.snapshot.reader.read(question, date(2026, 7, 1), None, None)
     assert ("count" in q.asks) == counted, q.asks
+
+
+@pytest.mark.parametrize("question", ["Nha Bích lấy kinh phí làm kế hoạch từ mấy nguồn, kể giùm?",
+                                      "Nha Bích bố trí kinh phí từ mấy nguồn, kể cho mình"])
+def test_a_number_asked_with_ke_giup_is_the_whole_list(assistant, question):
+    """"từ mấy nguồn, kể giùm": the items of the list (each source), not a figure; "giùm" is a form word."""
+    ans = assistant.ask(question)
+    assert ans.kind == "list" and "Ngân sách nhà nước" in ans.text and "Các nguồn vốn hợp pháp khác" in ans.text, ans.text
