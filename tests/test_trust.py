@@ -2322,3 +2322,18 @@ def test_a_number_asked_with_ke_giup_is_the_whole_list(assistant, question):
     """"từ mấy nguồn, kể giùm": the items of the list (each source), not a figure; "giùm" is a form word."""
     ans = assistant.ask(question)
     assert ans.kind == "list" and "Ngân sách nhà nước" in ans.text and "Các nguồn vốn hợp pháp khác" in ans.text, ans.text
+
+
+def test_a_units_list_about_a_topic_its_rows_miss_is_its_duty(tmp_path):
+    """"Công an xã hướng dẫn người dân kích hoạt những ứng dụng nào?": the unit leads a row of the table, but none about
+    that; its duty in the plan's prose is, and answers."""
+    plan = FIVE_G_PLAN.replace(
+        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
+        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n2. Công an xã\n\n"
+        "- Hướng dẫn người dân cài đặt, kích hoạt ứng dụng VNeID và các tiện ích tích hợp trên ứng dụng.")
+    a = one_plan_assistant(tmp_path, plan)
+    ans = a.ask("Công an xã Tân Hòa hướng dẫn người dân kích hoạt những ứng dụng nào?")
+    assert "VNeID" in ans.text, ans.text
+    # asked for its rows, the unit's rows still answer
+    rows = a.ask("Công an xã Tân Hòa chủ trì những chỉ tiêu nào?")
+    assert "định danh điện tử" in rows.text and "VNeID" not in rows.text, rows.text

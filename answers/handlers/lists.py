@@ -124,12 +124,17 @@ def unit_tasks(ctx: Ctx):
                     out.append(r)
                 elif role != "both" and snap.holds_unit(r, u, role):
                     out.append(r)
+    unit_words = {w for u in units for w in u.name.lower().split()}
+    topic = [t for t in q.topic if t.split("_")[0] not in unit_words]
     if q.topic and len(out) > 3:
         # "Phòng Kinh tế chủ trì những việc gì về dữ liệu?" keeps the rows about the topic when there are some
-        unit_words = {w for u in units for w in u.name.lower().split()}
-        topic = [t for t in q.topic if t.split("_")[0] not in unit_words]
         picked = [r for r in out if topic and snap.coverage(topic, r.terms) >= 0.5]
         out = picked or out
+    if out and q.about is None and topic and not any(snap.coverage(topic, r.terms) >= 0.5 for r in out) \
+            and (own := duties.duties_of(ctx, units)) and (ans := _duty_about(ctx, own)) is not None:
+        # "Trạm Y tế hỗ trợ người dân tham gia những nền tảng nào?": no row of the unit is about it, the unit's
+        # duty in the plan's prose is
+        return ans
     label = {"lead": "do {u} chủ trì", "coop": "{u} phối hợp thực hiện",
              "both": "{u} chủ trì hoặc phối hợp"}[role].format(u=units[0].name)
     if not out:
