@@ -2337,3 +2337,19 @@ def test_a_units_list_about_a_topic_its_rows_miss_is_its_duty(tmp_path):
     # asked for its rows, the unit's rows still answer
     rows = a.ask("Công an xã Tân Hòa chủ trì những chỉ tiêu nào?")
     assert "định danh điện tử" in rows.text and "VNeID" not in rows.text, rows.text
+
+
+def test_the_part_assigning_work_in_prose_named_asks_the_units_duties_there(tmp_path):
+    """"Phần tổ chức thực hiện giao Công an xã những việc nào?": the unit's duty in that part, not the table row it
+    leads; asked without naming the part, its rows still answer."""
+    plan = FIVE_G_PLAN.replace(
+        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
+        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n2. Công an xã\n\n"
+        "- Hướng dẫn người dân cài đặt, kích hoạt ứng dụng VNeID và các tiện ích tích hợp trên ứng dụng.")
+    a = one_plan_assistant(tmp_path, plan)
+    ans = a.ask("Phần tổ chức thực hiện của Tân Hòa giao Công an xã những việc nào?")
+    assert "VNeID" in ans.text, ans.text
+    ans = a.ask("Phần tổ chức thực hiện của Tân Hòa giao Phòng Văn hóa - Xã hội những việc nào?")
+    assert "tổng hợp kết quả" in ans.text, ans.text
+    rows = a.ask("Công an xã Tân Hòa chủ trì những chỉ tiêu nào?")
+    assert "định danh điện tử" in rows.text and "VNeID" not in rows.text, rows.text

@@ -114,6 +114,9 @@ def unit_tasks(ctx: Ctx):
     units = ctx.units
     if not units or not q.wants("list") or "unit" in q.expects:
         return None     # "Đơn vị nào phối hợp …" asks for units, not for a unit's tasks
+    if q.in_duties_part and q.about != "target" and (own := duties.duties_of(ctx, units)):
+        # "phần tổ chức thực hiện giao trạm y tế những việc nào": the unit's duties there, not its table rows
+        return _duty_about(ctx, own) or duties.handle(ctx)
     role = q.role or "lead"
     kinds = ("target",) if q.about == "target" else ("task",) if role != "lead" or q.about == "task" else ("task", "target")
     out = []
