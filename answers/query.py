@@ -174,6 +174,9 @@ _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
 _WHO_SIGNS = re.compile(r"\b(?:ai|nguoi|ten|ong|ba|chu tich|lanh dao|dong chi)\b")
 # the part of a plan that gives each unit its work in prose ("phần tổ chức thực hiện", "mục phân công")
 _DUTIES_PART = re.compile(r"\b(?:phan|muc|trong) (?:to chuc thuc hien|phan cong nhiem vu|phan cong)\b")
+# an item asked for by its kind ("đề án nào", "việc gì", "nghị quyết nào")
+_WHICH_ITEM = re.compile(r"\b(?:de an|du an|viec|dau viec|nhiem vu|chi tieu|nghi quyet|ke hoach|hang muc|van ban|"
+                         r"chuong trinh|quy che|quy dinh|co che|chinh sach) (?:nao|gi)\b")
 # Words that set two figures against each other ("so với năm trước", "cao hơn", "tăng bao nhiêu")
 _COMPARED = re.compile(r"\b(?:so voi|hon|tang|giam|chenh)\b")
 # Beside the time left, a result to reach asked in words of its own ("phải đạt tỷ lệ nào", "KPI")
@@ -471,6 +474,8 @@ class Query:
     # the part of the plan that assigns work in prose is named ("phần tổ chức thực hiện giao trạm y tế việc gì"):
     # a unit's duties there are asked, not the table rows it leads
     in_duties_part: bool = False
+    # which item is asked by its kind ("đề án nào", "phải xong việc gì"): with a period said, the item due in it
+    which_item: bool = False
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -1035,6 +1040,7 @@ class QueryReader:
         g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(ROMAN_NUMERALS) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
         group_ref = g.group(1) if g else None
         in_duties_part = bool(_DUTIES_PART.search(f))
+        which_item = bool(_WHICH_ITEM.search(f))
         expects = {label[7:] for label in self.lx.cues
                    if label.startswith("expect_") and "@" not in label and self._has(label, f, toned)}
         foreign = {label[8:] for label in self.lx.cues
@@ -1101,7 +1107,8 @@ class QueryReader:
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
-                     group_ref=group_ref, in_duties_part=in_duties_part, deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
+                     group_ref=group_ref, in_duties_part=in_duties_part, which_item=which_item,
+                     deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
                      spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)

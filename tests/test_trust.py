@@ -2353,3 +2353,11 @@ def test_the_part_assigning_work_in_prose_named_asks_the_units_duties_there(tmp_
     assert "tổng hợp kết quả" in ans.text, ans.text
     rows = a.ask("Công an xã Tân Hòa chủ trì những chỉ tiêu nào?")
     assert "định danh điện tử" in rows.text and "VNeID" not in rows.text, rows.text
+
+
+def test_an_item_asked_by_its_kind_with_a_period_is_one_due_in_it(tmp_path):
+    """"Quý sau phải ban hành quy chế nào?": of the rows the one due in that period, not the best-worded one due in
+    another."""
+    a = one_plan_assistant(tmp_path, GROUPED_TASKS_PLAN)
+    ans = a.ask("Quý sau Tân Hòa phải ban hành quy chế nào?", today=date(2026, 4, 20))
+    assert "cổng thông tin" in ans.text and "quản lý dữ liệu" not in ans.text.split("Nguồn:")[0], ans.text

@@ -90,8 +90,9 @@ def _candidates(ctx: Ctx) -> list[Record]:
     return out
 
 
-def one_item(ctx: Ctx):
-    """'Is task X overdue?', 'how long is left for X?', 'when is the next report?': the best record + status."""
+def one_item(ctx: Ctx, window=None):
+    """'Is task X overdue?', 'how long is left for X?', 'when is the next report?': the best record + status. With a
+    period said ("đề án nào tới hạn trong quý này"), only a record due in it."""
     q = ctx.q
     if q.wants("list") or (len([t for t in q.topic if "_" not in t]) < 2 and not q.focus):
         return None
@@ -99,6 +100,8 @@ def one_item(ctx: Ctx):
     if not chosen:
         ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
         ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
+        if window is not None:
+            ok = [(s, r) for s, r in ok if (end := due_date(r)) is not None and window.holds(end, q.today, due_start(r))]
         if not ok:
             return None
         chosen = rank.per_plan(ok)[:3]
@@ -114,7 +117,11 @@ def handle(ctx: Ctx):
     # "phải xong những việc gì trong quý này", "mấy việc phải xong trong tháng 3": the period's items, as a list,
     # not the one best record
     if window is None or not (q.wants("list", "count") or (q.wants("duties") and window.start is not None)):
-        ans = one_item(ctx)
+        # "đề án nào tới hạn trong quý này": an item asked by its kind, with a named period (not a state asked, "đã
+        # quá hạn chưa", nor today's date said, "giữa tháng 4 rồi"), is one due in that period
+        period = window if q.which_item and window is not None and window.status is None and window.start \
+            and window.end else None
+        ans = one_item(ctx, period)
         if ans is not None:
             return ans
     items = _candidates(ctx)
