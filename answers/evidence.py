@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from answers.library import Snapshot
 from answers.query import (DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, LEVEL_SYLLABLES, SAME_QUALIFIERS, Query,
-                           ages, doc_key, word_pairs)
+                           ages, doc_key, groups_in, word_pairs)
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
@@ -393,6 +393,14 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
     return False
 
 
+def another_group(q: Query, r: Record) -> bool:
+    """The question asks about a group of people (Query.groups: "người cao tuổi", "giáo viên", "hộ kinh doanh") that a
+    target or a row does not name: its figure is set for someone else ("người dân trưởng thành có chữ ký số")."""
+    if r.kind not in ("target", "task") or not q.groups:
+        return False
+    return bool(q.groups - groups_in(fold(f"{record_text(r)} | {r.section}").lower()))
+
+
 def counts_what_is_asked(snap: Snapshot, q: Query, r: Record) -> bool:
     """"Mấy lớp tập huấn?" is answered by a figure of classes ("ít nhất 02 lớp"), not by a task whose KPI is
     "01 Kế hoạch" nor by a percentage: the counted thing stands right after a number in the evidence."""
@@ -615,6 +623,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("rest")       # (a follow-up about the records last cited is about them by definition)
     if qualifier_clash(snap, q, r):
         failed.append("qualifier")
+    if another_group(q, r):
+        failed.append("group")          # "người cao tuổi" asked of a target set for all adults
     if not same_level(snap, q, r):
         failed.append("level")
     if r.kind == "passage" and RECIPIENTS_HEAD.match(fold(r.section)):

@@ -23,6 +23,7 @@ from answers.when import TimeWindow, read_window
 MAX_QUESTION_CHARS = 600
 CUES_FILE = Path(__file__).parent / "data" / "cues.tsv"
 SYNONYMS_FILE = Path(__file__).parent / "data" / "synonyms.tsv"
+GROUPS_FILE = Path(__file__).parent / "data" / "groups.tsv"
 
 # Syllables that carry the question's form, not its topic; dropped from the topic terms.
 CUE_SYLLABLES = frozenset("""
@@ -246,6 +247,21 @@ def load_cues(path: Path = CUES_FILE) -> dict[str, list[re.Pattern]]:
     for label, pattern in read_pairs(path):
         out.setdefault(label, []).append(re.compile(pattern))
     return out
+
+
+@lru_cache(maxsize=1)
+def population_groups(path: Path = GROUPS_FILE) -> dict[str, tuple[re.Pattern, ...]]:
+    """The groups of people a figure may be set for (data file: class<TAB>folded phrase), each class with the
+    patterns of its phrases."""
+    out: dict[str, list[re.Pattern]] = {}
+    for cls, phrase in read_pairs(path):
+        out.setdefault(cls, []).append(re.compile(rf"\b{re.escape(phrase)}\b"))
+    return {cls: tuple(ps) for cls, ps in out.items()}
+
+
+def groups_in(folded: str) -> frozenset[str]:
+    """The population groups (classes of groups.tsv) a folded text names."""
+    return frozenset(cls for cls, ps in population_groups().items() if any(p.search(folded) for p in ps))
 
 
 def load_synonyms(path: Path = SYNONYMS_FILE) -> list[tuple[str, str, str]]:
@@ -533,6 +549,11 @@ class Query:
     def topic_without_roles(self) -> tuple[str, ...]:
         """Topic terms with no role word in them: what is asked about, not the role asked ("chủ trì")."""
         return tuple(t for t in self.topic if not set(t.split("_")) & _ROLE_ASKED)
+
+    @cached_property
+    def groups(self) -> frozenset[str]:
+        """Population groups the question names ("người cao tuổi", "giáo viên", "hộ kinh doanh"): groups.tsv."""
+        return groups_in(fold(self.text).lower())
 
     @cached_property
     def ages(self) -> set[tuple[str, int]]:

@@ -2361,3 +2361,15 @@ def test_an_item_asked_by_its_kind_with_a_period_is_one_due_in_it(tmp_path):
     a = one_plan_assistant(tmp_path, GROUPED_TASKS_PLAN)
     ans = a.ask("Quý sau Tân Hòa phải ban hành quy chế nào?", today=date(2026, 4, 20))
     assert "cổng thông tin" in ans.text and "quản lý dữ liệu" not in ans.text.split("Nguồn:")[0], ans.text
+
+
+@pytest.mark.parametrize("question", ["Tân Hòa đặt tỷ lệ người cao tuổi có tài khoản định danh điện tử là bao nhiêu?",
+                                      "tan hoa: phu nu co tai khoan dinh danh dien tu bn %",
+                                      "Tân Hòa muốn bao nhiêu phần trăm đồng bào dân tộc thiểu số có định danh điện tử?"])
+def test_a_group_of_people_no_target_names_is_not_answered_from_the_peoples_target(tmp_path, question):
+    """A figure asked for a group of people ("người cao tuổi", "phụ nữ", "đồng bào dân tộc thiểu số") is not the figure
+    set for all the people: none, with the nearest target offered; the people at large still get theirs."""
+    a = one_plan_assistant(tmp_path, FIVE_G_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "none" and "95%" in ans.text, ans.text        # the nearest, offered as such
+    assert a.ask("Tân Hòa đặt tỷ lệ bà con có tài khoản định danh điện tử là bao nhiêu?").kind == "target"
