@@ -395,8 +395,9 @@ def qualifier_clash(snap: Snapshot, q: Query, r: Record) -> bool:
 
 def another_group(q: Query, r: Record) -> bool:
     """The question asks about a group of people (Query.groups: "người cao tuổi", "giáo viên", "hộ kinh doanh") that a
-    target or a row does not name: its figure is set for someone else ("người dân trưởng thành có chữ ký số")."""
-    if r.kind not in ("target", "task") or not q.groups:
+    target or a row does not name, nor a paragraph giving the figure asked: its figure is set for someone else
+    ("người dân trưởng thành có chữ ký số")."""
+    if not q.groups or not (r.kind in ("target", "task") or (r.kind == "passage" and "number" in q.expects)):
         return False
     return bool(q.groups - groups_in(fold(f"{record_text(r)} | {r.section}").lower()))
 

@@ -2373,3 +2373,16 @@ def test_a_group_of_people_no_target_names_is_not_answered_from_the_peoples_targ
     ans = a.ask(question)
     assert ans.kind == "none" and "95%" in ans.text, ans.text        # the nearest, offered as such
     assert a.ask("Tân Hòa đặt tỷ lệ bà con có tài khoản định danh điện tử là bao nhiêu?").kind == "target"
+
+
+def test_a_group_of_people_is_not_answered_from_a_paragraph_giving_the_peoples_figure(assistant):
+    """A plan that sets figures in prose too ("(20) Tỷ lệ người dân có tài khoản định danh điện tử (VNeID) ≥ 80%"):
+    asked for a group's figure ("phụ nữ"), that paragraph is the people's, not the group's."""
+    snap = assistant.library.snapshot
+    para = next(r for r in snap.of_kind("passage", {"tinh-dong-nai-2026"})
+                if "tài khoản định danh điện tử" in r.obj.text and "%" in r.obj.text)
+    q = snap.reader.read("Đồng Nai muốn bao nhiêu % phụ nữ có tài khoản định danh điện tử?", date(2026, 7, 1), None, None)
+    assert "group" in evidence.assess(snap, q, para).failed
+    q = snap.reader.read("Đồng Nai muốn bao nhiêu % người dân có tài khoản định danh điện tử?", date(2026, 7, 1), None,
+                         None)
+    assert "group" not in evidence.assess(snap, q, para).failed
