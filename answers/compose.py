@@ -470,6 +470,8 @@ class Composer:
             if not label and others:
                 other = f"{others} nhiệm vụ trong bảng/phụ lục" if noun == "chỉ tiêu" else f"{others} chỉ tiêu"
                 s += f" Ngoài ra kế hoạch có {other}."
+            if pos := self.at_position(q, recs):
+                s += f" {pos.strip()}"      # "có mấy chỉ tiêu, chỉ tiêu cuối nói gì?": the one asked, said whole
             if recs:
                 first, last = recs[0], recs[-1]
                 src = self.source(first, (first.first_line, last.last_line))

@@ -2386,3 +2386,12 @@ def test_a_group_of_people_is_not_answered_from_a_paragraph_giving_the_peoples_f
     q = snap.reader.read("Đồng Nai muốn bao nhiêu % người dân có tài khoản định danh điện tử?", date(2026, 7, 1), None,
                          None)
     assert "group" not in evidence.assess(snap, q, para).failed
+
+
+def test_a_count_with_the_last_item_asked_says_that_item_whole(assistant):
+    """"Nhóm nguồn lực có mấy chỉ tiêu, chỉ tiêu cuối cùng là gì?": the count, and the last item said whole (a long
+    list cuts its items short and may stop before the last)."""
+    snap = assistant.library.snapshot
+    group = [r for r in snap.of_kind("target", {"phuong-hang-gon-2026"}) if "nguồn lực" in r.obj.group]
+    ans = assistant.ask("Hàng Gòn: nhóm phát triển nguồn lực có mấy chỉ tiêu, chỉ tiêu cuối cùng là gì?")
+    assert f"{len(group)} chỉ tiêu" in ans.text and f"Mục cuối cùng: {group[-1].obj.text[:40]}" in ans.text, ans.text
