@@ -136,8 +136,9 @@ def holds_foreign(q: Query, r: Record) -> bool:
 
 
 def unseen_share(snap: Snapshot, q: Query) -> float:
-    """Weight of the question's topic syllables that no plan uses at all ("hộ nghèo", "thuế")."""
-    singles = [t for t in set(q.topic) if "_" not in t and len(t) > 1 and not t.isdigit()]
+    """Weight of the question's topic syllables that no plan uses at all ("hộ nghèo", "thuế"); a gloss's words
+    ("(drone, UAV)", "kiểu Starlink") name what the question names another way, not another topic."""
+    singles = [t for t in set(q.topic) if "_" not in t and len(t) > 1 and not t.isdigit() and t not in q.gloss_words]
     if not singles:
         return 0.0
     unseen = [t for t in singles if t not in snap.idf]

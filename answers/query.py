@@ -175,6 +175,8 @@ _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
 _WHO_SIGNS = re.compile(r"\b(?:ai|nguoi|ten|ong|ba|chu tich|lanh dao|dong chi)\b")
 # the part of a plan that gives each unit its work in prose ("phần tổ chức thực hiện", "mục phân công")
 _DUTIES_PART = re.compile(r"\b(?:phan|muc|trong) (?:to chuc thuc hien|phan cong nhiem vu|phan cong)\b")
+# a gloss after what a question names: words in brackets, or "kiểu / như / vd" and one word ("kiểu Starlink")
+_GLOSS = re.compile(r"\([^)]*\)|\b(?:kiểu|kieu|như|nhu|vd|ví dụ|vi du)\s+[^\W\d_]+", re.IGNORECASE)
 # an item asked for by its kind ("đề án nào", "việc gì", "nghị quyết nào")
 _WHICH_ITEM = re.compile(r"\b(?:de an|du an|viec|dau viec|nhiem vu|chi tieu|nghi quyet|ke hoach|hang muc|van ban|"
                          r"chuong trinh|quy che|quy dinh|co che|chinh sach) (?:nao|gi)\b")
@@ -478,6 +480,7 @@ class Query:
     reworded: tuple[tuple[str, str], ...] = ()   # (everyday phrase, plan phrase) of synonyms.tsv found, folded
     spelled: tuple[frozenset[str], ...] = ()     # the word pairs of each abbreviation spelled out ("FDI": 4 pairs)
     foreign_words: tuple[str, ...] = ()        # words of another language no plan writes ("wifi", "camera", "drone")
+    gloss_words: frozenset[str] = frozenset()  # folded words of a gloss ("(drone, UAV)", "kiểu Starlink"): no topic
     # issue 23, one indicator across plans: rank_high | rank_low | compare | which_plans | missing | None
     compare: str | None = None
     compare_levels: frozenset[str] = frozenset()   # levels named beyond the named plans' ("… so với tỉnh")
@@ -1135,6 +1138,8 @@ class QueryReader:
                      spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),
                      foreign_words=self._foreign_words(text),
+                     gloss_words=frozenset(fold(w).lower() for m in _GLOSS.finditer(text)
+                                           for w in re.findall(r"[^\W\d_]+", m.group(0))),
                      compare=compare, compare_levels=compare_levels, report=report,
                      other_level=self._other_level(f, plans) if compare is None else frozenset(),
                      position=_position(f) if "list" in asks else None)
@@ -1233,6 +1238,9 @@ class QueryReader:
         email: their own check), initialisms."""
         known = {w for everyday, folded, _ in self.lx.synonyms for w in folded.split()}
         out = []
+        # a gloss of what the question names is no other topic: "kinh tế tầm thấp (drone, UAV)", "internet vệ tinh
+        # kiểu Starlink"
+        text = _GLOSS.sub(" ", text)
         for w in re.findall(r"[^\W\d_]+", text):
             f = fold(w)
             if w.lower() in _LEVELS_OF_GOVERNMENT and f not in self.lx.vocabulary:

@@ -2395,3 +2395,13 @@ def test_a_count_with_the_last_item_asked_says_that_item_whole(assistant):
     group = [r for r in snap.of_kind("target", {"phuong-hang-gon-2026"}) if "nguồn lực" in r.obj.group]
     ans = assistant.ask("Hàng Gòn: nhóm phát triển nguồn lực có mấy chỉ tiêu, chỉ tiêu cuối cùng là gì?")
     assert f"{len(group)} chỉ tiêu" in ans.text and f"Mục cuối cùng: {group[-1].obj.text[:40]}" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", ["Đồng Nai: đề án kinh tế tầm thấp (flycam, drone giao hàng) do sở nào chủ trì?",
+                                      "dong nai: de an kinh te tam thap kieu flycam do so nao chu tri"])
+def test_a_gloss_in_other_words_is_no_topic_the_plans_lack(assistant, question):
+    """"(flycam, drone giao hàng)", "kiểu flycam": words that gloss what the question names, not another topic."""
+    ans = assistant.ask(question)
+    assert ans.kind == "owner" and "Sở Công thương" in ans.text, ans.text
+    # the same foreign word as the topic itself is still something the plans do not cover
+    assert assistant.ask("Đồng Nai: đề án flycam do sở nào chủ trì?").kind == "none"
