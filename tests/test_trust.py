@@ -2324,14 +2324,17 @@ def test_a_number_asked_with_ke_giup_is_the_whole_list(assistant, question):
     assert ans.kind == "list" and "Ngân sách nhà nước" in ans.text and "Các nguồn vốn hợp pháp khác" in ans.text, ans.text
 
 
+# FIVE_G_PLAN with a duty in prose for a unit that also leads a row of its table (Công an xã)
+POLICE_DUTY_PLAN = FIVE_G_PLAN.replace(
+    "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
+    "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n2. Công an xã\n\n"
+    "- Hướng dẫn người dân cài đặt, kích hoạt ứng dụng VNeID và các tiện ích tích hợp trên ứng dụng.")
+
+
 def test_a_units_list_about_a_topic_its_rows_miss_is_its_duty(tmp_path):
     """"Công an xã hướng dẫn người dân kích hoạt những ứng dụng nào?": the unit leads a row of the table, but none about
     that; its duty in the plan's prose is, and answers."""
-    plan = FIVE_G_PLAN.replace(
-        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
-        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n2. Công an xã\n\n"
-        "- Hướng dẫn người dân cài đặt, kích hoạt ứng dụng VNeID và các tiện ích tích hợp trên ứng dụng.")
-    a = one_plan_assistant(tmp_path, plan)
+    a = one_plan_assistant(tmp_path, POLICE_DUTY_PLAN)
     ans = a.ask("Công an xã Tân Hòa hướng dẫn người dân kích hoạt những ứng dụng nào?")
     assert "VNeID" in ans.text, ans.text
     # asked for its rows, the unit's rows still answer
@@ -2342,11 +2345,7 @@ def test_a_units_list_about_a_topic_its_rows_miss_is_its_duty(tmp_path):
 def test_the_part_assigning_work_in_prose_named_asks_the_units_duties_there(tmp_path):
     """"Phần tổ chức thực hiện giao Công an xã những việc nào?": the unit's duty in that part, not the table row it
     leads; asked without naming the part, its rows still answer."""
-    plan = FIVE_G_PLAN.replace(
-        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.",
-        "1. Phòng Văn hóa - Xã hội theo dõi, tổng hợp kết quả triển khai Kế hoạch.\n\n2. Công an xã\n\n"
-        "- Hướng dẫn người dân cài đặt, kích hoạt ứng dụng VNeID và các tiện ích tích hợp trên ứng dụng.")
-    a = one_plan_assistant(tmp_path, plan)
+    a = one_plan_assistant(tmp_path, POLICE_DUTY_PLAN)
     ans = a.ask("Phần tổ chức thực hiện của Tân Hòa giao Công an xã những việc nào?")
     assert "VNeID" in ans.text, ans.text
     ans = a.ask("Phần tổ chức thực hiện của Tân Hòa giao Phòng Văn hóa - Xã hội những việc nào?")
