@@ -400,7 +400,13 @@ def another_group(q: Query, r: Record) -> bool:
     ("người dân trưởng thành có chữ ký số")."""
     if not q.groups or not (r.kind in ("target", "task") or (r.kind == "passage" and "number" in q.expects)):
         return False
-    return bool(q.groups - groups_in(fold(f"{record_text(r)} | {r.section}").lower()))
+    return bool(q.groups - _groups_said(f"{record_text(r)} | {r.section}"))
+
+
+@lru_cache(maxsize=8192)
+def _groups_said(text: str) -> frozenset[str]:
+    """The population groups a record's text names, kept: a record is read for many questions."""
+    return groups_in(fold(text).lower())
 
 
 def counts_what_is_asked(snap: Snapshot, q: Query, r: Record) -> bool:
