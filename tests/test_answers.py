@@ -197,7 +197,8 @@ def test_cli_json_contract(tmp_path):
     required = {"question", "answer", "kind", "sources", "elapsed_ms"}
     assert set(rows[0]) >= required and set(rows[0]) - required <= {"evidence", "normalized"}
     # why it answered: the content words the record covers and the checks that failed (none here)
-    assert set(rows[0]["evidence"]) == {"ok", "score", "matched", "missing", "failed"}
+    assert set(rows[0]["evidence"]) == {"ok", "score", "matched", "missing", "failed", "arbiter"}
+    assert 0.0 <= rows[0]["evidence"]["arbiter"] <= 1.0
     assert rows[0]["evidence"]["ok"] and rows[0]["evidence"]["failed"] == []
     assert set(rows[0]["sources"][0]) >= {"plan", "locality", "file", "section", "lines", "snippet"}
 

@@ -262,9 +262,11 @@ def test_the_reading_rule_check_finds_what_it_forbids():
 @pytest.mark.parametrize("similarity, answered", [(0.75, True), (0.30, False)])
 def test_the_models_confident_first_choice_stands_in_for_shared_words(assistant, monkeypatch, similarity, answered):
     """An everyday paraphrase shares almost no words with the plan: the embedding model's first choice answers
-    it when close enough (rank.DENSE_SURE); a distant first choice does not."""
-    from answers import rank
+    it when close enough (rank.DENSE_SURE); a distant first choice does not. (The ranking alone: the arbiter
+    that has the last word on the decision is off here, and tested in test_arbiter.py.)"""
+    from answers import arbiter, rank
     from index.hybrid import Hit
+    monkeypatch.setattr(arbiter, "load", lambda: None)
     snap = assistant.library.snapshot
     doc_id, target = next((i, r) for i, r in snap.records.items()
                           if r.kind == "target" and r.plan == "xa-nha-bich-2026" and r.obj.lead and r.obj.value_text)

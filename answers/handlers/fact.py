@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from answers import evidence, rank
+from answers import arbiter, evidence, rank
 from answers.deadlines import status
 from answers.handlers import Ctx
 from answers.handlers.lists import inline_items, list_around
@@ -70,10 +70,13 @@ def handle(ctx: Ctx):
     verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= rank.MIN_COVERAGE}
     ok = [(s, r) for s, r in ranked if id(r) in verdicts and verdicts[id(r)].ok]
     ok = without_repeats_of_clashing_targets(ranked, ok, verdicts)
+    answer, p = arbiter.decide(snap, q, ranked, verdicts, ok, snap.index.dense is not None)
+    if not answer:
+        return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])), p)
     if not ok or ok[0][0] < ranked[0][0] * 0.75:
-        return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])))
+        ok = [(s, r) for s, r in ranked if id(r) in verdicts]   # the arbiter overruled the checks' doubts
     chosen = rank.per_plan(ok)
-    return shown(_answer(ctx, chosen), verdicts.get(id(chosen[0].record)))
+    return shown(_answer(ctx, chosen), verdicts.get(id(chosen[0].record)), p)
 
 
 def about_a_record(ctx: Ctx):
@@ -89,9 +92,15 @@ def about_a_record(ctx: Ctx):
     return ans
 
 
-def shown(ans, verdict):
-    """The answer with the verdict on its main record, for `ask --json` (evidence)."""
-    return replace(ans, evidence=verdict.to_json()) if ans is not None and verdict is not None else ans
+def shown(ans, verdict, arbiter_p: float | None = None):
+    """The answer with the verdict on its main record and the arbiter's probability that answering is right,
+    for `ask --json` (evidence)."""
+    if ans is None or verdict is None:
+        return ans
+    said = verdict.to_json()
+    if arbiter_p is not None:
+        said["arbiter"] = round(arbiter_p, 3)
+    return replace(ans, evidence=said)
 
 
 def _answer(ctx: Ctx, chosen):
