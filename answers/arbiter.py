@@ -1,8 +1,8 @@
 """The last word on "answer or say không có", learned from the tuning part.
 
 The verdict's checks (answers/evidence.py) and the ranking each say something about whether the best record
-answers the question; the rule in answers/handlers/fact.py combines them one way (answer with the best record
-every check passes, if it ranks within 0.75 of the best of all). The arbiter reads the same evidence as
+answers the question; the rule (rule_answers) combines them one way (answer with the best record every check
+passes, if it ranks within 0.75 of the best of all). The arbiter reads the same evidence as
 numbers — the checks that failed on the best record, its coverage, the scores of the ranking, what is asked
 — and gives the probability that answering is right, from boosted decision trees fitted on the tuning part
 (bench/arbiter.py: each question asked three ways, as the rule decides, always answering, always abstaining;
@@ -32,7 +32,13 @@ RECORD_KINDS = ("target", "task", "passage")
 # year, group or level, a name that only receives the plan): a contradiction, not a doubt — the arbiter does not
 # overrule them. (Held out on the tuning part, overruling a `unit` failure was wrong 15 times and right 5.)
 CONTRADICTIONS = ("unit", "year", "group", "level", "recipient")
+# The rule: answer with the best candidate every check passes when it ranks within this share of the best of all.
+RANK_WITHIN = 0.75
 
+
+def rule_answers(ranked, ok) -> bool:
+    """The rule's decision alone: is there a candidate every check passes, ranked within RANK_WITHIN of the best?"""
+    return bool(ok) and ok[0][0] >= ranked[0][0] * RANK_WITHIN
 
 
 def features(snap, q, ranked, verdicts, ok, dense: bool) -> dict[str, float]:
@@ -45,7 +51,7 @@ def features(snap, q, ranked, verdicts, ok, dense: bool) -> dict[str, float]:
     f.update({f"rk_{k}": float(r0.kind == k) for k in RECORD_KINDS})
     top5 = [verdicts[id(r)] for _, r in ranked[:5] if id(r) in verdicts]
     f.update({
-        "normal": float(bool(ok) and ok[0][0] >= s0 * 0.75),
+        "normal": float(rule_answers(ranked, ok)),
         "dense": float(dense),
         "nfailed": float(len(v0.failed)),
         "score": v0.score,

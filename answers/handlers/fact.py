@@ -73,7 +73,7 @@ def handle(ctx: Ctx):
     answer, p = arbiter.decide(snap, q, ranked, verdicts, ok, snap.index.dense is not None)
     if not answer:
         return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])), p)
-    if not ok or ok[0][0] < ranked[0][0] * 0.75:
+    if not arbiter.rule_answers(ranked, ok):
         ok = [(s, r) for s, r in ranked if id(r) in verdicts]   # the arbiter overruled the checks' doubts
     chosen = rank.per_plan(ok)
     return shown(_answer(ctx, chosen), verdicts.get(id(chosen[0].record)), p)
