@@ -90,6 +90,12 @@ def _candidates(ctx: Ctx) -> list[Record]:
     return out
 
 
+def due_in(r: Record, window, today: date) -> bool:
+    """Does the record fall due in the time window (a TimeWindow) asked about?"""
+    end = due_date(r)
+    return end is not None and window.holds(end, today, due_start(r))
+
+
 def one_item(ctx: Ctx, window=None):
     """'Is task X overdue?', 'how long is left for X?', 'when is the next report?': the best record + status. With a
     period said ("đề án nào tới hạn trong quý này"), only a record due in it."""
@@ -101,7 +107,7 @@ def one_item(ctx: Ctx, window=None):
         ranked = rank.best(ctx.snap, q, ctx.scope, ["task", "target", "duty", "passage"])
         ok = [(s, r) for s, r in ranked if s >= rank.MIN_COVERAGE and evidence.check(ctx.snap, q, r)]
         if window is not None:
-            ok = [(s, r) for s, r in ok if (end := due_date(r)) is not None and window.holds(end, q.today, due_start(r))]
+            ok = [(s, r) for s, r in ok if due_in(r, window, q.today)]
         if not ok:
             return None
         chosen = rank.per_plan(ok)[:3]
@@ -128,8 +134,7 @@ def handle(ctx: Ctx):
     if not items:
         return None
     label = window.label if window else "kèm tình trạng hạn"
-    picked = [r for r in items if window is None or ((end := due_date(r)) is not None
-                                                     and window.holds(end, q.today, due_start(r)))]
+    picked = [r for r in items if window is None or due_in(r, window, q.today)]
     notes = {id(r): status(r, q.today) for r in items}
     when = f" (tính đến ngày {vn_date(q.today)})"
     if picked:
