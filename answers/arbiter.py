@@ -108,10 +108,10 @@ def decide(snap, q, ranked, verdicts, ok, dense: bool) -> tuple[bool, float | No
     """(answer?, the arbiter's probability or None when no model is loaded): the rule's decision, overruled
     where the arbiter is sure enough the other way (choose; `keep` and `overrule` chosen by slice-grouped
     cross-validation on the tuning part, bench/arbiter.py)."""
-    f = features(snap, q, ranked, verdicts, ok, dense)
     model = load()
     if model is None:
-        return f["normal"] == 1.0, None
+        return rule_answers(ranked, ok), None
+    f = features(snap, q, ranked, verdicts, ok, dense)
     p = probability(model, f)
     return choose(model, f, p), p
 
