@@ -133,14 +133,19 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
-def _ask(assistant, case: dict):
-    """One case: a question, or a conversation whose turns are asked in order (only the last is scored)."""
+def _ask(assistant, case: dict, on_turn=None):
+    """One case: a question, or a conversation whose turns are asked in order (only the last is scored).
+    `on_turn(last)`, when given, is told before each turn whether it is the last one."""
     from datetime import date
     kwargs = {"today": date.fromisoformat(case["today"])} if case.get("today") else {}
     if "turns" not in case:
+        if on_turn:
+            on_turn(True)
         return assistant.ask(case["question"], **kwargs)
     context, answer = None, None
-    for turn in case["turns"]:
+    for i, turn in enumerate(case["turns"]):
+        if on_turn:
+            on_turn(i == len(case["turns"]) - 1)
         answer = assistant.ask(turn, context=context, **kwargs)
         context = answer.context
     return answer

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from answers import arbiter  # noqa: E402
-from bench.answers import DEFAULT_PLANS, check, load_cases  # noqa: E402
+from bench.answers import DEFAULT_PLANS, _ask, check, load_cases  # noqa: E402
 
 EVAL = ROOT / "tests" / "eval"
 POLICIES = ("rule", "answer", "abstain")
@@ -64,14 +64,8 @@ class Probe:
 
 
 def ask_case(assistant, probe: Probe, case: dict) -> bool:
-    kwargs = {"today": date.fromisoformat(case["today"])} if case.get("today") else {}
-    turns = case.get("turns") or [case["question"]]
-    context, answer = None, None
     probe.case = case["_at"]
-    for i, turn in enumerate(turns):
-        probe.last = i == len(turns) - 1
-        answer = assistant.ask(turn, context=context, **kwargs)
-        context = answer.context
+    answer = _ask(assistant, case, on_turn=lambda last: setattr(probe, "last", last))
     try:
         return check(case, answer.to_json())[0] and answer.kind != "error"
     except Exception:
