@@ -122,3 +122,21 @@ def test_exported_trees_give_the_fitted_probabilities():
     model = export(fit(rows, ["a", "b"]), ["a", "b"], rows)     # export checks it against scikit-learn
     json.dumps(model)
     assert arbiter.probability(model, {"a": 0.95, "b": 0.9}) > 0.8 > 0.2 > arbiter.probability(model, {"a": 0.05, "b": 0.1})
+
+
+def test_the_arbiter_may_answer_where_the_best_record_covers_little(assistant, monkeypatch):
+    # "vụ … giấy tờ … ai lo" shares little wording with the task row ("chủ trì số hóa hồ sơ lưu trữ"): its best
+    # record covers the question less than rank.MIN_COVERAGE, where the rule says no and the arbiter may answer
+    from answers import rank
+    question = "Tân Hòa: vụ số hóa giấy tờ ai lo?"
+    real, tops = rank.best, []
+    monkeypatch.setattr(rank, "best", lambda *a, **k: tops.append(real(*a, **k)) or tops[-1])
+    monkeypatch.setattr(arbiter, "load", lambda: None)
+    assert assistant.ask(question).kind == "none"
+    assert arbiter.FLOOR <= tops[0][0][0] < rank.MIN_COVERAGE
+    monkeypatch.setattr(arbiter, "load", lambda: constant(4.0))
+    ans = assistant.ask(question)
+    assert ans.kind == "owner" and "Văn phòng HĐND và UBND xã" in ans.text
+    assert ans.to_json()["evidence"]["arbiter"] > 0.9
+    monkeypatch.setattr(arbiter, "FLOOR", rank.MIN_COVERAGE)       # without the floor the rule alone decides
+    assert assistant.ask(question).kind == "none"

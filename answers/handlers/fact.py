@@ -65,13 +65,17 @@ def handle(ctx: Ctx):
             # "Hạn khi nào?" about a duty with no deadline: say so, rather than quote another record's
             return ctx.compose.not_stated(q, what_missing(ctx), about[:1])
     ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
-    if not ranked or ranked[0][0] < rank.MIN_COVERAGE:
+    if not ranked or ranked[0][0] < arbiter.FLOOR:
         return None
-    verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= rank.MIN_COVERAGE}
+    # below MIN_COVERAGE the rule says no, and only the arbiter may answer
+    floor = rank.MIN_COVERAGE if ranked[0][0] >= rank.MIN_COVERAGE else arbiter.FLOOR
+    verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= floor}
     ok = [(s, r) for s, r in ranked if id(r) in verdicts and verdicts[id(r)].ok]
     ok = without_repeats_of_clashing_targets(ranked, ok, verdicts)
     answer, p = arbiter.decide(snap, q, ranked, verdicts, ok, snap.index.dense is not None)
     if not answer:
+        if ranked[0][0] < rank.MIN_COVERAGE:
+            return None     # as little in common as nothing: the next steps may still answer
         return shown(ctx.compose.not_stated(q, what_missing(ctx), [ranked[0][1]]), verdicts.get(id(ranked[0][1])), p)
     if not arbiter.rule_answers(ranked, ok):
         ok = [(s, r) for s, r in ranked if id(r) in verdicts]   # the arbiter overruled the checks' doubts
