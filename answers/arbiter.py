@@ -36,10 +36,11 @@ CONTRADICTIONS = ("unit", "year", "group", "level", "recipient")
 # The rule: answer with the best candidate every check passes when it ranks within this share of the best of all.
 RANK_WITHIN = 0.75
 # The arbiter also decides where the best record covers the question less than rank.MIN_COVERAGE but at least this
-# (the rule says no there: a paraphrase sharing few words with the plan, mostly without the model). Chosen by
+# (the rule says no there: a paraphrase sharing few words with the plan, mostly without the model). Measured by
 # slice-grouped cross-validation on the tuning part (2026-12-07): floors 0.4 (none), 0.25, 0.15 held out, model
-# +45 / +41 / +44 decisions, keywords +20 / +149 / +175.
-FLOOR = 0.15
+# +45 / +41 / +44 decisions, keywords +20 / +149 / +175; 0.15 also answered a near miss a test guards ("xây dựng
+# sân vận động", its best record at 0.152 sharing the one word "xây dựng"), so 0.25.
+FLOOR = 0.25
 
 
 def rule_answers(ranked, ok) -> bool:
