@@ -58,6 +58,7 @@ def vn_date(d: date) -> str:
     return f"{d.day}/{d.month}/{d.year}"
 
 
+_ITEM_START = re.compile(r"(?:[-+•]|[a-zđ]\)|\d{1,2}[.)])\s")
 _SENTENCE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
 _FULL_STOP = re.compile(r"(?<=[.!?])\s+(?=[A-ZĐÀ-Ỹ\-+(])")
 
@@ -263,6 +264,10 @@ class Composer:
                 score += 0.3 + (0.2 if re.search(r"\d\s*%", s) else 0.0)   # "bao nhiêu": the one with the figure
             if score > best_score:
                 best, best_score = s, score
+        colon = best.find(":")
+        if colon > 0 and _ITEM_START.match(best[colon + 1:].lstrip()) and (start := text.find(best)) >= 0:
+            # a lead-in and its items ending in full stops ("… đối với các nhiệm vụ: - A. - B. - C."): one list
+            return short(text[start:].strip(), 700)
         if ":" in best and not best.rstrip().endswith(":") and best.rstrip().endswith(";"):
             # "… như sau: A; B; C; D." is one list: keep its items up to the sentence's end
             start = text.find(best)

@@ -574,6 +574,14 @@ def own_words(snap: Snapshot, q: Query, r: Record) -> list[str]:
     return [w for w in content_words(snap, q) if w in here and w not in title]
 
 
+def said_by_lead_in(snap: Snapshot, q: Query, item: Record, lead_in: str) -> bool:
+    """Every content word of the question an item of a list holds, its lead-in (or the heading the list sits
+    under) holds too: the item matched for what the whole list is about, not for anything of its own."""
+    spell = snap.index.abbreviations.spell_out
+    own = word_pairs(spell(record_text(item))) - word_pairs(spell(lead_in))
+    return not any(w in own for w in content_words(snap, q))
+
+
 def _another_indicator(snap: Snapshot, q: Query, r: Record, met: list[str], missing: list[str]) -> bool:
     """A target is another indicator than the one asked when it shares no content word and no two-syllable term
     with the question, however near its meaning ("sổ hộ khẩu điện tử" is not "sổ sức khỏe điện tử"), or when it

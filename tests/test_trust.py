@@ -2406,3 +2406,54 @@ def test_a_gloss_in_other_words_is_no_topic_the_plans_lack(assistant, question):
     assert ans.kind == "owner" and "Sở Công thương" in ans.text, ans.text
     # the same foreign word as the topic itself is still something the plans do not cover
     assert assistant.ask("Đồng Nai: đề án flycam do sở nào chủ trì?").kind == "none"
+
+
+
+def red_alert_plan(lead_in_as_heading: bool) -> str:
+    """A plan whose tracking system's red alert lists three cases, introduced by a heading ending in ':' or by a
+    paragraph of its own; a neighbouring section speaks of "các trường hợp" too."""
+    lead = "Phần mềm theo dõi của tỉnh sẽ tự động cảnh báo đỏ đối với các nhiệm vụ:"
+    alert = f"2. Cơ chế cảnh báo: {lead}" if lead_in_as_heading else f"2. Cơ chế cảnh báo\n\n{lead}"
+    return commune_plan(64, f"""I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Chế độ báo cáo
+
+Văn phòng HĐND và UBND xã báo cáo UBND xã các trường hợp chậm trễ trước ngày 20 hằng tháng.
+
+{alert}
+
+- Chậm tiến độ quá 30 ngày.
+
+- Không cập nhật kết quả trong tháng.
+
+- Bị trả lại vì thiếu hồ sơ minh chứng.
+
+3. Điều chỉnh nhiệm vụ
+
+Các trường hợp nhiệm vụ cần điều chỉnh, đơn vị chủ trì báo cáo Phòng Văn hóa - Xã hội.
+""")
+
+
+RED_ALERT_CASES = ("Chậm tiến độ quá 30 ngày", "Không cập nhật kết quả", "thiếu hồ sơ minh chứng")
+
+
+@pytest.mark.parametrize("heading", [True, False])
+@pytest.mark.parametrize("question", ["Tân Hòa: trường hợp nào thì nhiệm vụ bị gắn cờ đỏ?",
+                                      "Ở Tân Hòa, nhiệm vụ rơi vào trường hợp nào thì bị tô đỏ?"])
+def test_a_red_flag_said_in_everyday_words_is_the_plans_red_alert_listed_whole(tmp_path, question, heading):
+    """"gắn cờ đỏ", "tô đỏ" are how people say a tracking system's "cảnh báo đỏ" (synonyms.tsv). The list of
+    cases comes back whole: an item that matched only by what its lead-in heading says stands for the list
+    (evidence.said_by_lead_in), and a lead-in paragraph quoted with its items keeps them all, though each ends in a
+    full stop (Composer.best_sentence)."""
+    ans = one_plan_assistant(tmp_path, red_alert_plan(heading)).ask(question)
+    assert all(x in ans.text for x in RED_ALERT_CASES), ans.text
+
+
+def test_an_item_asked_for_itself_is_not_the_whole_list(tmp_path):
+    ans = one_plan_assistant(tmp_path, red_alert_plan(True)).ask(
+        "Tân Hòa: nhiệm vụ bị trả lại vì thiếu hồ sơ minh chứng thì bị cảnh báo gì?")
+    assert "thiếu hồ sơ minh chứng" in ans.text and "Chậm tiến độ" not in ans.text, ans.text

@@ -124,7 +124,9 @@ def _answer(ctx: Ctx, chosen):
     if len(chosen) == 1 and top.kind == "passage" and (inline := inline_items(ctx, top)):
         return ctx.compose.inline_list(q, top, *inline)
     if len(chosen) == 1 and top.kind == "passage":
-        if around and (top is around[0] or q.wants("list")):
+        # "trường hợp nào thì … bị cảnh báo đỏ?": an item that matched only by its lead-in stands for the list
+        if around and (top is around[0] or q.wants("list") or evidence.said_by_lead_in(
+                snap, q, top, around[0].obj.text if around[0] else top.section.split(" > ")[-1])):
             return ctx.compose.whole_list(q, *around)
         if (section := named_section(ctx, top)) is not None:
             return ctx.compose.whole_list(q, None, section)
