@@ -140,3 +140,21 @@ def test_the_arbiter_may_answer_where_the_best_record_covers_little(assistant, m
     assert ans.to_json()["evidence"]["arbiter"] > 0.9
     monkeypatch.setattr(arbiter, "FLOOR", rank.MIN_COVERAGE)       # without the floor the rule alone decides
     assert assistant.ask(question).kind == "none"
+
+
+def test_with_the_embedding_model_the_rule_alone_decides_below_its_floor(tmp_path, monkeypatch):
+    """With a dense index the model's sure hits stand in for a paraphrase's words: below rank.MIN_COVERAGE the
+    fact handler gives up as before, whatever the arbiter would say."""
+    from answers import rank
+    from index.embedding import HashEmbedder
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
+    assistant = build_assistant(plans, tmp_path / "data", embedder=HashEmbedder())
+    question = "Tân Hòa: vụ số hóa giấy tờ ai lo?"
+    real, tops = rank.best, []
+    monkeypatch.setattr(rank, "best", lambda *a, **k: tops.append(real(*a, **k)) or tops[-1])
+    monkeypatch.setattr(arbiter, "load", lambda: constant(4.0))
+    assert assistant.ask(question).kind == "none"
+    assert arbiter.FLOOR <= tops[0][0][0] < rank.MIN_COVERAGE
+    assert arbiter.lowest(False) == arbiter.FLOOR < arbiter.lowest(True) == rank.MIN_COVERAGE

@@ -65,14 +65,15 @@ def handle(ctx: Ctx):
             # "Hạn khi nào?" about a duty with no deadline: say so, rather than quote another record's
             return ctx.compose.not_stated(q, what_missing(ctx), about[:1])
     ranked = rank.best(snap, q, ctx.scope, kinds_for(ctx))
-    if not ranked or ranked[0][0] < arbiter.FLOOR:
+    dense = snap.index.dense is not None
+    if not ranked or ranked[0][0] < arbiter.lowest(dense):
         return None
     # below MIN_COVERAGE the rule says no, and only the arbiter may answer
     floor = rank.MIN_COVERAGE if ranked[0][0] >= rank.MIN_COVERAGE else arbiter.FLOOR
     verdicts = {id(r): evidence.assess(snap, q, r) for s, r in ranked if s >= floor}
     ok = [(s, r) for s, r in ranked if id(r) in verdicts and verdicts[id(r)].ok]
     ok = without_repeats_of_clashing_targets(ranked, ok, verdicts)
-    answer, p = arbiter.decide(snap, q, ranked, verdicts, ok, snap.index.dense is not None)
+    answer, p = arbiter.decide(snap, q, ranked, verdicts, ok, dense)
     if not answer:
         if ranked[0][0] < rank.MIN_COVERAGE:
             return None     # as little in common as nothing: the next steps may still answer
