@@ -170,6 +170,10 @@ _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi 
 _ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|moc|luc|hom|bua) nao|(?:ngay|thang|quy) may)\b")
 _MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
 # a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
+# a plan named by the horizon its title gives: "(kế hoạch|KH|…) <its title's words> đến (năm) 2035 | giai đoạn 2026-2030"
+_PLAN_HORIZON = re.compile(r"\b(?:ke hoach|kh|chuong trinh|de an|chien luoc|lo trinh)\b(?P<between>[^,;:?.()]{0,80}?)"
+                           r"\b(?:den nam|den|toi|giai doan)\s+(?P<first>20\d\d)(?:\s*-\s*(?P<last>20\d\d))?\b")
+_TITLE_HORIZON = re.compile(r"\b(?:den nam|giai doan)\s+(20\d\d)(?:\s*-\s*(20\d\d))?\b")
 _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
 # who signs, asked in words ("ai", "người nào", "tên", a post): beside a deadline, "ký ban hành" alone asks when
 _WHO_SIGNS = re.compile(r"\b(?:ai|nguoi|ten|ong|ba|chu tich|lanh dao|dong chi)\b")
@@ -989,8 +993,7 @@ class QueryReader:
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
         offtopic = self._has("offtopic", f, toned)
-        m = YEAR.search(f)
-        year = int(m.group(1)) if m else None
+        year = self._asked_year(f, fold(clean_question(raw)))
         whole_f = fold(whole) if whole is not text else f
         plans, unknown_place = self._places(whole, whole_f)
         if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
@@ -1190,6 +1193,37 @@ class QueryReader:
         if named:
             return named, None
         return [], unknown
+
+    def _asked_year(self, f: str, typed: str) -> int | None:
+        """The first year the question names, but not one naming a loaded plan by the horizon of its title: "theo KH
+        đổi mới công nghệ đến 2035 của Đồng Tháp, …", "KH kinh tế số giai đoạn 2026-2030: đến 2030 …" — the words
+        between the document word and the horizon are words of that plan's title, number or place. The plan is
+        found in the question as typed (`typed`, folded: the normalizer may read "KH" as "khoa học"), the year
+        skipped in the text read (`f`)."""
+        naming: Counter[str] = Counter()
+        for m in _PLAN_HORIZON.finditer(typed):
+            between = set(m.group("between").split())
+            years = {m.group("first"), m.group("last") or m.group("first")}
+            if between and any(years <= hz and between <= said for hz, said in self._titles):
+                naming.update(y for y in (m.group("first"), m.group("last")) if y)
+        for m in YEAR.finditer(f):
+            if naming[m.group(1)]:
+                naming[m.group(1)] -= 1
+                continue
+            return int(m.group(1))
+        return None
+
+    @cached_property
+    def _titles(self) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+        """(horizon years, words naming it) of every loaded plan whose title gives a horizon."""
+        out = []
+        for p in self.lx.places:
+            title = fold(getattr(p, "subject", "") or "")
+            horizon = frozenset(y for m in _TITLE_HORIZON.finditer(title) for y in m.groups() if y)
+            if horizon:
+                named = f"{title} {fold(getattr(p, 'number', '') or '')} {fold(p.locality)}"
+                out.append((horizon, frozenset(re.findall(r"[a-z0-9]+", named))))
+        return tuple(out)
 
     def _plan_named(self, f: str, plans: list[str]) -> list[str]:
         """The one plan of several a question names as "kế hoạch (của) (xã) <place>" — the other places it names

@@ -2457,3 +2457,42 @@ def test_an_item_asked_for_itself_is_not_the_whole_list(tmp_path):
     ans = one_plan_assistant(tmp_path, red_alert_plan(True)).ask(
         "Tân Hòa: nhiệm vụ bị trả lại vì thiếu hồ sơ minh chứng thì bị cảnh báo gì?")
     assert "thiếu hồ sơ minh chứng" in ans.text and "Chậm tiến độ" not in ans.text, ans.text
+
+
+TITLE_HORIZON_PLAN = """ỦY BAN NHÂN DÂN XÃ TÂN HÒA
+Số: 70/KH-UBND
+
+KẾ HOẠCH
+Chuyển đổi số nông nghiệp trên địa bàn xã Tân Hòa đến năm 2035
+
+I. MỤC TIÊU
+
+1. Đến năm 2027
+
+- Tỷ lệ hợp tác xã nông nghiệp ứng dụng nền tảng số đạt 30%.
+
+2. Đến năm 2030
+
+- Tỷ lệ hợp tác xã nông nghiệp ứng dụng nền tảng số đạt 70%.
+
+- Tỷ lệ hộ trồng trọt có sổ nhật ký điện tử đạt 50%.
+"""
+
+
+@pytest.mark.parametrize("question, value", [
+    # the plan named by its title's horizon ("… đến năm 2035"), which sets no 2035 figure: no year is asked
+    ("Theo KH chuyển đổi số nông nghiệp đến năm 2035 của Tân Hòa, hộ trồng trọt có sổ nhật ký điện tử phải đạt bao "
+     "nhiêu %?", "50%"),
+    # ... and the year asked after it
+    ("kế hoạch chuyển đổi số nông nghiệp đến 2035 của Tân Hòa: đến 2030 bao nhiêu % hợp tác xã ứng dụng nền tảng số?",
+     "70%"),
+    # a year asked in words that are not the plan's title is the year asked
+    ("Kế hoạch Tân Hòa đặt mục tiêu đến năm 2027 bao nhiêu % hợp tác xã ứng dụng nền tảng số?", "30%"),
+    ("Tân Hòa đặt mục tiêu đến năm 2035 bao nhiêu % hộ trồng trọt có sổ nhật ký điện tử?", None),
+])
+def test_a_year_naming_the_plan_by_its_titles_horizon_is_not_the_year_asked(tmp_path, question, value):
+    ans = one_plan_assistant(tmp_path, TITLE_HORIZON_PLAN).ask(question)
+    if value is None:
+        assert ans.kind == "none", ans.text
+    else:
+        assert ans.kind == "target" and value in ans.text.split("Nguồn")[0], ans.text
