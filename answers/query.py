@@ -169,11 +169,11 @@ _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi 
 # when ("… xong trước thời điểm nào?"); the asking of a date, and "mấy" before a noun
 _ASKS_WHEN = re.compile(r"\b(?:khi nao|bao gio|(?:ngay|thang|quy|nam|thoi diem|moc|luc|hom|bua) nao|(?:ngay|thang|quy) may)\b")
 _MAY_BEFORE_NOUN = re.compile(r"\bmay (?:cai |con )?(?!ngay|thang|quy|nam|hom|bua|gio|lan)[a-z]+")
-# a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
 # a plan named by the horizon its title gives: "(kế hoạch|KH|…) <its title's words> đến (năm) 2035 | giai đoạn 2026-2030"
 _PLAN_HORIZON = re.compile(r"\b(?:ke hoach|kh|chuong trinh|de an|chien luoc|lo trinh)\b(?P<between>[^,;:?.()]{0,80}?)"
                            r"\b(?:den nam|den|toi|giai doan)\s+(?P<first>20\d\d)(?:\s*-\s*(?P<last>20\d\d))?\b")
 _TITLE_HORIZON = re.compile(r"\b(?:den nam|giai doan)\s+(20\d\d)(?:\s*-\s*(20\d\d))?\b")
+# a year said on its own ("đến 2025", "năm 2030"), not one inside a document's number or a date ("66.7/2025/NQ-CP")
 _OWN_YEAR = re.compile(r"(?<![/\-.\d])\b20[2-5]\d\b(?![/\-])")
 # who signs, asked in words ("ai", "người nào", "tên", a post): beside a deadline, "ký ban hành" alone asks when
 _WHO_SIGNS = re.compile(r"\b(?:ai|nguoi|ten|ong|ba|chu tich|lanh dao|dong chi)\b")
