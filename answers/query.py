@@ -978,6 +978,7 @@ class QueryReader:
 
     def _read(self, raw: str, today: date) -> Query:
         text = clean_question(raw)
+        typed = fold(text)      # as typed, before the normalizer reads its shorthand
         changes: tuple[Change, ...] = ()
         if self.lx.normalizer is not None:
             normalized = self.lx.normalizer.normalize(text)
@@ -993,7 +994,7 @@ class QueryReader:
         empty = not re.search(r"\w", text)
         greeting = bool(_GREETING.match(f.strip()))
         offtopic = self._has("offtopic", f, toned)
-        year = self._asked_year(f, fold(clean_question(raw)))
+        year = self._asked_year(f, typed)
         whole_f = fold(whole) if whole is not text else f
         plans, unknown_place = self._places(whole, whole_f)
         if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
