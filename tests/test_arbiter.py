@@ -28,12 +28,29 @@ def constant(log_odds: float) -> dict:
     return {"features": ["normal"], "init": log_odds, "rate": 0.1, "trees": [], "keep": 0.4, "overrule": 0.5}
 
 
-@pytest.fixture()
-def assistant(tmp_path):
+def plan_assistant(tmp_path, embedder=None):
     plans = tmp_path / "plans"
     plans.mkdir()
     (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
-    return build_assistant(plans, tmp_path / "data", embedder=None)
+    return build_assistant(plans, tmp_path / "data", embedder=embedder)
+
+
+@pytest.fixture()
+def assistant(tmp_path):
+    return plan_assistant(tmp_path)
+
+
+# "vụ … giấy tờ … ai lo" shares little wording with the task row ("chủ trì số hóa hồ sơ lưu trữ"): its best record
+# covers the question less than rank.MIN_COVERAGE
+LITTLE_IN_COMMON = "Tân Hòa: vụ số hóa giấy tờ ai lo?"
+
+
+def best_scores(monkeypatch) -> list:
+    """rank.best's lists, as the answers are made (the first is the question's)."""
+    from answers import rank
+    real, tops = rank.best, []
+    monkeypatch.setattr(rank, "best", lambda *a, **k: tops.append(real(*a, **k)) or tops[-1])
+    return tops
 
 
 def test_trees_are_read_as_written():
@@ -125,12 +142,10 @@ def test_exported_trees_give_the_fitted_probabilities():
 
 
 def test_the_arbiter_may_answer_where_the_best_record_covers_little(assistant, monkeypatch):
-    # "vụ … giấy tờ … ai lo" shares little wording with the task row ("chủ trì số hóa hồ sơ lưu trữ"): its best
-    # record covers the question less than rank.MIN_COVERAGE, where the rule says no and the arbiter may answer
+    # below rank.MIN_COVERAGE the rule says no and, without the model, the arbiter may answer
     from answers import rank
-    question = "Tân Hòa: vụ số hóa giấy tờ ai lo?"
-    real, tops = rank.best, []
-    monkeypatch.setattr(rank, "best", lambda *a, **k: tops.append(real(*a, **k)) or tops[-1])
+    question = LITTLE_IN_COMMON
+    tops = best_scores(monkeypatch)
     monkeypatch.setattr(arbiter, "load", lambda: None)
     assert assistant.ask(question).kind == "none"
     assert arbiter.FLOOR <= tops[0][0][0] < rank.MIN_COVERAGE
@@ -147,14 +162,9 @@ def test_with_the_embedding_model_the_rule_alone_decides_below_its_floor(tmp_pat
     fact handler gives up as before, whatever the arbiter would say."""
     from answers import rank
     from index.embedding import HashEmbedder
-    plans = tmp_path / "plans"
-    plans.mkdir()
-    (plans / "xa-tan-hoa-2026.txt").write_text(PLAN, encoding="utf-8")
-    assistant = build_assistant(plans, tmp_path / "data", embedder=HashEmbedder())
-    question = "Tân Hòa: vụ số hóa giấy tờ ai lo?"
-    real, tops = rank.best, []
-    monkeypatch.setattr(rank, "best", lambda *a, **k: tops.append(real(*a, **k)) or tops[-1])
+    assistant = plan_assistant(tmp_path, HashEmbedder())
+    tops = best_scores(monkeypatch)
     monkeypatch.setattr(arbiter, "load", lambda: constant(4.0))
-    assert assistant.ask(question).kind == "none"
+    assert assistant.ask(LITTLE_IN_COMMON).kind == "none"
     assert arbiter.FLOOR <= tops[0][0][0] < rank.MIN_COVERAGE
     assert arbiter.lowest(False) == arbiter.FLOOR < arbiter.lowest(True) == rank.MIN_COVERAGE
