@@ -11,7 +11,7 @@ from corpus.parse import target_sentence, task_sentence
 from corpus.text import fold, squash, words
 
 from answers.query import DOC_REF, Query
-from answers.records import Found, PlanData, Record
+from answers.records import DECLARED, Found, PlanData, Record, group_name
 from answers.types import Answer, Source
 
 MAX_LIST_ITEMS = 30
@@ -471,6 +471,8 @@ class Composer:
                 n = len({(r.obj.group, r.obj.task) for r in recs})
             rows_note = f" ({len(recs)} dòng/tiểu nhiệm vụ)" if n != len(recs) else ""
             s = f"{plan.name}: có {n} {noun}{rows_note} {label}".rstrip() + "."
+            if not label and (split := self._by_group(recs)):
+                s += f" {split}"        # the whole counted: how many in each group ("nhóm nào nhiều nhất?")
             others = len(p.tasks) if noun == "chỉ tiêu" else len(p.targets)
             if not label and others:
                 other = f"{others} nhiệm vụ trong bảng/phụ lục" if noun == "chỉ tiêu" else f"{others} chỉ tiêu"
@@ -495,6 +497,21 @@ class Composer:
                           f"{len(recs)} {noun}.")
             parts.append(s)
         return Answer(q.raw, "list", "\n\n".join(parts), tuple(sources))
+
+    @staticmethod
+    def _by_group(recs: list[Record]) -> str:
+        """"Chia theo 4 nhóm: I. Về phát triển hạ tầng (02); …" — each table group with its number of items (a task's
+        sub-rows one item), in the plan's order; "" when the records are one group."""
+        counted: dict[str, set] = {}
+        for r in recs:
+            counted.setdefault(getattr(r.obj, "group", "") or "", set()).add(
+                (r.obj.group, r.obj.task) if r.kind == "task" else id(r))
+        if len(counted) < 2 or "" in counted:
+            return ""
+        # the plan's own wording when it declares the same number ("IV. … (25)"), else the number counted
+        parts = [g.rstrip(" :") if (m := DECLARED.search(g)) and int(m.group(1)) == len(items)
+                 else f"{group_name(g)} ({len(items)})" for g, items in counted.items()]
+        return f"Chia theo {len(parts)} nhóm: " + "; ".join(parts) + "."
 
     @staticmethod
     def _item_text(r: Record) -> str:

@@ -196,3 +196,36 @@ def _toned_keys(issuer: str) -> set[str]:
     from corpus.text import syllables
     ws = [w for w in syllables(issuer, True) if w != "và"]
     return {" ".join(ws[:k] + ["".join(fold(w)[0] for w in ws[k:])]) for k in range(1, len(ws) - 1)}
+
+
+# Issuing bodies as plans cite them and questions name them, on folded text: (key, pattern). A level word right
+# after the body ("UBND xã", "Đảng ủy xã", "Ban Chỉ đạo tỉnh") is kept with it; "Tỉnh ủy" is the province's.
+_BODIES = (("tinh_uy", re.compile(r"\b(?:ban thuong vu tinh uy|btv tinh uy|tinh uy|btvtu)\b")),
+           ("dang_uy", re.compile(r"\b(?:dang uy|cap uy)\b")),
+           ("ubnd", re.compile(r"\b(?:ubnd|uy ban nhan dan|uy ban|chinh quyen)\b")),
+           ("hdnd", re.compile(r"\b(?:hdnd|hoi dong nhan dan)\b")),
+           ("bcd", re.compile(r"\b(?:ban chi dao|bcd)\b")),
+           ("chinh_phu", re.compile(r"\bchinh phu\b")),
+           ("bo_chinh_tri", re.compile(r"\bbo chinh tri\b")),
+           ("thu_tuong", re.compile(r"\bthu tuong\b")))
+_BODY_LEVEL = re.compile(r"\s*(?:nhan dan\s+)?(xa|phuong|tinh)\b")
+
+
+def bodies(f: str) -> frozenset[str]:
+    """The issuing bodies a folded text names, each as "ubnd:xa", "tinh_uy:tinh", "chinh_phu:" (no level said)."""
+    out = set()
+    for key, pattern in _BODIES:
+        for m in pattern.finditer(f):
+            if key == "tinh_uy":
+                out.add("tinh_uy:tinh")
+                continue
+            level = _BODY_LEVEL.match(f[m.end():])
+            out.add(f"{key}:{level.group(1) if level else ''}")
+    return frozenset(out)
+
+
+def same_body(a: str, b: str) -> bool:
+    """Two bodies of bodies() are one: the same body, and the same level when both say one."""
+    (ka, la), (kb, lb) = a.split(":"), b.split(":")
+    return ka == kb and (not la or not lb or la == lb)
+

@@ -18,6 +18,7 @@ from corpus.units import _LEVEL_SUFFIX, plain_key, same_unit, signature
 from index.text import terms
 
 from answers.normalize import Change, Normalizer, initials, is_syllable
+from answers.plan_refs import bodies
 from answers.when import TimeWindow, read_window
 
 MAX_QUESTION_CHARS = 600
@@ -445,6 +446,11 @@ def _same(phrase: str, alias: str) -> bool:
     return same_unit(phrase, alias)
 
 
+_DOC_KIND = re.compile(r"\b(ke hoach|nghi quyet|quyet dinh|thong bao|chi thi|cong van|de an|chuong trinh|huong dan|"
+                       r"ket luan|kh|nq|qd)\b")
+_DOC_KIND_SHORT = {"kh": "ke hoach", "nq": "nghi quyet", "qd": "quyet dinh"}
+
+
 @dataclass(frozen=True)
 class Query:
     raw: str
@@ -499,6 +505,24 @@ class Query:
     in_duties_part: bool = False
     # which item is asked by its kind ("đề án nào", "phải xong việc gì"): with a period said, the item due in it
     which_item: bool = False
+    # a count of the whole asked: "across" every group ("cả bốn nhóm", "cộng dồn"), or a "total" ("tất cả",
+    # "tổng cộng") that stands for the whole when nothing in particular is counted; None otherwise
+    whole: str | None = None
+    # a document asked for its number and/or date ("kế hoạch của Đảng ủy xã … số mấy, ngày nào"): {"number", "date"};
+    # cited_by: the question says the plan cites it ("căn cứ", "dẫn", "dựa vào")
+    cited: frozenset[str] = frozenset()
+    cited_by: bool = False
+
+    @cached_property
+    def cited_kind(self) -> str | None:
+        """The kind of document the question names first ("kế hoạch", "nghị quyết"), folded; None for "văn bản"."""
+        m = _DOC_KIND.search(fold(self.text).lower())
+        return _DOC_KIND_SHORT.get(m.group(1), m.group(1)) if m else None
+
+    @cached_property
+    def cited_bodies(self) -> frozenset[str]:
+        """The issuing bodies the question names ("UBND xã" -> "ubnd:xa", "Tỉnh ủy" -> "tinh_uy:tinh")."""
+        return bodies(fold(DOC_REF.sub(" ", self.text)).lower())     # not the code of a number ("91/KH-UBND")
 
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
@@ -712,7 +736,8 @@ _ROLE_ASKED = _ROLE_WORDS - {"trien", "khai"}
 # ("nội dung chính của kế hoạch năm 2026?").
 _WHOLE_OF = {
     "cooperation": frozenset("phoi hop phoi_hop lam".split()),
-    "assignment": frozenset("phan cong to chuc thuc hien trach nhiem tham gia giao liet ke tat ca trong phan muc".split()),
+    "assignment": frozenset("phan cong to chuc thuc hien trach nhiem tham gia giao liet ke tat ca trong phan muc "
+                            "phong ban co quan don vi viec nhiem vu".split()),
     "overview": frozenset("ke hoach nam trong tam cu the noi dung chinh tong quan tom tat phai lam nhung gi co gom "
                           "bao phan muc".split()),
 }
@@ -1063,6 +1088,11 @@ class QueryReader:
             meta = meta - {"recipients"}
         if meta & {"recipients", "signer"}:
             asks.discard("owner")       # "gửi tới những đơn vị nào", "người đứng tên là ai": the list or the signer
+        cited = frozenset(k for k in ("number", "date") if self._has(f"cited_{k}", f, toned))
+        if "number" in cited and self._has("cited_day", f, toned):
+            cited = cited | {"date"}
+        if cited:       # "kế hoạch năm 2025 của UBND xã … số mấy": a cited document's number, its date
+            meta = meta | {f"cited_{k}" for k in cited}
         if meta:
             asks.add("metadata")
         g = re.search(r"\b(?:nhom|muc|phan|linh vuc|mang)\s+(" + "|".join(ROMAN_NUMERALS) + r"|\d{1,2}(?:\.\d{1,2})*)\b", f)
@@ -1119,6 +1149,11 @@ class QueryReader:
             replaced, said = self._cut("compare_words", replaced), self._cut("compare_words", text)
         if self._has("count_sum", f, toned):       # "cộng các nhóm lại": how to count, not what
             replaced = self._cut("count_sum", replaced)
+        whole = None
+        if "count" in asks:
+            whole = next((w for w in ("across", "total") if self._has(f"count_{w}", f, toned)), None)
+            if whole == "across":                   # "cả bốn nhóm", "gộp lại": how to count, not what
+                replaced = self._cut("count_across", replaced)
         topic = self._topic(replaced, plans or [p.slug for p in self.lx.places])
         # "CA xã" found as "Công an xã": its initials are a word of the unit, not of what is asked
         initials = {i for u in units for i in _runs_initials(u.name)}
@@ -1135,7 +1170,8 @@ class QueryReader:
                      plans=tuple(plans), unknown_place=unknown_place, levels=levels, units=tuple(units),
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
-                     group_ref=group_ref, in_duties_part=in_duties_part, which_item=which_item,
+                     group_ref=group_ref, in_duties_part=in_duties_part, which_item=which_item, whole=whole,
+                     cited=cited, cited_by=self._has("cited_by", f, toned),
                      deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,

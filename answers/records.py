@@ -27,6 +27,15 @@ def years_in(text: str) -> set[int]:
 RECIPIENTS_HEAD = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
 
 
+# the number a table group declares after its name: "IV. Về phát triển chuyển đổi số (25)"
+DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
+
+
+def group_name(group: str) -> str:
+    """A table group's name without the number it declares."""
+    return DECLARED.sub("", group).rstrip(" :")
+
+
 @dataclass
 class PlanData:
     parsed: ParsedPlan

@@ -2496,3 +2496,151 @@ def test_a_year_naming_the_plan_by_its_titles_horizon_is_not_the_year_asked(tmp_
         assert ans.kind == "none", ans.text
     else:
         assert ans.kind == "target" and value in ans.text.split("Nguồn")[0], ans.text
+
+
+GROUPED_TARGETS_PLAN = commune_plan(60, """I. MỤC TIÊU
+
+| TT | Chỉ tiêu | Chỉ tiêu năm 2026 | Đơn vị chủ trì |
+|---|---|---|---|
+| I | Về phát triển hạ tầng số (02) | | |
+| 1 | Tỷ lệ thôn có sóng di động băng rộng | 100% | Phòng Văn hóa - Xã hội |
+| 2 | Tỷ lệ trường học có mạng cáp quang | ≥ 90% | Phòng Văn hóa - Xã hội |
+| II | Về phát triển nguồn nhân lực (03) | | |
+| 1 | Tỷ lệ công chức được tập huấn kỹ năng số | 100% | Văn phòng HĐND và UBND xã |
+| 2 | Số lớp phổ cập kỹ năng số cho người dân | ≥ 4 lớp | Phòng Văn hóa - Xã hội |
+| 3 | Tỷ lệ người dân trong độ tuổi lao động biết dùng dịch vụ công trực tuyến | ≥ 70% | Trung tâm Phục vụ hành chính công xã |
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã theo dõi, tổng hợp kết quả thực hiện kế hoạch.
+""")
+
+
+def test_a_count_of_the_whole_says_how_many_each_group_holds(tmp_path):
+    """Counting every target of a plan whose table has groups: the total, then each group with its number in the
+    plan's order ("nhóm nào nhiều nhất?", "nhóm nhân lực chiếm mấy?" are answered by it); one group asked is that
+    group, without the split."""
+    a = one_plan_assistant(tmp_path, GROUPED_TARGETS_PLAN)
+    ans = a.ask("Xã Tân Hòa có bao nhiêu chỉ tiêu, nhóm nào đông nhất?")
+    assert "có 5 chỉ tiêu" in ans.text, ans.text
+    assert "Chia theo 2 nhóm: I. Về phát triển hạ tầng số (02); II. Về phát triển nguồn nhân lực (03)" in ans.text
+    ans = a.ask("Nhóm nguồn nhân lực của Tân Hòa có bao nhiêu chỉ tiêu?")
+    assert "có 3 chỉ tiêu" in ans.text and "Chia theo" not in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question", [
+    "Gộp cả hai nhóm lại thì Tân Hòa đặt bao nhiêu chỉ tiêu (hạ tầng số, nguồn nhân lực)?",
+    "Tính chung các nhóm, bảng mục tiêu của Tân Hòa có bao nhiêu chỉ tiêu?",
+    "Để kịp họp giao ban tuần sau, cho hỏi Tân Hòa có tất cả bao nhiêu chỉ tiêu?",
+])
+def test_a_count_across_every_group_is_the_whole(tmp_path, question):
+    """"Cả hai nhóm", "gộp lại", "tính chung" ask for the whole, whatever group names follow; "tất cả" does when the
+    other words of the question (why it is asked) name no group and no row."""
+    a = one_plan_assistant(tmp_path, GROUPED_TARGETS_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and "có 5 chỉ tiêu" in ans.text, ans.text
+
+
+def test_a_total_of_a_topic_is_still_the_topic(tmp_path):
+    """"Tất cả bao nhiêu chỉ tiêu về kỹ năng số": a total of the rows about it, not of the plan."""
+    a = one_plan_assistant(tmp_path, GROUPED_TARGETS_PLAN)
+    ans = a.ask("Tân Hòa có tất cả bao nhiêu chỉ tiêu về kỹ năng số?")
+    assert "có 2 chỉ tiêu" in ans.text, ans.text
+
+
+PARTS_PLAN = commune_plan(61, """I. MỤC ĐÍCH, YÊU CẦU
+
+- Phân công rõ người, rõ việc, rõ thời gian hoàn thành từng nhiệm vụ.
+
+II. GIẢI PHÁP
+
+1. Về công tác lãnh đạo, chỉ đạo
+
+- Đưa chỉ tiêu chuyển đổi số vào chương trình công tác hằng quý của xã.
+
+2. Về phát triển hạ tầng số
+
+- Phủ sóng di động băng rộng đến các thôn vùng sâu.
+
+3. Về đào tạo nguồn nhân lực
+
+- Mở lớp phổ cập kỹ năng số cho hội viên các đoàn thể.
+
+III. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã
+
+- Theo dõi, tổng hợp kết quả thực hiện kế hoạch.
+
+2. Phòng Kinh tế
+
+- Tham mưu bố trí kinh phí thực hiện kế hoạch.
+
+3. Trạm Y tế xã
+
+- Hướng dẫn người dân dùng sổ sức khỏe điện tử.
+""")
+
+
+@pytest.mark.parametrize("question", ["Phần II của kế hoạch Tân Hòa có mấy mục?",
+                                      "Phần giải pháp ở Tân Hòa được chia thành bao nhiêu mục, mục cuối về gì?"])
+def test_the_parts_of_a_named_part_are_counted(tmp_path, question):
+    """"Phần II có mấy mục", "phần giải pháp chia thành bao nhiêu mục": the named part's numbered sub-parts, not the
+    plan's layout (the part named by its numeral or by its heading's words)."""
+    a = one_plan_assistant(tmp_path, PARTS_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and "“II. GIẢI PHÁP” gồm 3 mục" in ans.text, ans.text
+    assert "3. Về đào tạo nguồn nhân lực" in ans.text and "Bố cục" not in ans.text, ans.text
+    assert "Bố cục gồm 3 phần lớn" in a.ask("Kế hoạch Tân Hòa có mấy phần lớn?").text
+
+
+@pytest.mark.parametrize("question", ["Kế hoạch Tân Hòa giao việc cho mấy đơn vị?",
+                                      "Ở Tân Hòa bao nhiêu phòng, ban được phân công thực hiện kế hoạch?"])
+def test_the_units_assigned_work_are_counted(tmp_path, question):
+    """"Giao việc cho mấy đơn vị": the units the plan gives duties to, counted and named — not its rows."""
+    a = one_plan_assistant(tmp_path, PARTS_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and "3 đơn vị được phân công" in ans.text and "Trạm Y tế xã" in ans.text, ans.text
+
+
+DESCRIBED_CITATIONS_PLAN = commune_plan(62, """Căn cứ Kế hoạch số 40/KH-UBND ngày 12/3/2025 của UBND tỉnh về chuyển đổi số;
+
+Căn cứ Kế hoạch số 17/KH-UBND ngày 5/11/2025 của UBND xã triển khai Nghị quyết số 66/NQ-CP ngày 20/5/2025 của Chính phủ;
+
+Căn cứ Kế hoạch số 05-KH/ĐU ngày 14/01/2026 của Đảng ủy xã về khoa học, công nghệ;
+
+I. GIẢI PHÁP
+
+- Bảo đảm an toàn thông tin cho hệ thống camera giám sát theo Quyết định 09/2025/QĐ-TTg ngày 03/6/2025 của Thủ tướng.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã theo dõi, tổng hợp kết quả thực hiện kế hoạch.
+""")
+
+
+@pytest.mark.parametrize("question, number, day", [
+    ("Tân Hòa căn cứ một kế hoạch năm 2025 của UBND xã để thực hiện NQ 66/NQ-CP, kế hoạch đó số mấy, ký ngày nào?",
+     "17/KH-UBND", "5/11/2025"),
+    ("Kế hoạch của Đảng ủy xã mà Tân Hòa dựa vào mang số hiệu gì?", "05-KH/ĐU", "14/01/2026"),
+    ("Kế hoạch của ủy ban tỉnh được xã Tân Hòa dẫn ở phần căn cứ là số mấy?", "40/KH-UBND", "12/3/2025"),
+    ("Việc bảo đảm an toàn thông tin camera ở Tân Hòa theo quyết định nào của Thủ tướng, đề ngày mấy?",
+     "09/2025/QĐ-TTg", "03/6/2025"),
+])
+def test_a_cited_document_described_by_who_issued_it_and_what_for(tmp_path, question, number, day):
+    """A document the plan cites, asked for its number or date by its issuer, year, kind or what it carries out
+    (not by its number): the clause citing it, with its number and date — not another document of the list, not
+    the plan's own (blank) number."""
+    a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
+    ans = a.ask(question)
+    assert number in ans.text and day in ans.text, ans.text
+    others = {"40/KH-UBND", "17/KH-UBND", "05-KH/ĐU", "09/2025/QĐ-TTg"} - {number}
+    assert not any(o in ans.text for o in others), ans.text
+
+
+def test_the_plans_own_number_is_not_a_cited_documents(tmp_path):
+    """"Kế hoạch của UBND xã Tân Hòa số mấy?" asks the plan's own number: the issuer is the plan's own, no year or
+    citing word says another document."""
+    a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
+    ans = a.ask("Kế hoạch của UBND xã Tân Hòa số mấy?")
+    assert "62/KH-UBND" in ans.text and "17/KH-UBND" not in ans.text, ans.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from answers.handlers import Ctx, groups, lists
-from answers.records import Record
+from answers.records import DECLARED, Record, group_name
 
 
 def prose_items(ctx: Ctx, slug: str) -> tuple[str, list[Record]] | None:
@@ -37,8 +37,8 @@ def declared_above(ctx: Ctx, slug: str, recs: list[Record]) -> tuple[str, int] |
 
 def handle(ctx: Ctx):
     q, snap = ctx.q, ctx.snap
-    if "count" not in q.asks:
-        return None
+    if "count" not in q.asks or q.wants("list_units"):
+        return None     # "bao nhiêu đơn vị được phân công": the units are counted (lists.assigned_units), not rows
     kind = "target" if q.about == "target" else "task"
     rows = []
     for slug in ctx.scope:
@@ -62,8 +62,14 @@ def handle(ctx: Ctx):
             recs = [r for r in recs if any(snap.holds_unit(r, u, role) for u in units)]
             label = f"do {units[0].name} {'phối hợp' if role == 'coop' else 'chủ trì'}"
         else:
-            group, recs = groups.pick(ctx, recs)
-            prose = prose_items(ctx, slug) if group is None else None
+            every = recs
+            # "cả bốn nhóm cộng lại": every group, whatever words name them; "tất cả" with words that pick no
+            # group and cover no row ("dự kiến", "để chuẩn bị báo cáo"): the whole too
+            whole = q.whole == "across" and not q.group_ref
+            group, recs = (None, recs) if whole else groups.pick(ctx, recs)
+            if group is None and not recs and q.whole == "total":
+                recs, whole = every, True
+            prose = prose_items(ctx, slug) if group is None and not whole else None
             if prose and recs and {r.section for r in prose[1]} & {r.section for r in recs}:
                 prose = None        # the title lines above a table are not what it lists
             if prose:                       # "Mục 2 … có mấy nội dung?": the items of a section or lead-in
@@ -71,11 +77,11 @@ def handle(ctx: Ctx):
                 continue
             if not recs:
                 continue
-            if group is None and groups.specific_topic(ctx):
-                label = "liên quan"
+            if group is None and groups.specific_topic(ctx) and not whole and len(recs) < len(every):
+                label = "liên quan"     # a topic that every row shares narrows nothing: the whole is counted
             if group is not None:
-                label = f"trong nhóm “{groups.group_name(group)}”"
-                m = groups.DECLARED.search(group)
+                label = f"trong nhóm “{group_name(group)}”"
+                m = DECLARED.search(group)
                 if m:
                     declared = m.group(1)
                     first = recs[0]

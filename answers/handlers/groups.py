@@ -9,14 +9,10 @@ from index.text import terms
 from answers.handlers import Ctx
 from answers.records import Record
 
-DECLARED = re.compile(r"\((\d{1,3})\)\s*:?\s*$")
+
 def group_number(group: str) -> str | None:
     m = re.match(r"^\s*([IVX]+|\d+(?:\.\d+)*)[.\-)]", group)
     return m.group(1).lower() if m else None
-
-
-def group_name(group: str) -> str:
-    return DECLARED.sub("", group).rstrip(" :")
 
 
 def specific_topic(ctx: Ctx) -> list[str]:

@@ -7,7 +7,7 @@ from corpus.text import fold
 from index.text import terms
 
 from answers.handlers import Ctx, duties, groups
-from answers.records import Record
+from answers.records import Record, group_name
 
 _MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+\.?(?!\d)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
 _DEADLINE_KINDS = (("theo hướng dẫn/quy định", "guidance"), ("thường xuyên", "continuous"), ("định kỳ", "recurring"))
@@ -273,7 +273,7 @@ def about_topic(ctx: Ctx, items: list[Record]):
     words cover the question's topic."""
     group, picked = groups.pick(ctx, items)
     if group is not None:
-        return ctx.compose.listing(ctx.q, picked, f"trong nhóm “{groups.group_name(group)}”")
+        return ctx.compose.listing(ctx.q, picked, f"trong nhóm “{group_name(group)}”")
     picked = [r for r in picked if ctx.snap.coverage(ctx.q.topic, r.terms) >= 0.5]
     return ctx.compose.listing(ctx.q, picked, "liên quan") if picked else None
 
@@ -287,7 +287,7 @@ def named_group(ctx: Ctx):
     for kind in ("target", "task"):
         group, picked = groups.pick(ctx, ctx.snap.of_kind(kind, set(ctx.scope)))
         if group is not None and picked:
-            return ctx.compose.listing(q, picked, f"trong nhóm “{groups.group_name(group)}”")
+            return ctx.compose.listing(q, picked, f"trong nhóm “{group_name(group)}”")
     return None
 
 
@@ -313,7 +313,7 @@ def group_items(ctx: Ctx):
     if not found or len(found) > 2:
         return None
     items = [r for _, recs in found for r in recs]
-    label = f"trong nhóm “{groups.group_name(found[0][0])}”"
+    label = f"trong nhóm “{group_name(found[0][0])}”"
     if ctx.units:
         # "Theo phần IV …, Văn phòng Tỉnh ủy gánh những việc nào?": the unit's rows of that group; none there, and
         # the numeral named another part of the plan, not this table's group

@@ -9,6 +9,7 @@ from corpus.text import YEAR, fold, one_spelling, words
 from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import cites, other_documents, record_text
+from answers.plan_refs import bodies, same_body
 from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
 from answers.records import DATED, RECIPIENTS_HEAD, Found, PlanData
 from answers.types import Source
@@ -85,13 +86,17 @@ def _preamble(ctx: Ctx, slug: str):
     return [r for r in ctx.snap.of_kind("passage", {slug}) if r.first_line < first]
 
 
-def _subsections(pd: PlanData, said: frozenset[str], snap) -> tuple[str, list[tuple[str, int]]] | None:
-    """The part whose heading the question names ("nhiệm vụ trọng tâm") and its numbered sub-parts."""
+def _subsections(pd: PlanData, q, snap) -> tuple[str, list[tuple[str, int]]] | None:
+    """The part the question names, by its numeral ("phần III") or its heading's words ("nhiệm vụ trọng tâm"),
+    and its numbered sub-parts."""
     from index.text import terms
     best, best_cov = None, 0.0
     for top, _ in _parts(pd):
+        if q.group_ref and (m := re.match(r"^([IVX]+)[.\-]", top)) and m.group(1).lower() == q.group_ref:
+            best, best_cov = top, 1.0
+            break
         heading = [t for t in terms(top) if not t.isdigit()]
-        cov = snap.coverage(heading, said)      # how much of the heading the question says
+        cov = snap.coverage(heading, q.words)      # how much of the heading the question says
         if cov > best_cov:
             best, best_cov = top, cov
     if best is None or best_cov < 0.5:
@@ -173,6 +178,99 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
     return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
 
 
+# A document a plan cites, as a clause opens with it: its kind, number, date and issuer ("Kế hoạch số 81/KH-UBND ngày
+# 9/10/2025 của UBND xã triển khai …", "Nghị quyết số 71/NQ-CP ngày 01/4/2025 của Chính phủ").
+_DOC_HEAD = re.compile(
+    r"(?P<kind>Kế hoạch|Nghị quyết|Quyết định|Thông báo|Chỉ thị|Công văn|Hướng dẫn|Đề án|Chương trình|Kết luận)"
+    r"(?:\s+(?:hành động|phối hợp|liên tịch|kết luận))?\s+(?:số\s+)?(?P<number>\d{1,4}[\w.]*(?:\s*[-/]\s*[\w&.]+)*)"
+    r"(?:\s*,?\s*ngày\s+(?P<date>\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}))?"
+    r"(?:\s+của\s+(?P<issuer>[^,;.()]{2,80}?)(?=\s+(?:về|triển khai|thực hiện|sửa đổi|ban hành|phê duyệt|hướng dẫn|"
+    r"quy định|tại|trên|và\s+(?:Kế hoạch|Nghị quyết|Quyết định|Thông báo|Chỉ thị|Công văn|Chương trình))\b|\s*[,;.()*]|$))?",
+    re.IGNORECASE)
+
+
+def _heads(piece: str) -> list[tuple[re.Match, str]]:
+    """The documents a clause cites, each with its issuer; "Kế hoạch số 10-KH/ĐU ngày …, Kế hoạch số 02-KH/ĐU ngày …
+    của Đảng ủy xã": documents listed before one issuer are that issuer's."""
+    found = list(_DOC_HEAD.finditer(piece))
+    out, issuer = [], ""
+    for k in range(len(found) - 1, -1, -1):
+        m = found[k]
+        joined = k + 1 < len(found) and re.fullmatch(r"[\s,*()]*(?:và)?[\s,*()]*", piece[m.end():found[k + 1].start()])
+        issuer = m.group("issuer") or (issuer if joined else "")
+        out.append((m, issuer))
+    return out[::-1]
+
+
+def cited_described(ctx: Ctx):
+    """"Nha Bích dựa vào kế hoạch số mấy của UBND xã để triển khai NQ 71, ngày nào?": a document the plan cites,
+    described by its issuer, kind, year or what it carries out rather than named by its number. Each document
+    opening a clause of the plan is weighed: the body that issued it (named and not the same: −2), its kind, the
+    year of its date, the documents its clause carries out, the word pairs of its sentence; the best, when it wins
+    clearly, is answered with its clause. Only when the question says the plan cites it, or names a body, a year
+    or a document that is not the plan's own (else "kế hoạch của UBND xã số mấy" asks the plan's own number)."""
+    q, snap = ctx.q, ctx.snap
+    spell = snap.index.abbreviations.spell_out
+    asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+    blocks = []
+    for slug in ctx.scope:
+        plan = snap.plans[slug].parsed.plan
+        own_bodies = bodies(fold(plan.issuer or "").lower())
+        own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
+        others = [b for b in q.cited_bodies if not any(same_body(b, o) for o in own_bodies)]
+        refs = other_documents(snap, q, [slug])        # not the plan's own number
+        if not (q.cited_by or others or refs or (q.year and q.year not in own_years)):
+            continue
+        own_pairs = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
+        docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
+        preamble = {id(r) for _, r in docs}
+        docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
+                 if id(r) not in preamble for piece in re.split(r"(?<=[.;])\s+", record_text(r))
+                 if any(re.search(r"[A-ZĐ]", m.group("number")) for m in _DOC_HEAD.finditer(piece))]
+        heads = [(order, piece, r, m, issuer) for order, (piece, r) in enumerate(docs)
+                 for m, issuer in _heads(piece)]
+        # the issuers' words say who, which the bodies weigh: not what the document is about
+        said_who = word_pairs(spell(" | ".join(issuer for *_, issuer in heads)))
+        scored = []
+        for order, piece, r, m, issuer in heads:
+            about = doc_key(piece[m.end():])
+            score = 0.0
+            by = bodies(fold(issuer).lower())
+            if q.cited_bodies and by:
+                score += 2 if any(same_body(a, h) for a in q.cited_bodies for h in by) else -2
+            if q.cited_kind:
+                score += 1 if fold(m.group("kind")).lower() == q.cited_kind else -1
+            if q.year and m.group("date"):
+                score += 1 if str(q.year) in m.group("date") else -1
+            if "date" in q.cited:
+                score += 0.5 if m.group("date") else -0.5
+            number = doc_key(m.group("number"))
+            for ref in refs:
+                if (cites(number + "/", ref) or ref == number) and "number" not in q.cited:
+                    score += 3          # the document named by its number: its date is asked
+                elif cites(about, ref):
+                    score += 1          # "để thực hiện 71/NQ-CP": what the document carries out
+            score += 0.5 * len((asked_pairs - own_pairs - said_who) & word_pairs(spell(piece)))   # what it is about
+            scored.append((score, -order, piece, m.start(), r))
+        if not scored:
+            continue
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        best = scored[0]
+        # a tie between two sentences: which document is meant is not clear (two documents of one sentence are both
+        # said by it)
+        if best[0] < 2 or any(x[0] == best[0] and x[2] != best[2] for x in scored[1:]):
+            continue
+        score, _, piece, start, r = best
+        start = min(x[3] for x in scored if x[0] == score)    # two documents of the sentence: from the first on
+        # the sentence whole when it is short or the document comes early (what it is cited for is said too),
+        # else from the document on
+        text = piece if len(piece) <= 300 or start < 150 else piece[start:]
+        said = "căn cứ" if id(r) in preamble else "nêu:"
+        text = re.sub(r"^Căn cứ\s*", "", text.strip()).rstrip(" ;.")
+        blocks.append((f"{plan.name}: {said} {short(text, 300)}", [ctx.compose.source(r)]))
+    return ctx.compose.lines_answer(q, "passage", blocks) if blocks else None
+
+
 def _dated_in_asked_year(q, own_years: set[int], part: str) -> int:
     """1 when the question names a year that is not the plan's own (own_years) and the cited document is dated in
     it: "văn bản của Đảng ủy xã ra tháng 8/2025" asked of a 2026 plan is the one dated 2025."""
@@ -230,15 +328,17 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
         t = _find_line(pd, r"^(trien khai|thuc hien)", 40)
         if t:
             sources.append(_src(ctx, slug, "Phần mở đầu", t))
-    if "parts" in fields:
+    table = bool(ctx.q.words & {"bang", "phu_luc", "danh_muc"})    # "bảng/phụ lục …": the table's groups
+    # "phần III có mấy mục", "phần nhiệm vụ trọng tâm chia mấy nhóm": the sub-parts of the part it names
+    sub = _subsections(pd, ctx.q, ctx.snap) if fields & {"parts", "groups"} and not table else None
+    if "parts" in fields and not sub:
         parts = _parts(pd)
         lines.append(f"- Bố cục gồm {len(parts)} phần lớn: " + "; ".join(p for p, _ in parts) + ".")
         sources += [_src(ctx, slug, p, ln) for p, ln in parts[:1]]
-    table = bool(ctx.q.words & {"bang", "phu_luc", "danh_muc"})    # "bảng/phụ lục …": the table's groups
-    sub = _subsections(pd, ctx.q.words, ctx.snap) if "groups" in fields and not table else None
     if sub:
         part, subs = sub
-        lines.append(f"- Mục “{part}” gồm {len(subs)} nhóm: " + "; ".join(n for n, _ in subs) + ".")
+        noun = "nhóm" if "groups" in fields else "mục"
+        lines.append(f"- Mục “{part}” gồm {len(subs)} {noun}: " + "; ".join(n for n, _ in subs) + ".")
         sources.append(_src(ctx, slug, part, subs[0][1], subs[-1][1], part))
     elif "groups" in fields:
         kind = "target" if ctx.q.about == "target" or not pd.parsed.tasks else "task"
@@ -284,6 +384,12 @@ def handle(ctx: Ctx):
     fields = set(q.meta)
     if not fields:
         return None
+    if q.cited:
+        if (ans := cited_described(ctx)) is not None:
+            return ans
+        fields -= {"cited_number", "cited_date"}
+        if not fields:
+            return None
     if (ans := cited_document(ctx, fields)) is not None:
         return ans
     if (ans := cited_by_name(ctx, fields)) is not None:
@@ -292,6 +398,13 @@ def handle(ctx: Ctx):
         fields.add("signer")
     plans = ctx.scope if (q.plans or len(ctx.scope) == 1) else [
         s for s in ctx.scope if not q.levels or ctx.snap.plans[s].parsed.plan.level in q.levels]
+    if "subparts" in fields:
+        # "phần III có mấy mục": the sub-parts of a part the question names; none named, it asks something else
+        fields.discard("subparts")
+        if any(_subsections(ctx.snap.plans[s], q, ctx.snap) for s in plans):
+            fields.add("parts")
+        if not fields:
+            return None
     blocks = [plan_facts(ctx, s, fields) for s in plans]
     return ctx.compose.lines_answer(q, "passage" if not fields & {"basis", "parts", "groups"} else "list", blocks)
 
