@@ -524,6 +524,12 @@ class Query:
         """The issuing bodies the question names ("UBND xã" -> "ubnd:xa", "Tỉnh ủy" -> "tinh_uy:tinh")."""
         return bodies(fold(DOC_REF.sub(" ", self.text)).lower())     # not the code of a number ("91/KH-UBND")
 
+    @property
+    def asks_roll(self) -> bool:
+        """"Giao việc cho mấy đơn vị", "những đơn vị nào được phân công": the units the plan assigns work, not
+        about one thing."""
+        return self.wants("list_units") and not self.names_more_than("assignment")
+
     def names_more_than(self, whole: str) -> bool:
         """The question names something in particular, beyond the words that ask for the whole of a unit's
         cooperation, of the plan's assignment of units, or of the plan ("overview")."""
@@ -906,6 +912,20 @@ class QueryReader:
             return replace(q, **{**common, "asks": q.asks or base.asks - {"list", "count"}, "units": q.units},
                            topic=q.topic + base.topic, search=f"{base.search} {q.text}", focus=(tuple(item),),
                            base=context.question, assumed=self._plans_label(plans))
+        other_unit = bool(q.units) and not {u.name for u in q.units} & {u[1] for u in context.units}
+        if other_unit and context.units and not q.asks and not _RECORD_PRONOUN.search(f) \
+                and not _UNIT_PRONOUN.search(f) and len(own) < 2:
+            # "Còn các nhà trường?" after "Trạm Y tế xã nhận phần gì?": the earlier question asked of another unit
+            # named in the earlier unit's place (not the records the last answer was about); one that asks its own
+            # thing ("bên nhà trường thì được giao gì?") is read as it stands
+            asked = context.question
+            for u in context.units:
+                at = fold(asked).lower().find(fold(u[1]).lower())     # folding keeps one letter for one
+                if at >= 0:
+                    asked = f"{asked[:at]}{q.units[0].name}{asked[at + len(u[1]):]}"
+            if asked != context.question:
+                return replace(self._read(asked, today), raw=raw, base=asked,
+                               assumed=f"cùng câu hỏi trước, cho {q.units[0].name}")
         if _RECORD_PRONOUN.search(f) or (len(own) < 2 and not about_unit):
             # "Hạn khi nào?", "Nhiệm vụ ấy đo bằng gì?": the records the last answer was about
             return replace(q, **common, topic=q.topic + base.topic, search=f"{base.search} {q.text}",

@@ -74,10 +74,8 @@ def route(ctx: Ctx) -> Answer:
     # "chỉ tiêu nào … đạt bao nhiêu" asks one figure, unless a unit's rows are asked ("p KT giữ chỉ tiêu nào, mức
     # bn?": the unit's targets, each with its figure)
     named = any(u.score >= 1 for u in q.units)
-    # "giao việc cho mấy đơn vị": the units the plan assigns, counted by their roll (not about one thing)
-    roll = q.wants("list_units") and not q.names_more_than("assignment")
     if q.wants("list") and not unit_duties and not ("number" in q.expects and not q.wants("count") and not named
-                                                    and not roll):
+                                                    and not q.asks_roll):
         steps.append(lists.handle)
     if unit_duties:
         steps.append(duties.handle)

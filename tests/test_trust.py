@@ -2595,9 +2595,11 @@ def test_the_parts_of_a_named_part_are_counted(tmp_path, question):
 
 
 @pytest.mark.parametrize("question", ["Kế hoạch Tân Hòa giao việc cho mấy đơn vị?",
-                                      "Ở Tân Hòa bao nhiêu phòng, ban được phân công thực hiện kế hoạch?"])
+                                      "Ở Tân Hòa bao nhiêu phòng, ban được phân công thực hiện kế hoạch?",
+                                      "Kế hoạch Tân Hòa phân công trách nhiệm cho những cơ quan nào?"])
 def test_the_units_assigned_work_are_counted(tmp_path, question):
-    """"Giao việc cho mấy đơn vị": the units the plan gives duties to, counted and named — not its rows."""
+    """"Giao việc cho mấy đơn vị", "phân công cho những cơ quan nào": the units the plan gives duties to, counted and
+    named — not its rows."""
     a = one_plan_assistant(tmp_path, PARTS_PLAN)
     ans = a.ask(question)
     assert ans.kind == "list" and "3 đơn vị được phân công" in ans.text and "Trạm Y tế xã" in ans.text, ans.text
@@ -2644,3 +2646,48 @@ def test_the_plans_own_number_is_not_a_cited_documents(tmp_path):
     a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
     ans = a.ask("Kế hoạch của UBND xã Tân Hòa số mấy?")
     assert "62/KH-UBND" in ans.text and "17/KH-UBND" not in ans.text, ans.text
+
+
+def test_a_follow_up_naming_another_unit_asks_the_earlier_question_of_it(tmp_path):
+    """"Còn Trạm Y tế xã?" after "Phòng Kinh tế nhận phần việc gì?": the earlier question asked of the unit named
+    now, not the record the last answer cited (which is the other unit's)."""
+    a = one_plan_assistant(tmp_path, PARTS_PLAN)
+    first = a.ask("Ở Tân Hòa, Phòng Kinh tế nhận phần việc gì trong tổ chức thực hiện?")
+    assert "kinh phí" in first.text, first.text
+    ans = a.ask("Còn Trạm Y tế xã?", context=first.context)
+    assert "sổ sức khỏe điện tử" in ans.text and "kinh phí" not in ans.text.split("Nguồn:")[0], ans.text
+
+
+def test_a_count_of_a_units_work_assigned_in_prose_is_its_duty(tmp_path):
+    """"Trạm Y tế phải lo mấy việc?" where the plan assigns the unit work in prose, in no table row: its duty, not
+    "có 0 nhiệm vụ"."""
+    a = one_plan_assistant(tmp_path, appendix_plan(63, """| I | Chuyển đổi số | | | |
+| 1 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+
+2. Trạm Y tế xã
+
+- Hướng dẫn người dân dùng sổ sức khỏe điện tử.
+"""))
+    ans = a.ask("Trạm Y tế xã Tân Hòa phải lo mấy việc?")
+    assert "có 0" not in ans.text and "sổ sức khỏe điện tử" in ans.text, ans.text
+
+
+
+@pytest.mark.parametrize("question", ["Trạm Y tế xã Tân Hòa nhận phần gì?",
+                                      "Ở Tân Hòa, trạm y tế lo phần nào của kế hoạch?"])
+def test_a_units_share_asked_is_all_its_duties(tmp_path, question):
+    """"Nhận phần gì", "lo phần nào": the unit's share of the work — every duty the plan gives it, not one line."""
+    a = one_plan_assistant(tmp_path, commune_plan(64, """I. TỔ CHỨC THỰC HIỆN
+
+1. Trạm Y tế xã
+
+- Hướng dẫn người dân dùng sổ sức khỏe điện tử.
+
+- Triển khai khám chữa bệnh từ xa tại trạm.
+
+2. Phòng Kinh tế
+
+- Tham mưu bố trí kinh phí thực hiện kế hoạch.
+"""))
+    ans = a.ask(question)
+    assert "sổ sức khỏe điện tử" in ans.text and "khám chữa bệnh từ xa" in ans.text, ans.text

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from answers.handlers import Ctx, groups, lists
+from answers.handlers import Ctx, duties, groups, lists
 from answers.records import DECLARED, Record, group_name
 
 
@@ -61,6 +61,8 @@ def handle(ctx: Ctx):
             role = "coop" if q.role == "coop" else "lead"
             recs = [r for r in recs if any(snap.holds_unit(r, u, role) for u in units)]
             label = f"do {units[0].name} {'phối hợp' if role == 'coop' else 'chủ trì'}"
+            if not recs and duties.duties_of(ctx, units):
+                continue    # "Trạm Y tế phải lo mấy việc?" of a unit the plan assigns in prose: its duties say
         else:
             every = recs
             # "cả bốn nhóm cộng lại": every group, whatever words name them; "tất cả" with words that pick no
