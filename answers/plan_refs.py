@@ -207,7 +207,11 @@ _BODIES = (("tinh_uy", re.compile(r"\b(?:ban thuong vu tinh uy|btv tinh uy|tinh 
            ("bcd", re.compile(r"\b(?:ban chi dao|bcd)\b")),
            ("chinh_phu", re.compile(r"\bchinh phu\b")),
            ("bo_chinh_tri", re.compile(r"\bbo chinh tri\b")),
-           ("thu_tuong", re.compile(r"\bthu tuong\b")))
+           ("thu_tuong", re.compile(r"\bthu tuong\b")),
+           ("trung_uong", re.compile(r"\b(?:ban chap hanh trung uong|trung uong)\b")),
+           # a level alone ("các văn bản cấp tỉnh", "kế hoạch của tỉnh"): any body of that level
+           # ("của xã Nha Bích" names the plan's place, not a body)
+           ("cap", re.compile(r"\bcap(?= (?:tinh|xa|phuong)\b(?! uy))|\bcua(?= (?:tinh|xa|phuong)(?:\s*[,;()]|\s+va\b|\s*$))")))
 _BODY_LEVEL = re.compile(r"\s*(?:nhan dan\s+)?(xa|phuong|tinh)\b")
 
 
@@ -225,7 +229,10 @@ def bodies(f: str) -> frozenset[str]:
 
 
 def same_body(a: str, b: str) -> bool:
-    """Two bodies of bodies() are one: the same body, and the same level when both say one."""
+    """Two bodies of bodies() are one: the same body, and the same level when both say one; a level alone ("cap:tinh")
+    is any body of that level."""
     (ka, la), (kb, lb) = a.split(":"), b.split(":")
+    if "cap" in (ka, kb):
+        return bool(la and lb and la == lb)
     return ka == kb and (not la or not lb or la == lb)
 

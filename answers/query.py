@@ -508,7 +508,8 @@ class Query:
     # a count of the whole asked: "across" every group ("cả bốn nhóm", "cộng dồn"), or a "total" ("tất cả",
     # "tổng cộng") that stands for the whole when nothing in particular is counted; None otherwise
     whole: str | None = None
-    # a document asked for its number and/or date ("kế hoạch của Đảng ủy xã … số mấy, ngày nào"): {"number", "date"};
+    # a document asked for its number and/or date ("kế hoạch của Đảng ủy xã … số mấy, ngày nào"): {"number", "date"},
+    # or the documents of a body listed ("những kế hoạch nào của Đảng ủy xã"): {"list"};
     # cited_by: the question says the plan cites it ("căn cứ", "dẫn", "dựa vào")
     cited: frozenset[str] = frozenset()
     cited_by: bool = False
@@ -1111,6 +1112,8 @@ class QueryReader:
         cited = frozenset(k for k in ("number", "date") if self._has(f"cited_{k}", f, toned))
         if "number" in cited and self._has("cited_day", f, toned):
             cited = cited | {"date"}
+        if self._has("cited_list", f, toned) and bodies(fold(DOC_REF.sub(" ", text)).lower()):
+            cited = cited | {"list"}        # "những kế hoạch nào của Đảng ủy xã": each document of a body
         if cited:       # "kế hoạch năm 2025 của UBND xã … số mấy": a cited document's number, its date
             meta = meta | {f"cited_{k}" for k in cited}
         if meta:

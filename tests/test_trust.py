@@ -2672,6 +2672,16 @@ def test_a_count_of_a_units_work_assigned_in_prose_is_its_duty(tmp_path):
     assert "có 0" not in ans.text and "sổ sức khỏe điện tử" in ans.text, ans.text
 
 
+def test_the_documents_of_a_body_are_listed_each_with_its_number_and_date(tmp_path):
+    """"Những kế hoạch nào của UBND tỉnh mà Tân Hòa dẫn?": each document the plan cites that the body issued, once,
+    with its number and date — not those of other bodies, not the whole preamble."""
+    a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
+    ans = a.ask("Tân Hòa dẫn những kế hoạch nào của UBND tỉnh, ngày ký từng cái?")
+    assert ans.kind == "list" and "40/KH-UBND ngày 12/3/2025" in ans.text, ans.text
+    assert not any(o in ans.text for o in ("17/KH-UBND", "05-KH/ĐU", "66/NQ-CP")), ans.text
+    ans = a.ask("Cho danh sách các văn bản của Thủ tướng mà kế hoạch Tân Hòa nhắc tới")
+    assert "09/2025/QĐ-TTg ngày 03/6/2025" in ans.text and "40/KH-UBND" not in ans.text, ans.text
+
 
 @pytest.mark.parametrize("question", ["Trạm Y tế xã Tân Hòa nhận phần gì?",
                                       "Ở Tân Hòa, trạm y tế lo phần nào của kế hoạch?"])
@@ -2691,3 +2701,11 @@ def test_a_units_share_asked_is_all_its_duties(tmp_path, question):
 """))
     ans = a.ask(question)
     assert "sổ sức khỏe điện tử" in ans.text and "khám chữa bệnh từ xa" in ans.text, ans.text
+
+
+def test_how_many_documents_a_plan_rests_on(tmp_path):
+    """"Dựa trên mấy văn bản?": the plan's grounds, counted and listed — its own title ("Triển khai Nghị quyết số
+    57-NQ/TW …"), which opens like one, is none of them."""
+    a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
+    ans = a.ask("Kế hoạch của xã Tân Hòa dựa trên mấy văn bản?")
+    assert "- Căn cứ (3 văn bản)" in ans.text and "40/KH-UBND" in ans.text and "05-KH/ĐU" in ans.text, ans.text

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import YEAR, fold, one_spelling, words
+from corpus.text import YEAR, fold, one_spelling, squash, words
 
 from answers.compose import short
 from answers.handlers import Ctx
 from answers.evidence import cites, other_documents, record_text
 from answers.plan_refs import bodies, same_body
 from answers.query import DOCUMENT_PAIRS, doc_key, word_pairs
-from answers.records import DATED, RECIPIENTS_HEAD, Found, PlanData
+from answers.records import DATED, RECIPIENTS_HEAD, Found, PlanData, Record
 from answers.types import Source
 
 
@@ -133,11 +133,17 @@ _DOCUMENT_CLAUSE = re.compile(r"(?<=;)\s*(?=(?:Căn cứ|Kế hoạch|Nghị quy
 def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
     """(clause, record) of each document the plan's preamble bases it on ("Căn cứ …", "Thực hiện … số …")."""
     bases = []
+    # the plan's own title ("Triển khai Nghị quyết số 57-NQ/TW … năm 2026") opens like a ground: it is none (a
+    # paragraph that runs on from it into the grounds keeps them)
+    title = fold(squash(ctx.snap.plans[slug].parsed.plan.title or "")).lower()
     for r in _preamble(ctx, slug):
-        f = fold(r.obj.text)
+        text = squash(r.obj.text)
+        if title and fold(text).lower().startswith(title):     # folding keeps one letter for one
+            text = text[len(title):].strip(" .;:")
+        f = fold(text)
         if f.startswith("can cu") or re.match(r"^(thuc hien|trien khai) .{0,40}\bso\b", f):
             # one paragraph may hold several documents: "Căn cứ …; Căn cứ …", "Thực hiện Kế hoạch số …; Kế hoạch số …"
-            bases += [(part, r) for part in _DOCUMENT_CLAUSE.split(r.obj.text) if part.strip()]
+            bases += [(part, r) for part in _DOCUMENT_CLAUSE.split(text) if part.strip()]
     return bases
 
 
@@ -197,9 +203,68 @@ def _heads(piece: str) -> list[tuple[re.Match, str]]:
     for k in range(len(found) - 1, -1, -1):
         m = found[k]
         joined = k + 1 < len(found) and re.fullmatch(r"[\s,*()]*(?:và)?[\s,*()]*", piece[m.end():found[k + 1].start()])
-        issuer = m.group("issuer") or (issuer if joined else "")
+        issuer = re.sub(r"[\s,]+và$", "", m.group("issuer") or "") or (issuer if joined else "")
         out.append((m, issuer))
     return out[::-1]
+
+
+def _citations(ctx: Ctx, slug: str) -> tuple[list[tuple[str, Record]], set[int]]:
+    """(sentence or clause, record) of each place the plan cites a document: the clauses of its preamble ("Căn
+    cứ …"), then the sentences of its body that cite one by number; and the ids of the preamble's records."""
+    snap = ctx.snap
+    docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
+    preamble = {id(r) for _, r in docs}
+    docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
+             if id(r) not in preamble for piece in re.split(r"(?<=[.;])\s+", record_text(r))
+             if any(re.search(r"[A-ZĐ]", m.group("number")) for m in _DOC_HEAD.finditer(piece))]
+    return docs, preamble
+
+
+def cited_list(ctx: Ctx):
+    """"Những kế hoạch nào của Đảng ủy xã mà Nha Bích dẫn, ngày ký từng cái?": every document the plan cites
+    that the bodies named issued (the plan's own body only among others: alone, it is the plan's issuer), once
+    each, with its number and date, in the plan's order; None when the question names no other body or the plan
+    cites none of its documents."""
+    q, snap = ctx.q, ctx.snap
+    if q.wants("count") or "number" in q.expects:
+        return None         # "viện dẫn mấy văn bản, những văn bản nào của UBND tỉnh": the whole list, counted
+    spell = snap.index.abbreviations.spell_out
+    asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+    blocks = []
+    for slug in ctx.scope:
+        pd = snap.plans[slug]
+        own_bodies = bodies(fold(pd.parsed.plan.issuer or "").lower())
+        asked = [b for b in q.cited_bodies if not any(same_body(b, o) for o in own_bodies)]
+        if not asked:
+            continue
+        if len(q.cited_bodies) > 1:
+            asked = list(q.cited_bodies)    # several bodies listed ("của tỉnh, Đảng ủy, UBND xã"): the plan's own too
+        docs, _ = _citations(ctx, slug)
+        heads = [(piece, r, m, issuer) for piece, r in docs for m, issuer in _heads(piece)]
+        said_who = word_pairs(spell(" | ".join(issuer for *_, issuer in heads)))
+        plan = pd.parsed.plan
+        topic = asked_pairs - said_who - word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) - DOCUMENT_PAIRS
+        found: dict[str, tuple[str, int, int]] = {}
+        for piece, r, m, issuer in heads:
+            by = bodies(fold(issuer).lower())
+            key = doc_key(m.group("number"))
+            about = len(topic & word_pairs(spell(piece)))
+            if (key in found and found[key][2] >= about) or not any(same_body(a, b) for a in asked for b in by):
+                continue        # each document once: where it is cited about what the question names, else first
+            line = next((n for n in range(r.first_line, r.last_line + 1)
+                         if n <= len(pd.lines) and m.group("number")[:6] in pd.lines[n - 1]), r.first_line)
+            dated = f" ngày {m.group('date')}" if m.group("date") else ""
+            found[key] = (f"{m.group('kind')} số {m.group('number')}{dated} của {issuer}", line, about)
+        if found and (best := max(n for *_, n in found.values())):
+            # "… làm cơ sở cho việc phát triển đội ngũ trí thức": those cited where that is said
+            found = {k: v for k, v in found.items() if v[2] == best}
+        if found:
+            cited = sorted(found.values(), key=lambda v: v[1])      # in the plan's order
+            lines = [f"{pd.parsed.plan.name} dẫn {len(cited)} văn bản:"]
+            lines += [f"- {text} (dòng {line})" for text, line, _ in cited]
+            sources = [_src(ctx, slug, "Văn bản được dẫn", line, line) for _, line, _ in cited]
+            blocks.append(("\n".join(lines), sources))
+    return ctx.compose.lines_answer(q, "list", blocks) if blocks else None
 
 
 def cited_described(ctx: Ctx):
@@ -222,11 +287,7 @@ def cited_described(ctx: Ctx):
         if not (q.cited_by or others or refs or (q.year and q.year not in own_years)):
             continue
         own_pairs = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
-        docs = [(piece, r) for part, r in _bases(ctx, slug) for piece in re.split(r";\s*", part) if piece.strip()]
-        preamble = {id(r) for _, r in docs}
-        docs += [(piece, r) for r in snap.in_plans({slug}, ("passage", "duty", "task"))
-                 if id(r) not in preamble for piece in re.split(r"(?<=[.;])\s+", record_text(r))
-                 if any(re.search(r"[A-ZĐ]", m.group("number")) for m in _DOC_HEAD.finditer(piece))]
+        docs, preamble = _citations(ctx, slug)
         heads = [(order, piece, r, m, issuer) for order, (piece, r) in enumerate(docs)
                  for m, issuer in _heads(piece)]
         # the issuers' words say who, which the bodies weigh: not what the document is about
@@ -385,9 +446,10 @@ def handle(ctx: Ctx):
     if not fields:
         return None
     if q.cited:
-        if (ans := cited_described(ctx)) is not None:
+        if (ans := (cited_list(ctx) if "list" in q.cited else None)
+                or (cited_described(ctx) if q.cited & {"number", "date"} else None)) is not None:
             return ans
-        fields -= {"cited_number", "cited_date"}
+        fields -= {"cited_number", "cited_date", "cited_list"}
         if not fields:
             return None
     if (ans := cited_document(ctx, fields)) is not None:
