@@ -211,7 +211,8 @@ _BODIES = (("tinh_uy", re.compile(r"\b(?:ban thuong vu tinh uy|btv tinh uy|tinh 
            ("trung_uong", re.compile(r"\b(?:ban chap hanh trung uong|trung uong)\b")),
            # a level alone ("các văn bản cấp tỉnh", "kế hoạch của tỉnh"): any body of that level
            # ("của xã Nha Bích" names the plan's place, not a body)
-           ("cap", re.compile(r"\bcap(?= (?:tinh|xa|phuong)\b(?! uy))|\bcua(?= (?:tinh|xa|phuong)(?:\s*[,;()]|\s+va\b|\s*$))")))
+           ("cap", re.compile(r"\bcap(?= (?:tinh|xa|phuong)\b(?! uy))"
+                              r"|\bcua(?= (?:tinh|xa|phuong)(?:\s*[,;()]|\s+va\b|\s*$))")))
 _BODY_LEVEL = re.compile(r"\s*(?:nhan dan\s+)?(xa|phuong|tinh)\b")
 
 

@@ -513,17 +513,14 @@ class Query:
     # cited_by: the question says the plan cites it ("căn cứ", "dẫn", "dựa vào")
     cited: frozenset[str] = frozenset()
     cited_by: bool = False
+    # the issuing bodies the question names: "UBND xã" -> "ubnd:xa", "Tỉnh ủy" -> "tinh_uy:tinh" (plan_refs.bodies)
+    cited_bodies: frozenset[str] = frozenset()
 
     @cached_property
     def cited_kind(self) -> str | None:
         """The kind of document the question names first ("kế hoạch", "nghị quyết"), folded; None for "văn bản"."""
         m = _DOC_KIND.search(fold(self.text).lower())
         return _DOC_KIND_SHORT.get(m.group(1), m.group(1)) if m else None
-
-    @cached_property
-    def cited_bodies(self) -> frozenset[str]:
-        """The issuing bodies the question names ("UBND xã" -> "ubnd:xa", "Tỉnh ủy" -> "tinh_uy:tinh")."""
-        return bodies(fold(DOC_REF.sub(" ", self.text)).lower())     # not the code of a number ("91/KH-UBND")
 
     @property
     def asks_roll(self) -> bool:
@@ -1112,7 +1109,8 @@ class QueryReader:
         cited = frozenset(k for k in ("number", "date") if self._has(f"cited_{k}", f, toned))
         if "number" in cited and self._has("cited_day", f, toned):
             cited = cited | {"date"}
-        if self._has("cited_list", f, toned) and bodies(fold(DOC_REF.sub(" ", text)).lower()):
+        named_bodies = bodies(fold(DOC_REF.sub(" ", text)).lower())     # not the code of a number ("91/KH-UBND")
+        if self._has("cited_list", f, toned) and named_bodies:
             cited = cited | {"list"}        # "những kế hoạch nào của Đảng ủy xã": each document of a body
         if cited:       # "kế hoạch năm 2025 của UBND xã … số mấy": a cited document's number, its date
             meta = meta | {f"cited_{k}" for k in cited}
@@ -1194,7 +1192,7 @@ class QueryReader:
                      unknown_unit=unknown_unit, year=year, window=window, remaining=remaining, today=today,
                      topic=tuple(topic), search=expanded, expects=frozenset(expects), foreign=frozenset(foreign),
                      group_ref=group_ref, in_duties_part=in_duties_part, which_item=which_item, whole=whole,
-                     cited=cited, cited_by=self._has("cited_by", f, toned),
+                     cited=cited, cited_by=self._has("cited_by", f, toned), cited_bodies=named_bodies,
                      deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
                      phrases=phrases, toned=toned, counted=counted, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import words
 from index.text import terms
 
 from answers.handlers import Ctx

@@ -191,7 +191,8 @@ _DOC_HEAD = re.compile(
     r"(?:\s+(?:hành động|phối hợp|liên tịch|kết luận))?\s+(?:số\s+)?(?P<number>\d{1,4}[\w.]*(?:\s*[-/]\s*[\w&.]+)*)"
     r"(?:\s*,?\s*ngày\s+(?P<date>\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}))?"
     r"(?:\s+của\s+(?P<issuer>[^,;.()]{2,80}?)(?=\s+(?:về|triển khai|thực hiện|sửa đổi|ban hành|phê duyệt|hướng dẫn|"
-    r"quy định|tại|trên|và\s+(?:Kế hoạch|Nghị quyết|Quyết định|Thông báo|Chỉ thị|Công văn|Chương trình))\b|\s*[,;.()*]|$))?",
+    r"quy định|tại|trên|và\s+(?:Kế hoạch|Nghị quyết|Quyết định|Thông báo|Chỉ thị|Công văn|Chương trình))\b"
+    r"|\s*[,;.()*]|$))?",
     re.IGNORECASE)
 
 
@@ -206,6 +207,18 @@ def _heads(piece: str) -> list[tuple[re.Match, str]]:
         issuer = re.sub(r"[\s,]+và$", "", m.group("issuer") or "") or (issuer if joined else "")
         out.append((m, issuer))
     return out[::-1]
+
+
+def _cited_heads(ctx: Ctx, slug: str):
+    """(heads, preamble ids, the word pairs that say nothing of what a document is about): each document the plan
+    cites as (order of its sentence, sentence, record, head match, issuer); the pairs are the issuers' words (which
+    the bodies weigh) and the plan's own name, title and issuer, and document words."""
+    spell = ctx.snap.index.abbreviations.spell_out
+    plan = ctx.snap.plans[slug].parsed.plan
+    docs, preamble = _citations(ctx, slug)
+    heads = [(order, piece, r, m, issuer) for order, (piece, r) in enumerate(docs) for m, issuer in _heads(piece)]
+    said_who = word_pairs(spell(" | ".join(issuer for *_, issuer in heads)))
+    return heads, preamble, said_who | word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
 
 
 def _citations(ctx: Ctx, slug: str) -> tuple[list[tuple[str, Record]], set[int]]:
@@ -238,14 +251,11 @@ def cited_list(ctx: Ctx):
         if not asked:
             continue
         if len(q.cited_bodies) > 1:
-            asked = list(q.cited_bodies)    # several bodies listed ("của tỉnh, Đảng ủy, UBND xã"): the plan's own too
-        docs, _ = _citations(ctx, slug)
-        heads = [(piece, r, m, issuer) for piece, r in docs for m, issuer in _heads(piece)]
-        said_who = word_pairs(spell(" | ".join(issuer for *_, issuer in heads)))
-        plan = pd.parsed.plan
-        topic = asked_pairs - said_who - word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) - DOCUMENT_PAIRS
+            asked = list(q.cited_bodies)    # bodies listed ("của tỉnh, Đảng ủy, UBND xã"): the plan's own too
+        heads, _, not_topic = _cited_heads(ctx, slug)
+        topic = asked_pairs - not_topic
         found: dict[str, tuple[str, int, int]] = {}
-        for piece, r, m, issuer in heads:
+        for _, piece, r, m, issuer in heads:
             by = bodies(fold(issuer).lower())
             key = doc_key(m.group("number"))
             about = len(topic & word_pairs(spell(piece)))
@@ -286,12 +296,7 @@ def cited_described(ctx: Ctx):
         refs = other_documents(snap, q, [slug])        # not the plan's own number
         if not (q.cited_by or others or refs or (q.year and q.year not in own_years)):
             continue
-        own_pairs = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
-        docs, preamble = _citations(ctx, slug)
-        heads = [(order, piece, r, m, issuer) for order, (piece, r) in enumerate(docs)
-                 for m, issuer in _heads(piece)]
-        # the issuers' words say who, which the bodies weigh: not what the document is about
-        said_who = word_pairs(spell(" | ".join(issuer for *_, issuer in heads)))
+        heads, preamble, not_topic = _cited_heads(ctx, slug)
         scored = []
         for order, piece, r, m, issuer in heads:
             about = doc_key(piece[m.end():])
@@ -311,7 +316,7 @@ def cited_described(ctx: Ctx):
                     score += 3          # the document named by its number: its date is asked
                 elif cites(about, ref):
                     score += 1          # "để thực hiện 71/NQ-CP": what the document carries out
-            score += 0.5 * len((asked_pairs - own_pairs - said_who) & word_pairs(spell(piece)))   # what it is about
+            score += 0.5 * len((asked_pairs - not_topic) & word_pairs(spell(piece)))   # what it is about
             scored.append((score, -order, piece, m.start(), r))
         if not scored:
             continue
