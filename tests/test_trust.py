@@ -2628,6 +2628,7 @@ II. TỔ CHỨC THỰC HIỆN
     ("Kế hoạch của ủy ban tỉnh được xã Tân Hòa dẫn ở phần căn cứ là số mấy?", "40/KH-UBND", "12/3/2025"),
     ("Việc bảo đảm an toàn thông tin camera ở Tân Hòa theo quyết định nào của Thủ tướng, đề ngày mấy?",
      "09/2025/QĐ-TTg", "03/6/2025"),
+    ("Phần căn cứ của Tân Hòa có văn bản 40 của UBND; ngày ban hành của nó?", "40/KH-UBND", "12/3/2025"),
 ])
 def test_a_cited_document_described_by_who_issued_it_and_what_for(tmp_path, question, number, day):
     """A document the plan cites, asked for its number or date by its issuer, year, kind or what it carries out
@@ -2709,3 +2710,32 @@ def test_how_many_documents_a_plan_rests_on(tmp_path):
     a = one_plan_assistant(tmp_path, DESCRIBED_CITATIONS_PLAN)
     ans = a.ask("Kế hoạch của xã Tân Hòa dựa trên mấy văn bản?")
     assert "- Căn cứ (3 văn bản)" in ans.text and "40/KH-UBND" in ans.text and "05-KH/ĐU" in ans.text, ans.text
+
+
+
+def test_a_cited_document_is_looked_for_in_the_plans_of_the_level_asked(tmp_path):
+    """"Kế hoạch tỉnh căn cứ thông báo kết luận nào, ngày ký?": the province's plan, not a commune's that also cites
+    one (the plans of the level said, as the plan's own facts are)."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(commune_plan(65, """Căn cứ Thông báo số 08-TB/ĐU ngày 02/3/2025 của Đảng ủy xã về chuyển đổi số;
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã theo dõi kế hoạch.
+"""), encoding="utf-8")
+    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+Số: 12/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
+
+Căn cứ Thông báo số 31-TB/TU ngày 15/4/2025 của Tỉnh ủy về khoa học, công nghệ;
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Sở Khoa học và Công nghệ theo dõi kế hoạch.
+""", encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Kế hoạch tỉnh căn cứ thông báo nào, ký ngày nào?")
+    assert "31-TB/TU" in ans.text and "08-TB/ĐU" not in ans.text, ans.text

@@ -147,7 +147,7 @@ def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
     return bases
 
 
-def cited_by_name(ctx: Ctx, fields: set[str]):
+def cited_by_name(ctx: Ctx, fields: set[str], plans: list[str]):
     """"… dựa trên Kế hoạch số mấy của Đảng ủy xã, ban hành ngày nào?": the number or date of a document the
     plan is based on, named by its issuer or subject rather than its number. The basis clause sharing a
     two-syllable word of the question that is not the plan's own (its name, title, issuer) nor a document
@@ -160,7 +160,7 @@ def cited_by_name(ctx: Ctx, fields: set[str]):
     asked = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}    # as word_pairs spells
     numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
     blocks = []
-    for slug in ctx.scope:
+    for slug in plans:
         plan = snap.plans[slug].parsed.plan
         own = word_pairs(spell(f"{plan.name} | {plan.title} | {plan.issuer}")) | DOCUMENT_PAIRS
         # each document of a clause on its own ("Thực hiện Kế hoạch số 433…; Kế hoạch số 01-KH/BCĐ …")
@@ -233,7 +233,7 @@ def _citations(ctx: Ctx, slug: str) -> tuple[list[tuple[str, Record]], set[int]]
     return docs, preamble
 
 
-def cited_list(ctx: Ctx):
+def cited_list(ctx: Ctx, plans: list[str]):
     """"Những kế hoạch nào của Đảng ủy xã mà Nha Bích dẫn, ngày ký từng cái?": every document the plan cites
     that the bodies named issued (the plan's own body only among others: alone, it is the plan's issuer), once
     each, with its number and date, in the plan's order; None when the question names no other body or the plan
@@ -244,7 +244,7 @@ def cited_list(ctx: Ctx):
     spell = snap.index.abbreviations.spell_out
     asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
     blocks = []
-    for slug in ctx.scope:
+    for slug in plans:
         pd = snap.plans[slug]
         own_bodies = bodies(fold(pd.parsed.plan.issuer or "").lower())
         asked = [b for b in q.cited_bodies if not any(same_body(b, o) for o in own_bodies)]
@@ -277,7 +277,7 @@ def cited_list(ctx: Ctx):
     return ctx.compose.lines_answer(q, "list", blocks) if blocks else None
 
 
-def cited_described(ctx: Ctx):
+def cited_described(ctx: Ctx, plans: list[str]):
     """"Nha Bích dựa vào kế hoạch số mấy của UBND xã để triển khai NQ 71, ngày nào?": a document the plan cites,
     described by its issuer, kind, year or what it carries out rather than named by its number. Each document
     opening a clause of the plan is weighed: the body that issued it (named and not the same: −2), its kind, the
@@ -287,8 +287,11 @@ def cited_described(ctx: Ctx):
     q, snap = ctx.q, ctx.snap
     spell = snap.index.abbreviations.spell_out
     asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+    # a bare number said with the document whose date is asked ("văn bản 211 của UBND tỉnh, ngày ban hành?"); a year
+    # is none, nor a number asked for ("… về NQ 57, số ký hiệu?": 57 is what it carries out)
+    digits = set() if "number" in q.cited else {t.lstrip("0") for t in q.topic if t.isdigit() and not YEAR.fullmatch(t)}
     blocks = []
-    for slug in ctx.scope:
+    for slug in plans:
         plan = snap.plans[slug].parsed.plan
         own_bodies = bodies(fold(plan.issuer or "").lower())
         own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
@@ -311,6 +314,8 @@ def cited_described(ctx: Ctx):
             if "date" in q.cited:
                 score += 0.5 if m.group("date") else -0.5
             number = doc_key(m.group("number"))
+            if digits & {d.lstrip("0") for d in re.findall(r"\d+", number)}:
+                score += 2
             for ref in refs:
                 if (cites(number + "/", ref) or ref == number) and "number" not in q.cited:
                     score += 3          # the document named by its number: its date is asked
@@ -417,18 +422,18 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
     return "\n".join(lines), sources
 
 
-def cited_document(ctx: Ctx, fields: set[str]):
+def cited_document(ctx: Ctx, fields: set[str], plans: list[str]):
     """"Kế hoạch số 433-KH/TU … ban hành ngày nào?": about another document the plan cites, not the plan itself;
     the answer is the plan's lines that cite that number (where its date and issuer stand)."""
     if not ctx.q.doc_refs or not fields & {"date", "issuer", "number", "signer"} \
             or not fields <= {"date", "issuer", "number", "signer", "title", "period", "basis"}:
         return None
-    refs = other_documents(ctx.snap, ctx.q, ctx.scope)
+    refs = other_documents(ctx.snap, ctx.q, plans)
     if not refs:
         return None
     # a number written out in full ("54/KH-UBND") is the one asked about before a bare one ("Kế hoạch 92")
     full = [ref for ref in refs if not ref.startswith("#")]
-    records = ctx.snap.in_plans(set(ctx.scope), ("passage", "duty", "task", "target"))
+    records = ctx.snap.in_plans(set(plans), ("passage", "duty", "task", "target"))
     found = []
     for wanted in ([full] if full else []) + [refs]:
         found = [Found(1.0, r) for r in records if any(cites(doc_key(record_text(r)), ref) for ref in wanted)]
@@ -450,21 +455,22 @@ def handle(ctx: Ctx):
     fields = set(q.meta)
     if not fields:
         return None
+    # the plans asked about: those named, else those of the level said ("kế hoạch tỉnh"), else all
+    plans = ctx.scope if (q.plans or len(ctx.scope) == 1) else [
+        s for s in ctx.scope if not q.levels or ctx.snap.plans[s].parsed.plan.level in q.levels]
     if q.cited:
-        if (ans := (cited_list(ctx) if "list" in q.cited else None)
-                or (cited_described(ctx) if q.cited & {"number", "date"} else None)) is not None:
+        if (ans := (cited_list(ctx, plans) if "list" in q.cited else None)
+                or (cited_described(ctx, plans) if q.cited & {"number", "date"} else None)) is not None:
             return ans
         fields -= {"cited_number", "cited_date", "cited_list"}
         if not fields:
             return None
-    if (ans := cited_document(ctx, fields)) is not None:
+    if (ans := cited_document(ctx, fields, plans)) is not None:
         return ans
-    if (ans := cited_by_name(ctx, fields)) is not None:
+    if (ans := cited_by_name(ctx, fields, plans)) is not None:
         return ans
     if fields == {"title"}:
         fields.add("signer")
-    plans = ctx.scope if (q.plans or len(ctx.scope) == 1) else [
-        s for s in ctx.scope if not q.levels or ctx.snap.plans[s].parsed.plan.level in q.levels]
     if "subparts" in fields:
         # "phần III có mấy mục": the sub-parts of a part the question names; none named, it asks something else
         fields.discard("subparts")
