@@ -147,6 +147,18 @@ def _bases(ctx: Ctx, slug: str) -> list[tuple[str, object]]:
     return bases
 
 
+def _asked_pairs(q) -> set[str]:
+    """The question's two-syllable topic terms, spelled as query.word_pairs spells a text's."""
+    return {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+
+
+def _other_bodies(q, plan) -> list[str]:
+    """The issuing bodies the question names that are not the plan's own issuer ("UBND xã" asked of a commune's
+    plan names the plan itself)."""
+    own = bodies(fold(plan.issuer or "").lower())
+    return [b for b in q.cited_bodies if not any(same_body(b, o) for o in own)]
+
+
 def cited_by_name(ctx: Ctx, fields: set[str], plans: list[str]):
     """"… dựa trên Kế hoạch số mấy của Đảng ủy xã, ban hành ngày nào?": the number or date of a document the
     plan is based on, named by its issuer or subject rather than its number. The basis clause sharing a
@@ -157,7 +169,7 @@ def cited_by_name(ctx: Ctx, fields: set[str], plans: list[str]):
             or q.wants("list"):
         return None         # "văn bản đầu tiên và cuối cùng … dẫn làm căn cứ": the whole list is asked
     spell = snap.index.abbreviations.spell_out
-    asked = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}    # as word_pairs spells
+    asked = _asked_pairs(q)
     numbers = {t for t in q.topic if t.isdigit()}       # "văn bản số 01": that number, if one is given
     blocks = []
     for slug in plans:
@@ -242,12 +254,11 @@ def cited_list(ctx: Ctx, plans: list[str]):
     if q.wants("count") or "number" in q.expects:
         return None         # "viện dẫn mấy văn bản, những văn bản nào của UBND tỉnh": the whole list, counted
     spell = snap.index.abbreviations.spell_out
-    asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+    asked_pairs = _asked_pairs(q)
     blocks = []
     for slug in plans:
         pd = snap.plans[slug]
-        own_bodies = bodies(fold(pd.parsed.plan.issuer or "").lower())
-        asked = [b for b in q.cited_bodies if not any(same_body(b, o) for o in own_bodies)]
+        asked = _other_bodies(q, pd.parsed.plan)
         if not asked:
             continue
         if len(q.cited_bodies) > 1:
@@ -286,16 +297,15 @@ def cited_described(ctx: Ctx, plans: list[str]):
     or a document that is not the plan's own (else "kế hoạch của UBND xã số mấy" asks the plan's own number)."""
     q, snap = ctx.q, ctx.snap
     spell = snap.index.abbreviations.spell_out
-    asked_pairs = {"_".join(one_spelling(p) for p in t.split("_")) for t in q.topic if "_" in t}
+    asked_pairs = _asked_pairs(q)
     # a bare number said with the document whose date is asked ("văn bản 211 của UBND tỉnh, ngày ban hành?"); a year
     # is none, nor a number asked for ("… về NQ 57, số ký hiệu?": 57 is what it carries out)
     digits = set() if "number" in q.cited else {t.lstrip("0") for t in q.topic if t.isdigit() and not YEAR.fullmatch(t)}
     blocks = []
     for slug in plans:
         plan = snap.plans[slug].parsed.plan
-        own_bodies = bodies(fold(plan.issuer or "").lower())
         own_years = {int(y) for y in YEAR.findall(f"{plan.title} {plan.date or ''}")}
-        others = [b for b in q.cited_bodies if not any(same_body(b, o) for o in own_bodies)]
+        others = _other_bodies(q, plan)
         refs = other_documents(snap, q, [slug])        # not the plan's own number
         if not (q.cited_by or others or refs or (q.year and q.year not in own_years)):
             continue
