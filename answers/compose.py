@@ -50,6 +50,39 @@ def item_text(q: Query, text: str, limit: int, heading: str = "") -> str:
     return cut
 
 
+SHARED_MIN_WORDS = 8    # an opening that long, word for word, in two sibling rows or more is said once
+
+
+def shared_openings(recs: list[Record]) -> dict[int, tuple[int, str]]:
+    """Sibling task rows of a list whose titles open with the same long words ("Xây dựng Nghị quyết ban hành
+    quy định tiêu chí, … mức hỗ trợ từ ngân sách địa phương cho …") so their differences would be cut off:
+    id(record) -> (length of the opening in its title, the line saying it, on the run's first row only)."""
+    def opening(split: list[list[str]]) -> int:
+        n = 0
+        while all(len(t) > n + 2 for t in split) and len({t[n] for t in split}) == 1:
+            n += 1
+        return n
+
+    out: dict[int, tuple[int, str]] = {}
+    titles = [(r.obj.subtask or r.obj.task).split() if r.kind == "task" else [] for r in recs]
+    i = 0
+    while i < len(recs):
+        j = i
+        while (j + 1 < len(recs) and recs[i].kind == "task" == recs[j + 1].kind
+               and recs[j + 1].obj.group == recs[i].obj.group
+               and opening(titles[i:j + 2]) >= SHARED_MIN_WORDS):
+            j += 1
+        if j > i:
+            n = opening(titles[i:j + 1])
+            run = recs[i:j + 1]
+            codes = f"{run[0].obj.code}–{run[-1].obj.code}" if len(run) > 2 else f"{run[0].obj.code}, {run[1].obj.code}"
+            line = f"({codes} cùng mở đầu: “{' '.join(titles[i][:n]).rstrip(' ,;:')} …”)"
+            for k, r in enumerate(run):
+                out[id(r)] = (len(" ".join(titles[i + k][:n])), line if k == 0 else "")
+        i = j + 1
+    return out
+
+
 def join_units(units) -> str:
     return "; ".join(units) if units else "(kế hoạch không ghi)"
 
@@ -352,11 +385,14 @@ class Composer:
             lines = [f"{plan.name}: {what} {label}:".replace("  ", " ")]
             group = None
             width = 1.0 if len(recs) <= 15 else 0.6     # a long list stays whole, with shorter items
+            openings = shared_openings(recs[:MAX_LIST_ITEMS])
             for r in recs[:MAX_LIST_ITEMS]:
                 g = getattr(r.obj, "group", "")
                 if g and g != group:
                     lines.append(f"[{short(g, 90)}]")
                     group = g
+                if id(r) in openings and openings[id(r)][1]:
+                    lines.append(openings[id(r)][1])
                 src = self.source(r)
                 sources.append(src)
                 extra = (notes or {}).get(id(r), "")
@@ -365,7 +401,10 @@ class Composer:
                     o = r.obj
                     parent = (f" (thuộc “{short(o.task, int(90 * width))}”)" if o.subtask and o.task and
                               not o.subtask.startswith(short(o.task, 40)[:30]) else "")
-                    lines.append(f"- {o.code} {short(o.subtask or o.task, int(230 * width))}{parent} — chủ trì: "
+                    title = o.subtask or o.task
+                    if id(r) in openings:       # the opening its siblings share, said once above them
+                        title = "… " + title[openings[id(r)][0]:].lstrip(" ,;:")
+                    lines.append(f"- {o.code} {short(title, int(230 * width))}{parent} — chủ trì: "
                                  f"{join_units(o.lead)}; hạn: {o.deadline.text or 'không ghi'}{extra} "
                                  f"(dòng {src.lines[0]})")
                 elif r.kind == "target":

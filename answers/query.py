@@ -1088,7 +1088,10 @@ class QueryReader:
         role = None
         if "coop" in asks or self._has("coop_role", f, toned):
             role = "both" if self._has("lead_role", f, toned) else "coop"
-            asks.add("coop")
+            # "các phòng phối hợp thực hiện kế hoạch xong trong tháng mấy?": a cooperation the question is about,
+            # asked for its time or figure, is no ask for the partners
+            if "coop" in asks or not asks & {"deadline", "value"}:
+                asks.add("coop")
         elif self._has("lead_role", f, toned):
             role = "lead"
         about = None

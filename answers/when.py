@@ -220,6 +220,8 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
                        r"|\bco (bi |dang (bi )?|tinh la |coi la )?(qua|tre|lo|cham)( (han|moc|hen|tien do))? (khong|ko|hong|k|chua)\b"
                        # "… mới là đúng hạn?", "còn đúng hạn không"
                        r"|\b(moi la|con|co) dung han\b"
+                       # "tính là trễ hay chưa", "chậm hay không"
+                       r"|\b(qua han|tre|lo|cham)( han| moc)? hay (chua|khong|ko)\b"
                        # "có đang chậm đề án bản sao số không": the item named between
                        r"|\bco dang (bi )?(qua|tre|lo|cham)\b( \w+){1,6} (khong|ko|hong|k)\b", f)
     if yes_no and not remaining:

@@ -2739,3 +2739,66 @@ I. TỔ CHỨC THỰC HIỆN
     a = build_assistant(plans, tmp_path / "data", embedder=None)
     ans = a.ask("Kế hoạch tỉnh căn cứ thông báo nào, ký ngày nào?")
     assert "31-TB/TU" in ans.text and "08-TB/ĐU" not in ans.text, ans.text
+
+
+SIBLING_ROWS_PLAN = commune_plan(66, """I. MỤC TIÊU
+
+1. Tỷ lệ hộ kinh doanh thanh toán không dùng tiền mặt đạt 70%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Các phòng chuyên môn căn cứ chức năng, nhiệm vụ phối hợp rà soát các chương trình đang triển khai, hoàn thành
+trong tháng 9 năm 2026.
+
+2. Phòng Văn hóa - Xã hội chủ trì theo dõi kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Hỗ trợ chuyển đổi số | | | |
+| 1 | Xây dựng quy định nội dung, điều kiện và mức hỗ trợ từ ngân sách xã cho các hộ kinh doanh nhỏ lẻ tại chợ trung tâm xã chuyển sang bán hàng trên sàn thương mại điện tử và mở tài khoản thanh toán điện tử | Phòng Kinh tế | Các ấp | Quý II/2026 |
+| 2 | Xây dựng quy định nội dung, điều kiện và mức hỗ trợ từ ngân sách xã cho các hợp tác xã nông nghiệp đưa nông sản lên sàn thương mại điện tử và truy xuất nguồn gốc bằng mã QR | Phòng Kinh tế | Các ấp | Quý II/2026 |
+| 3 | Xây dựng quy định nội dung, điều kiện và mức hỗ trợ từ ngân sách xã cho các hộ nuôi trồng thủy sản lắp cảm biến đo môi trường ao nuôi kết nối điện thoại thông minh | Phòng Kinh tế | Các ấp | Quý II/2026 |
+| 4 | Số hóa hiện vật của phòng văn hóa truyền thống xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+| 5 | Xây dựng thiết chế văn hóa số tại nhà văn hóa các ấp | Phòng Văn hóa - Xã hội | Các ấp | Quý IV/2026 |
+| 6 | Tập huấn kỹ năng số cho cán bộ ấp | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+| 7 | Tuyên truyền về dịch vụ công trực tuyến trên loa truyền thanh | Phòng Văn hóa - Xã hội | Các ấp | Quý II/2026 |
+| 8 | Khảo sát nhu cầu học tập trực tuyến của người cao tuổi | Phòng Văn hóa - Xã hội | Các ấp | Năm 2026 |
+""")
+
+
+def test_sibling_rows_opening_alike_are_listed_with_what_tells_them_apart(tmp_path):
+    """Rows whose titles open with the same long words ("Xây dựng quy định … mức hỗ trợ từ ngân sách xã cho …") are
+    listed with the opening said once and each row's own words whole — cut to one length, they read alike."""
+    a = one_plan_assistant(tmp_path, SIBLING_ROWS_PLAN)
+    ans = a.ask("Quý 2 này Phòng Kinh tế xã Tân Hòa phải xong những quy định hỗ trợ nào?", today=date(2026, 5, 4))
+    body = ans.text.split("Nguồn:")[0]
+    assert body.count("mức hỗ trợ từ ngân sách xã cho") == 1, ans.text
+    for tail in ("mở tài khoản thanh toán điện tử", "truy xuất nguồn gốc bằng mã QR",
+                 "kết nối điện thoại thông minh"):
+        assert tail in body, ans.text
+
+
+def test_a_units_rows_are_not_narrowed_by_the_words_of_its_own_name(tmp_path):
+    """"Phòng Văn hóa - Xã hội chủ trì những việc gì?": all five of its rows, not the two whose titles hold
+    "phòng văn hóa" (the unit's name is no topic, however it is spelled)."""
+    a = one_plan_assistant(tmp_path, SIBLING_ROWS_PLAN)
+    for question in ("Phòng Văn hóa - Xã hội xã Tân Hòa chủ trì những việc gì?",
+                     "phong van hoa xa hoi tan hoa chu tri nhung viec gi"):
+        ans = a.ask(question)
+        assert "5 nhiệm vụ" in ans.text and "Tập huấn kỹ năng số" in ans.text, ans.text
+
+
+def test_a_cooperation_asked_for_its_time_is_a_deadline_with_its_state(tmp_path):
+    """"Các phòng phối hợp rà soát xong trong tháng mấy, giờ trễ chưa?": a cooperation the question is about, asked
+    for its time, is answered with the deadline and its state, not with the partners; "còn trong hạn không" asks
+    that state too."""
+    a = one_plan_assistant(tmp_path, SIBLING_ROWS_PLAN)
+    ans = a.ask("Tân Hòa giao các phòng phối hợp rà soát chương trình, xong trong tháng mấy, giờ trễ chưa?",
+                today=date(2026, 11, 2))
+    assert ans.kind == "deadline" and "tháng 9 năm 2026" in ans.text and "đã quá hạn" in ans.text, ans
+    ans = a.ask("Việc các phòng của UBND xã Tân Hòa căn cứ chức năng phối hợp rà soát chương trình, bây giờ còn "
+                "trong hạn không?", today=date(2026, 8, 3))
+    assert "tháng 9 năm 2026" in ans.text and "chưa quá hạn" in ans.text, ans.text
+

@@ -131,8 +131,9 @@ def _answer(ctx: Ctx, chosen):
             return ctx.compose.whole_list(q, *around)
         if (section := named_section(ctx, top)) is not None:
             return ctx.compose.whole_list(q, None, section)
-    if q.remaining or (q.window is not None and q.window.status == "ask"):
-        # "… mốc là gì, giờ đã trễ chưa?": the record's deadline with its state against today
+    if q.remaining or (q.window is not None and q.window.status is not None):
+        # "… mốc là gì, giờ đã trễ chưa?", "… bây giờ còn trong hạn không?": the record's deadline with its state
+        # against today
         return ctx.compose.fact(q, chosen, {id(f.record): f"— {status(f.record, q.today)}." for f in chosen})
     return ctx.compose.fact(q, chosen)
 

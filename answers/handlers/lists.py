@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from corpus.text import fold
+from corpus.text import fold, words
 from index.text import terms
 
 from answers.handlers import Ctx, duties, groups
@@ -127,7 +127,7 @@ def unit_tasks(ctx: Ctx):
                     out.append(r)
                 elif role != "both" and snap.holds_unit(r, u, role):
                     out.append(r)
-    unit_words = {w for u in units for w in u.name.lower().split()}
+    unit_words = {w for u in units for w in words(u.name)}   # folded, as the topic is
     topic = [t for t in q.topic if t.split("_")[0] not in unit_words]
     if q.topic and len(out) > 3:
         # "Phòng Kinh tế chủ trì những việc gì về dữ liệu?" keeps the rows about the topic when there are some
@@ -167,7 +167,7 @@ def unit_tasks(ctx: Ctx):
 def _duty_about(ctx: Ctx, own: list[Record]):
     """The duty of a unit whose words best cover the question's topic (the unit's own name left out)."""
     from answers.records import Found
-    unit_words = {w for u in ctx.units for w in u.name.lower().split()}
+    unit_words = {w for u in ctx.units for w in words(u.name)}
     topic = [t for t in groups.specific_topic(ctx) if t.split("_")[0] not in unit_words and t in ctx.snap.idf]
     if not topic:
         return None
