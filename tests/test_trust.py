@@ -2802,3 +2802,15 @@ def test_a_cooperation_asked_for_its_time_is_a_deadline_with_its_state(tmp_path)
                 "trong hạn không?", today=date(2026, 8, 3))
     assert "tháng 9 năm 2026" in ans.text and "chưa quá hạn" in ans.text, ans.text
 
+
+
+@pytest.mark.parametrize("question", [
+    "Việc rà soát chương trình của các phòng Tân Hòa: mốc là gì, tính là trễ hay chưa?",
+    "Các phòng ở Tân Hòa rà soát chương trình theo mốc nào, đến nay chậm hay không?",
+])
+def test_late_or_not_asked_as_an_either_or(tmp_path, question):
+    """"trễ hay chưa", "chậm hay không" ask an item's state against today as "trễ chưa" does; "mốc là gì" asks its
+    deadline."""
+    a = one_plan_assistant(tmp_path, SIBLING_ROWS_PLAN)
+    ans = a.ask(question, today=date(2026, 11, 2))
+    assert ans.kind == "deadline" and "tháng 9 năm 2026" in ans.text and "đã quá hạn" in ans.text, ans
