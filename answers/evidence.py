@@ -14,7 +14,7 @@ from answers.query import (DOC_REF, FILLER_FOLDED, FILLER_TONED, FORM_PAIRS, LEV
 from corpus.text import fold, one_spelling, syllables, words
 
 from answers.normalize import is_syllable
-from answers.records import CITED, RECIPIENTS_HEAD, Record, match_text, years_in
+from answers.records import CITED, RECIPIENTS_HEAD, Record, match_text, people_base, years_in
 
 _NUMBER = re.compile(r"(?<![\d/.-])(?!20\d\d\b)\d+(?:[.,]\d+)?\s*(?:%|[^\W\d_]|$)|≥|≤|%", re.IGNORECASE)
 # a year is a date when said as one ("trong năm 2026", "đến năm 2030", "Năm 2026, …"), not in a name ("Kế hoạch
@@ -436,6 +436,15 @@ def _counted_after_figure(counted: str, text: str, share: bool = False) -> bool:
     return re.search(rf"\d[\d.,]*\s*{percent}(?:[a-z]+\s+){{0,2}}?{counted}\b", fold(text)) is not None
 
 
+def same_base(q: Query, r: Record) -> bool:
+    """"Tính theo mỗi nghìn dân … bao nhiêu người" is not answered by a figure counted per 1 vạn dân: a figure
+    counted per so many people answers only for the same number of them."""
+    if q.per_people is None or r.kind not in ("target", "passage"):
+        return True
+    base = people_base(fold(record_text(r)).lower())
+    return base is None or base == q.per_people
+
+
 def same_grade(snap: Snapshot, q: Query, r: Record) -> bool:
     """"Sản phẩm OCOP đạt 4 sao" is not answered by a target about OCOP products with no star rating: a figure
     and its measure the question sets must stand in the record ("5G" in "phủ sóng 5G")."""
@@ -598,7 +607,7 @@ def _another_indicator(snap: Snapshot, q: Query, r: Record, met: list[str], miss
     return len(missing) > sum(w.replace(" ", "_") in here for w in met)
 
 
-def _own_pairs(snap: Snapshot, r: Record) -> frozenset[str]:
+def own_pairs(snap: Snapshot, r: Record) -> frozenset[str]:
     """The content-word pairs of a record's own text and section path (abbreviations spelled out): what it says
     itself, not its plan's title."""
     return _spelled_pairs(snap.index.abbreviations.spell_out, f"{match_text(r)} | {r.section}")
@@ -612,11 +621,11 @@ def _set_elsewhere(snap: Snapshot, q: Query, r: Record, met: list[str], missing:
     if r.kind != "target" or not missing or not met:
         return False
     absent = [p for p in (w.replace(" ", "_") for w in missing) if not set(p.split("_")) & LEVEL_SYLLABLES]
-    if not absent or any(p in _own_pairs(snap, t) for t in snap.of_kind("target", {r.plan}) for p in absent):
+    if not absent or any(p in own_pairs(snap, t) for t in snap.of_kind("target", {r.plan}) for p in absent):
         return False
-    here = _own_pairs(snap, r)
+    here = own_pairs(snap, r)
     need = {*absent, *(p for p in (w.replace(" ", "_") for w in met) if p in here)}
-    return any(need <= _own_pairs(snap, t) for t in snap.of_kind("target", set(snap.plans) - {r.plan}))
+    return any(need <= own_pairs(snap, t) for t in snap.of_kind("target", set(snap.plans) - {r.plan}))
 
 
 def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
@@ -633,7 +642,8 @@ def assess(snap: Snapshot, q: Query, r: Record) -> Verdict:
         failed.append("year")
     if not names_unit(snap, q, r):
         failed.append("unit")
-    if not (counts_things(q, r) and counts_what_is_asked(snap, q, r) and same_grade(snap, q, r)):
+    if not (counts_things(q, r) and counts_what_is_asked(snap, q, r) and same_grade(snap, q, r)
+            and same_base(q, r)):
         failed.append("measure")
     if not q.focus and not covers_rest(snap, q, r):
         failed.append("rest")       # (a follow-up about the records last cited is about them by definition)

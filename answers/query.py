@@ -19,6 +19,7 @@ from index.text import terms
 
 from answers.normalize import Change, Normalizer, initials, is_syllable
 from answers.plan_refs import bodies
+from answers.records import people_base
 from answers.when import TimeWindow, read_window
 
 MAX_QUESTION_CHARS = 600
@@ -534,6 +535,11 @@ class Query:
         words_ = _WHOLE_OF[whole]
         terms_ = self.topic if whole == "overview" else self.subject
         return any("_" not in t and t not in words_ and not t.isdigit() for t in terms_)
+
+    @cached_property
+    def per_people(self) -> int | None:
+        """How many people the figure asked is counted per ("tính theo mỗi nghìn dân": 1000), if said."""
+        return people_base(fold(self.plain).lower())
 
     @cached_property
     def graded(self) -> tuple[tuple[str, str], ...]:

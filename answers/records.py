@@ -23,6 +23,23 @@ def years_in(text: str) -> set[int]:
     return {int(y) for y in YEAR.findall(DATED.sub(" ", text))}
 
 
+# a figure counted per so many people ("trên 1 vạn dân", "/10.000 dân", "mỗi nghìn dân"), on folded text
+_PER_PEOPLE = re.compile(r"(?:\btren|\bmoi|/|\bcu|\btinh theo(?: moi)?)\s*(\d{1,3}(?:[.,]\d{3})*)?\s*"
+                         r"(nghin|ngan|van|trieu|tram)?\s*(?:nguoi\s+)?dan\b")
+_PEOPLE_UNITS = {"tram": 100, "nghin": 1000, "ngan": 1000, "van": 10_000, "trieu": 1_000_000}
+
+
+def people_base(folded: str) -> int | None:
+    """How many people a figure is counted per ("trên 1 vạn dân" 10000, "/10.000 dân" 10000, "mỗi nghìn dân"
+    1000), or None when the text counts per no number of people ("người dân" alone is no base)."""
+    for n, unit in _PER_PEOPLE.findall(folded):
+        if not n and not unit:
+            continue
+        count = int(re.sub(r"[.,]", "", n)) if n else 1
+        return count * _PEOPLE_UNITS.get(unit, 1)
+    return None
+
+
 # the heading of the block of recipients ("Nơi nhận:", "Đồng kính gửi:"), on folded text
 RECIPIENTS_HEAD = re.compile(r"\W*(noi nhan|dong kinh gui)\b")
 

@@ -34,7 +34,7 @@ def route(ctx: Ctx) -> Answer:
     if q.meta:
         # "… với sự phối hợp của cơ quan nào?", "… giữ chức năng gì …", "… sẽ ban hành khi nào?": words that also
         # ask about the plan itself, in a question about a row or passage the plans hold
-        if q.wants("owner", "coop", "deadline", "value", "kpi", "product", "duties") and not q.doc_refs:
+        if q.wants("owner", "coop", "deadline", "value", "kpi", "product", "duties"):
             ans = fact.about_a_record(ctx)
             if ans is not None:
                 return ans
@@ -64,10 +64,10 @@ def route(ctx: Ctx) -> Answer:
         steps.append(count.handle)
     if q.wants("overview") or (not q.topic and not ctx.units and not q.wants("list")):
         steps.append(metadata.overview)
-    # a unit no plan gives work to, asked for its work ("Sở Y tế Đồng Nai làm gì?"); one a report is sent to ("báo
-    # cáo tháng gửi Sở KH&CN nộp trước ngày nào") is asked about no work of its own
-    # ("được giao chỉ tiêu gì": the targets given to it, asked without a figure)
-    given = q.wants("duties", "list") or (q.about == "target" and q.wants("value") and "number" not in q.expects)
+    # a unit no plan gives work to, asked for its work ("Sở Y tế Đồng Nai làm gì?", "… chủ trì việc nào?"; "được giao
+    # chỉ tiêu gì": the targets given to it, asked without a figure); one a report is sent to is asked about no work
+    given = q.wants("duties", "list") or q.role == "lead" or (q.about == "target" and q.wants("value")
+                                                             and "number" not in q.expects)
     if q.unknown_unit and not ctx.units and given and "unit" not in q.expects \
             and q.report is None and q.window is None and not q.remaining:
         return c.unknown_unit(q, q.unknown_unit)

@@ -213,7 +213,7 @@ def read_window(f: str, today: date, year: int | None = None) -> tuple[TimeWindo
     # a yes/no question on an item's state ("trễ chưa", "đã quá hạn chưa", "có bị trễ hạn không", "còn kịp
     # không", "lỡ chưa", "trễ rồi hả"): its deadline against today, not the list of what is overdue
     yes_no = re.search(r"(qua|tre|het|lo|cham) (thoi )?(han|moc)( \w+){0,2} (chua|khong|ko)\b"
-                       r"|da (qua|tre|lo|cham) (\w+ )?(chua|khong|ko|roi|r)\b|\b(qua|tre|lo) (chua|roi|r)\b"
+                       r"|da (qua|tre|lo|cham) (\w+ )?(chua|khong|ko|roi|r)\b|\b(qua|tre|lo|cham) (chua|roi|r)\b"
                        r"|tinh trang (hien nay|hien tai|bay gio|den nay|the nao)"
                        r"|con kip (khong|ko|chua|ha)\b|kip (han|tien do) (khong|ko|chua)\b"
                        # "đến nay có trễ không", "giờ có lố chưa", "có bị chậm tiến độ không"

@@ -2814,3 +2814,72 @@ def test_late_or_not_asked_as_an_either_or(tmp_path, question):
     a = one_plan_assistant(tmp_path, SIBLING_ROWS_PLAN)
     ans = a.ask(question, today=date(2026, 11, 2))
     assert ans.kind == "deadline" and "tháng 9 năm 2026" in ans.text and "đã quá hạn" in ans.text, ans
+
+
+def test_the_plans_own_issuing_asked_late_or_not_is_its_row(tmp_path):
+    """"Kế hoạch 57 của xã lẽ ra phải ban hành lúc nào, chậm chưa?": a state asked of the plan's own issuing is the
+    row that schedules it, with its state against today — not the plan's date line."""
+    a = one_plan_assistant(tmp_path, commune_plan(67, """Ngày ban hành: ngày    tháng    năm 2026
+
+I. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội chủ trì theo dõi kế hoạch, tổng hợp báo cáo UBND xã trước ngày 20 hằng tháng; kịp thời
+báo cáo những việc chậm tiến độ.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Xây dựng thể chế | | | |
+| 1 | Xây dựng và ban hành Kế hoạch triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã năm 2026 | Phòng Văn hóa - Xã hội | Các phòng | Trước tháng 3/2026 |
+| 2 | Số hóa hồ sơ lưu trữ của xã | Văn phòng HĐND và UBND xã | Các phòng | Năm 2026 |
+"""))
+    ans = a.ask("Kế hoạch 57 của xã Tân Hòa lẽ ra phải ban hành lúc nào, đến nay chậm chưa?",
+                today=date(2026, 4, 6))
+    assert ans.kind == "deadline" and "Trước tháng 3/2026" in ans.text and "đã quá hạn" in ans.text, ans.text
+
+
+PER_PEOPLE_PLAN = commune_plan(68, """I. MỤC TIÊU
+
+1. Số người thực hiện công tác nghiên cứu khoa học, phát triển công nghệ đạt 4 người trên 1 vạn dân.
+
+2. Hỗ trợ ít nhất 03 hợp tác xã ứng dụng công nghệ số trong sản xuất, kinh doanh.
+
+3. Cán bộ, công chức xã được tập huấn kỹ năng số: ít nhất 30 người.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã chủ trì soạn thảo quy chế quản lý dữ liệu của xã, hoàn thành trong quý II/2026.
+""")
+
+
+def test_a_figure_per_so_many_people_answers_only_for_that_many(tmp_path):
+    """"Tính theo mỗi nghìn dân …" is not answered by a figure set per 1 vạn dân; "cứ 10 nghìn dân" is; "NCKH" is
+    spelled out as officials write it."""
+    a = one_plan_assistant(tmp_path, PER_PEOPLE_PLAN)
+    ans = a.ask("Tính theo mỗi nghìn dân, xã Tân Hòa đặt bao nhiêu người làm nghiên cứu khoa học?")
+    assert ans.kind == "none", ans.text
+    for question in ("Cứ 10 nghìn dân thì Tân Hòa cần bao nhiêu người làm nghiên cứu khoa học?",
+                     "Tân Hòa cần có bao nhiêu cán bộ làm NCKH?"):
+        ans = a.ask(question)
+        assert ans.kind == "target" and "4 người" in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Tân Hòa đặt mức hỗ trợ bao nhiêu hợp tác xã dùng công nghệ số?", "03 hợp tác xã"),
+    ("cho em hỏi cơ quan soạn quy chế quản lý dữ liệu của xã Tân Hòa, hạn quý mấy", "quý II/2026"),
+])
+def test_words_that_look_like_money_or_headcount_asked_of_something_else(tmp_path, question, expected):
+    """"mức hỗ trợ bao nhiêu hợp tác xã" counts co-operatives, not money; "cơ quan soạn" holds no "quân số": the
+    plans' figures answer."""
+    a = one_plan_assistant(tmp_path, PER_PEOPLE_PLAN)
+    ans = a.ask(question)
+    assert ans.kind != "none" and expected in ans.text, ans.text
+
+
+def test_a_unit_the_plan_gives_no_work_asked_what_it_leads(tmp_path):
+    """"Phòng Tư pháp chủ trì việc soạn quy chế nào?" of a plan that names no such unit: it gives that unit nothing
+    to lead — not the row another unit leads."""
+    a = one_plan_assistant(tmp_path, PER_PEOPLE_PLAN)
+    ans = a.ask("Phòng Tư pháp xã Tân Hòa chủ trì việc soạn quy chế nào?")
+    assert ans.kind == "none" and "Phòng Tư pháp" in ans.text and "Văn phòng HĐND" not in ans.text, ans.text

@@ -86,13 +86,20 @@ def handle(ctx: Ctx):
 
 def about_a_record(ctx: Ctx):
     """For a question whose words also ask about the plan itself: the record's answer when the record itself
-    (not its plan's title) holds two of the question's content words or more; else None."""
+    (not its plan's title) holds two of the question's content words or more; else None. A question naming a
+    document number asks about that document, unless it asks a state ("kế hoạch 57 … lẽ ra phải ban hành lúc
+    nào, chậm chưa?": the plan's own issuing is a row's)."""
+    state = ctx.q.window is not None and ctx.q.window.status is not None
+    if ctx.q.doc_refs and not state:
+        return None
     ans = handle(ctx)
     if ans is None or ans.kind in ("none", "error") or not ans.sources:
         return None
     src = ans.sources[0]
     recs = ctx.snap.at_lines([(ctx.snap.by_file.get(src.file), src.lines[0])])
-    if not recs or len(evidence.own_words(ctx.snap, ctx.q, recs[0])) < 2:
+    # a state asked ("lẽ ra phải ban hành lúc nào, chậm chưa?") is a dated row's: one word of its own ties it
+    least = 1 if state and recs and recs[0].kind == "task" else 2
+    if not recs or len(evidence.own_words(ctx.snap, ctx.q, recs[0])) < least:
         return None
     return ans
 
