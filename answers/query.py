@@ -1378,9 +1378,16 @@ class QueryReader:
     def _levels(text: str, f: str) -> frozenset[str]:
         t = text.lower()
         levels = set()
-        if re.search(r"\btỉnh\b", t) or re.search(r"\b(cua|toan|cap|ca|o|ben|phia|tai) tinh\b|^tinh\b", f):
+
+        def typed(pattern: str, word: str, *forms: str) -> bool:
+            # the level word typed as the level or without marks ("Tính tới năm nào?" names no province; folding
+            # keeps the text's length, so a match on the folded text points at the word as typed)
+            return any(t[m.end() - len(word):m.end()] in forms for m in re.finditer(pattern, f))
+
+        if re.search(r"\btỉnh\b", t) or typed(r"\b(cua|toan|cap|ca|o|ben|phia|tai) tinh\b|^tinh\b", "tinh",
+                                               "tinh", "tỉnh"):
             levels.add("tỉnh")
-        if re.search(r"\bxã\b", t) or re.search(r"\b(cua|cap|cac) xa\b", f):
+        if re.search(r"\bxã\b", t) or typed(r"\b(cua|cap|cac) xa\b", "xa", "xa", "xã"):
             levels.add("xã")
         if re.search(r"\bphường\b", t):
             levels.add("phường")

@@ -82,7 +82,11 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
     units = units_in(q, scope)
     unit_names = {(u.plan, u.name) for u in units}
     qset = set(q.topic)
-    qbigrams = any("_" in t for t in qset)
+    # the gate below counts the topic's syllables and the pairs of two of them ("chuyện cười"), not a pair one of
+    # whose syllables only says what is asked: "5G phủ" ("phủ" is read as the form word of "phụ trách") is no
+    # word, and "5G" alone meets "phủ sóng 5G" (the verdict still weighs what the question says)
+    known = {t for t in qset if "_" not in t or all(p in qset for p in t.split("_"))}
+    qbigrams = any("_" in t for t in known)
     qpairs: dict[str, set[str]] = {}
     for phrase in (q.phrases if q.toned else ()):
         for a, b in zip(phrase, phrase[1:]):
@@ -99,7 +103,7 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
                       or _first_of_both(snap, q, h, r))
         # one matching syllable is chance ("bạn" ~ "ban hành"); a question must meet a record twice,
         # and with a two-syllable word when it has one ("chuyện cười" is not "chuyển ... đầu cuối")
-        if not dense_sure and (len(matched) < min(2, len(qset)) or (qbigrams and not any("_" in t for t in matched))):
+        if not dense_sure and (len(matched) < min(2, len(known)) or (qbigrams and not any("_" in t for t in matched))):
             continue
         if not dense_sure and qpairs and any("_" in t for t in matched) and not _same_tones(
                 qpairs, matched, _record_pairs(snap.index.abbreviations.spell_out(match_text(r)))):

@@ -425,7 +425,8 @@ def plan_facts(ctx: Ctx, slug: str, fields) -> tuple[str, list[Source]]:
         kind = "target" if ctx.q.about == "target" or not pd.parsed.tasks else "task"
         groups = _groups(pd, kind)
         noun = "chỉ tiêu" if kind == "target" else "nhiệm vụ"
-        lines.append(f"- Các nhóm {noun} ({len(groups)} nhóm):")
+        total = f", tổng cộng {sum(n for _, n, _ in groups)} {noun}" if groups else ""
+        lines.append(f"- Các nhóm {noun} ({len(groups)} nhóm{total}):")
         lines += [f"  • {g} — {n} {noun} (dòng {ln})" for g, n, ln in groups]
         if groups:
             sources.append(_src(ctx, slug, "Phụ lục", groups[0][2], groups[-1][2], groups[0][0]))
@@ -473,6 +474,10 @@ def handle(ctx: Ctx):
                 or (cited_described(ctx, plans) if q.cited & {"number", "date"} else None)) is not None:
             return ans
         fields -= {"cited_number", "cited_date", "cited_list"}
+        # "Kế hoạch của UBND xã Tân Hòa số mấy?": no document cited answers, and the body named is the plan's own
+        # issuer (or none is): the plan's own number or date
+        if q.cited_bodies and not any(_other_bodies(q, ctx.snap.plans[s].parsed.plan) for s in plans):
+            fields |= q.cited & {"number", "date"}
         if not fields:
             return None
     if (ans := cited_document(ctx, fields, plans)) is not None:
