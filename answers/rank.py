@@ -28,6 +28,10 @@ _DATE_WORDS = re.compile(r"trước ngày|thời hạn|hoàn thành (trong|trư�
                          re.IGNORECASE)
 
 
+# a paragraph naming several items after a colon: "… như: A; B; C", "… gồm: a) …; b) …"
+_ENUMERATES = re.compile(r":[^:;]+;[^;]+;")
+
+
 def _first_of_both(snap: Snapshot, q: Query, h, r: Record) -> bool:
     """Both retrievers put the record first — the words (lexical) and the meaning (dense) — and it holds every
     content word of the question: it stands as the embedding model's sure choice does, however little of the
@@ -129,6 +133,8 @@ def best(snap: Snapshot, q: Query, scope: list[str], kinds: list[str], depth: in
                 score += 0.05
         if "deadline" in q.asks and r.kind in ("passage", "duty") and _DATE_WORDS.search(r.obj.text):
             score += 0.08
+        if "list" in q.asks and r.kind == "passage" and _ENUMERATES.search(r.obj.text):
+            score += 0.15       # "qua những kênh nào": a paragraph that names its items ("… như: A; B; C")
         if dense_sure:
             score = max(score, DENSE_SCORE)
         scored.append((score, r))

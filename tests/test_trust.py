@@ -2934,3 +2934,68 @@ def test_the_groups_of_a_table_say_how_many_rows_in_all(tmp_path):
     a = one_plan_assistant(tmp_path, GROUPED_TASKS_PLAN)
     ans = a.ask("Danh mục nhiệm vụ của Tân Hòa có tổng cộng bao nhiêu việc, chia thành mấy nhóm?")
     assert "2 nhóm" in ans.text and "tổng cộng 3 nhiệm vụ" in ans.text, ans.text
+
+
+CHANNELS_PLAN = commune_plan(71, """I. GIẢI PHÁP
+
+1. Đẩy mạnh công tác thông tin, tuyên truyền về chuyển đổi số
+
+- Tuyên truyền bằng nhiều hình thức phong phú, thiết thực như: Loa truyền thanh của xã; Trang thông tin điện tử xã; nhóm Zalo của các ấp; Pa nô, áp phích tại nhà văn hóa.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Trung tâm Dịch vụ tổng hợp
+
+- Đẩy mạnh tuyên truyền về chuyển đổi số bằng nhiều hình thức trên địa bàn xã.
+""")
+
+
+@pytest.mark.parametrize("question", [
+    "Tân Hòa tuyên truyền chuyển đổi số bằng những hình thức, cách thức gì?",
+    "Xã Tân Hòa tuyên truyền về chuyển đổi số qua những kênh nào?",
+])
+def test_a_list_asked_is_answered_by_the_paragraph_that_names_its_items(tmp_path, question):
+    """"qua những kênh nào", "bằng những hình thức, cách thức gì": the paragraph that names the channels ("… như: A;
+    B; C"), item by item — not a duty that only says to use many of them."""
+    a = one_plan_assistant(tmp_path, CHANNELS_PLAN)
+    ans = a.ask(question)
+    assert ans.kind == "list" and "- Loa truyền thanh của xã" in ans.text and "Pa nô, áp phích" in ans.text, ans.text
+
+
+def test_a_unit_named_in_part_counts_only_in_a_plan_of_the_level_said(tmp_path):
+    """"Tỉnh trông đợi thu hút những dự án công nghệ gì (trung tâm dữ liệu, chip)?": "trung tâm dữ liệu" is no
+    commune's "Trung tâm PVHCC" — the province's list answers, not the commune unit's rows."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(commune_plan(72, """I. MỤC TIÊU
+
+Phấn đấu hoàn thành các chỉ tiêu tại Phụ lục I.
+
+PHỤ LỤC I
+
+| TT | Chỉ tiêu | Chỉ tiêu năm 2026 | Đơn vị chủ trì |
+|---|---|---|---|
+| I | Về chuyển đổi số (02) | | |
+| 1 | Tỷ lệ hồ sơ thủ tục hành chính được số hóa kết quả | 100% | Trung tâm PVHCC |
+| 2 | Tỷ lệ dữ liệu công chức được cập nhật lên hệ thống công nghệ thông tin | 90% | Trung tâm PVHCC |
+"""), encoding="utf-8")
+    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+Số: 14/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
+
+I. NHIỆM VỤ
+
+1. Phát triển Khu công nghệ số tập trung
+
+- Thu hút đầu tư các dự án công nghệ như: trung tâm dữ liệu quy mô lớn; thiết kế chip bán dẫn; sản xuất thiết bị
+điện tử thông minh.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc thực hiện kế hoạch.
+""", encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Tỉnh trông đợi thu hút những dự án công nghệ gì (trung tâm dữ liệu, chip)?")
+    assert "thiết kế chip bán dẫn" in ans.text and "Tân Hòa" not in ans.text, ans.text

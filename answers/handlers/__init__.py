@@ -18,4 +18,8 @@ class Ctx:
 
     @property
     def units(self) -> list[UnitRef]:
-        return units_in(self.q, self.scope)
+        # a unit named in part ("trung tâm dữ liệu" ~ "Trung tâm PVHCC") counts only in a plan of the level the
+        # question says ("Tỉnh trông đợi …" is not a commune's Trung tâm)
+        levels = self.q.levels
+        return [u for u in units_in(self.q, self.scope)
+                if u.score >= 1 or not levels or self.snap.plans[u.plan].parsed.plan.level in levels]

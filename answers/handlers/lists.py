@@ -35,7 +35,8 @@ def marker_kind(text: str) -> str | None:
 
 _INLINE_ITEM = re.compile(r"(?:^|(?<=[\s:;]))([a-zđ]\)|\d{1,2}\)|\+)\s+")
 # a lead-in that announces its items ("… như sau:", "… gồm:") may list them with semicolons alone
-_LEADS_A_LIST = re.compile(r"(?:như sau|gồm|bao gồm|sau đây)\s*$", re.IGNORECASE)
+# "… như sau:", "… gồm:", "… hiệu quả, chất lượng như: A; B; C" ("như" at the end: "such as")
+_LEADS_A_LIST = re.compile(r"(?:như sau|gồm|bao gồm|sau đây|\bnhư)\s*$", re.IGNORECASE)
 
 
 def inline_items(ctx: Ctx, r: Record) -> tuple[str, list[tuple[str, int]]] | None:
