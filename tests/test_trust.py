@@ -2999,3 +2999,23 @@ II. TỔ CHỨC THỰC HIỆN
     a = build_assistant(plans, tmp_path / "data", embedder=None)
     ans = a.ask("Tỉnh trông đợi thu hút những dự án công nghệ gì (trung tâm dữ liệu, chip)?")
     assert "thiết kế chip bán dẫn" in ans.text and "Tân Hòa" not in ans.text, ans.text
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("Mốc năm 2030 (không phải 2026) Tân Hòa đặt tỷ lệ người dân có chữ ký số bao nhiêu?", False),
+    ("Tân Hòa có đặt tỷ lệ người dân có chữ ký số cho giai đoạn sau 2026, ví dụ năm 2030, không?", False),
+    ("Tân Hòa đặt tỷ lệ người dân có chữ ký số năm 2026 bao nhiêu, chứ không phải 2025?", True),
+])
+def test_a_year_said_as_not_the_one_meant(tmp_path, question, answered):
+    """"mốc 2030 (không phải 2026)", "sau 2026, ví dụ 2030": the year said as not meant is not asked — the 2026
+    figure does not answer for 2030; "năm 2026, chứ không phải 2025" asks 2026."""
+    a = one_plan_assistant(tmp_path, commune_plan(73, """I. MỤC TIÊU
+
+1. Đến hết năm 2026, tỷ lệ người dân trưởng thành có chữ ký số đạt 40%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Văn hóa - Xã hội chủ trì theo dõi kế hoạch.
+"""))
+    ans = a.ask(question)
+    assert (ans.kind == "target" and "40%" in ans.text) if answered else ans.kind == "none", ans.text
