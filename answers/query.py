@@ -1062,16 +1062,22 @@ class QueryReader:
             # "trạm y tế hỏi: kế hoạch giao mình những việc gì": the asker's own unit is the one asked about
             units = self._units(speaker.group(0), plans or [p.slug for p in self.lx.places])
         unknown_unit = None
-        if not units:
+        if not any(u.score >= 1 for u in units):
             for m in [*_UNIT_PHRASE.finditer(text), *_UNIT_PHRASE_PLAIN.finditer(text)]:
                 # the name, not the words that follow it ("Sở Y tế Đồng Nai chủ trì …" -> "Sở Y tế Đồng Nai")
                 name = re.sub(r"\s+(?:chủ|phối|có|được|phải|là|làm|thực|giao|theo|trong|của|ở|tại|và|cần|đã|sẽ)\b.*$",
                               "", m.group(0))
                 # the issuing body of a plan the question names ("Bộ VHTTDL giao …", "kế hoạch của Ban Thường vụ
                 # Tỉnh ủy") names that plan, not a unit: the next body named may be one
-                if len(self._strip_places(name, " ").split()) >= 2:
-                    unknown_unit = name
+                if len(self._strip_places(name, " ").split()) < 2:
+                    continue
+                # a unit found only in part and of another kind ("Ban Chỉ huy Quân sự phường" read as "các cơ quan
+                # chuyên môn … phường") is not the one named: the named one is unknown
+                head = fold(name.split()[0]).lower()
+                if units and any(fold(u.name).lower().split()[0] == head for u in units):
                     break
+                unknown_unit, units = name, []
+                break
         asks = {label for label in ("owner", "coop", "deadline", "value", "duties", "list", "count", "product",
                                     "kpi", "metadata", "overview", "subtasks", "list_units", "coop_only") if self._has(label, f, toned)}
         if not units and text is not whole and intro and not asks & {"owner", "coop"}:

@@ -3019,3 +3019,38 @@ II. TỔ CHỨC THỰC HIỆN
 """))
     ans = a.ask(question)
     assert (ans.kind == "target" and "40%" in ans.text) if answered else ans.kind == "none", ans.text
+
+
+UNITS_PLAN = commune_plan(74, """I. TỔ CHỨC THỰC HIỆN
+
+1. Các cơ quan chuyên môn trực thuộc UBND xã
+
+- Căn cứ chức năng, nhiệm vụ triển khai các nội dung chuyển đổi số được giao.
+
+2. Phòng Văn hóa - Xã hội
+
+- Tham mưu UBND xã theo dõi, tổng hợp kết quả thực hiện kế hoạch.
+
+PHỤ LỤC NHIỆM VỤ
+
+| TT | Nhiệm vụ | Đơn vị chủ trì | Đơn vị phối hợp | Thời hạn |
+|---|---|---|---|---|
+| I | Chuyển đổi số | | | |
+| 1 | Số hóa hồ sơ lưu trữ của xã | Phòng Văn hóa - Xã hội | Các ấp | Năm 2026 |
+| 2 | Xây dựng bản đồ số các ấp | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+""")
+
+
+def test_a_unit_of_another_kind_than_the_one_found_in_part_is_unknown(tmp_path):
+    """"Ban Chỉ huy Quân sự xã được giao việc gì?" where the plan only has "các cơ quan chuyên môn trực thuộc UBND
+    xã" (found in part by "xã"): the unit named is given nothing — not the collective's duty."""
+    a = one_plan_assistant(tmp_path, UNITS_PLAN)
+    ans = a.ask("Ban Chỉ huy Quân sự xã Tân Hòa được giao việc gì về chuyển đổi số?")
+    assert ans.kind == "none" and "Ban Chỉ huy Quân sự" in ans.text, ans.text
+
+
+def test_a_unit_asked_what_it_leads_in_the_singular_is_its_rows(tmp_path):
+    """"Phòng VH-XH chủ trì việc gì?": the unit's rows, as "chủ trì những việc gì" — not one duty paragraph."""
+    a = one_plan_assistant(tmp_path, UNITS_PLAN)
+    ans = a.ask("Phòng VH-XH xã Tân Hòa chủ trì việc gì?")
+    assert ans.kind == "list" and "Số hóa hồ sơ lưu trữ" in ans.text and "bản đồ số" in ans.text, ans.text
