@@ -570,9 +570,7 @@ class Query:
         """Every year the question names, in order ("mục tiêu 2025 bn, 2030 bn" -> (2025, 2030)), but a year it says
         is not the one meant ("mốc 2030 (không phải 2026)", "giai đoạn sau 2026, ví dụ 2030")."""
         said = tuple(dict.fromkeys(int(y) for y in YEAR.findall(self.text)))
-        if len(said) < 2:
-            return said
-        unmeant = {int(y) for y in _UNMEANT_YEAR.findall(fold(self.text))}
+        unmeant = unmeant_years(fold(self.text))
         return tuple(y for y in said if y not in unmeant) or said
 
     @cached_property
@@ -775,6 +773,14 @@ _NAMED_BY_NUMBER = re.compile(r"\b(?:nghi quyet|de an|ke hoach|quyet dinh|chi th
                               r"phan|phu luc|so|nq|kh|qd|ct|tt)\s*(?:so\s*)?\d+[\w./-]*")
 # a year said as not the one meant, on folded text: "(không phải 2026)", "chứ ko phải năm 2025", "sau 2026"
 _UNMEANT_YEAR = re.compile(r"\b(?:(?:khong|ko|k|chu khong|chu ko) phai|sau)\s+(?:nam\s+|moc\s+)?(20\d\d)\b")
+
+
+def unmeant_years(folded: str) -> set[int]:
+    """The years a question says are not the ones meant, when it names another: "mốc 2030 (không phải 2026)",
+    "giai đoạn sau 2026, ví dụ 2030" -> {2026}."""
+    if len({int(y) for y in YEAR.findall(folded)}) < 2:
+        return set()
+    return {int(y) for y in _UNMEANT_YEAR.findall(folded)}
 # Plan levels a comparison may name ("các xã so với tỉnh"), on folded text.
 # (level, folded pattern, pattern with tone marks: "tính" is not "tỉnh" when the question has them)
 # ("hợp tác xã", "xã hội", "xã viên" name no commune)
@@ -1286,13 +1292,12 @@ class QueryReader:
             years = {m.group("first"), m.group("last") or m.group("first")}
             if between and any(years <= hz and between <= said for hz, said in self._titles):
                 naming.update(y for y in (m.group("first"), m.group("last")) if y)
-        # "mốc 2030 (không phải 2026)", "giai đoạn sau 2026, ví dụ 2030": a year said as not the one meant
-        unmeant = set(_UNMEANT_YEAR.findall(f)) if len(set(YEAR.findall(f))) >= 2 else set()
+        unmeant = unmeant_years(f)      # "mốc 2030 (không phải 2026)": a year said as not the one meant
         for m in YEAR.finditer(f):
             if naming[m.group(1)]:
                 naming[m.group(1)] -= 1
                 continue
-            if m.group(1) in unmeant:
+            if int(m.group(1)) in unmeant:
                 continue
             return int(m.group(1))
         return None

@@ -475,7 +475,7 @@ def handle(ctx: Ctx):
             return ans
         fields -= {"cited_number", "cited_date", "cited_list"}
         # "Kế hoạch của UBND xã Tân Hòa số mấy?": no document cited answers, and the body named is the plan's own
-        # issuer (or none is): the plan's own number or date
+        # issuer: the plan's own number or date
         if q.cited_bodies and not any(_other_bodies(q, ctx.snap.plans[s].parsed.plan) for s in plans):
             fields |= q.cited & {"number", "date"}
         if not fields:
