@@ -781,6 +781,8 @@ def unmeant_years(folded: str) -> set[int]:
     if len({int(y) for y in YEAR.findall(folded)}) < 2:
         return set()
     return {int(y) for y in _UNMEANT_YEAR.findall(folded)}
+
+
 # Plan levels a comparison may name ("các xã so với tỉnh"), on folded text.
 # (level, folded pattern, pattern with tone marks: "tính" is not "tỉnh" when the question has them)
 # ("hợp tác xã", "xã hội", "xã viên" name no commune)
@@ -1401,15 +1403,14 @@ class QueryReader:
         t = text.lower()
         levels = set()
 
-        def typed(pattern: str, word: str, *forms: str) -> bool:
-            # the level word typed as the level or without marks ("Tính tới năm nào?" names no province; folding
-            # keeps the text's length, so a match on the folded text points at the word as typed)
-            return any(t[m.end() - len(word):m.end()] in forms for m in re.finditer(pattern, f))
+        def typed(pattern: str, plain: str, marked: str) -> bool:
+            # the level word (last in the pattern) typed as the level or without marks ("Tính tới năm nào?" names no
+            # province; folding keeps the text's length, so a match on the folded text points at the word as typed)
+            return any(t[m.end() - len(plain):m.end()] in (plain, marked) for m in re.finditer(pattern, f))
 
-        if re.search(r"\btỉnh\b", t) or typed(r"\b(cua|toan|cap|ca|o|ben|phia|tai) tinh\b|^tinh\b", "tinh",
-                                               "tinh", "tỉnh"):
+        if re.search(r"\btỉnh\b", t) or typed(r"\b(cua|toan|cap|ca|o|ben|phia|tai) tinh\b|^tinh\b", "tinh", "tỉnh"):
             levels.add("tỉnh")
-        if re.search(r"\bxã\b", t) or typed(r"\b(cua|cap|cac) xa\b", "xa", "xa", "xã"):
+        if re.search(r"\bxã\b", t) or typed(r"\b(cua|cap|cac) xa\b", "xa", "xã"):
             levels.add("xã")
         if re.search(r"\bphường\b", t):
             levels.add("phường")
