@@ -1646,6 +1646,20 @@ def test_two_units_named_in_full_both_filter_the_list(tmp_path):
     assert "ngày hội" not in ans.text, ans.text
 
 
+def test_a_period_with_nothing_due_is_no_answer_with_the_units_work_beside(tmp_path):
+    """"Phòng Văn hóa - Xã hội có việc nào hạn quý IV không?" when the plan gives it nothing due then: the plans
+    do not answer with a task (kind none), and say so, with the unit's rows and their dates beside; "is any of its
+    work late?" answered "none is" is an answer."""
+    a = one_plan_assistant(tmp_path, TWO_OFFICES_PLAN)
+    ans = a.ask("Tân Hòa: Phòng Văn hóa - Xã hội có đầu việc nào hạn quý IV không?", today=date(2026, 5, 1))
+    assert ans.kind == "none" and "Không có nhiệm vụ nào" in ans.text, ans
+    assert "ngày hội" in ans.text and ans.sources, ans.text
+    due = a.ask("Tân Hòa: Phòng Văn hóa - Xã hội có đầu việc nào hạn quý II không?", today=date(2026, 5, 1))
+    assert due.kind == "list" and "ngày hội" in due.text, due
+    late = a.ask("Tân Hòa: Phòng Văn hóa - Xã hội có đầu việc nào trễ hạn không?", today=date(2026, 5, 1))
+    assert late.kind == "list" and "quá hạn" in late.text, late      # "none is late" is the answer
+
+
 LAST_YEAR_DUTY_PLAN = commune_plan(62, """I. MỤC TIÊU
 
 1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
@@ -3054,3 +3068,4 @@ def test_a_unit_asked_what_it_leads_in_the_singular_is_its_rows(tmp_path):
     a = one_plan_assistant(tmp_path, UNITS_PLAN)
     ans = a.ask("Phòng VH-XH xã Tân Hòa chủ trì việc gì?")
     assert ans.kind == "list" and "Số hóa hồ sơ lưu trữ" in ans.text and "bản đồ số" in ans.text, ans.text
+

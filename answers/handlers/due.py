@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from answers import evidence, rank
@@ -142,5 +143,10 @@ def handle(ctx: Ctx):
     head = ctx.compose.listing_empty(q, label + when, "chỉ tiêu" if q.about == "target" else "nhiệm vụ",
                                      sorted({r.plan for r in items})).text
     whose = f"của {ctx.units[0].name}" if ctx.units else "liên quan"
-    return ctx.compose.listing(q, items, f"{whose}, kèm tình trạng hạn", notes, head=head + "\n")
+    beside = ctx.compose.listing(q, items, f"{whose}, kèm tình trạng hạn", notes, head=head + "\n")
+    # a period named ("quý III/2026", "tháng 9") in which the plans set nothing: they give no task for it (kind none),
+    # and the items beside are what they do say; "is anything overdue?" answered "no" is an answer (a list)
+    named = window is not None and window.status is None and window.start and window.end \
+        and window.start != q.today
+    return replace(beside, kind="none") if named else beside
 
