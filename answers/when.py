@@ -123,9 +123,16 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
         if qn in (1, 2, 3, 4):
             qy = int(m.group(2)) if m.group(2) else y
             return (*_quarter(qy, qn), f"trong {_quarter_label(qy, qn)}")
-    for words_, step, said in (("nay|hien tai", 0, "quý này"), ("toi|sau|ke tiep", 1, "quý tới"),
-                               ("truoc|vua qua|vua roi|roi", -1, "quý trước")):
-        if re.search(rf"quy ({words_})\b", f):
+    # the first or last quarter of the year ("quý đầu năm", "quý cuối cùng"; not "quỹ đầu tư")
+    if m := re.search(r"\bquy (dau|cuoi) (?:nam|cua nam|tien|cung)\b(?:\s*(?:/|nam)?\s*(20\d\d))?", f):
+        qy = int(m.group(2)) if m.group(2) else y
+        qn = 1 if m.group(1) == "dau" else 4
+        return (*_quarter(qy, qn), f"trong {_quarter_label(qy, qn)}")
+    for words_, step, said in (("nay|hien tai|dang chay|hien hanh|dang dien ra", 0, "quý này"),
+                               ("toi|sau|ke tiep", 1, "quý tới"),
+                               ("truoc|vua qua|vua roi|roi|vua khep lai|vua ket thuc|vua xong", -1, "quý trước")):
+        # "ba tháng này": the quarter running now
+        if re.search(rf"quy ({words_})\b", f) or (step == 0 and re.search(r"\b(ba|3) thang (nay|hien tai)\b", f)):
             qy, qm = _add_months(today.year, 3 * qnow - 2, 3 * step)
             qn = (qm - 1) // 3 + 1
             return (*_quarter(qy, qn), f"trong {said} ({_quarter_label(qy, qn)})")
@@ -167,7 +174,7 @@ def _range(f: str, today: date, y: int, about_deadlines: bool) -> tuple[date | N
             my = int(m.group(2)) if m.group(2) else y
             ny, nm = _add_months(my, mo, 1)
             return date(ny, nm, 1), None, f"sau tháng {mo}/{my}"
-    if m := re.search(r"tu\s+thang\s*(\d{1,2})\s+(?:den|toi)\s+(?:het\s+)?thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
+    if m := re.search(r"(?:tu\s+|\()thang\s*(\d{1,2})\s+(?:den|toi)\s+(?:het\s+)?thang\s*(\d{1,2})(?:\s*(?:/|nam)\s*(20\d\d))?", f):
         a, b = int(m.group(1)), int(m.group(2))
         if 1 <= a <= b <= 12:
             my = int(m.group(3)) if m.group(3) else y

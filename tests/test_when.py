@@ -27,6 +27,14 @@ TODAY = date(2026, 5, 12)       # quý II/2026
     ("sau ngay 15/6 co viec nao den han", date(2026, 6, 16), None, None),
     ("quy vua roi co nhung viec nao toi han", date(2026, 1, 1), date(2026, 3, 31), None),
     ("thang vua roi co viec nao den han", date(2026, 4, 1), date(2026, 4, 30), None),
+    # the quarter said in other words: just closed, the running one, its three months, the first and last of the year
+    ("quy vua ket thuc phong kinh te co viec nao den han", date(2026, 1, 1), date(2026, 3, 31), None),
+    ("quy dang chay co viec nao phai nop san pham", date(2026, 4, 1), date(2026, 6, 30), None),
+    ("trong 3 thang nay cong an xa co viec nao den han", date(2026, 4, 1), date(2026, 6, 30), None),
+    ("viec nao phai xong trong quy dau nam", date(2026, 1, 1), date(2026, 3, 31), None),
+    ("quy cuoi nam co viec nao den han", date(2026, 10, 1), date(2026, 12, 31), None),
+    # a range of months said without "từ" (in brackets, after the period it spells out)
+    ("ra soat nua nam (thang 1 den thang 6) co viec nao den han", date(2026, 1, 1), date(2026, 6, 30), None),
     # a period beside a yes/no on the state: the state is still asked
     ("han chot ky ke hoach cho nam nay la gi, gio con kip khong", date(2026, 1, 1), date(2026, 12, 31), "ask"),
 ])
