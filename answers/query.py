@@ -165,6 +165,23 @@ _SELF_INTRO = re.compile(r"^(?:em|mình|minh|tôi|toi|tui|chị|chi|anh)\s+(?:�
                          r"\s+[^,:;?]{1,60}?[,:;]", re.IGNORECASE)
 # the asker speaking of itself ("giao mình", "bên chúng tôi")
 _FIRST_PERSON = re.compile(r"\b(?:minh|chung (?:toi|em|minh)|bon (?:em|minh|toi)|tui)\b")
+# A set named by its size: a number before the two words of what it counts ("84 nền tảng số", "12 cơ sở dữ liệu"),
+# not a document's or a row's number ("Nghị quyết 57 của …", "mục 2 về …"), a date, a measure or an amount
+_SIZED_SET = re.compile(r"(?:^|(?<=\s))(\d{1,3})\s+(?!(?:phan tram|thang|ngay|nam|tuoi|gio|lan|ty|trieu|nghin|van|dong|"
+                        r"km|ha|m2|nguoi dan)\b)([a-z]+ [a-z]+)")
+_NUMBERED_BY = frozenset({"quyet", "hoach", "an", "dinh", "thi", "ban", "so", "nq", "kh", "qd", "muc", "luc", "dong",
+                          "khoan", "diem", "quy", "thang", "nam", "ngay", "stt", "thu", "tu", "den", "nhom", "phan"})
+
+
+def _members(f: str) -> tuple[int, str] | None:
+    """(size, the two folded words after it) of a set the folded question names by its size, or None."""
+    for m in _SIZED_SET.finditer(f):
+        before = f[:m.start()].split()
+        if int(m.group(1)) >= 2 and not (before and before[-1] in _NUMBERED_BY):
+            return int(m.group(1)), m.group(2)
+    return None
+
+
 # Beside the time left, things still counted ("còn bao nhiêu việc chưa đến hạn")
 _ITEMS_COUNTED = re.compile(r"\b(?:bao nhieu|may) (?:viec|nhiem vu|dau viec|chi tieu|muc|noi dung|hang muc)\b")
 # "mấy phòng chuyên môn …", "mấy cái hệ thống …": chat's "the (several)", not "how many", in a question that asks
@@ -484,6 +501,7 @@ class Query:
     assumed: str = ""                         # what was taken from the conversation, said in the answer
     base: str = ""                            # the question that stands on its own (this one, or the earlier one)
     counted: str | None = None                 # "mấy lớp tập huấn" -> "lop": the thing whose number is asked
+    members: tuple[int, str] | None = None     # "84 nền tảng … gồm những nền tảng nào" -> (84, "nen tang")
     phrases: tuple[tuple[str, ...], ...] = ()  # syllables in order, split at places and punctuation
     toned: bool = False                        # phrases keep tone marks (the question was typed with them)
     changes: tuple[Change, ...] = ()           # what normalization repaired (shorthand, Telex, typos, places)
@@ -1213,6 +1231,8 @@ class QueryReader:
         # "bao nhiêu người", "mấy lớp"; toneless "mây bao nhiêu" is not "mấy bao"
         m = re.search(r"\b(?:bao nhieu|may)\s+(?!bao\b|nhieu\b)([a-z]+)", f)
         counted = m.group(1) if m and m.group(1) not in _NOT_COUNTED | _PARTICLES and "number" in expects else None
+        members = _members(fold(self.lx.abbreviations.spell_out(text))) if "list" in asks and "count" not in asks \
+            else None
         spelled = self.lx.abbreviations.spell_out(self._strip_places(replaced, " | "))
         # typed with tone marks or not: read before the spelled-out abbreviations bring marks of their own
         toned = fold(replaced) != replaced.lower()
@@ -1224,7 +1244,7 @@ class QueryReader:
                      group_ref=group_ref, in_duties_part=in_duties_part, which_item=which_item, whole=whole,
                      cited=cited, cited_by=self._has("cited_by", f, toned), cited_bodies=named_bodies,
                      deadline_kind=deadline_kind, post=post, greeting=greeting, offtopic=offtopic, empty=empty, base=text, words=all_words,
-                     phrases=phrases, toned=toned, counted=counted, changes=changes,
+                     phrases=phrases, toned=toned, counted=counted, members=members, changes=changes,
                      plain=self.lx.abbreviations.spell_out(self._strip_places(_KPI.sub(" | ", said), " | ")), reworded=reworded,
                      spelled=tuple(frozenset(word_pairs(e)) for e in self.lx.abbreviations.found(said)
                                    if len(words(e)) > 2),

@@ -3069,3 +3069,28 @@ def test_a_unit_asked_what_it_leads_in_the_singular_is_its_rows(tmp_path):
     ans = a.ask("Phòng VH-XH xã Tân Hòa chủ trì việc gì?")
     assert ans.kind == "list" and "Số hóa hồ sơ lưu trữ" in ans.text and "bản đồ số" in ans.text, ans.text
 
+
+
+COUNTED_SETS_PLAN = commune_plan(63, """I. NHIỆM VỤ
+
+1. Đưa vào vận hành 27 thủ tục hành chính liên thông trên Cổng dịch vụ công của tỉnh, bảo đảm đúng lộ trình.
+
+2. Số hóa 4 sổ hộ tịch của xã như sau: sổ khai sinh; sổ khai tử; sổ kết hôn; sổ nhận cha, mẹ, con.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Văn phòng HĐND và UBND xã chủ trì, theo dõi việc thực hiện Kế hoạch.
+""")
+
+
+def test_a_set_named_by_its_size_and_never_listed_is_not_in_the_plan(tmp_path):
+    """"27 thủ tục liên thông gồm những thủ tục nào?" when the plan says only "27 thủ tục hành chính liên thông":
+    it does not list them (kind none), and says where the set is named; a set it does list comes back whole."""
+    a = one_plan_assistant(tmp_path, COUNTED_SETS_PLAN)
+    ans = a.ask("Tân Hòa: 27 thủ tục hành chính liên thông gồm những thủ tục cụ thể nào?")
+    assert ans.kind == "none" and ans.sources and ans.sources[0].lines[0] == 9, ans
+    listed = a.ask("Tân Hòa: 4 sổ hộ tịch được số hóa gồm những sổ nào?")
+    assert listed.kind != "none" and "sổ kết hôn" in listed.text and "sổ khai tử" in listed.text, listed
+    untyped = a.ask("tan hoa 27 thu tuc lien thong la nhung thu tuc gi")
+    assert untyped.kind == "none", untyped
+

@@ -7,7 +7,7 @@ from corpus.text import fold, words
 from index.text import terms
 
 from answers.handlers import Ctx, duties, groups
-from answers.records import Record, group_name
+from answers.records import Record, group_name, match_text
 
 _MARKER = re.compile(r"^\s*([-+•*–]|[a-zđ]\)|\d{1,2}(?:\.\d{1,2})+\.?(?!\d)|\d{1,2}[.)](?!\d)|\(\d{1,2}\))\s*")
 _DEADLINE_KINDS = (("theo hướng dẫn/quy định", "guidance"), ("thường xuyên", "continuous"), ("định kỳ", "recurring"))
@@ -361,7 +361,26 @@ def cooperating_only(ctx: Ctx):
     return ctx.compose.unit_roll(q, items, "chỉ phối hợp, không chủ trì dòng nào trong bảng/phụ lục") if items else None
 
 
+def unlisted_set(ctx: Ctx):
+    """"84 nền tảng số dùng chung gồm những nền tảng nào?" where the plan names the set by its size and never lists
+    its members (no items in its paragraph, none after it): the plans do not list them (kind none), beside the line
+    that names the set."""
+    q = ctx.q
+    if q.members is None:
+        return None
+    size, head = q.members
+    said = re.compile(rf"(?<![\d.,/])0*{size} {head}\b")
+    spell = ctx.snap.index.abbreviations.spell_out
+    named = [r for kind in ("passage", "task", "target", "duty") for r in ctx.snap.of_kind(kind, set(ctx.scope))
+             if said.search(fold(spell(match_text(r))))]
+    if not named or any(r.kind == "passage" and (inline_items(ctx, r) or list_around(ctx, r)) for r in named):
+        return None
+    return ctx.compose.not_stated(q, f"tên từng mục (kế hoạch chỉ nêu con số {size}, không kể ra từng mục)", named)
+
+
 def handle(ctx: Ctx):
+    if (ans := unlisted_set(ctx)) is not None:
+        return ans
     if (ans := assigned_units(ctx) or cooperating_only(ctx)) is not None:
         return ans
     first = (group_items, unit_tasks) if ctx.q.group_ref else (unit_tasks, group_items)
