@@ -1081,6 +1081,12 @@ class QueryReader:
         plans, unknown_place = self._places(whole, whole_f)
         if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
             plans = own     # "Trong kế hoạch Xuân Phú, Sở KH&CN Đồng Nai …": the plan is Xuân Phú's
+        if len(plans) > 1 and not any(p.search(whole_f) for p, _ in self.lx.place_names):
+            # "Kế hoạch năm 2026 cấp tỉnh ai ký?": plans found by what several share (a year, a subject), narrowed
+            # to the level the question says
+            said = self._levels(whole, whole_f)
+            level = {p.slug: p.level for p in self.lx.places}
+            plans = [s for s in plans if level[s] in said] or plans
         levels = self._levels(whole, whole_f) if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])

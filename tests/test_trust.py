@@ -3094,3 +3094,49 @@ def test_a_set_named_by_its_size_and_never_listed_is_not_in_the_plan(tmp_path):
     untyped = a.ask("tan hoa 27 thu tuc lien thong la nhung thu tuc gi")
     assert untyped.kind == "none", untyped
 
+
+
+def test_a_level_said_narrows_plans_found_by_what_they_share(tmp_path):
+    """"Kế hoạch năm 2026 cấp tỉnh do ai ký?": the year finds the plans of 2026 (not the commune's of 2025); the
+    level said keeps the province's."""
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "xa-tan-hoa-2026.txt").write_text(commune_plan(72, """I. MỤC TIÊU
+
+1. Tỷ lệ phủ sóng 5G trên địa bàn xã đạt 70%.
+""") + "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Văn Lộc\n", encoding="utf-8")
+    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
+Số: 14/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
+
+I. MỤC TIÊU
+
+1. Đến cuối năm 2026, tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt 90%.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Lê Thị Hạnh
+""", encoding="utf-8")
+    (plans / "xa-an-phu-2025.txt").write_text("""ỦY BAN NHÂN DÂN XÃ AN PHÚ
+Số: 15/KH-UBND
+
+KẾ HOẠCH
+Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã An Phú năm 2025
+
+I. MỤC TIÊU
+
+1. Tỷ lệ phủ sóng 5G trên địa bàn xã đạt 50%.
+
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+
+Võ Minh Tâm
+""", encoding="utf-8")
+    a = build_assistant(plans, tmp_path / "data", embedder=None)
+    ans = a.ask("Kế hoạch triển khai năm 2026 ở cấp tỉnh do ai ký?")
+    assert "Lê Thị Hạnh" in ans.text and "Trần Văn Lộc" not in ans.text, ans.text
+    both = a.ask("Kế hoạch triển khai năm 2026 do ai ký?")
+    assert "Lê Thị Hạnh" in both.text and "Trần Văn Lộc" in both.text and "Võ Minh Tâm" not in both.text, both.text
