@@ -24,7 +24,7 @@ from index.text import DiacriticRestorer, terms
 log = logging.getLogger(__name__)
 
 # Bump when analysis or the document text fed to the stores changes: every index rebuilds once.
-ANALYSIS_VERSION = "terms-bigram-v4"
+ANALYSIS_VERSION = "terms-bigram-v5"
 LEXICAL_FILE = "lexical.sqlite"
 DENSE_FILE = "dense.faiss"
 VECTORS_FILE = "vectors.sqlite"

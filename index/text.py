@@ -13,10 +13,11 @@ from corpus.text import fold, words
 from index.abbreviations import Abbreviations
 
 # Folded function and question words. Folded forms that also spell content words are left out on
-# purpose: "de" (đề án), "co" (cơ quan), "bao" (báo cáo), "tai" (tài khoản), "ma" (mã), "dang" (Đảng).
+# purpose: "de" (đề án), "co" (cơ quan), "bao" (báo cáo), "tai" (tài khoản), "ma" (mã), "dang" (Đảng),
+# "sao" (bản sao số, OCOP 4 sao: "thì sao?" is read by the question's cues, not by search).
 STOP_WORDS = frozenset("""
 ai gi nao la cua va cac nhung mot cho voi o ve khi hay hoac duoc khong chua se nhieu vay a
-nhe nhi oi u sao nay kia ay roi
+nhe nhi oi u nay kia ay roi
 """.split())
 
 _SEGMENT_JOIN = "_"

@@ -3140,3 +3140,19 @@ Võ Minh Tâm
     assert "Lê Thị Hạnh" in ans.text and "Trần Văn Lộc" not in ans.text, ans.text
     both = a.ask("Kế hoạch triển khai năm 2026 do ai ký?")
     assert "Lê Thị Hạnh" in both.text and "Trần Văn Lộc" in both.text and "Võ Minh Tâm" not in both.text, both.text
+
+
+TWIN_PLAN = appendix_plan(73, """| I | Hạ tầng số | | | |
+| 1 | Số hóa hồ sơ của trung tâm hành chính xã | Phòng Văn hóa - Xã hội | Các ấp | Quý III/2026 |
+| 2 | Thí điểm bản sao số của chợ Tân Hòa | Phòng Kinh tế | Ban quản lý chợ | Quý IV/2026 |
+""")
+
+
+def test_a_syllable_that_is_also_a_question_word_counts_inside_a_word(tmp_path):
+    """"sao" asks why/how ("thì sao?") but is a syllable of "bản sao số" (a digital twin): the question's
+    "bản sao số" meets the row that says it, not a row that shares only "số"."""
+    a = one_plan_assistant(tmp_path, TWIN_PLAN)
+    ans = a.ask("Tân Hòa: việc bản sao số ai chủ trì, hạn quý mấy?")
+    assert "Phòng Kinh tế" in ans.text and "Quý IV/2026" in ans.text, ans.text
+    toneless = a.ask("tan hoa lam ban sao so thi phong nao lo")
+    assert "Phòng Kinh tế" in toneless.text, toneless.text
