@@ -3156,3 +3156,13 @@ def test_a_syllable_that_is_also_a_question_word_counts_inside_a_word(tmp_path):
     assert "Phòng Kinh tế" in ans.text and "Quý IV/2026" in ans.text, ans.text
     toneless = a.ask("tan hoa lam ban sao so thi phong nao lo")
     assert "Phòng Kinh tế" in toneless.text, toneless.text
+
+
+def test_the_items_of_a_part_counted_by_everyday_words(tmp_path):
+    """"nêu bao nhiêu ý, ý cuối là gì?", "mấy gạch đầu dòng": the items of the part counted, its last one said
+    ("ý tưởng" counted is a figure asked, not the part's items)."""
+    a = one_plan_assistant(tmp_path, NINE_ITEM_PLAN)
+    ans = a.ask("Phần giải pháp hạ tầng số của Tân Hòa nêu bao nhiêu ý, ý cuối là gì?")
+    assert "9" in ans.text and "hội nghị truyền hình" in ans.text, ans.text
+    dashes = a.ask("Giải pháp về hạ tầng số ở Tân Hòa có mấy gạch đầu dòng?")
+    assert "9" in dashes.text, dashes.text
