@@ -153,21 +153,21 @@ class AssistantService:
         second_q = snap.reader.read(halves[1], q.today, context, now)
         lines = {(s.file, s.lines[0]) for s in first.sources}
         second = None
-        if halves[2] and context is not None:
+        if halves[2] and context is not None and not first_q.wants("count", "list"):  # a count: many rows
             # "ai lo việc X, và mục tiêu bao nhiêu %?": first what the first ask found, then anywhere
             same_q = snap.reader.about_the_same(second_q, first_q, context)
             if same_q is not second_q:
                 second = route(Ctx(snap, same_q, rank.scope_of(snap, same_q, default_plan), compose))
                 if second.kind in ("none", "error"):
                     second = None
-                elif all((s.file, s.lines[0]) in lines for s in second.sources):
+                elif {(s.file, s.lines[0]) for s in second.sources} == lines:
                     # the very records the first found: one answer about them, asked both things
                     both = replace(same_q, asks=first_q.asks | same_q.asks, expects=first_q.expects | same_q.expects)
                     whole = route(Ctx(snap, both, rank.scope_of(snap, both, default_plan), compose))
                     return replace(whole if whole.kind not in ("none", "error") else second, question=q.raw)
         second = second or route(Ctx(snap, second_q, rank.scope_of(snap, second_q, default_plan), compose))
         if second.kind in ("none", "error") or not second.sources or \
-                all((s.file, s.lines[0]) in lines for s in second.sources):
+                {(s.file, s.lines[0]) for s in second.sources} == lines:
             return None
         return replace(first, question=q.raw, text=f"{first.text}\n\n{second.text}",
                        sources=first.sources + tuple(s for s in second.sources if (s.file, s.lines[0]) not in lines))

@@ -3166,3 +3166,25 @@ def test_the_items_of_a_part_counted_by_everyday_words(tmp_path):
     assert "9" in ans.text and "hội nghị truyền hình" in ans.text, ans.text
     dashes = a.ask("Giải pháp về hạ tầng số ở Tân Hòa có mấy gạch đầu dòng?")
     assert "9" in dashes.text, dashes.text
+
+
+def test_a_group_counted_then_one_of_its_rows_asked_answers_both(tmp_path):
+    """"Nhóm Thể chế có mấy nhiệm vụ, việc rà soát thủ tục cấp phép do ai chủ trì?": the group counted, then the
+    row the second half names (not the group's first row, not the count alone)."""
+    a = one_plan_assistant(tmp_path, TWO_OFFICES_PLAN)
+    ans = a.ask("Nhóm Thể chế của Tân Hòa có mấy nhiệm vụ, việc rà soát thủ tục cấp phép xây dựng do ai chủ trì?")
+    assert "3 nhiệm vụ" in ans.text and "Văn phòng HĐND và UBND xã chủ trì" in ans.text, ans.text
+
+
+def test_the_signer_and_the_number_of_bases_asked_together(tmp_path):
+    """"ai ký vậy, dựa theo mấy văn bản": the signer, then the plan's bases counted ("dựa theo" as "dựa vào")."""
+    plan = commune_plan(74, """Căn cứ Kế hoạch số 12-KH/ĐU ngày 02/3/2026 của Đảng ủy xã về chuyển đổi số;
+Căn cứ Kế hoạch số 30/KH-UBND ngày 10/3/2026 của UBND xã về cải cách hành chính;
+
+I. MỤC TIÊU
+
+1. Tỷ lệ hồ sơ thủ tục hành chính xử lý trực tuyến đạt 90%.
+""") + "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nĐỗ Văn Nam\n"
+    a = one_plan_assistant(tmp_path, plan)
+    ans = a.ask("Tân Hòa: kế hoạch năm nay ai ký vậy, dựa theo mấy văn bản?")
+    assert "Đỗ Văn Nam" in ans.text and "2 văn bản" in ans.text, ans.text
