@@ -1081,13 +1081,13 @@ class QueryReader:
         plans, unknown_place = self._places(whole, whole_f)
         if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
             plans = own     # "Trong kế hoạch Xuân Phú, Sở KH&CN Đồng Nai …": the plan is Xuân Phú's
+        said_level = self._levels(whole, whole_f)
         if len(plans) > 1 and not any(p.search(whole_f) for p, _ in self.lx.place_names):
             # "Kế hoạch năm 2026 cấp tỉnh ai ký?": plans found by what several share (a year, a subject), narrowed
             # to the level the question says
-            said = self._levels(whole, whole_f)
             level = {p.slug: p.level for p in self.lx.places}
-            plans = [s for s in plans if level[s] in said] or plans
-        levels = self._levels(whole, whole_f) if not plans else frozenset()
+            plans = [s for s in plans if level[s] in said_level] or plans
+        levels = said_level if not plans else frozenset()
         expanded, replaced, reworded = self._rewrite(text)
         units = self._units(expanded, plans or [p.slug for p in self.lx.places])
         if not units and text is not whole and speaker and _FIRST_PERSON.search(f):

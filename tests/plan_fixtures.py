@@ -29,6 +29,12 @@ def commune_plan(number: int, body: str) -> str:
             f"Triển khai Nghị quyết số 57-NQ/TW trên địa bàn xã Tân Hòa năm 2026\n\n{body}")
 
 
+def province_plan(number: int, body: str) -> str:
+    """A made-up province plan of tỉnh Bình An for 2026, numbered, headed as commune_plan heads a commune's."""
+    return (f"ỦY BAN NHÂN DÂN TỈNH BÌNH AN\nSố: {number}/KH-UBND\n\nKẾ HOẠCH\n"
+            f"Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026\n\n{body}")
+
+
 def word_text(line: str) -> str:
     """A text-plan line as a word processor shows it: no markdown bold, LaTeX '≥ 95%' as text."""
     return _LATEX.sub(r"≥ \1%", line).replace("**", "")

@@ -15,7 +15,7 @@ import pytest
 
 from answers import evidence, handlers
 from answers.service import build_assistant
-from tests.plan_fixtures import commune_plan
+from tests.plan_fixtures import commune_plan, province_plan
 
 ROOT = Path(__file__).resolve().parents[1]
 PLANS = ROOT / "corpus" / "plans"
@@ -2738,18 +2738,12 @@ I. TỔ CHỨC THỰC HIỆN
 
 1. Văn phòng HĐND và UBND xã theo dõi kế hoạch.
 """), encoding="utf-8")
-    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
-Số: 12/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
-
-Căn cứ Thông báo số 31-TB/TU ngày 15/4/2025 của Tỉnh ủy về khoa học, công nghệ;
+    (plans / "tinh-binh-an-2026.txt").write_text(province_plan(12, """Căn cứ Thông báo số 31-TB/TU ngày 15/4/2025 của Tỉnh ủy về khoa học, công nghệ;
 
 I. TỔ CHỨC THỰC HIỆN
 
 1. Sở Khoa học và Công nghệ theo dõi kế hoạch.
-""", encoding="utf-8")
+"""), encoding="utf-8")
     a = build_assistant(plans, tmp_path / "data", embedder=None)
     ans = a.ask("Kế hoạch tỉnh căn cứ thông báo nào, ký ngày nào?")
     assert "31-TB/TU" in ans.text and "08-TB/ĐU" not in ans.text, ans.text
@@ -2908,16 +2902,10 @@ def test_a_follow_up_opening_with_tinh_the_verb_stays_in_the_plan_asked(tmp_path
 
 1. Đến hết năm 2027, tỷ lệ phủ sóng 5G trên địa bàn xã đạt 70%.
 """), encoding="utf-8")
-    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
-Số: 13/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
-
-I. MỤC TIÊU
+    (plans / "tinh-binh-an-2026.txt").write_text(province_plan(13, """I. MỤC TIÊU
 
 1. Đến cuối năm 2026, tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt 90%.
-""", encoding="utf-8")
+"""), encoding="utf-8")
     a = build_assistant(plans, tmp_path / "data", embedder=None)
     first = a.ask("Tân Hòa phủ sóng 5G đạt bao nhiêu phần trăm?")
     assert "70%" in first.text, first.text
@@ -2993,13 +2981,7 @@ PHỤ LỤC I
 | 1 | Tỷ lệ hồ sơ thủ tục hành chính được số hóa kết quả | 100% | Trung tâm PVHCC |
 | 2 | Tỷ lệ dữ liệu công chức được cập nhật lên hệ thống công nghệ thông tin | 90% | Trung tâm PVHCC |
 """), encoding="utf-8")
-    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
-Số: 14/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
-
-I. NHIỆM VỤ
+    (plans / "tinh-binh-an-2026.txt").write_text(province_plan(14, """I. NHIỆM VỤ
 
 1. Phát triển Khu công nghệ số tập trung
 
@@ -3009,7 +2991,7 @@ I. NHIỆM VỤ
 II. TỔ CHỨC THỰC HIỆN
 
 1. Sở Khoa học và Công nghệ chủ trì theo dõi, đôn đốc thực hiện kế hoạch.
-""", encoding="utf-8")
+"""), encoding="utf-8")
     a = build_assistant(plans, tmp_path / "data", embedder=None)
     ans = a.ask("Tỉnh trông đợi thu hút những dự án công nghệ gì (trung tâm dữ liệu, chip)?")
     assert "thiết kế chip bán dẫn" in ans.text and "Tân Hòa" not in ans.text, ans.text
@@ -3105,13 +3087,7 @@ def test_a_level_said_narrows_plans_found_by_what_they_share(tmp_path):
 
 1. Tỷ lệ phủ sóng 5G trên địa bàn xã đạt 70%.
 """) + "\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần Văn Lộc\n", encoding="utf-8")
-    (plans / "tinh-binh-an-2026.txt").write_text("""ỦY BAN NHÂN DÂN TỈNH BÌNH AN
-Số: 14/KH-UBND
-
-KẾ HOẠCH
-Triển khai Nghị quyết số 57-NQ/TW trên địa bàn tỉnh Bình An năm 2026
-
-I. MỤC TIÊU
+    (plans / "tinh-binh-an-2026.txt").write_text(province_plan(14, """I. MỤC TIÊU
 
 1. Đến cuối năm 2026, tỷ lệ phủ sóng 5G trên địa bàn tỉnh đạt 90%.
 
@@ -3119,7 +3095,7 @@ KT. CHỦ TỊCH
 PHÓ CHỦ TỊCH
 
 Lê Thị Hạnh
-""", encoding="utf-8")
+"""), encoding="utf-8")
     (plans / "xa-an-phu-2025.txt").write_text("""ỦY BAN NHÂN DÂN XÃ AN PHÚ
 Số: 15/KH-UBND
 
