@@ -441,7 +441,7 @@ def same_base(q: Query, r: Record) -> bool:
     counted per so many people answers only for the same number of them."""
     if q.per_people is None or r.kind not in ("target", "passage"):
         return True
-    base = people_base(fold(record_text(r)).lower())
+    base = people_base(fold(record_text(r)))
     return base is None or base == q.per_people
 
 

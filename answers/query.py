@@ -557,7 +557,7 @@ class Query:
     @cached_property
     def per_people(self) -> int | None:
         """How many people the figure asked is counted per ("tính theo mỗi nghìn dân": 1000), if said."""
-        return people_base(fold(self.plain).lower())
+        return people_base(fold(self.plain))
 
     @cached_property
     def graded(self) -> tuple[tuple[str, str], ...]:
@@ -1081,7 +1081,7 @@ class QueryReader:
         plans, unknown_place = self._places(whole, whole_f)
         if len(plans) > 1 and (own := self._plan_named(whole_f, plans)):
             plans = own     # "Trong kế hoạch Xuân Phú, Sở KH&CN Đồng Nai …": the plan is Xuân Phú's
-        said_level = self._levels(whole, whole_f)
+        said_level = self._levels(whole, whole_f) if len(plans) != 1 else frozenset()
         if len(plans) > 1 and not any(p.search(whole_f) for p, _ in self.lx.place_names):
             # "Kế hoạch năm 2026 cấp tỉnh ai ký?": plans found by what several share (a year, a subject), narrowed
             # to the level the question says

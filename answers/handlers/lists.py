@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from corpus.text import fold, words
 from index.text import terms
@@ -361,6 +362,13 @@ def cooperating_only(ctx: Ctx):
     return ctx.compose.unit_roll(q, items, "chỉ phối hợp, không chủ trì dòng nào trong bảng/phụ lục") if items else None
 
 
+@lru_cache(maxsize=8192)
+def _spelled_folded(spell, text: str) -> str:
+    """A record's text with its abbreviations spelled out, folded (kept: every record is read for each question
+    naming a set by its size)."""
+    return fold(spell(text))
+
+
 def unlisted_set(ctx: Ctx):
     """"84 nền tảng số dùng chung gồm những nền tảng nào?" where the plan names the set by its size and never lists
     its members (no items in its paragraph, none after it): the plans do not list them (kind none), beside the line
@@ -372,7 +380,7 @@ def unlisted_set(ctx: Ctx):
     said = re.compile(rf"(?<![\d.,/])0*{size} {head}\b")
     spell = ctx.snap.index.abbreviations.spell_out
     named = [r for kind in ("passage", "task", "target", "duty") for r in ctx.snap.of_kind(kind, set(ctx.scope))
-             if said.search(fold(spell(match_text(r))))]
+             if said.search(_spelled_folded(spell, match_text(r)))]
     if not named or any(r.kind == "passage" and (inline_items(ctx, r) or list_around(ctx, r)) for r in named):
         return None
     return ctx.compose.not_stated(q, f"tên từng mục (kế hoạch chỉ nêu con số {size}, không kể ra từng mục)", named)
